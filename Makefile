@@ -1,0 +1,50 @@
+# Everything needs only python3 and make: the first target that needs the venv creates it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SITE   := .cache/site
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: help install serve test check build bench lint system-deps clean
+
+help:
+	@echo "make serve  - set up and serve the site on http://$(HOST)"
+	@echo "make test   - set up and run every test, the checker and the strict build"
+	@echo "make check  - opskb check --strict on this repo"
+	@echo "make build  - mkdocs build --strict into $(SITE)"
+	@echo "make bench  - run the benchmarks (figures go to the README by hand)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr $(HOST)
+
+check: $(STAMP)
+	$(BIN)/opskb check --strict .
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests benchmarks
+
+# Real parts for the tests: Chromium for the browser tests, PostgreSQL and Prometheus
+# for the diagnostics. Installed from Debian's packages when missing and we are root.
+system-deps:
+	@$(BIN)/python tests/system_deps.py
+
+test: $(STAMP) system-deps lint check build
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .cache

@@ -1,0 +1,17 @@
+"""`opskb check` as a function: load, validate, cross-check, sort."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .kb import KnowledgeBase, load_knowledge_base
+from .problems import Problem, sort_problems
+from .registry import run_cross_checks
+from .yamldoc import DEFAULT_LIMITS, Limits
+
+
+def check_tree(root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[KnowledgeBase, list[Problem]]:
+    """Every problem in the content under ``root``, sorted by file, line and column."""
+    kb, problems = load_knowledge_base(root, limits)
+    problems.extend(run_cross_checks(kb))
+    return kb, sort_problems(problems)

@@ -1,0 +1,21 @@
+"""Durations as the content writes them: 15m, 4h, 2d."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """'15m' -> 15 minutes. The schema guarantees the form; ValueError otherwise."""
+    number, unit = text[:-1], text[-1:]
+    if unit not in _UNITS or not number.isdigit():
+        raise ValueError(f"not a duration: {text!r}")
+    return timedelta(**{_UNITS[unit]: int(number)})
+
+
+def humanize(text: str) -> str:
+    """'15m' -> '15 minutes', '1h' -> '1 hour'."""
+    number, unit = int(text[:-1]), _UNITS[text[-1]]
+    return f"{number} {unit[:-1] if number == 1 else unit}"

@@ -1,0 +1,214 @@
+"""The knowledge base: every content file loaded, validated and indexed by id.
+
+One ``KnowledgeBase`` feeds every consumer (checks, site, CLI, diagnostics); nothing
+else reads the YAML. Entities whose file failed to load or to validate are left out,
+but their ids are remembered so that references to them do not cascade into more errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem
+from .registry import problem_from
+from .schemas import SchemaSet, schema_dir
+from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, iter_content_files, load_document
+
+RUNBOOKS = "runbooks"
+ESCALATION = "escalation"
+STATUS_MAPPINGS = "status_mappings"
+CONTENT_FOLDERS = (RUNBOOKS, ESCALATION, STATUS_MAPPINGS)
+
+# Which schema each file follows; the file layout is the product's, not the content's.
+ESCALATION_FILES = {"teams.yaml": "teams", "sla.yaml": "sla", "routes.yaml": "routes"}
+INTERNAL_FILE = "internal.yaml"
+
+
+@dataclass
+class Entity:
+    """One addressable thing in the content (a runbook, team, route, status...)."""
+
+    kind: str
+    id: str
+    data: dict[str, Any]
+    document: Document
+    path: JsonPath = ()
+
+    def locate(self, *sub: str | int, on_key: bool = False) -> tuple[int, int]:
+        return self.document.locate((*self.path, *sub), on_key=on_key)
+
+    @property
+    def file(self) -> str:
+        return self.document.rel
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    runbooks: dict[str, Entity] = field(default_factory=dict)
+    teams: dict[str, Entity] = field(default_factory=dict)
+    sla_policies: dict[str, Entity] = field(default_factory=dict)
+    calendars: dict[str, Entity] = field(default_factory=dict)
+    routes: dict[str, Entity] = field(default_factory=dict)
+    internal: Entity | None = None
+    internal_statuses: dict[str, Entity] = field(default_factory=dict)
+    marketplaces: dict[str, Entity] = field(default_factory=dict)
+    # ids seen in files that failed to load or validate, by kind: not reported as unknown
+    broken: dict[str, set[str]] = field(default_factory=dict)
+    # (kind, id) -> every entity that claimed it, for duplicate detection
+    claims: dict[tuple[str, str], list[Entity]] = field(default_factory=dict)
+    # files present but with a place in the layout that holds no content kind
+    strays: list[Document] = field(default_factory=list)
+
+    def is_known(self, kind: str, ident: str) -> bool:
+        table: dict[str, Entity] = getattr(self, _TABLES[kind])
+        return ident in table or ident in self.broken.get(kind, set())
+
+    def route_of(self, runbook_id: str) -> Entity | None:
+        runbook = self.runbooks.get(runbook_id)
+        return self.routes.get(runbook.data["route"]) if runbook else None
+
+    def sla_of(self, route_id: str) -> Entity | None:
+        route = self.routes.get(route_id)
+        return self.sla_policies.get(route.data["sla"]) if route else None
+
+    def owner_of(self, runbook_id: str) -> Entity | None:
+        """The L2 owner: the first L2 hop of the runbook's route."""
+        route = self.route_of(runbook_id)
+        if route is None:
+            return None
+        for hop in route.data["hops"]:
+            if hop["line"] == "L2" and hop["team"] in self.teams:
+                return self.teams[hop["team"]]
+        return None
+
+    def system_owners(self) -> dict[str, list[str]]:
+        owners: dict[str, list[str]] = {}
+        for team in self.teams.values():
+            for system in team.data.get("owns", []):
+                owners.setdefault(system, []).append(team.id)
+        return owners
+
+    def internal_status_of(self, marketplace_id: str, code: str) -> dict[str, Any] | None:
+        """The mapping entry for a marketplace status code; a two-part code falls back to its
+        first part when only that is listed (the precedence rule of the file says why)."""
+        market = self.marketplaces.get(marketplace_id)
+        if market is None:
+            return None
+        by_code = {status["code"]: status for status in market.data["statuses"]}
+        if code in by_code:
+            return by_code[code]
+        head = code.split("/", 1)[0]
+        return by_code.get(head) if head != code else None
+
+
+_TABLES = {
+    "runbook": "runbooks",
+    "team": "teams",
+    "sla": "sla_policies",
+    "calendar": "calendars",
+    "route": "routes",
+    "internal_status": "internal_statuses",
+    "marketplace": "marketplaces",
+}
+
+
+def content_files(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Every YAML file of the layout with the schema it follows (None: not a content file)."""
+    for path in iter_content_files(root, RUNBOOKS):
+        yield path, "runbook"
+    for path in iter_content_files(root, ESCALATION):
+        yield path, ESCALATION_FILES.get(path.name)
+    for path in iter_content_files(root, STATUS_MAPPINGS):
+        yield path, "internal-statuses" if path.name == INTERNAL_FILE else "marketplace"
+
+
+def load_knowledge_base(
+    root: Path, limits: Limits = DEFAULT_LIMITS, schemas: SchemaSet | None = None
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load, validate and index everything under ``root``. Problems are returned, never raised."""
+    root = root.resolve()
+    schemas = schemas or SchemaSet(schema_dir(root))
+    kb = KnowledgeBase(root=root)
+    problems: list[Problem] = []
+    for path, schema_name in content_files(root):
+        rel = path.relative_to(root).as_posix()
+        document, findings = load_document(path, rel, limits)
+        kb.documents.append(document)
+        problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
+        if schema_name is None:
+            kb.strays.append(document)
+            continue
+        valid = document.loaded
+        if valid:
+            for error in schemas.errors(schema_name, document):
+                valid = False
+                line, column = document.locate(error.path, on_key=error.on_key)
+                problems.append(
+                    problem_from(
+                        _schema_code(error.keyword), rel, line, column,
+                        detail=error.message, schema_hint=error.hint,
+                    )
+                )
+        _index(kb, schema_name, document, valid)
+    return kb, problems
+
+
+def _schema_code(keyword: str) -> str:
+    return {
+        "enum": "KB101", "const": "KB101",
+        "type": "KB102",
+        "required": "KB103",
+        "additionalProperties": "KB104", "unevaluatedProperties": "KB104", "propertyNames": "KB104",
+        "pattern": "KB105", "format": "KB105",
+        "minItems": "KB106", "maxItems": "KB106", "minLength": "KB106", "maxLength": "KB106",
+        "minProperties": "KB106", "maxProperties": "KB106", "minimum": "KB106", "maximum": "KB106",
+        "exclusiveMinimum": "KB106", "exclusiveMaximum": "KB106",
+        "uniqueItems": "KB107",
+    }.get(keyword, "KB100")
+
+
+def _claim(kb: KnowledgeBase, entity: Entity, valid: bool) -> None:
+    kb.claims.setdefault((entity.kind, entity.id), []).append(entity)
+    table: dict[str, Entity] = getattr(kb, _TABLES[entity.kind])
+    if valid and entity.id not in table:
+        table[entity.id] = entity
+    elif not valid:
+        kb.broken.setdefault(entity.kind, set()).add(entity.id)
+
+
+def _items(document: Document, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    data = document.data if isinstance(document.data, dict) else {}
+    items = data.get(key)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                yield index, item
+
+
+def _index(kb: KnowledgeBase, schema_name: str, document: Document, valid: bool) -> None:
+    """Register the entities of one document (ids of invalid ones go to ``broken``)."""
+    data = document.data if isinstance(document.data, dict) else {}
+    if schema_name in ("runbook", "marketplace"):
+        kind = "runbook" if schema_name == "runbook" else "marketplace"
+        ident = data.get("id") if isinstance(data.get("id"), str) else document.path.stem
+        _claim(kb, Entity(kind, ident, data, document), valid)
+        return
+    if schema_name == "internal-statuses":
+        if valid:
+            kb.internal = Entity("internal", "internal", data, document)
+        for index, item in _items(document, "statuses"):
+            _claim(kb, Entity("internal_status", item["id"], item, document, ("statuses", index)), valid)
+        return
+    collections = {
+        "teams": [("teams", "team")],
+        "sla": [("policies", "sla"), ("calendars", "calendar")],
+        "routes": [("routes", "route")],
+    }[schema_name]
+    for key, kind in collections:
+        for index, item in _items(document, key):
+            _claim(kb, Entity(kind, item["id"], item, document, (key, index)), valid)

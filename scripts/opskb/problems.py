@@ -1,0 +1,80 @@
+"""A problem found in the content, and how it is printed for people and machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+
+ERROR = "error"
+WARNING = "warning"
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every opskb command (documented in README and `opskb --help`)."""
+
+    CLEAN = 0
+    CONTENT_ERRORS = 1
+    USAGE = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located at a 1-based line and column of a file under the content root."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    level: str = ERROR
+    hint: str = ""
+
+    def as_text(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        if self.level == WARNING:
+            text = f"{self.path}:{self.line}:{self.column}: {self.code} [warning] {self.message}"
+        return text
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def as_github(self) -> str:
+        kind = "error" if self.level == ERROR else "warning"
+        message = _github_escape(f"{self.message}" + (f" (hint: {self.hint})" if self.hint else ""))
+        return (
+            f"::{kind} file={_github_escape_property(self.path)},line={self.line},"
+            f"col={self.column},title={self.code}::{message}"
+        )
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_escape_property(text: str) -> str:
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sorted by file, line, column and code; exact duplicates dropped."""
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
+
+
+def render(problems: list[Problem], output_format: str, with_hints: bool = True) -> str:
+    """Render problems as text (default), json or github annotations."""
+    if output_format == "json":
+        return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+    if output_format == "github":
+        return "\n".join(p.as_github() for p in problems)
+    lines = []
+    for problem in problems:
+        lines.append(problem.as_text())
+        if with_hints and problem.hint:
+            lines.append(f"    hint: {problem.hint}")
+    return "\n".join(lines)
+
+
+def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:
+    return any(p.level == ERROR or strict for p in problems)

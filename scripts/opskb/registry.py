@@ -1,0 +1,125 @@
+"""The rule registry: every rule is one module in ``opskb/rules`` with a stable code.
+
+A rule module defines ``RULE`` (code, name, level, message, hint, a bad and a good
+example) and, for rules that look across files, ``check(kb)`` yielding ``Finding``s.
+Rules of the YAML (KB0xx) and schema (KB1xx) families have no ``check``: the loader and
+the schema phase report them by code. The examples are the rule's documentation and its
+test (tests/test_rules.py runs each through the CLI).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from .problems import ERROR, Problem
+
+if TYPE_CHECKING:
+    from .kb import Entity, KnowledgeBase
+    from .yamldoc import Document, JsonPath
+
+
+@dataclass(frozen=True)
+class Example:
+    """A change to the example tree (tests/fixtures/minimal) that shows the rule.
+
+    ``files`` adds or replaces whole files; ``replace`` edits lines of existing files as
+    (old, new) pairs; ``remove`` deletes files. ``expect`` is where a bad example is
+    reported (``path:line:col``); ``also`` lists other codes the bad example triggers.
+    """
+
+    files: dict[str, str] = field(default_factory=dict)
+    replace: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+    binary: dict[str, bytes] = field(default_factory=dict)
+    expect: str = ""
+    also: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    level: str
+    summary: str
+    message: str
+    hint: str
+    bad: Example
+    good: Example
+    check: Callable[[KnowledgeBase], Iterable[Finding]] | None = None
+
+    @property
+    def family(self) -> str:
+        return FAMILIES[self.code[:3]]
+
+
+FAMILIES = {
+    "KB0": "YAML",
+    "KB1": "Schema",
+    "KB2": "References",
+    "KB3": "Consistency",
+    "KB4": "Freshness and quality",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Where a cross-check found a problem: an entity (or document) and a path inside it."""
+
+    at: Entity | Document
+    sub: JsonPath = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    on_key: bool = False
+
+
+@cache
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule by code, discovered from the ``opskb.rules`` package."""
+    from . import rules as package
+
+    found: dict[str, Rule] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if rule is None:
+            continue
+        if rule.code in found:
+            raise RuntimeError(f"rule code {rule.code} is registered twice ({info.name})")
+        check = getattr(module, "check", None)
+        found[rule.code] = Rule(**{**rule.__dict__, "check": check}) if check else rule
+    return dict(sorted(found.items()))
+
+
+def problem_from(code: str, path: str, line: int, column: int, **params: Any) -> Problem:
+    rule = all_rules()[code]
+    message = rule.message.format(**params)
+    hint = params.get("schema_hint") or rule.hint.format(**params)
+    return Problem(path, line, column, code, message, rule.level, hint)
+
+
+def _locate(finding: Finding) -> tuple[str, int, int]:
+    at = finding.at
+    if hasattr(at, "document"):
+        line, column = at.locate(*finding.sub, on_key=finding.on_key)
+        return at.file, line, column
+    line, column = at.locate(finding.sub, on_key=finding.on_key)
+    return at.rel, line, column
+
+
+def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> Iterator[Problem]:
+    """Run every rule that has a ``check`` over the loaded knowledge base."""
+    selected = set(codes) if codes is not None else None
+    for rule in all_rules().values():
+        if rule.check is None or (selected is not None and rule.code not in selected):
+            continue
+        for finding in rule.check(kb):
+            path, line, column = _locate(finding)
+            yield problem_from(rule.code, path, line, column, **finding.params)
+
+
+__all__ = ["ERROR", "Example", "Finding", "Rule", "all_rules", "problem_from", "run_cross_checks"]

@@ -1,0 +1,1 @@
+"""Rules of `opskb check`: one module per rule, named after its code."""

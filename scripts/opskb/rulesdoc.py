@@ -1,0 +1,25 @@
+"""Rule examples as text, for `opskb rules` and the site's rule reference page."""
+
+from __future__ import annotations
+
+from .registry import Example
+
+
+def example_text(example: Example) -> str:
+    """A readable rendering of an example: whole files, or line edits as a small diff."""
+    parts: list[str] = []
+    for path, text in example.files.items():
+        parts.append(f"# {path}\n{text.rstrip()}")
+    for path, edits in example.replace.items():
+        lines = [f"# {path}"]
+        for old, new in edits:
+            lines.extend(f"- {line}" for line in old.splitlines())
+            lines.extend(f"+ {line}" for line in new.splitlines())
+        parts.append("\n".join(lines))
+    for path in example.remove:
+        parts.append(f"# {path} removed")
+    for path, data in example.binary.items():
+        parts.append(f"# {path}: {len(data)} bytes starting {data[:12]!r}")
+    if example.args:
+        parts.append("# run with: opskb check " + " ".join(example.args))
+    return "\n\n".join(parts) or "# the example tree as it is"

@@ -1,0 +1,201 @@
+"""JSON Schema validation of loaded documents, every error located at its node.
+
+The content model lives in ``schemas/``; this module only reads it. Valid files take a
+compiled fast path (jsonschema-rs); a file that fails is validated again with the
+reference implementation (jsonschema) to report every error with its keyword and path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+from referencing import Registry, Resource
+
+from .yamldoc import Document, JsonPath
+
+SCHEMA_BASE = "https://opskb.example.org/schemas/"
+
+
+def schema_dir(root: Path | None = None) -> Path:
+    """The content root's own schemas/ if it has one, else the ones shipped with opskb."""
+    if root is not None and (root / "schemas" / "runbook.schema.json").is_file():
+        return root / "schemas"
+    packaged = Path(__file__).parent / "_schemas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+class SchemaError:
+    """One schema violation: where, which keyword, and a message for people."""
+
+    __slots__ = ("hint", "keyword", "message", "on_key", "path")
+
+    def __init__(self, path: JsonPath, keyword: str, message: str, hint: str, on_key: bool) -> None:
+        self.path = path
+        self.keyword = keyword
+        self.message = message
+        self.hint = hint
+        self.on_key = on_key
+
+
+class SchemaSet:
+    """All schemas of one schemas/ folder, compiled once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.schemas: dict[str, dict[str, Any]] = {}
+        for path in sorted(folder.glob("*.schema.json")):
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            self.schemas[path.name.removesuffix(".schema.json")] = schema
+
+    def uri(self, name: str) -> str:
+        return self.schemas[name].get("$id", SCHEMA_BASE + name + ".schema.json")
+
+    @cached_property
+    def _registry(self) -> Registry:
+        return Registry().with_resources(
+            (schema["$id"], Resource.from_contents(schema)) for schema in self.schemas.values()
+        )
+
+    @cached_property
+    def _fast(self) -> dict[str, jsonschema_rs.Draft202012Validator]:
+        registry = jsonschema_rs.Registry([(s["$id"], s) for s in self.schemas.values()])
+        return {
+            name: jsonschema_rs.Draft202012Validator(schema, registry=registry)
+            for name, schema in self.schemas.items()
+        }
+
+    def _slow(self, name: str) -> jsonschema.Draft202012Validator:
+        return jsonschema.Draft202012Validator(self.schemas[name], registry=self._registry)
+
+    def is_valid(self, name: str, data: Any) -> bool:
+        try:
+            return bool(self._fast[name].is_valid(data))
+        except (ValueError, TypeError):
+            return False
+
+    def errors(self, name: str, document: Document) -> list[SchemaError]:
+        """Every violation in ``document`` (empty when valid)."""
+        data = document.data
+        if self.is_valid(name, data):
+            return []
+        bad_keys = list(_non_text_keys(data, ()))
+        if bad_keys:
+            return [
+                SchemaError(path, "propertyNames", f"mapping key {key!r} must be text", "quote the key", True)
+                for path, key in bad_keys
+            ]
+        found: list[SchemaError] = []
+        for error in self._slow(name).iter_errors(data):
+            found.extend(_explain(error, self.schemas))
+        return found
+
+    def description(self, name: str) -> str:
+        return str(self.schemas[name].get("description", ""))
+
+
+def _non_text_keys(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:
+    stack = [(data, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    yield (*where, key), key
+                else:
+                    stack.append((value, (*where, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(node))
+
+
+def _field_name(path: JsonPath) -> str:
+    names = [str(part) for part in path if isinstance(part, str)]
+    return names[-1] if names else "document"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: Any) -> str:
+    return {
+        dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+        float: "a number", type(None): "empty (null)",
+    }.get(type(value), type(value).__name__)
+
+
+def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iterator[SchemaError]:
+    """Turn one jsonschema error into messages that name the field and the fix."""
+    path: JsonPath = tuple(error.absolute_path)
+    field = _field_name(path)
+    keyword = str(error.validator)
+    expected = error.validator_value
+    instance = error.instance
+    description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    hint = description
+    if keyword in ("anyOf", "oneOf") and error.context:
+        # Report the branch that got furthest: its errors are the useful ones.
+        best = jsonschema.exceptions.best_match(error.context)
+        if best is not None and best.validator not in ("const",):
+            yield from _explain(best, schemas)
+            return
+        message = f"{field} does not match any allowed form (got {_show(instance)})"
+    elif keyword == "enum":
+        message = f"{field} must be one of {', '.join(map(str, expected))} (got {_show(instance)})"
+    elif keyword == "const":
+        message = f"{field} must be {_show(expected)} (got {_show(instance)})"
+    elif keyword == "type":
+        wanted = expected if isinstance(expected, str) else " or ".join(expected)
+        message = f"{field} must be {wanted} (got {_type_name(instance)}: {_show(instance)})"
+    elif keyword == "required":
+        missing = [name for name in expected if isinstance(instance, dict) and name not in instance]
+        for name in missing or expected:
+            sub = error.schema.get("properties", {}).get(name, {}) if isinstance(error.schema, dict) else {}
+            yield SchemaError(
+                path, "required", f"missing required field '{name}'"
+                + (f" in {field}" if path else ""),
+                sub.get("description", "") if isinstance(sub, dict) else "", on_key=bool(path),
+            )
+        return
+    elif keyword in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        extras = [k for k in instance if k not in allowed] if isinstance(instance, dict) else []
+        for extra in extras:
+            near = _nearest(str(extra), allowed)
+            yield SchemaError(
+                (*path, extra), keyword, f"unknown field '{extra}'" + (f" in {field}" if path else ""),
+                (f"did you mean '{near}'? " if near else "") + "allowed: " + ", ".join(allowed),
+                on_key=True,
+            )
+        return
+    elif keyword == "pattern":
+        message = f"{field} has the wrong form (got {_show(instance)})"
+    elif keyword in ("minItems", "minLength", "minProperties"):
+        message = f"{field} must not be empty" if expected == 1 else f"{field} needs at least {expected} entries"
+    elif keyword in ("maxItems", "maxLength", "maxProperties"):
+        message = f"{field} allows at most {expected} entries"
+    elif keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        word = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}[keyword]
+        message = f"{field} must be {word} {expected} (got {_show(instance)})"
+    elif keyword == "uniqueItems":
+        message = f"{field} lists the same value twice"
+    elif keyword == "not":
+        message = f"{field} has a combination of fields that is not allowed"
+    else:
+        message = f"{field}: {error.message}"
+    yield SchemaError(path, keyword, message, hint, on_key=False)
+
+
+def _nearest(word: str, candidates: list[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return matches[0] if matches else None

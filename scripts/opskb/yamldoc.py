@@ -1,0 +1,354 @@
+"""Loading one YAML file safely, with the line and column of every node.
+
+Two parsers, each for what it does best (measured in the README):
+
+* ``yaml_rs`` (a YAML 1.2 parser in Rust) gives the data. It is strict, rejects every
+  invalid case of the YAML test suite, refuses duplicate keys and caps alias expansion,
+  and parses a runbook in ~30 microseconds. It carries no positions.
+* PyYAML's event stream (libyaml's ``CParser`` when available) gives the positions and
+  the checks that need to see the source: duplicate keys with their location, YAML 1.1
+  scalars that read differently than a person expects, custom tags, aliases past a
+  budget, nesting depth. It only runs when a file looks risky or fails, and lazily when
+  a later phase needs to locate a node, so valid files pay for the fast parser only.
+
+Two traps are closed before any parser sees the text: the file size, and the depth of
+flow collections (libyaml takes quadratic time on deep ``[[[[``, and both libyaml's
+composer and yaml_rs crash the process on very deep nesting).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml_rs
+
+EventParser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one content file; content needs far less than these."""
+
+    max_bytes: int = 1024 * 1024
+    max_depth: int = 32
+    max_aliases: int = 20
+    max_line_length: int = 2000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class RawFinding:
+    """A loader finding before it becomes a Problem: code, 1-based position, params."""
+
+    code: str
+    line: int
+    column: int
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class NodePosition:
+    line: int
+    column: int
+    key_line: int | None = None
+    key_column: int | None = None
+
+
+@dataclass
+class Document:
+    """One loaded content file: its data (None when it could not be loaded) and positions."""
+
+    path: Path
+    rel: str
+    text: str | None
+    data: Any
+    _positions: dict[JsonPath, NodePosition] | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.data is not None
+
+    def locate(self, path: JsonPath = (), on_key: bool = False) -> tuple[int, int]:
+        """Line and column of the node at ``path``, or of its nearest existing ancestor."""
+        positions = self.positions()
+        probe = tuple(path)
+        while probe and probe not in positions:
+            probe = probe[:-1]
+        found = positions.get(probe)
+        if found is None:
+            return (1, 1)
+        if on_key and probe == tuple(path) and found.key_line is not None:
+            return (found.key_line, found.key_column or 1)
+        return (found.line, found.column)
+
+    def positions(self) -> dict[JsonPath, NodePosition]:
+        if self._positions is None:
+            self._positions = {}
+            if self.text is not None:
+                self._positions, _ = scan_events(self.text, DEFAULT_LIMITS)
+        return self._positions
+
+
+# Plain scalars that YAML 1.1 loaders (and many editors and tools) read as something else
+# than YAML 1.2 does: booleans, octal and sexagesimal numbers, merge keys.
+_YAML11_AMBIGUOUS = re.compile(
+    r"""^(?:
+        y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF
+      | [-+]?0[0-9_]+
+      | [-+]?0b[01_]+
+      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+      | [-+]?[0-9][0-9]*_[0-9_]*(?:\.[0-9_]*)?
+      | <<
+    )$""",
+    re.X,
+)
+# A cheap, over-inclusive look at the raw text; a hit sends the file through the event scan,
+# which decides precisely.
+_RISKY_TEXT = re.compile(
+    r"""(?:^|[\s\[{,])(?:
+        (?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]+|[-+]?0b[01_]+
+          |[-+]?[0-9][0-9_]*:[0-9:._]*|[-+]?[0-9]+_[0-9_.]*|<<)(?=[ \t]*(?:$|[,\]}\#:]))
+      | [!&*]\S
+    )
+    | ^(?:---|\.\.\.)(?:[ \t]|$)
+    """,
+    re.X | re.M,
+)
+_CORE_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
+}
+_RS_POSITION = re.compile(r"at line (\d+), column (\d+)")
+
+
+def _resolve_plain(value: str) -> Any:
+    """The YAML 1.2 core schema reading of a plain scalar, for mapping keys."""
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if re.fullmatch(r"[-+]?[0-9]+", value):
+        return int(value)
+    return value
+
+
+def flow_depth_exceeded(text: str, max_depth: int) -> tuple[int, int] | None:
+    """Position (1-based) where flow brackets nest deeper than ``max_depth``, if anywhere.
+
+    Runs before libyaml, which needs quadratic time on deeply nested flow collections.
+    Quoted strings and comments are skipped; an unbalanced bracket inside plain text
+    counts, which errs on the side of refusing a pathological file.
+    """
+    if text.count("[") + text.count("{") <= max_depth:
+        return None
+    depth = 0
+    token = re.compile(r"""[\[\]{}]|(?<![^\s\[{,:])(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|(?<!\S)\#[^\n]*""")
+    for match in token.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > max_depth:
+                start = match.start()
+                line = text.count("\n", 0, start) + 1
+                return line, start - (text.rfind("\n", 0, start) + 1) + 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+class _Frame:
+    __slots__ = ("index", "is_mapping", "key", "key_mark", "keys", "path", "skip")
+
+    def __init__(self, path: JsonPath, is_mapping: bool, skip: bool = False) -> None:
+        self.path = path
+        self.is_mapping = is_mapping
+        self.skip = skip
+        self.index = 0
+        self.key: Any = None
+        self.key_mark: tuple[int, int] | None = None
+        self.keys: dict[Any, int] = {}
+
+
+def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition], list[RawFinding]]:
+    """Walk the event stream once: positions of every node, and the source-level findings."""
+    positions: dict[JsonPath, NodePosition] = {}
+    findings: list[RawFinding] = []
+    stack: list[_Frame] = []
+    aliases = documents = 0
+    try:
+        for event in yaml.parse(text, Loader=EventParser):
+            mark = event.start_mark
+            here = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    findings.append(RawFinding("KB011", *here))
+                    break
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            parent = stack[-1] if stack else None
+            as_key = parent is not None and parent.is_mapping and parent.key_mark is None
+            if parent is None:
+                path: JsonPath | None = ()
+            elif parent.skip:
+                path = None
+            elif as_key:
+                path = None
+            elif parent.is_mapping:
+                path = (*parent.path, parent.key)
+            else:
+                path = (*parent.path, parent.index)
+                parent.index += 1
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > limits.max_aliases:
+                    findings.append(RawFinding("KB004", *here, {"limit": limits.max_aliases}))
+                    break
+            elif event.tag not in (None, "!") and event.tag not in _CORE_TAGS:
+                findings.append(RawFinding("KB009", *here, {"tag": event.tag}))
+            if isinstance(event, yaml.ScalarEvent) and not event.style and event.implicit[0]:
+                if _YAML11_AMBIGUOUS.match(event.value):
+                    findings.append(RawFinding("KB003", *here, {"value": event.value}))
+            if as_key:
+                assert parent is not None
+                key = _key_of(event, here)
+                if not parent.skip:
+                    hashable = key if isinstance(key, (str, int, bool, type(None))) else repr(key)
+                    if hashable in parent.keys:
+                        findings.append(
+                            RawFinding("KB002", *here, {"key": key, "first_line": parent.keys[hashable]})
+                        )
+                    else:
+                        parent.keys[hashable] = here[0]
+                parent.key = key
+                parent.key_mark = here
+            elif parent is not None and parent.is_mapping:
+                parent.key_mark = None  # the value is consumed; the next node is a key
+            if path is not None:
+                key_mark = parent.key_mark if parent is not None and parent.is_mapping else None
+                positions[path] = NodePosition(*here, *(key_mark or (None, None)))
+            if parent is not None and parent.is_mapping and not as_key and path is not None:
+                parent.key_mark = None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                frame_path = path if path is not None else ()
+                stack.append(
+                    _Frame(frame_path, isinstance(event, yaml.MappingStartEvent), skip=path is None)
+                )
+                if len(stack) > limits.max_depth:
+                    findings.append(RawFinding("KB006", *here, {"limit": limits.max_depth}))
+                    break
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        findings.append(RawFinding("KB001", *where, {"reason": _describe_pyyaml(err)}))
+    except yaml.YAMLError as err:
+        findings.append(RawFinding("KB001", 1, 1, {"reason": str(err).splitlines()[0]}))
+    return positions, findings
+
+
+def _key_of(event: yaml.NodeEvent, here: tuple[int, int]) -> Any:
+    if not isinstance(event, yaml.ScalarEvent):
+        return f"<complex key at {here[0]}:{here[1]}>"
+    return _resolve_plain(event.value) if not event.style else event.value
+
+
+def _describe_pyyaml(err: yaml.MarkedYAMLError) -> str:
+    parts = [part for part in (err.context, err.problem) if part]
+    return "; ".join(parts) or "not valid YAML"
+
+
+def _rs_finding(err: Exception) -> RawFinding:
+    text = str(err)
+    found = _RS_POSITION.search(text)
+    line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+    reason = text.strip().splitlines()[-1].strip() if text.strip() else "not valid YAML"
+    reason = reason.lstrip("|^ ").strip() or "not valid YAML"
+    if "alias" in text.lower():
+        return RawFinding("KB004", line, column, {"limit": DEFAULT_LIMITS.max_aliases})
+    if "duplicate" in text.lower():
+        return RawFinding("KB002", line, column, {"key": reason, "first_line": "?"})
+    return RawFinding("KB001", line, column, {"reason": reason})
+
+
+def _decode(raw: bytes) -> tuple[str | None, RawFinding | None]:
+    if raw.startswith(codecs.BOM_UTF8):
+        return None, RawFinding("KB008", 1, 1)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return None, RawFinding("KB007", line, column, {"byte": f"0x{raw[err.start]:02x}"})
+
+
+def _too_long_line(text: str, limit: int) -> bool:
+    return len(text) > limit and any(len(line) > limit for line in text.split("\n"))
+
+
+def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, list[RawFinding]]:
+    """Read, decode and parse one file. Never raises for bad content."""
+    document = Document(path=path, rel=rel, text=None, data=None)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            return document, [RawFinding("KB005", 1, 1, {"size": size, "limit": limits.max_bytes})]
+        raw = path.read_bytes()
+    except OSError as err:
+        return document, [RawFinding("KB000", 1, 1, {"reason": err.strerror or str(err)})]
+    text, finding = _decode(raw)
+    if finding is not None:
+        return document, [finding]
+    assert text is not None
+    document.text = text
+    too_deep = flow_depth_exceeded(text, limits.max_depth)
+    if too_deep is not None:
+        return document, [RawFinding("KB006", *too_deep, {"limit": limits.max_depth})]
+    findings: list[RawFinding] = []
+    scanned = False
+    if _too_long_line(text, limits.max_line_length) or _RISKY_TEXT.search(text):
+        document._positions, findings = scan_events(text, limits)
+        scanned = True
+        if findings:
+            return document, findings
+    try:
+        data = yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            alias_limits=yaml_rs.AliasLimits(
+                max_total_replayed_events=10_000,
+                max_replay_stack_depth=limits.max_depth,
+                max_alias_expansions_per_anchor=limits.max_aliases,
+            ),
+            duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+        )
+    except Exception as err:  # yaml_rs raises YAMLDecodeError, and ValueError on a few inputs
+        if not scanned:
+            document._positions, findings = scan_events(text, limits)
+        return document, findings or [_rs_finding(err)]
+    if data is None:
+        return document, [RawFinding("KB010", 1, 1)]
+    document.data = data
+    return document, []
+
+
+def iter_content_files(root: Path, folder: str) -> Iterator[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return iter(())
+    return iter(sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
