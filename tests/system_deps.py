@@ -35,7 +35,7 @@ def main() -> int:
     print(f"system-deps: installing {', '.join(wanted)} from Debian's packages")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    result = subprocess.run(
+    subprocess.run(
         ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *wanted], check=False, env=env
     )
     # Debian starts a packaged server as a service; the tests start their own on free ports.
@@ -44,7 +44,8 @@ def main() -> int:
     still = missing()
     if still:
         print(f"system-deps: could not install {', '.join(still)}; their tests will be skipped")
-    return 0 if result.returncode == 0 or not still else 0
+    # Missing parts skip their tests with the reason; they never fail the whole run here.
+    return 0
 
 
 if __name__ == "__main__":

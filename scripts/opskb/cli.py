@@ -37,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
         if not hasattr(module, "run"):
             continue
         command = sub.add_parser(
-            module.NAME, help=module.HELP, description=module.__doc__, epilog=EPILOG,
+            module.NAME,
+            help=module.HELP,
+            description=module.__doc__,
+            epilog=EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(command)

@@ -150,8 +150,12 @@ def load_knowledge_base(
                 line, column = document.locate(error.path, on_key=error.on_key)
                 problems.append(
                     problem_from(
-                        _schema_code(error.keyword), rel, line, column,
-                        detail=error.message, schema_hint=error.hint,
+                        _schema_code(error.keyword),
+                        rel,
+                        line,
+                        column,
+                        detail=error.message,
+                        schema_hint=error.hint,
                     )
                 )
         _index(kb, schema_name, document, valid)
@@ -160,14 +164,25 @@ def load_knowledge_base(
 
 def _schema_code(keyword: str) -> str:
     return {
-        "enum": "KB101", "const": "KB101",
+        "enum": "KB101",
+        "const": "KB101",
         "type": "KB102",
         "required": "KB103",
-        "additionalProperties": "KB104", "unevaluatedProperties": "KB104", "propertyNames": "KB104",
-        "pattern": "KB105", "format": "KB105",
-        "minItems": "KB106", "maxItems": "KB106", "minLength": "KB106", "maxLength": "KB106",
-        "minProperties": "KB106", "maxProperties": "KB106", "minimum": "KB106", "maximum": "KB106",
-        "exclusiveMinimum": "KB106", "exclusiveMaximum": "KB106",
+        "additionalProperties": "KB104",
+        "unevaluatedProperties": "KB104",
+        "propertyNames": "KB104",
+        "pattern": "KB105",
+        "format": "KB105",
+        "minItems": "KB106",
+        "maxItems": "KB106",
+        "minLength": "KB106",
+        "maxLength": "KB106",
+        "minProperties": "KB106",
+        "maxProperties": "KB106",
+        "minimum": "KB106",
+        "maximum": "KB106",
+        "exclusiveMinimum": "KB106",
+        "exclusiveMaximum": "KB106",
         "uniqueItems": "KB107",
     }.get(keyword, "KB100")
 

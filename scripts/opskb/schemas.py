@@ -68,8 +68,7 @@ class SchemaSet:
     def _fast(self) -> dict[str, jsonschema_rs.Draft202012Validator]:
         registry = jsonschema_rs.Registry([(s["$id"], s) for s in self.schemas.values()])
         return {
-            name: jsonschema_rs.Draft202012Validator(schema, registry=registry)
-            for name, schema in self.schemas.items()
+            name: jsonschema_rs.Draft202012Validator(schema, registry=registry) for name, schema in self.schemas.items()
         }
 
     def _slow(self, name: str) -> jsonschema.Draft202012Validator:
@@ -127,8 +126,13 @@ def _show(value: Any) -> str:
 
 def _type_name(value: Any) -> str:
     return {
-        dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-        float: "a number", type(None): "empty (null)",
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "empty (null)",
     }.get(type(value), type(value).__name__)
 
 
@@ -160,9 +164,11 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         for name in missing or expected:
             sub = error.schema.get("properties", {}).get(name, {}) if isinstance(error.schema, dict) else {}
             yield SchemaError(
-                path, "required", f"missing required field '{name}'"
-                + (f" in {field}" if path else ""),
-                sub.get("description", "") if isinstance(sub, dict) else "", on_key=bool(path),
+                path,
+                "required",
+                f"missing required field '{name}'" + (f" in {field}" if path else ""),
+                sub.get("description", "") if isinstance(sub, dict) else "",
+                on_key=bool(path),
             )
         return
     elif keyword in ("additionalProperties", "unevaluatedProperties"):
@@ -171,7 +177,9 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         for extra in extras:
             near = _nearest(str(extra), allowed)
             yield SchemaError(
-                (*path, extra), keyword, f"unknown field '{extra}'" + (f" in {field}" if path else ""),
+                (*path, extra),
+                keyword,
+                f"unknown field '{extra}'" + (f" in {field}" if path else ""),
                 (f"did you mean '{near}'? " if near else "") + "allowed: " + ", ".join(allowed),
                 on_key=True,
             )
@@ -187,6 +195,8 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         message = f"{field} must be {word} {expected} (got {_show(instance)})"
     elif keyword == "uniqueItems":
         message = f"{field} lists the same value twice"
+    elif keyword == "not" and expected == {}:
+        message = f"{field} is not allowed here"
     elif keyword == "not":
         message = f"{field} has a combination of fields that is not allowed"
     else:

@@ -124,9 +124,7 @@ _RISKY_TEXT = re.compile(
     """,
     re.X | re.M,
 )
-_CORE_TAGS = {
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
-}
+_CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
 _RS_POSITION = re.compile(r"at line (\d+), column (\d+)")
 
 
@@ -205,9 +203,7 @@ def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition]
             as_key = parent is not None and parent.is_mapping and parent.key_mark is None
             if parent is None:
                 path: JsonPath | None = ()
-            elif parent.skip:
-                path = None
-            elif as_key:
+            elif parent.skip or as_key:
                 path = None
             elif parent.is_mapping:
                 path = (*parent.path, parent.key)
@@ -221,34 +217,28 @@ def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition]
                     break
             elif event.tag not in (None, "!") and event.tag not in _CORE_TAGS:
                 findings.append(RawFinding("KB009", *here, {"tag": event.tag}))
-            if isinstance(event, yaml.ScalarEvent) and not event.style and event.implicit[0]:
-                if _YAML11_AMBIGUOUS.match(event.value):
-                    findings.append(RawFinding("KB003", *here, {"value": event.value}))
+            if _is_ambiguous_plain(event):
+                findings.append(RawFinding("KB003", *here, {"value": event.value}))
             if as_key:
                 assert parent is not None
                 key = _key_of(event, here)
                 if not parent.skip:
                     hashable = key if isinstance(key, (str, int, bool, type(None))) else repr(key)
                     if hashable in parent.keys:
-                        findings.append(
-                            RawFinding("KB002", *here, {"key": key, "first_line": parent.keys[hashable]})
-                        )
+                        findings.append(RawFinding("KB002", *here, {"key": key, "first_line": parent.keys[hashable]}))
                     else:
                         parent.keys[hashable] = here[0]
                 parent.key = key
                 parent.key_mark = here
-            elif parent is not None and parent.is_mapping:
-                parent.key_mark = None  # the value is consumed; the next node is a key
-            if path is not None:
+            else:
                 key_mark = parent.key_mark if parent is not None and parent.is_mapping else None
-                positions[path] = NodePosition(*here, *(key_mark or (None, None)))
-            if parent is not None and parent.is_mapping and not as_key and path is not None:
-                parent.key_mark = None
+                if path is not None:
+                    positions[path] = NodePosition(*here, *(key_mark or (None, None)))
+                if parent is not None and parent.is_mapping:
+                    parent.key_mark = None  # the value is consumed; the next node is a key
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 frame_path = path if path is not None else ()
-                stack.append(
-                    _Frame(frame_path, isinstance(event, yaml.MappingStartEvent), skip=path is None)
-                )
+                stack.append(_Frame(frame_path, isinstance(event, yaml.MappingStartEvent), skip=path is None))
                 if len(stack) > limits.max_depth:
                     findings.append(RawFinding("KB006", *here, {"limit": limits.max_depth}))
                     break
@@ -259,6 +249,15 @@ def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition]
     except yaml.YAMLError as err:
         findings.append(RawFinding("KB001", 1, 1, {"reason": str(err).splitlines()[0]}))
     return positions, findings
+
+
+def _is_ambiguous_plain(event: yaml.Event) -> bool:
+    return (
+        isinstance(event, yaml.ScalarEvent)
+        and not event.style
+        and event.implicit[0]
+        and _YAML11_AMBIGUOUS.match(event.value) is not None
+    )
 
 
 def _key_of(event: yaml.NodeEvent, here: tuple[int, int]) -> Any:

@@ -20,12 +20,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     rules = [r for code, r in all_rules().items() if not args.codes or code in args.codes]
     if args.format == "json":
-        print(json.dumps([
-            {"code": r.code, "name": r.name, "level": r.level, "family": r.family,
-             "summary": r.summary, "hint": r.hint,
-             "bad": example_text(r.bad), "good": example_text(r.good)}
-            for r in rules
-        ], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "level": r.level,
+                        "family": r.family,
+                        "summary": r.summary,
+                        "hint": r.hint,
+                        "bad": example_text(r.bad),
+                        "good": example_text(r.good),
+                    }
+                    for r in rules
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for rule in rules:
         print(f"{rule.code} {rule.name} [{rule.level}] {rule.summary}")

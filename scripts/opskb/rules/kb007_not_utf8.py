@@ -1,0 +1,15 @@
+from ..problems import ERROR
+from ..registry import Example, Rule
+
+RULE = Rule(
+    code="KB007",
+    name="not-utf8",
+    level=ERROR,
+    summary="The file is not UTF-8 text (another encoding, or binary data).",
+    message="byte {byte} is not UTF-8",
+    hint="save the file as UTF-8 (e.g. iconv -f cp1251 -t utf-8)",
+    bad=Example(
+        binary={"runbooks/cp1251.yaml": "id: cp1251\ntitle: Цены\n".encode("cp1251")}, expect="runbooks/cp1251.yaml:2:8"
+    ),
+    good=Example(),
+)

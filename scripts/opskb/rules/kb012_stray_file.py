@@ -1,0 +1,21 @@
+from collections.abc import Iterator
+
+from ..kb import ESCALATION_FILES, KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+
+RULE = Rule(
+    code="KB012",
+    name="stray-file",
+    level=ERROR,
+    summary="A YAML file where the layout expects none, so its content would be silently ignored.",
+    message="this file is not part of the layout and would be ignored",
+    hint="escalation/ holds only " + ", ".join(ESCALATION_FILES) + "; move or rename the file",
+    bad=Example(files={"escalation/oncall.yaml": "teams: []\n"}, expect="escalation/oncall.yaml:1:1"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for document in kb.strays:
+        yield Finding(document)

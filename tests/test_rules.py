@@ -1,0 +1,52 @@
+"""Every rule's bad example is reported at its place; its good example is clean.
+
+The examples live in the rule modules: they are the rule reference and these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import apply_example
+from opskb.registry import all_rules
+
+RULES = list(all_rules().values())
+
+
+def _check(cli, root, example):
+    result = cli("check", root, "--format", "json", *[str(root / a) if "/" in a else a for a in example.args])
+    return result, result.json()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_bad_example_is_reported_where_expected(rule, tree, cli) -> None:
+    apply_example(tree, rule.bad)
+    result, problems = _check(cli, tree, rule.bad)
+    located = {f"{p['path']}:{p['line']}:{p['column']}" for p in problems if p["code"] == rule.code}
+    assert rule.bad.expect in located, problems
+    unexpected = {p["code"] for p in problems} - {rule.code, *rule.bad.also}
+    assert not unexpected, f"the bad example also triggers {unexpected}: {problems}"
+    mine = [p for p in problems if p["code"] == rule.code]
+    assert all(p["level"] == rule.level for p in mine)
+    assert all(p["message"] and "{" not in p["message"] for p in mine)
+    assert result.code == (1 if rule.level == "error" else 0)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_good_example_is_clean(rule, tree, cli) -> None:
+    apply_example(tree, rule.good)
+    result, problems = _check(cli, tree, rule.good)
+    assert problems == []
+    assert result.code == 0
+
+
+def test_example_tree_is_clean_under_strict(tree, cli) -> None:
+    result = cli("check", tree, "--strict")
+    assert result.code == 0, result.out
+
+
+def test_codes_are_unique_and_documented() -> None:
+    for rule in RULES:
+        assert rule.code.startswith(("KB0", "KB1", "KB2", "KB3", "KB4"))
+        assert rule.name and rule.summary and rule.hint and rule.message
+        assert rule.bad.expect, f"{rule.code} has no located bad example"
