@@ -1,0 +1,168 @@
+"""SLA clocks: when a deadline falls, counted on calendar time or on working hours.
+
+Two clocks exist (escalation/sla.yaml): ``24x7`` counts every minute; a working-hours
+calendar counts only the minutes between ``start`` and ``end`` on working days in its time
+zone, skipping weekends and the public holidays of a country (the ``holidays`` package).
+"4 working hours" from Friday 16:00 on a 09:00-18:00 calendar ends Monday 11:00.
+
+Everything here is a pure function of its inputs so that the CLI and the site give the
+same answer for the same moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from .durations import parse_duration
+
+CLOCK_24X7 = "24x7"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+# A clock that finds no working minute in ten years is misconfigured; stop rather than spin.
+_MAX_DAYS_SEARCHED = 3660
+
+
+class ClockError(ValueError):
+    """A calendar that cannot be used (unknown time zone or holiday country, end <= start)."""
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Working hours on working days in a time zone, with a public-holiday calendar."""
+
+    id: str
+    timezone: str
+    start: time
+    end: time
+    weekdays: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))
+    country: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return _zone(self.timezone)
+
+    @property
+    def day_length(self) -> timedelta:
+        return _at(date.min, self.end) - _at(date.min, self.start)
+
+    def is_working_day(self, day: date) -> bool:
+        """A listed weekday that is not a holiday, or a weekend day the country moved work to."""
+        if self.country is None:
+            return day.weekday() in self.weekdays
+        calendar = _holidays(self.country)
+        holiday = day in calendar  # first: the lookup loads the year, moved workdays too
+        if day in calendar.weekend_workdays:
+            return True
+        return day.weekday() in self.weekdays and not holiday
+
+    def describe(self) -> str:
+        days = ",".join(WEEKDAYS[i] for i in sorted(self.weekdays))
+        where = f", {self.country} holidays" if self.country else ""
+        return f"{self.start:%H:%M}-{self.end:%H:%M} {days} {self.timezone}{where}"
+
+
+Clock = str | WorkingCalendar
+
+
+def calendar_from(data: dict[str, Any]) -> WorkingCalendar:
+    """A ``WorkingCalendar`` from a calendar entry of escalation/sla.yaml (schema-valid)."""
+    start = time.fromisoformat(data["start"])
+    end = time.fromisoformat(data["end"])
+    if end <= start:
+        # Overnight shifts would need a different model; say so instead of guessing.
+        raise ClockError(f"calendar {data['id']}: end {data['end']} is not after start {data['start']}")
+    weekdays = frozenset(WEEKDAYS.index(d) for d in data.get("weekdays", DEFAULT_WEEKDAYS))
+    country = data.get("holidays")
+    calendar = WorkingCalendar(data["id"], data["timezone"], start, end, weekdays, country)
+    calendar.zone  # noqa: B018  fail early on an unknown zone
+    if country:
+        _holidays(country)
+    return calendar
+
+
+def clock_of(kb: Any, policy: dict[str, Any]) -> Clock:
+    """The clock an SLA policy runs on: ``"24x7"`` or its working-hours calendar."""
+    name = policy["clock"]
+    if name == CLOCK_24X7:
+        return CLOCK_24X7
+    entity = kb.calendars.get(name)
+    if entity is None:
+        raise ClockError(f"SLA policy {policy['id']}: unknown calendar {name!r}")
+    return calendar_from(entity.data)
+
+
+def deadline(start: datetime, duration: timedelta, clock: Clock) -> datetime:
+    """The moment ``duration`` of clock time has passed since ``start``.
+
+    ``start`` must be time-zone aware. On ``24x7`` the result is in ``start``'s zone and
+    counts real elapsed time (a DST change does not add or lose an hour). On a working
+    calendar the result is in the calendar's zone.
+    """
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ClockError("start time needs a time zone")
+    if duration < timedelta(0):
+        raise ClockError("duration must not be negative")
+    if not isinstance(clock, WorkingCalendar):
+        if clock != CLOCK_24X7:
+            raise ClockError(f"unknown clock {clock!r}")
+        return (start.astimezone(UTC) + duration).astimezone(start.tzinfo)
+    return _working_deadline(start, duration, clock)
+
+
+def deadline_for(start: datetime, text: str, clock: Clock) -> datetime:
+    """``deadline`` for a duration as the content writes it (15m, 4h, 2d).
+
+    On a working calendar a day means one working day (``end - start``), which is how
+    people read "2d" next to working hours; on 24x7 it is 24 hours.
+    """
+    if isinstance(clock, WorkingCalendar) and text.endswith("d"):
+        return deadline(start, clock.day_length * int(text[:-1]), clock)
+    return deadline(start, parse_duration(text), clock)
+
+
+def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
+    # Work in naive wall-clock time of the calendar's zone: working hours are wall-clock
+    # hours, and the zone is attached once at the end.
+    zone = calendar.zone
+    now = start.astimezone(zone).replace(tzinfo=None)
+    remaining = duration
+    day = now.date()
+    for _ in range(_MAX_DAYS_SEARCHED):
+        if calendar.is_working_day(day):
+            opens, closes = _at(day, calendar.start), _at(day, calendar.end)
+            begin = max(now, opens)
+            if begin < closes:
+                available = closes - begin
+                if remaining <= available:
+                    return (begin + remaining).replace(tzinfo=zone)
+                remaining -= available
+        day += timedelta(days=1)
+        now = _at(day, time.min)
+    raise ClockError(f"calendar {calendar.id}: no working time in {_MAX_DAYS_SEARCHED} days")
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment)
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ClockError(f"unknown time zone {name!r}") from err
+
+
+@cache
+def _holidays(country: str) -> holidays.HolidayBase:
+    try:
+        # Years are filled in lazily by the package as dates are looked up.
+        return holidays.country_holidays(country)
+    except NotImplementedError as err:
+        raise ClockError(f"no public-holiday calendar for country {country!r}") from err

@@ -1,0 +1,103 @@
+"""Find the runbook for an alert name, a symptom or a marketplace status.
+
+The text may be an alert name as the monitoring system shows it
+(MarketplacePricesAcceptedBelowSent), words of a symptom in English or Russian
+("цены не применились", "prices not applied"; word forms do not matter), or a
+marketplace status code or buyer label (awaiting_packaging, "Ожидает сборки").
+Runbooks are ranked best first, each with the L2 owner of its route and how to reach it.
+
+The index is cached under ROOT/.cache/opskb and rebuilt when a content file changes.
+
+examples:
+  opskb find MarketplacePricesAcceptedBelowSent
+  opskb find "нет заказов с маркетплейса"
+  opskb find awaiting_packaging --format json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+NAME = "find"
+HELP = "find runbooks by alert name, symptom words (EN/RU) or marketplace status"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="+", help="alert name, symptom words or status (several words are one query)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
+    parser.add_argument("--limit", type=int, default=5, help="how many runbooks to show (default: 5)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here: `opskb find` must answer fast, so nothing heavy loads unless needed.
+    from .. import search
+    from ..problems import ExitCode
+
+    root: Path = args.root
+    if not (root / "runbooks").is_dir():
+        print(f"opskb find: {root}: no runbooks/ folder here (use --root)", file=sys.stderr)
+        return ExitCode.USAGE
+    if args.limit < 1:
+        print("opskb find: --limit must be at least 1", file=sys.stderr)
+        return ExitCode.USAGE
+    query = " ".join(args.text).strip()
+    if not query:
+        print("opskb find: empty query", file=sys.stderr)
+        return ExitCode.USAGE
+    index, _ = search.load_or_build(root, _load)
+    if index.errors:
+        # A broken file must not stop L1 finding the runbooks that are fine.
+        print(f"opskb find: warning: the content has {index.errors} error(s); "
+              "run `opskb check` (broken files are left out)", file=sys.stderr)
+    result = search.search(index, query, args.limit)
+    if args.format == "json":
+        print(json.dumps(_as_json(query, result), ensure_ascii=False, indent=2))
+    else:
+        print(_as_text(query, result))
+    return ExitCode.CLEAN if result.runbooks or result.statuses else ExitCode.CONTENT_ERRORS
+
+
+def _load(root: Path) -> tuple[Any, int]:
+    from ..checker import check_tree
+    from ..problems import ERROR
+
+    kb, problems = check_tree(root)
+    return kb, sum(p.level == ERROR for p in problems)
+
+
+def _as_json(query: str, result: Any) -> dict[str, Any]:
+    return {
+        "query": query,
+        "runbooks": [{**hit.doc, "score": hit.score, "matched": hit.matched} for hit in result.runbooks],
+        "statuses": result.statuses,
+    }
+
+
+def _as_text(query: str, result: Any) -> str:
+    if not result.runbooks and not result.statuses:
+        return f"nothing found for {query!r}; try fewer or other words, or an alert name"
+    lines = []
+    for number, hit in enumerate(result.runbooks, 1):
+        doc = hit.doc
+        lines.append(f"{number}. {doc['id']}  [{doc['severity']}]  {doc['title']}")
+        owner = doc["owner"]
+        if owner:
+            contacts = ", ".join(str(v) for v in owner["contacts"].values())
+            lines.append(f"   owner: {owner['name']} ({contacts})  route: {doc['route']}")
+        else:
+            lines.append(f"   owner: none on route {doc['route']}")
+        lines.append(f"   next: opskb escalate {doc['id']}   ({doc['file']})")
+    if result.statuses:
+        lines.append("")
+        lines.append("marketplace statuses named:")
+        for status in result.statuses:
+            label = f" \"{status['label']}\"" if status["label"] else ""
+            lines.append(
+                f"  {status['marketplace']} {status['code']}{label} -> {status['maps_to']} ({status['match']})"
+            )
+    return "\n".join(lines)

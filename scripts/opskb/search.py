@@ -1,0 +1,369 @@
+"""The `opskb find` index: runbooks by alert name, symptom words and marketplace status.
+
+Words are stemmed (English or Russian, by script) so that "цены не применились" finds
+"цена не применена" and "prices not applied" finds "price is not applying". Alert names
+match exactly (the strongest signal: an alert fired and L1 pastes its name) and by their
+CamelCase words. Marketplace status codes and the labels buyers see are indexed too, so a
+status pasted from a marketplace cabinet finds the status-discrepancy runbooks.
+
+The index is built from a loaded knowledge base once and cached on disk under
+``ROOT/.cache/opskb/``, keyed by a fingerprint of the content files (path, size, mtime):
+a query on an unchanged tree never parses YAML, which is what keeps `find` fast on a
+large knowledge base. The cache uses ``marshal`` (plain data only, no code on load).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import math
+import os
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+
+INDEX_VERSION = 3
+CACHE_DIR = Path(".cache") / "opskb"
+CACHE_FILE = "find-index.marshal"
+CONTENT_FOLDERS = ("runbooks", "escalation", "status_mappings")
+
+# Field weights: an alert name or the title says more about a runbook than its steps do.
+W_ALERT_EXACT = 20.0
+W_TITLE = 3.0
+W_ID = 3.0
+W_ALERT_WORD = 3.0
+W_SYMPTOM = 2.5
+W_TAG = 2.0
+W_MARKETPLACE = 1.5
+W_SYSTEM = 1.5
+W_BODY = 0.5
+W_STATUS_CODE = 6.0
+W_STATUS_LABEL = 4.0
+W_STATUS_TEXT = 1.0
+
+_STOP = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "no", "not", "of", "on", "or", "the", "to", "with", "а", "в", "во", "и", "из", "к", "как", "на", "не", "но", "о", "об", "от", "по", "с", "со", "у", "что", "это"]
+)
+_WORD = re.compile(r"[^\W_]+")
+_CODE = re.compile(r"\w+(?:[/.:-]\w+)*")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_CYRILLIC = re.compile(r"[а-яё]")
+_STATUS_WORDS = ("status", "статус")
+
+_stemmers = {
+    "en": snowballstemmer.stemmer("english"),
+    "ru": snowballstemmer.stemmer("russian"),
+}
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """The stem of one lower-case word, in its own script's language."""
+    cached = _stem_cache.get(word)
+    if cached is None:
+        language = "ru" if _CYRILLIC.search(word) else "en"
+        cached = _stemmers[language].stemWord(word)
+        _stem_cache[word] = cached
+    return cached
+
+
+def words(text: str) -> list[str]:
+    """Stemmed words of free text, stop words dropped."""
+    text = text.lower().replace("ё", "е")
+    return [stem(w) for w in _WORD.findall(text) if w not in _STOP]
+
+
+def code_terms(code: str) -> list[str]:
+    """Terms for an identifier-like string: the whole code, then its CamelCase/snake words."""
+    parts = [p for p in re.split(r"[\W_]+", code) if p]
+    pieces = [m.lower() for p in parts for m in _CAMEL.findall(p)]
+    return [f"={code.lower()}", *(stem(p) for p in pieces if p not in _STOP)]
+
+
+def query_terms(text: str) -> list[str]:
+    """Terms of a query: stemmed words plus whole codes (status codes, alert names)."""
+    terms = words(text)
+    tokens = _CODE.findall(text)
+    for token in tokens:
+        # Only code-like tokens (snake_case, CamelCase, UPPER, a/b) or a query of one token
+        # are read as exact codes: "new" in "new orders missing" is not the status `new`.
+        if len(tokens) == 1 or _looks_like_code(token):
+            terms.extend(code_terms(token))
+    return list(dict.fromkeys(terms))
+
+
+def _looks_like_code(token: str) -> bool:
+    return any(c in token for c in "_/.:-") or token.isupper() or len(_CAMEL.findall(token)) > 1
+
+
+@dataclass
+class Index:
+    """Runbooks and marketplace statuses, with inverted postings term -> [(doc, weight)]."""
+
+    fingerprint: str = ""
+    errors: int = 0
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    status_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "version": INDEX_VERSION, "fingerprint": self.fingerprint, "errors": self.errors,
+            "docs": self.docs, "postings": self.postings,
+            "statuses": self.statuses, "status_postings": self.status_postings,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Index:
+        return cls(
+            data["fingerprint"], data["errors"], data["docs"], data["postings"],
+            data["statuses"], data["status_postings"],
+        )
+
+
+@dataclass
+class Hit:
+    """One ranked runbook."""
+
+    doc: dict[str, Any]
+    score: float
+    matched: list[str]
+
+
+@dataclass
+class Result:
+    runbooks: list[Hit]
+    statuses: list[dict[str, Any]]
+
+
+def fingerprint(root: Path) -> str:
+    """A key that changes when any content file is added, removed, resized or touched."""
+    digest = hashlib.sha256(f"{INDEX_VERSION}:{sys.version_info[:2]}".encode())
+    for folder in CONTENT_FOLDERS:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.endswith((".yaml", ".yml")):
+                    stat = os.stat(os.path.join(dirpath, name))
+                    rel = os.path.relpath(os.path.join(dirpath, name), root)
+                    digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def build(kb: Any, errors: int = 0, key: str = "") -> Index:
+    """Index every valid runbook and marketplace status of a loaded knowledge base."""
+    index = Index(fingerprint=key, errors=errors)
+    for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
+        _add_runbook(index, kb, runbook)
+    for market in sorted(kb.marketplaces.values(), key=lambda e: e.id):
+        for status in market.data["statuses"]:
+            _add_status(index, market.data, status)
+    return index
+
+
+def load_or_build(root: Path, loader: Any) -> tuple[Index, bool]:
+    """The cached index when the content is unchanged, else a fresh one (and cache it).
+
+    ``loader(root)`` returns ``(kb, error_count)``; it is only called on a cache miss.
+    Returns the index and whether it was rebuilt.
+    """
+    key = fingerprint(root)
+    path = root / CACHE_DIR / CACHE_FILE
+    cached = _read_cache(path)
+    if cached is not None and cached.get("fingerprint") == key:
+        return Index.from_data(cached), False
+    kb, errors = loader(root)
+    index = build(kb, errors, key)
+    _write_cache(path, index)
+    return index, True
+
+
+def search(index: Index, text: str, limit: int = 10) -> Result:
+    """Runbooks ranked best first, and the marketplace statuses the text names."""
+    terms = query_terms(text)
+    statuses = _search_statuses(index, terms)
+    scores: dict[int, float] = {}
+    matched: dict[int, set[str]] = {}
+    real_terms = [t for t in terms if not t.startswith("=")] or terms
+    for term in terms:
+        postings = _postings_for(index.postings, term)
+        if not postings:
+            continue
+        idf = math.log(1 + len(index.docs) / len(postings))
+        for doc, weight in postings:
+            scores[doc] = scores.get(doc, 0.0) + idf * weight
+            matched.setdefault(doc, set()).add(term)
+    _boost_status_runbooks(index, statuses, scores, matched)
+    hits = []
+    for doc, score in scores.items():
+        # Prefer runbooks that match more of the query's words, not one word many times.
+        found = sum(t in matched[doc] for t in real_terms) or 1
+        by_status = any(m.startswith("status:") for m in matched[doc])
+        coverage = 1.0 if by_status else found / len(real_terms)
+        hits.append(Hit(index.docs[doc], round(score * coverage * coverage, 3), sorted(matched[doc])))
+    hits.sort(key=lambda h: (-h.score, h.doc["id"]))
+    return Result(hits[:limit], [s for s, _ in statuses[:5]])
+
+
+def _postings_for(table: dict[str, list[Any]], term: str) -> list[tuple[int, float]]:
+    found = table.get(term)
+    if found is not None:
+        return _pairs(found)
+    # An unknown word may be the start of a known one (typed half an alert name): prefix.
+    if len(term.lstrip("=")) < 4:
+        return []
+    merged: dict[int, float] = {}
+    for key, postings in table.items():
+        if key.startswith(term) and key != term:
+            for doc, weight in _pairs(postings):
+                merged[doc] = max(merged.get(doc, 0.0), weight * 0.6)
+    return list(merged.items())
+
+
+def _pairs(flat: list[Any]) -> list[tuple[int, float]]:
+    return list(zip(flat[0::2], flat[1::2], strict=True))
+
+
+def _search_statuses(index: Index, terms: list[str]) -> list[tuple[dict[str, Any], float]]:
+    scores: dict[int, float] = {}
+    hits: dict[int, int] = {}
+    for term in terms:
+        for doc, weight in _postings_for(index.status_postings, term):
+            scores[doc] = scores.get(doc, 0.0) + weight
+            hits[doc] = hits.get(doc, 0) + 1
+    words_only = [t for t in terms if not t.startswith("=")] or terms
+    ranked = [
+        (index.statuses[doc], score)
+        for doc, score in scores.items()
+        # A status is named when the query hits its code or most of its label's words.
+        if score >= W_STATUS_CODE or hits[doc] >= max(1, math.ceil(len(words_only) * 0.6))
+    ]
+    ranked.sort(key=lambda pair: (-pair[1], pair[0]["marketplace"], pair[0]["code"]))
+    return ranked
+
+
+def _boost_status_runbooks(
+    index: Index, statuses: list[tuple[dict[str, Any], float]],
+    scores: dict[int, float], matched: dict[int, set[str]],
+) -> None:
+    """A named marketplace status points at the status runbooks of that marketplace."""
+    if not statuses:
+        return
+    # How much each runbook is about statuses: "status" in its title counts more than in a step.
+    about_status: dict[int, float] = {}
+    for word in _STATUS_WORDS:
+        for doc, weight in _pairs(index.postings.get(stem(word), [])):
+            about_status[doc] = about_status.get(doc, 0.0) + weight
+    for status, score in statuses[:5]:
+        for doc, weight in about_status.items():
+            markets = index.docs[doc]["marketplaces"]
+            if markets == "all" or status["marketplace"] in markets:
+                scores[doc] = scores.get(doc, 0.0) + score * weight / W_TITLE
+                matched.setdefault(doc, set()).add(f"status:{status['marketplace']}/{status['code']}")
+
+
+def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
+    data = runbook.data
+    doc_id = len(index.docs)
+    owner = kb.owner_of(runbook.id)
+    markets = data.get("marketplaces", [])
+    index.docs.append({
+        "id": runbook.id,
+        "title": data["title"],
+        "severity": data["severity"],
+        "route": data["route"],
+        "file": runbook.file,
+        "alerts": list(data.get("alerts", [])),
+        "marketplaces": markets,
+        "owner": _team_summary(owner) if owner else None,
+    })
+    weights: dict[str, float] = {}
+
+    def add(terms: Iterable[str], weight: float) -> None:
+        for term in set(terms):
+            weights[term] = weights.get(term, 0.0) + weight
+
+    add(code_terms(runbook.id), W_ID)
+    add(words(data["title"]), W_TITLE)
+    for alert in data.get("alerts", []):
+        add([f"={alert.lower()}"], W_ALERT_EXACT)
+        add(code_terms(alert)[1:], W_ALERT_WORD)
+    for symptom in data.get("symptoms", []):
+        add(words(symptom), W_SYMPTOM)
+    for tag in data.get("tags", []):
+        add(code_terms(tag), W_TAG)
+    for system in data.get("systems", []):
+        add(code_terms(system), W_SYSTEM)
+    market_ids = list(kb.marketplaces) if markets == "all" else markets
+    for market in market_ids:
+        add(code_terms(market), W_MARKETPLACE)
+        entity = kb.marketplaces.get(market)
+        if entity is not None:
+            add(words(entity.data["name"]), W_MARKETPLACE)
+    body = [data.get("impact", ""), *data.get("first_response", [])]
+    body += [f"{step['title']} {step.get('tool', '')}" for step in data.get("steps", [])]
+    add((w for text in body for w in words(text)), W_BODY)
+    for term, weight in weights.items():
+        index.postings.setdefault(term, []).extend((doc_id, round(weight, 2)))
+
+
+def _add_status(index: Index, market: dict[str, Any], status: dict[str, Any]) -> None:
+    doc_id = len(index.statuses)
+    index.statuses.append({
+        "marketplace": market["id"],
+        "marketplace_name": market["name"],
+        "code": status["code"],
+        "label": status.get("label", ""),
+        "maps_to": status["maps_to"],
+        "match": status["match"],
+        "note": status.get("note", ""),
+    })
+    weights: dict[str, float] = {}
+    for part in status["code"].split("/"):
+        for term in code_terms(part)[:1]:
+            weights[term] = weights.get(term, 0.0) + W_STATUS_CODE
+    weights[f"={status['code'].lower()}"] = W_STATUS_CODE
+    for term in code_terms(status["code"])[1:]:
+        weights.setdefault(term, W_STATUS_TEXT)
+    for term in set(words(status.get("label", ""))):
+        weights[term] = weights.get(term, 0.0) + W_STATUS_LABEL
+    for term in set(words(status.get("description", ""))):
+        weights.setdefault(term, W_STATUS_TEXT)
+    for term, weight in weights.items():
+        index.status_postings.setdefault(term, []).extend((doc_id, weight))
+
+
+def _team_summary(team: Any) -> dict[str, Any]:
+    return {"id": team.id, "name": team.data["name"], "contacts": dict(team.data["contacts"])}
+
+
+def _read_cache(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            data = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        return None
+    return data
+
+
+def _write_cache(path: Path, index: Index) -> None:
+    # A read-only checkout still answers; it just rebuilds every time.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            marshal.dump(index.to_data(), handle)
+        os.replace(tmp, path)  # atomic: a concurrent `find` never reads half a file
+    except OSError:
+        pass
