@@ -35,9 +35,7 @@ def main() -> int:
     print(f"system-deps: installing {', '.join(wanted)} from Debian's packages")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *wanted], check=False, env=env
-    )
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *wanted], check=False, env=env)
     # Debian starts a packaged server as a service; the tests start their own on free ports.
     for service in ("prometheus", "postgresql"):
         subprocess.run(["service", service, "stop"], check=False, capture_output=True)

@@ -10,8 +10,10 @@ from .registry import run_cross_checks
 from .yamldoc import DEFAULT_LIMITS, Limits
 
 
-def check_tree(root: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[KnowledgeBase, list[Problem]]:
+def check_tree(
+    root: Path, limits: Limits = DEFAULT_LIMITS, alert_rules: list[Path] | None = None
+) -> tuple[KnowledgeBase, list[Problem]]:
     """Every problem in the content under ``root``, sorted by file, line and column."""
-    kb, problems = load_knowledge_base(root, limits)
+    kb, problems = load_knowledge_base(root, limits, alert_rules=alert_rules)
     problems.extend(run_cross_checks(kb))
     return kb, sort_problems(problems)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+from datetime import date, timedelta
 
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
@@ -19,3 +20,9 @@ def humanize(text: str) -> str:
     """'15m' -> '15 minutes', '1h' -> '1 hour'."""
     number, unit = int(text[:-1]), _UNITS[text[-1]]
     return f"{number} {unit[:-1] if number == 1 else unit}"
+
+
+def today() -> date:
+    """Today's date; OPSKB_TODAY=YYYY-MM-DD pins it (tests, reproducing a CI run)."""
+    pinned = os.environ.get("OPSKB_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()

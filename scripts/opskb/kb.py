@@ -63,6 +63,8 @@ class KnowledgeBase:
     claims: dict[tuple[str, str], list[Entity]] = field(default_factory=dict)
     # files present but with a place in the layout that holds no content kind
     strays: list[Document] = field(default_factory=list)
+    # monitoring rule files (Prometheus rule groups) given to `opskb check --alert-rules`
+    alert_rules: list[Document] = field(default_factory=list)
 
     def is_known(self, kind: str, ident: str) -> bool:
         table: dict[str, Entity] = getattr(self, _TABLES[kind])
@@ -128,13 +130,21 @@ def content_files(root: Path) -> Iterator[tuple[Path, str | None]]:
 
 
 def load_knowledge_base(
-    root: Path, limits: Limits = DEFAULT_LIMITS, schemas: SchemaSet | None = None
+    root: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    schemas: SchemaSet | None = None,
+    alert_rules: list[Path] | None = None,
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Load, validate and index everything under ``root``. Problems are returned, never raised."""
     root = root.resolve()
     schemas = schemas or SchemaSet(schema_dir(root))
     kb = KnowledgeBase(root=root)
     problems: list[Problem] = []
+    for path in alert_rules or []:
+        rel = _display_path(path, root)
+        document, findings = load_document(path, rel, limits)
+        kb.alert_rules.append(document)
+        problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
     for path, schema_name in content_files(root):
         rel = path.relative_to(root).as_posix()
         document, findings = load_document(path, rel, limits)
@@ -160,6 +170,13 @@ def load_knowledge_base(
                 )
         _index(kb, schema_name, document, valid)
     return kb, problems
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _schema_code(keyword: str) -> str:

@@ -95,7 +95,7 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(found.items()))
 
 
-def problem_from(code: str, path: str, line: int, column: int, **params: Any) -> Problem:
+def problem_from(code: str, path: str, line: int, column: int, /, **params: Any) -> Problem:
     rule = all_rules()[code]
     message = rule.message.format(**params)
     hint = params.get("schema_hint") or rule.hint.format(**params)

@@ -21,6 +21,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("root", nargs="?", default=".", type=Path, help="content root (default: .)")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    parser.add_argument(
+        "--alert-rules",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="Prometheus rule file whose alerts must each have a runbook (KB403); repeatable",
+    )
     parser.add_argument("--no-hints", action="store_true", help="text format: omit the hint lines")
 
 
@@ -29,7 +37,11 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"opskb check: {root}: not a directory", file=sys.stderr)
         return ExitCode.USAGE
-    _, problems = check_tree(root)
+    missing = [str(p) for p in args.alert_rules if not p.is_file()]
+    if missing:
+        print(f"opskb check: no such alert rule file: {', '.join(missing)}", file=sys.stderr)
+        return ExitCode.USAGE
+    _, problems = check_tree(root, alert_rules=args.alert_rules)
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:
         print(output)

@@ -1,0 +1,26 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB201",
+    name="unknown-route",
+    level=ERROR,
+    summary="A runbook names an escalation route that escalation/routes.yaml does not define.",
+    message="route '{route}' is not defined in escalation/routes.yaml",
+    hint="use one of the route ids in escalation/routes.yaml, or add the route there",
+    bad=Example(
+        replace={RUNBOOK: [("route: pricing", "route: pricing-v2")]}, expect=f"{RUNBOOK}:12:8", also=("KB213",)
+    ),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        route = runbook.data["route"]
+        if not kb.is_known("route", route):
+            yield Finding(runbook, ("route",), {"route": route})

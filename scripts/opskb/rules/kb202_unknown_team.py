@@ -1,0 +1,28 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import ROUTES, RUNBOOK
+
+RULE = Rule(
+    code="KB202",
+    name="unknown-team",
+    level=ERROR,
+    summary="A route hop or a review owner names a team that escalation/teams.yaml does not define.",
+    message="team '{team}' is not defined in escalation/teams.yaml",
+    hint="use one of the team ids in escalation/teams.yaml, or add the team there",
+    bad=Example(replace={ROUTES: [("team: pricing-dev", "team: pricing-developers")]}, expect=f"{ROUTES}:13:15"),
+    good=Example(replace={RUNBOOK: [("owner: pricing-owner", "owner: pricing-dev")]}),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for route in kb.routes.values():
+        for index, hop in enumerate(route.data["hops"]):
+            if not kb.is_known("team", hop["team"]):
+                yield Finding(route, ("hops", index, "team"), {"team": hop["team"]})
+    for runbook in kb.runbooks.values():
+        owner = runbook.data["review"]["owner"]
+        if not kb.is_known("team", owner):
+            yield Finding(runbook, ("review", "owner"), {"team": owner})

@@ -1,0 +1,27 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB204",
+    name="unknown-runbook",
+    level=ERROR,
+    summary="A runbook lists a related runbook that does not exist.",
+    message="related runbook '{runbook}' does not exist",
+    hint="use the id of a file in runbooks/ (its name without .yaml)",
+    bad=Example(
+        replace={RUNBOOK: [("tags: [prices]", "related: [stock-not-received]\ntags: [prices]")]},
+        expect=f"{RUNBOOK}:45:11",
+    ),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        for index, other in enumerate(runbook.data.get("related", [])):
+            if not kb.is_known("runbook", other):
+                yield Finding(runbook, ("related", index), {"runbook": other})

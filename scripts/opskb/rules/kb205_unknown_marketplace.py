@@ -1,0 +1,29 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB205",
+    name="unknown-marketplace",
+    level=ERROR,
+    summary="A runbook names a marketplace that has no file in status_mappings/.",
+    message="marketplace '{marketplace}' has no file in status_mappings/",
+    hint="use a marketplace id from status_mappings/ (or 'all'), or add its mapping file",
+    bad=Example(
+        replace={RUNBOOK: [("marketplaces: [ozon]", "marketplaces: [ozon, aliexpress]")]}, expect=f"{RUNBOOK}:6:22"
+    ),
+    good=Example(replace={RUNBOOK: [("marketplaces: [ozon]", "marketplaces: all")]}),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        markets = runbook.data.get("marketplaces", [])
+        if markets == "all":
+            continue
+        for index, market in enumerate(markets):
+            if not kb.is_known("marketplace", market):
+                yield Finding(runbook, ("marketplaces", index), {"marketplace": market})

@@ -1,0 +1,33 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import INTERNAL, OZON
+
+RULE = Rule(
+    code="KB206",
+    name="unknown-internal-status",
+    level=ERROR,
+    summary="A mapping, a transition or the initial status names an internal status that does not exist.",
+    message="internal status '{status}' is not defined in status_mappings/internal.yaml",
+    hint="use an id from status_mappings/internal.yaml, or add the status there",
+    bad=Example(replace={OZON: [("maps_to: shipped", "maps_to: in-delivery")]}, expect=f"{OZON}:23:14"),
+    good=Example(replace={INTERNAL: [("next: [delivered]", "next: [delivered, cancelled]")]}),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    if kb.internal is None:
+        return
+    known = kb.internal_statuses
+    if kb.internal.data["initial"] not in known:
+        yield Finding(kb.internal, ("initial",), {"status": kb.internal.data["initial"]})
+    for status in known.values():
+        for index, target in enumerate(status.data.get("next", [])):
+            if target not in known:
+                yield Finding(status, ("next", index), {"status": target})
+    for market in kb.marketplaces.values():
+        for index, status in enumerate(market.data["statuses"]):
+            if status["maps_to"] not in known:
+                yield Finding(market, ("statuses", index, "maps_to"), {"status": status["maps_to"]})

@@ -1,0 +1,51 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import TEAMS
+
+_COPY = """
+  - id: pricing-owner
+    name: Pricing owner (old entry)
+    line: L2
+    contacts:
+      chat: "#pricing-old"
+    hours:
+      schedule: 24x7
+      timezone: Europe/Moscow
+"""
+
+RULE = Rule(
+    code="KB207",
+    name="duplicate-id",
+    level=ERROR,
+    summary="Two things of one kind share an id (teams, routes, policies, statuses, or steps and checks of a runbook).",
+    message="{kind} id '{id}' is already used at {first}",
+    hint="give each {kind} its own id; references would otherwise pick one at random",
+    bad=Example(
+        replace={TEAMS: [('      end: "19:00"', '      end: "19:00"' + _COPY)]}, expect=f"{TEAMS}:36:9", also=("KB214",)
+    ),
+    good=Example(),
+)
+
+
+def _where(entity) -> str:
+    line, _ = entity.locate("id")
+    return f"{entity.file}:{line}"
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for (kind, ident), claimants in kb.claims.items():
+        for later in claimants[1:]:
+            yield Finding(later, ("id",), {"kind": kind.replace("_", " "), "id": ident, "first": _where(claimants[0])})
+    for runbook in kb.runbooks.values():
+        for key, kind in (("steps", "step"), ("checks", "check")):
+            seen: dict[str, int] = {}
+            for index, item in enumerate(runbook.data.get(key, [])):
+                if item["id"] in seen:
+                    line, _ = runbook.locate(key, seen[item["id"]], "id")
+                    first = f"{runbook.file}:{line}"
+                    yield Finding(runbook, (key, index, "id"), {"kind": kind, "id": item["id"], "first": first})
+                else:
+                    seen[item["id"]] = index

@@ -1,0 +1,34 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK, TEAMS
+
+RULE = Rule(
+    code="KB209",
+    name="unowned-system",
+    level=ERROR,
+    summary="A runbook names a system no team owns: nobody would know whose problem it is.",
+    message="no team owns system '{system}'",
+    hint="add '{system}' to the owns list of its owner in escalation/teams.yaml, or fix the system id",
+    bad=Example(
+        replace={RUNBOOK: [("systems: [pricing, price-feed]", "systems: [pricing, erp]")]}, expect=f"{RUNBOOK}:5:20"
+    ),
+    good=Example(
+        replace={
+            RUNBOOK: [("systems: [pricing, price-feed]", "systems: [pricing, erp]")],
+            TEAMS: [("owns: [pricing]", "owns: [pricing, erp]")],
+        }
+    ),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    owned = kb.system_owners()
+    if kb.broken.get("team"):
+        return  # an invalid teams.yaml would make every system look unowned
+    for runbook in kb.runbooks.values():
+        for index, system in enumerate(runbook.data["systems"]):
+            if system not in owned:
+                yield Finding(runbook, ("systems", index), {"system": system})

@@ -1,0 +1,27 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB210",
+    name="unknown-check",
+    level=ERROR,
+    summary="A step refers to a check that the runbook's checks list does not define.",
+    message="check '{check}' is not defined in this runbook's checks",
+    hint="use the id of an entry under checks:, or remove the check: line",
+    bad=Example(
+        replace={RUNBOOK: [("    check: accepted-vs-sent", "    check: accepted-count")]}, expect=f"{RUNBOOK}:20:12"
+    ),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        checks = {c["id"] for c in runbook.data.get("checks", [])}
+        for index, step in enumerate(runbook.data["steps"]):
+            if "check" in step and step["check"] not in checks:
+                yield Finding(runbook, ("steps", index, "check"), {"check": step["check"]})

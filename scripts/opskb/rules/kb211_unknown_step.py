@@ -1,0 +1,25 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB211",
+    name="unknown-step",
+    level=ERROR,
+    summary="A check's on_fail points to a step id the runbook does not have.",
+    message="step '{step}' is not defined in this runbook's steps",
+    hint="use the id of an entry under steps:",
+    bad=Example(replace={RUNBOOK: [("on_fail: resend", "on_fail: resend-prices")]}, expect=f"{RUNBOOK}:32:14"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        steps = {s["id"] for s in runbook.data["steps"]}
+        for index, probe in enumerate(runbook.data.get("checks", [])):
+            if "on_fail" in probe and probe["on_fail"] not in steps:
+                yield Finding(runbook, ("checks", index, "on_fail"), {"step": probe["on_fail"]})

@@ -1,0 +1,29 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import OZON
+
+RULE = Rule(
+    code="KB212",
+    name="unknown-marketplace-status",
+    level=ERROR,
+    summary="A marketplace transition or its initial status names a code the file does not list.",
+    message="status '{code}' is not listed in this marketplace's statuses",
+    hint="add the status (as the API spells it) to statuses:, or fix the spelling",
+    bad=Example(replace={OZON: [("next: [delivered]", "next: [delivered, delivery_failed]")]}, expect=f"{OZON}:25:23"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for market in kb.marketplaces.values():
+        statuses = market.data["statuses"]
+        codes = {s["code"] for s in statuses}
+        if "initial" in market.data and market.data["initial"] not in codes:
+            yield Finding(market, ("initial",), {"code": market.data["initial"]})
+        for index, status in enumerate(statuses):
+            for position, target in enumerate(status.get("next", [])):
+                if target not in codes:
+                    yield Finding(market, ("statuses", index, "next", position), {"code": target})

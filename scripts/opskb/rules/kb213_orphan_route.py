@@ -1,0 +1,35 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import WARNING
+from ..registry import Example, Finding, Rule
+from ._tree import ROUTES
+
+_SPARE = """
+  - id: spare
+    name: Unused route
+    sla: critical-24x7
+    hops:
+      - line: L1
+        team: l1-desk
+"""
+
+RULE = Rule(
+    code="KB213",
+    name="orphan-route",
+    level=WARNING,
+    summary="An escalation route that no runbook uses.",
+    message="no runbook uses route '{route}'",
+    hint="point a runbook's route: at it, or remove it from escalation/routes.yaml",
+    bad=Example(replace={ROUTES: [("        after: 30m", "        after: 30m" + _SPARE)]}, expect=f"{ROUTES}:15:9"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    used = {runbook.data["route"] for runbook in kb.runbooks.values()}
+    if kb.broken.get("runbook"):
+        return  # an invalid runbook may be the one that uses it
+    for route in kb.routes.values():
+        if route.id not in used:
+            yield Finding(route, ("id",), {"route": route.id})

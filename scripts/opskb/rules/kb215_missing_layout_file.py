@@ -1,0 +1,28 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..kb import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, STATUS_MAPPINGS, KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ..yamldoc import Document
+from ._tree import SLA
+
+RULE = Rule(
+    code="KB215",
+    name="missing-layout-file",
+    level=ERROR,
+    summary="A file every knowledge base needs is missing (teams, SLA policies, routes, internal statuses).",
+    message="required file is missing",
+    hint="create it (`opskb new` writes a valid start for each kind)",
+    bad=Example(remove=(SLA,), expect=f"{SLA}:1:1", also=("KB203",)),
+    good=Example(),
+)
+
+REQUIRED = [f"{ESCALATION}/{name}" for name in ESCALATION_FILES] + [f"{STATUS_MAPPINGS}/{INTERNAL_FILE}"]
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for rel in REQUIRED:
+        path = kb.root / rel
+        if not path.exists():
+            yield Finding(Document(path=Path(path), rel=rel, text=None, data=None))

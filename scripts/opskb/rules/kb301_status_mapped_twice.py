@@ -1,0 +1,48 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import OZON
+
+RULE = Rule(
+    code="KB301",
+    name="status-mapped-twice",
+    level=ERROR,
+    summary="A marketplace status appears twice, so it would map to two internal statuses.",
+    message="status '{code}' is already mapped at line {first}",
+    hint="keep one entry per status code; use a 'status/substatus' code to map a substatus differently",
+    bad=Example(
+        replace={
+            OZON: [
+                (
+                    "  - code: delivered\n",
+                    "  - code: delivering\n    maps_to: shipped\n    match: exact\n    next: [delivered]\n  - code: delivered\n",
+                )
+            ]
+        },
+        expect=f"{OZON}:26:11",
+    ),
+    good=Example(
+        replace={
+            OZON: [
+                (
+                    "  - code: delivered\n",
+                    "  - code: delivering/posting_in_pickup_point\n    maps_to: shipped\n    match: exact\n    next: [delivered]\n  - code: delivered\n",
+                )
+            ]
+        },
+    ),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for market in kb.marketplaces.values():
+        first: dict[str, int] = {}
+        for index, status in enumerate(market.data["statuses"]):
+            code = status["code"]
+            if code in first:
+                line, _ = market.locate("statuses", first[code], "code")
+                yield Finding(market, ("statuses", index, "code"), {"code": code, "first": line})
+            else:
+                first[code] = index

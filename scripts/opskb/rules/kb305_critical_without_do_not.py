@@ -1,0 +1,31 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+_DO_NOT = """do_not:
+  - action: Resend the whole price list.
+    why: It floods the marketplace API and delays every feed.
+"""
+
+RULE = Rule(
+    code="KB305",
+    name="critical-without-do-not",
+    level=ERROR,
+    summary=(
+        "A critical runbook says nothing about what must not be done. An engineer without context "
+        "once deleted a file the database needed: load dropped, and so did the database."
+    ),
+    message="critical runbook has no do_not list",
+    hint="add do_not: with each dangerous action and why (what breaks, who owns it)",
+    bad=Example(replace={RUNBOOK: [(_DO_NOT, "")]}, expect=f"{RUNBOOK}:4:11"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        if runbook.data["severity"] == "critical" and not runbook.data.get("do_not"):
+            yield Finding(runbook, ("severity",))

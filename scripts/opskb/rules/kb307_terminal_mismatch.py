@@ -1,0 +1,55 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import OZON
+
+RULE = Rule(
+    code="KB307",
+    name="terminal-mismatch",
+    level=ERROR,
+    summary=(
+        "A final marketplace status maps to an internal status that is not final (or the reverse), "
+        "without a note saying why that is right."
+    ),
+    message="'{code}' is {side} on {market} but maps to {other} internal status '{target}'",
+    hint="map it to a status of the same kind, or explain the exception in note:",
+    bad=Example(
+        replace={OZON: [("    maps_to: delivered\n    match: exact", "    maps_to: shipped\n    match: exact")]},
+        expect=f"{OZON}:27:14",
+    ),
+    good=Example(
+        replace={
+            OZON: [
+                (
+                    "    maps_to: delivered\n    match: exact",
+                    "    maps_to: shipped\n    match: closest\n"
+                    "    note: Ozon closes the posting before the courier's report reaches us.",
+                )
+            ]
+        }
+    ),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for market in kb.marketplaces.values():
+        for index, status in enumerate(market.data["statuses"]):
+            target = kb.internal_statuses.get(status["maps_to"])
+            if target is None or status.get("note"):
+                continue
+            final_here = bool(status.get("terminal"))
+            final_there = bool(target.data.get("terminal"))
+            if final_here != final_there:
+                yield Finding(
+                    market,
+                    ("statuses", index, "maps_to"),
+                    {
+                        "code": status["code"],
+                        "market": market.id,
+                        "target": target.id,
+                        "side": "final" if final_here else "not final",
+                        "other": "non-final" if final_here else "final",
+                    },
+                )

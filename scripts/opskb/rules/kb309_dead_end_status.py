@@ -1,0 +1,44 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import INTERNAL
+
+RULE = Rule(
+    code="KB309",
+    name="dead-end-status",
+    level=ERROR,
+    summary="A final status lists next statuses, or a status that is not final has nowhere to go.",
+    message="{kind} status '{code}' {problem}",
+    hint="mark it terminal: true when orders stop there, or list where they go next",
+    bad=Example(
+        replace={INTERNAL: [("    name: Shipped\n    next: [delivered]\n", "    name: Shipped\n")]},
+        expect=f"{INTERNAL}:9:9",
+        also=("KB302", "KB303"),
+    ),
+    good=Example(),
+)
+
+
+def _verdict(status: dict) -> str | None:
+    if status.get("terminal") and status.get("next"):
+        return "is final but lists next statuses"
+    if not status.get("terminal") and not status.get("next"):
+        return "is not final but has no next statuses"
+    return None
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for status in kb.internal_statuses.values():
+        problem = _verdict(status.data)
+        if problem:
+            yield Finding(status, ("id",), {"kind": "internal", "code": status.id, "problem": problem})
+    for market in kb.marketplaces.values():
+        for index, status in enumerate(market.data["statuses"]):
+            problem = _verdict(status)
+            # A marketplace status without next: is allowed when the file does not model its transitions.
+            if problem and (status.get("terminal") or any("next" in s for s in market.data["statuses"])):
+                yield Finding(
+                    market, ("statuses", index, "code"), {"kind": market.id, "code": status["code"], "problem": problem}
+                )

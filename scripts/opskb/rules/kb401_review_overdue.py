@@ -1,0 +1,43 @@
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from ..durations import today
+from ..kb import KnowledgeBase
+from ..problems import WARNING
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB401",
+    name="review-overdue",
+    level=WARNING,
+    summary="A runbook was last reviewed longer ago than its review interval: it may no longer be true.",
+    message="review overdue since {due} (last reviewed {last}, every {days} days)",
+    hint="ask {owner} to walk through the runbook, then set last_reviewed to the review date",
+    bad=Example(
+        replace={RUNBOOK: [('last_reviewed: "2026-11-01"', 'last_reviewed: "2025-11-01"')]}, expect=f"{RUNBOOK}:43:18"
+    ),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    now = today()
+    for runbook in kb.runbooks.values():
+        review = runbook.data["review"]
+        try:
+            last = date.fromisoformat(review["last_reviewed"])
+        except ValueError:
+            continue  # a pattern-valid but impossible date (2026-02-30) is KB105's business
+        due = last + timedelta(days=review["interval_days"])
+        if due < now:
+            yield Finding(
+                runbook,
+                ("review", "last_reviewed"),
+                {
+                    "due": due.isoformat(),
+                    "last": last.isoformat(),
+                    "days": review["interval_days"],
+                    "owner": review["owner"],
+                },
+            )

@@ -1,0 +1,23 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import WARNING
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB402",
+    name="thin-symptoms",
+    level=WARNING,
+    summary="An incident runbook lists a single symptom: L1 finds runbooks by the words they see.",
+    message="only one symptom; search finds runbooks by symptom words",
+    hint="add what L1 sees in their own words (dashboards, buyer complaints, alerts), in English and Russian",
+    bad=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent\n", "")]}, expect=f"{RUNBOOK}:8:1"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        if runbook.data["kind"] == "incident" and len(runbook.data["symptoms"]) < 2:
+            yield Finding(runbook, ("symptoms",), on_key=True)

@@ -1,0 +1,29 @@
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import WARNING
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+_CHECK = """    check: accepted-vs-sent
+"""
+
+RULE = Rule(
+    code="KB404",
+    name="no-executable-check",
+    level=WARNING,
+    summary="A critical or high incident runbook whose steps run no check: diagnosis depends on someone's memory.",
+    message="no step of this {severity} incident runs a check",
+    hint="add a checks: entry (http, sql or prometheus) and reference it from the diagnosing step",
+    bad=Example(replace={RUNBOOK: [(_CHECK, "")]}, expect=f"{RUNBOOK}:15:1"),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        data = runbook.data
+        if data["kind"] != "incident" or data["severity"] not in ("critical", "high"):
+            continue
+        if not any("check" in step for step in data["steps"]):
+            yield Finding(runbook, ("steps",), {"severity": data["severity"]}, on_key=True)
