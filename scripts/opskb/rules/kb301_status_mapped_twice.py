@@ -5,6 +5,8 @@ from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 from ._tree import OZON
 
+_REST = "    maps_to: shipped\n    match: exact\n    next: [delivered]\n  - code: delivered\n"
+
 RULE = Rule(
     code="KB301",
     name="status-mapped-twice",
@@ -17,7 +19,7 @@ RULE = Rule(
             OZON: [
                 (
                     "  - code: delivered\n",
-                    "  - code: delivering\n    maps_to: shipped\n    match: exact\n    next: [delivered]\n  - code: delivered\n",
+                    "  - code: delivering\n" + _REST,
                 )
             ]
         },
@@ -28,7 +30,7 @@ RULE = Rule(
             OZON: [
                 (
                     "  - code: delivered\n",
-                    "  - code: delivering/posting_in_pickup_point\n    maps_to: shipped\n    match: exact\n    next: [delivered]\n  - code: delivered\n",
+                    "  - code: delivering/posting_in_pickup_point\n" + _REST,
                 )
             ]
         },
