@@ -121,6 +121,9 @@ _RISKY_TEXT = re.compile(
       | [!&*]\S
     )
     | ^(?:---|\.\.\.)(?:[ \t]|$)
+    | ^[ \t]{48,}\S
+    | (?:[-?][ \t]+){8,}
+    | [\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]
     """,
     re.X | re.M,
 )

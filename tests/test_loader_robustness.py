@@ -1,0 +1,206 @@
+"""Bad input gets a clear, located error, never a traceback or a hang, and nothing else is lost.
+
+Driven through `opskb check` in a subprocess (a crash in a C parser would show as a signal),
+over the public YAML test suite and hand-made hostile files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_opskb
+from opskb import yamldoc
+from opskb.yamldoc import DEFAULT_LIMITS, load_document
+
+SUITE = REPO.parent / "shared" / "yaml-test-suite"
+needs_suite = pytest.mark.skipif(not SUITE.is_dir(), reason=f"YAML test suite not found at {SUITE}")
+
+BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def _suite_cases() -> list[Path]:
+    return sorted(SUITE.glob("*.yaml")) if SUITE.is_dir() else []
+
+
+def _invalid_cases() -> set[str]:
+    return set((SUITE / "ERRORS.txt").read_text().split()) if SUITE.is_dir() else set()
+
+
+def _problems_by_path(result) -> dict[str, list[dict]]:
+    by_path: dict[str, list[dict]] = {}
+    for problem in json.loads(result.out):
+        by_path.setdefault(problem["path"], []).append(problem)
+    return by_path
+
+
+@needs_suite
+def test_every_suite_file_as_a_runbook_gets_located_errors_and_no_traceback(tree: Path) -> None:
+    cases = _suite_cases()
+    for case in cases:
+        (tree / "runbooks" / f"suite-{case.stem.lower()}.yaml").write_bytes(case.read_bytes())
+    result = run_opskb("check", tree, "--format", "json", timeout=120)
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    by_path = _problems_by_path(result)
+    for case in cases:
+        path = f"runbooks/suite-{case.stem.lower()}.yaml"
+        # none of the suite's documents is a valid runbook: each file must be reported
+        assert by_path.get(path), f"{case.name}: no problem reported"
+        for problem in by_path[path]:
+            assert problem["line"] >= 1 and problem["column"] >= 1
+    # the example runbook beside them is still checked: it stays clean
+    assert "runbooks/prices-not-applied.yaml" not in by_path
+
+
+@needs_suite
+def test_every_invalid_suite_case_is_rejected_as_yaml(tree: Path) -> None:
+    invalid = _invalid_cases()
+    assert len(invalid) == 94
+    for name in invalid:
+        (tree / "runbooks" / f"bad-{name.lower()}.yaml").write_bytes((SUITE / f"{name}.yaml").read_bytes())
+    result = run_opskb("check", tree, "--format", "json", timeout=120)
+    by_path = _problems_by_path(result)
+    not_rejected = [
+        name
+        for name in sorted(invalid)
+        if not any(p["code"].startswith("KB0") for p in by_path.get(f"runbooks/bad-{name.lower()}.yaml", []))
+    ]
+    assert not_rejected == []
+
+
+@needs_suite
+@pytest.mark.parametrize("parser", ["CSafeLoader", "SafeLoader"])
+def test_suite_never_crashes_or_hangs_either_event_parser(parser: str, monkeypatch, tmp_path: Path) -> None:
+    """The libyaml event parser, and the pure-Python one used where libyaml is missing."""
+    monkeypatch.setattr(yamldoc, "EventParser", getattr(yaml, parser))
+    for case in _suite_cases():
+        text = case.read_text(encoding="utf-8", errors="replace")
+        started = time.perf_counter()
+        yamldoc.scan_events(text, DEFAULT_LIMITS)
+        document, findings = load_document(case, case.name)
+        # a hang detector, not a benchmark: the slowest case takes milliseconds
+        assert time.perf_counter() - started < 2, case.name
+        if case.stem in _invalid_cases():
+            assert findings and document.data is None, case.name
+
+
+HOSTILE = {
+    "runbooks/bomb.yaml": (BOMB.encode(), "KB004"),
+    "runbooks/brackets.yaml": (b"[" * 100_000, "KB006"),
+    "runbooks/braces.yaml": (b"a: " + b"{" * 100_000, "KB006"),
+    "runbooks/dashes.yaml": (b"- " * 100_000, "KB006"),
+    "runbooks/indent.yaml": ("".join(" " * i + "a:\n" for i in range(1_000)).encode(), "KB006"),
+    "runbooks/garbage.yaml": (bytes(range(256)) * 64, "KB007"),
+    "runbooks/nul.yaml": (b"id: x\ntitle: a\x00b\n", "KB001"),
+    "runbooks/empty.yaml": (b"", "KB010"),
+    "runbooks/bom.yaml": (b"\xef\xbb\xbfid: bom\n", "KB008"),
+    "runbooks/dup.yaml": (b"id: dup\nid: dup\n", "KB002"),
+    "runbooks/tag.yaml": (b"id: !!python/object:os.system x\n", "KB009"),
+    "runbooks/norway.yaml": (b"id: norway\nkind: no\n", "KB003"),
+    "runbooks/two-docs.yaml": (b"id: a\n---\nid: b\n", "KB011"),
+}
+
+
+def test_hostile_files_each_get_their_error_fast_and_the_rest_is_still_checked(tree: Path) -> None:
+    for rel, (data, _) in HOSTILE.items():
+        (tree / rel).write_bytes(data)
+    with (tree / "runbooks" / "huge.yaml").open("wb") as huge:
+        line = b"# " + b"x" * 1021 + b"\n"
+        for _ in range(50 * 1024):
+            huge.write(line)
+    # and one ordinary mistake elsewhere that must still be found
+    routes = tree / "escalation" / "routes.yaml"
+    routes.write_text(routes.read_text().replace("sla: critical-24x7", "sla: platinum"))
+    started = time.perf_counter()
+    result = run_opskb("check", tree, "--format", "json", timeout=60)
+    elapsed = time.perf_counter() - started
+    assert "Traceback" not in result.err and result.code == 1
+    by_path = _problems_by_path(result)
+    for rel, (_, code) in HOSTILE.items():
+        assert code in {p["code"] for p in by_path.get(rel, [])}, (rel, by_path.get(rel))
+    assert [p["code"] for p in by_path["runbooks/huge.yaml"]] == ["KB005"]
+    assert "KB203" in {p["code"] for p in by_path["escalation/routes.yaml"]}
+    assert elapsed < 2 * (len(HOSTILE) + 1)
+
+
+def test_alias_bomb_does_not_expand(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BOMB)
+    started = time.perf_counter()
+    document, findings = load_document(path, "bomb.yaml")
+    assert document.data is None and [f.code for f in findings] == ["KB004"]
+    assert time.perf_counter() - started < 2
+
+
+def test_dates_and_times_stay_text_and_yaml11_traps_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text('when: 2024-01-02\nat: "22:30"\ncount: 12\n')
+    document, findings = load_document(path, "x.yaml")
+    assert findings == [] and document.data == {"when": "2024-01-02", "at": "22:30", "count": 12}
+    json.dumps(document.data)  # JSON output never meets a date object
+    for value in ("no", "Yes", "on", "OFF", "010", "1:20", "22:30", "0b101", "1_000", "<<"):
+        path.write_text(f"value: {value}\n")
+        _, findings = load_document(path, "x.yaml")
+        assert [f.code for f in findings] == ["KB003"], value
+        assert (findings[0].line, findings[0].column) == (1, 8)
+    for quoted in ('"no"', "'010'", "true", "10", "noon", "1.5"):
+        path.write_text(f"value: {quoted}\n")
+        assert load_document(path, "x.yaml")[1] == [], quoted
+
+
+def test_output_formats(tree: Path) -> None:
+    runbook = tree / "runbooks" / "prices-not-applied.yaml"
+    runbook.write_text(runbook.read_text().replace("severity: critical", "severity: urgent"))
+    as_json = run_opskb("check", tree, "--format", "json")
+    problems = json.loads(as_json.out)
+    assert problems == [
+        {
+            "path": "runbooks/prices-not-applied.yaml",
+            "line": 4,
+            "column": 11,
+            "code": "KB101",
+            "message": 'severity must be one of critical, high, medium, low (got "urgent")',
+            "level": "error",
+            "hint": problems[0]["hint"],
+        }
+    ]
+    github = run_opskb("check", tree, "--format", "github")
+    assert github.out.splitlines()[0].startswith(
+        "::error file=runbooks/prices-not-applied.yaml,line=4,col=11,title=KB101::severity must be one of"
+    )
+    text = run_opskb("check", tree)
+    assert text.out.splitlines()[0] == (
+        "runbooks/prices-not-applied.yaml:4:11: KB101 "
+        'severity must be one of critical, high, medium, low (got "urgent")'
+    )
+    assert text.out.splitlines()[1].startswith("    hint: ")
+    assert (as_json.code, github.code, text.code) == (1, 1, 1)
+
+
+def test_exit_codes(tree: Path, tmp_path: Path) -> None:
+    assert run_opskb("check", tree).code == 0
+    assert run_opskb("check", tmp_path / "missing").code == 2
+    assert run_opskb("check", tree, "--format", "xml").code == 2
+    assert run_opskb("frobnicate").code == 2
+    # warnings pass unless --strict
+    runbook = tree / "runbooks" / "prices-not-applied.yaml"
+    runbook.write_text(runbook.read_text().replace('"2026-11-01"', '"2025-01-01"'))
+    assert run_opskb("check", tree).code == 0
+    assert run_opskb("check", tree, "--strict").code == 1
+
+
+def test_problems_are_sorted_by_file_and_line(tree: Path) -> None:
+    runbook = tree / "runbooks" / "prices-not-applied.yaml"
+    text = runbook.read_text().replace("severity: critical", "severity: urgent").replace("cadence: 1h", "cadence: x")
+    runbook.write_text(text)
+    (tree / "escalation" / "teams.yaml").write_text("teams: [\n")
+    problems = json.loads(run_opskb("check", tree, "--format", "json").out)
+    keys = [(p["path"], p["line"], p["column"]) for p in problems]
+    assert keys == sorted(keys) and len(keys) >= 3
