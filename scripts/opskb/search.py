@@ -46,9 +46,12 @@ W_STATUS_CODE = 6.0
 W_STATUS_LABEL = 4.0
 W_STATUS_TEXT = 1.0
 
-_STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "no", "not", "of", "on", "or", "the", "to", "with", "а", "в", "во", "и", "из", "к", "как", "на", "не", "но", "о", "об", "от", "по", "с", "со", "у", "что", "это"]
-)
+_STOP = frozenset([
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "no", "not",
+    "of", "on", "or", "the", "to", "with",
+    "а", "в", "во", "и", "из", "к", "как", "на", "не", "но", "о", "об", "от", "по", "с", "со", "у",
+    "что", "это",
+])
 _WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"\w+(?:[/.:-]\w+)*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")

@@ -145,9 +145,7 @@ def _show(iso: str) -> str:
 
 
 def _display_zone(tz: str | None, clock: Any, kb: Any, route: Any) -> Any:
-    from ..clocks import WorkingCalendar, _zone
-
-    from ..clocks import ClockError
+    from ..clocks import ClockError, WorkingCalendar, _zone
     from ._support import CommandError
 
     if tz:

@@ -130,7 +130,8 @@ def _reconcile(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CommandError(f"opskb status reconcile: {path}: no such file")
     kb, problems = load(args.root, "status reconcile")
-    guard("status reconcile", problems, [doc.rel for doc in kb.documents if doc.rel.startswith("status_mappings/")])
+    mapping_files = [doc.rel for doc in kb.documents if doc.rel.startswith("status_mappings/")]
+    guard("status reconcile", problems, mapping_files)
     status_map = reconcile.StatusMap(kb)
     shown = 0
 

@@ -1,0 +1,12 @@
+"""Executable diagnostics: the declarative `checks` of a runbook, run by `opskb run`.
+
+Three probes (``http``, ``sql``, ``prometheus``) each observe named values; a declarative
+``condition`` (``conditions.py``, never eval) turns them into pass or fail. Where to
+connect comes from named sources outside the content (``sources.py``). Nothing here
+changes a system: HTTP is GET/HEAD only, SQL is one SELECT in a read-only transaction,
+PromQL is an instant query.
+"""
+
+from .runner import CheckResult, run_checks
+
+__all__ = ["CheckResult", "run_checks"]
