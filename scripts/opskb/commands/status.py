@@ -107,7 +107,8 @@ def _lookup(args: argparse.Namespace) -> int:
 
 def _lookup_text(found: dict[str, Any]) -> str:
     label = f" \"{found['label']}\"" if found["label"] else ""
-    name = f" ({found['internal_name']}" + (f", «{found['internal_name_ru']}»" if found["internal_name_ru"] else "") + ")"
+    russian = f", «{found['internal_name_ru']}»" if found["internal_name_ru"] else ""
+    name = f" ({found['internal_name']}{russian})"
     lines = [f"{found['marketplace']} {found['code']}{label} -> {found['maps_to']}{name}  [{found['match']}]"]
     if found["matched_code"] != found["code"]:
         lines.append(f"  listed as {found['matched_code']}: the pair is not listed, its first part decides")

@@ -1,0 +1,292 @@
+"""Templates for `opskb new`: commented, schema-valid files that pass `opskb check`.
+
+A new runbook borrows real ids from the knowledge base it is added to (a route, its owner
+team and a system that team owns), so it checks clean the moment it is written; the
+TODO texts are what the author fills in. The escalation and status-model files are for
+starting a knowledge base from nothing and are consistent with each other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+KINDS = ("runbook", "marketplace", "teams", "sla", "routes", "internal")
+NEEDS_ID = ("runbook", "marketplace")
+
+
+class ScaffoldError(ValueError):
+    """The file cannot be made (bad id, missing references); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    path: Path  # relative to the content root
+    text: str
+
+
+def make(kind: str, ident: str | None, kb: Any, *, title: str | None = None,
+         route: str | None = None, today: date | None = None) -> Scaffold:
+    """The file for ``kind`` (and ``ident`` for runbooks and marketplaces)."""
+    today = today or date.today()
+    if kind in NEEDS_ID:
+        if not ident:
+            raise ScaffoldError(f"`new {kind}` needs an id, e.g. opskb new {kind} my-{kind}")
+        _check_id(ident)
+    if kind == "runbook":
+        return Scaffold(Path("runbooks") / f"{ident}.yaml", _runbook(ident, kb, title, route, today))
+    if kind == "marketplace":
+        return Scaffold(Path("status_mappings") / f"{ident}.yaml", _marketplace(ident, kb, title, today))
+    if kind in ("teams", "sla", "routes"):
+        return Scaffold(Path("escalation") / f"{kind}.yaml", _FILES[kind])
+    if kind == "internal":
+        return Scaffold(Path("status_mappings") / "internal.yaml", _FILES[kind])
+    raise ScaffoldError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+
+
+def _check_id(ident: str) -> None:
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", ident):
+        raise ScaffoldError(f"id {ident!r}: use lower-case letters, digits and dashes (e.g. prices-not-applied)")
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _runbook(ident: str, kb: Any, title: str | None, route_id: str | None, today: date) -> str:
+    if not kb.routes:
+        raise ScaffoldError("no escalation routes yet: create them first (opskb new teams, sla, routes)")
+    if route_id is None:
+        route_id = sorted(kb.routes)[0]
+    if route_id not in kb.routes:
+        raise ScaffoldError(f"no route {route_id!r}; routes: {', '.join(sorted(kb.routes))}")
+    hops = kb.routes[route_id].data["hops"]
+    owner = next((h["team"] for h in hops if h["line"] == "L2"), hops[0]["team"])
+    owned = kb.teams[owner].data.get("owns", []) if owner in kb.teams else []
+    system = owned[0] if owned else next(iter(sorted(kb.system_owners())), None)
+    if system is None:
+        raise ScaffoldError("no team owns a system yet: add owns: [...] to a team in escalation/teams.yaml")
+    title = title or ident.replace("-", " ").capitalize()
+    return _RUNBOOK.format(id=ident, title=_q(title), system=system, route=route_id, owner=owner,
+                           today=today.isoformat())
+
+
+def _marketplace(ident: str, kb: Any, name: str | None, today: date) -> str:
+    internal = kb.internal.data if kb.internal else None
+    if internal is None:
+        raise ScaffoldError("no internal status model yet: create it first (opskb new internal)")
+    statuses = {s["id"]: s for s in internal["statuses"]}
+    final = [s["id"] for s in internal["statuses"] if s.get("terminal")]
+    cancelled = next((s for s in final if "cancel" in s), final[0] if final else None)
+    if cancelled is None:
+        raise ScaffoldError("the internal model has no terminal status to map a cancellation to")
+    first = internal["initial"] if internal["initial"] in statuses else next(iter(statuses))
+    return _MARKETPLACE.format(id=ident, name=_q(name or ident.replace("-", " ").title()),
+                               initial=first, cancelled=cancelled, today=today.isoformat())
+
+
+_RUNBOOK = """\
+# Runbook: one typical incident and the agreed response to it.
+# The file name is the id. Schema: schemas/runbook.schema.json.
+# Fill in every TODO, then run `opskb check` (and `opskb find` with the words L1 would type).
+id: {id}
+# Short title in the words of the incident, as L1 would say it.
+title: {title}
+# ITSM ticket type: incident, service_request, problem or change.
+kind: incident
+# critical, high, medium or low. A critical runbook needs do_not and an L2 owner on its route.
+severity: medium
+# Systems involved; each must be owned by a team (owns: in escalation/teams.yaml).
+systems: [{system}]
+# Marketplace ids from status_mappings/ this applies to, or all. Uncomment when it applies.
+# marketplaces: all
+# Monitoring alert names that open this runbook, exactly as the alert is named.
+alerts: []
+# What L1 sees, in the words they would search for. English and Russian both help search.
+symptoms:
+  - "TODO: what L1 sees on the dashboard or hears from the business"
+  - "TODO: то же самое по-русски"
+# What it costs: money, customers, orders.
+impact: "TODO: what an hour of this costs"
+# Escalation route id (escalation/routes.yaml): decides whom to call and the SLA clock.
+route: {route}
+# What L1 does in the first minutes, before the numbered steps.
+first_response:
+  - "TODO: the first thing to look at"
+# The response algorithm, in order. A step that changes a system (restart, resend, edit
+# data) says changes_system: true; `opskb run` never performs it.
+steps:
+  - id: diagnose
+    title: "TODO: what this step establishes"
+    do: "TODO: what to do, naming the tool to look in"
+    tool: "TODO: Grafana, Kibana, Redash..."
+    # check: the id of a check below that verifies this step
+  - id: hand-over
+    title: Hand over to the owner
+    do: "TODO: what to send the owner (ticket queue, chat), with the evidence gathered"
+    line: L2
+# Executable diagnostics for `opskb run {id}`: http, sql (one SELECT) or prometheus.
+# Sources are named here and configured outside the content (OPSKB_SOURCE_<NAME> or
+# opskb.local.yaml). Example:
+#   - id: feed-lag
+#     title: The feed is less than 5 minutes behind
+#     type: prometheus
+#     source: prometheus
+#     query: max(feed_lag_seconds)
+#     condition: {{left: value, op: "<", right: 300}}
+#     on_fail: hand-over
+checks: []
+# What must not be done during this incident, and why.
+do_not:
+  - action: "TODO: the tempting action that makes it worse"
+    why: "TODO: what happens if it is done"
+# Who is told what, where and how often.
+communication:
+  channel: "TODO: incident chat or the business mailbox"
+  audience: "TODO: who receives the updates"
+  cadence: 1h
+  template: "[{{time}}] TODO: what happened, impact, what is being done. Next update at {{next_update}}."
+# Ids of related runbooks.
+related: []
+# Who keeps this runbook true, and when it was last checked.
+review:
+  owner: {owner}
+  last_reviewed: "{today}"
+  interval_days: 90
+tags: []
+"""
+
+_MARKETPLACE = """\
+# Status mapping of one marketplace onto the internal order statuses.
+# Schema: schemas/marketplace.schema.json. List every status the API can return, spelled as
+# the API spells it, each mapped once: exact, or closest with a note saying why.
+id: {id}
+name: {name}
+# marketplace (horizontal) or online_pharmacy (vertical aggregator).
+kind: marketplace
+# True while the statuses are not read from the real API; the site says so.
+illustrative: true
+# Where the status list comes from, and when it was read.
+source:
+  api: "TODO: API and field, e.g. Seller API v3, order.status"
+  read_on: "{today}"
+# The API fields that make up a status code. Two fields are written first/second in codes
+# and need precedence: (which field decides when both are set).
+key:
+  fields: [status]
+initial: NEW
+statuses:
+  - code: NEW
+    label: "TODO: what the buyer sees, in Russian"
+    maps_to: {initial}
+    match: exact
+  - code: CANCELLED
+    label: "TODO: what the buyer sees"
+    maps_to: {cancelled}
+    match: exact
+    terminal: true
+  # Add every other status here. When you add next: lists (transitions), add them to
+  # every non-final status: `opskb check` verifies the internal model allows each move.
+"""
+
+_TEAMS = """\
+# Teams and roles that take part in support, by line. Schema: schemas/teams.schema.json.
+# Use placeholder contacts (example.org) in samples.
+teams:
+  - id: l1-desk
+    name: L1 service desk
+    line: L1
+    role: Watches alerts, follows the runbooks, escalates what it cannot resolve.
+    owns: [monitoring]
+    contacts:
+      chat: "#l1-desk"
+      email: l1@example.org
+    hours:
+      schedule: 24x7
+      timezone: Europe/Moscow
+  - id: system-owner
+    name: System owner
+    line: L2
+    # Ids of the systems this team owns: runbooks name them under systems:.
+    owns: [example-system]
+    contacts:
+      chat: "#system-owner"
+      email: owner@example.org
+    hours:
+      schedule: working_hours
+      timezone: Europe/Moscow
+      start: "09:00"
+      end: "18:00"
+"""
+
+_SLA = """\
+# SLA policies and the working-hours calendars their clocks run on.
+# Schema: schemas/sla.schema.json. Durations: 15m, 4h, 2d.
+calendars:
+  - id: msk-business
+    timezone: Europe/Moscow
+    start: "09:00"
+    end: "18:00"
+    weekdays: [mon, tue, wed, thu, fri]
+    # Public holidays of this country (the holidays package) stop the clock.
+    holidays: RU
+policies:
+  - id: critical-24x7
+    name: Critical situation, any hour
+    priority: critical
+    react_within: 15m
+    resolve_within: 30m
+    clock: 24x7
+  - id: high-business
+    name: High priority, working hours
+    priority: high
+    react_within: 1h
+    resolve_within: 4h
+    clock: msk-business
+"""
+
+_ROUTES = """\
+# The escalation map: for each family of incidents, the chain L1 -> L2 (-> L3).
+# Schema: schemas/routes.schema.json. `after` counts on the route's SLA clock.
+routes:
+  - id: default
+    name: Incidents of the example system
+    sla: critical-24x7
+    hops:
+      - line: L1
+        team: l1-desk
+      - line: L2
+        team: system-owner
+        after: 30m
+        when: L1 cannot restore the service with the runbook's steps.
+"""
+
+_INTERNAL = """\
+# The company's own order statuses as a state machine.
+# Schema: schemas/internal-statuses.schema.json. Polling can skip states: list forward jumps.
+initial: new
+statuses:
+  - id: new
+    name: New
+    next: [assembling, cancelled]
+  - id: assembling
+    name: Assembling
+    next: [shipped, cancelled]
+  - id: shipped
+    name: Shipped
+    next: [delivered]
+  - id: delivered
+    name: Delivered
+    terminal: true
+  - id: cancelled
+    name: Cancelled
+    terminal: true
+"""
+
+_FILES = {"teams": _TEAMS, "sla": _SLA, "routes": _ROUTES, "internal": _INTERNAL}
