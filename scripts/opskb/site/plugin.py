@@ -1,0 +1,169 @@
+"""The MkDocs plugin: load and check the knowledge base, generate its pages in memory.
+
+Registered as the ``opskb`` entry point of ``mkdocs.plugins``. Configuration::
+
+    plugins:
+      - opskb:
+          root: .            # content root (runbooks/, escalation/, status_mappings/);
+                             # relative to mkdocs.yml, default its directory
+
+What it does, by MkDocs event:
+
+* ``on_config``: runs ``check_tree`` (the same code as ``opskb check``); any error aborts
+  the build with the checker's ``path:line:col: CODE message`` lines. Adds the theme
+  assets (timer script, styles), the marketplace pages to the navigation, and replaces
+  the CDN polyfill that mkdocs-material's offline plugin adds with a vendored copy.
+* ``on_files``: adds the generated pages (``File.generated``, nothing written to docs/)
+  and the vendored assets. Runbook pages are ``NOT_IN_NAV``: the navigation lists index
+  pages only, so each page renders a small navigation and the build stays linear in the
+  number of runbooks (see benchmarks/site_bench.py).
+* ``on_post_page``: loads the vendored Mermaid only on pages that have a diagram, before
+  the theme bundle, so the theme never fetches it from its CDN.
+* ``on_serve``: watches the content folders and the schemas, so ``mkdocs serve``
+  rebuilds when a YAML file changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..checker import check_tree
+from ..kb import CONTENT_FOLDERS, KnowledgeBase
+from ..problems import ERROR, Problem
+from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
+
+log = logging.getLogger("mkdocs.plugins.opskb")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/opskb"
+MERMAID = "vendor/mermaid-11.17.2.min.js"
+IFRAME_WORKER = "vendor/iframe-worker-1.0.4-shim.js"
+# What mkdocs-material's offline plugin adds for search from file://; served locally.
+CDN_IFRAME_WORKER = "https://unpkg.com/iframe-worker/shim"
+
+_BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
+
+
+class OpskbConfig(Config):
+    root = c.Optional(c.Type(str))
+    # Pretend today is this date (YYYY-MM-DD) for review-overdue banners; for tests.
+    today = c.Optional(c.Type(str))
+
+
+class OpskbPlugin(BasePlugin[OpskbConfig]):
+    kb: KnowledgeBase
+    problems: list[Problem]
+    site: Site
+
+    def content_root(self, config: MkDocsConfig) -> Path:
+        base = Path(config.config_file_path or ".").resolve().parent
+        root = self.config.root
+        return (base / root).resolve() if root else base
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = self.content_root(config)
+        self.kb, self.problems = check_tree(root)
+        errors = [p for p in self.problems if p.level == ERROR]
+        for problem in self.problems:
+            if problem.level != ERROR:
+                # Warnings (review overdue...) are the checker's business, not the build's:
+                # logged at info level so that `mkdocs build --strict` does not fail on them.
+                log.info("opskb: %s", problem.as_text())
+        if errors:
+            lines = "\n".join(p.as_text() for p in errors)
+            raise PluginError(f"opskb: the content under {root} has errors:\n{lines}")
+        today = date.fromisoformat(self.config.today) if self.config.today else None
+        self.site = Site(self.kb, today=today)
+        config.extra_css.append(f"{ASSET_DIR}/opskb.css")
+        config.extra_javascript.append(f"{ASSET_DIR}/opskb.js")
+        self._extend_nav(config)
+        return config
+
+    def _extend_nav(self, config: MkDocsConfig) -> None:
+        """Append every marketplace page to the nav section that lists the marketplace index."""
+        if not config.nav:
+            return
+        pages = [
+            {m.data["name"]: marketplace_uri(m.id)}
+            for m in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower())
+        ]
+
+        def visit(items: list[Any]) -> bool:
+            for item in items:
+                children = next(iter(item.values())) if isinstance(item, dict) else None
+                if isinstance(children, list):
+                    if any(_target(child) == MARKETPLACES for child in children):
+                        children.extend(pages)
+                        return True
+                    if visit(children):
+                        return True
+            return False
+
+        visit(config.nav)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for page in self.site.pages():
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(
+                    f"opskb: docs/{page.src_uri} collides with a generated page; rename it"
+                )
+            files.append(self._generated(page, config))
+        for path in sorted(ASSETS.rglob("*")):
+            if path.is_file():
+                uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    @staticmethod
+    def _generated(page: GeneratedPage, config: MkDocsConfig) -> File:
+        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        return File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+
+    # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        polyfills = config.extra.get("polyfills")
+        if isinstance(polyfills, list):
+            config.extra["polyfills"] = [
+                f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url
+                for url in polyfills
+            ]
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if 'class="mermaid"' not in output:
+            return output
+        src = get_relative_url(f"{ASSET_DIR}/{MERMAID}", page.url)
+        tag = f'<script src="{src}"></script>'
+        match = _BUNDLE.search(output)
+        if match is None:
+            return output.replace("</body>", f"{tag}</body>", 1)
+        return output[: match.start()] + tag + output[match.start() :]
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        root = self.content_root(config)
+        for folder in (*CONTENT_FOLDERS, "schemas"):
+            path = root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+
+def _target(item: Any) -> Any:
+    if isinstance(item, dict):
+        return next(iter(item.values()))
+    return item
