@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .durations import today as _today  # honours OPSKB_TODAY, as the review-date rules do
+
 KINDS = ("runbook", "marketplace", "teams", "sla", "routes", "internal")
 NEEDS_ID = ("runbook", "marketplace")
 
@@ -31,7 +33,7 @@ class Scaffold:
 def make(kind: str, ident: str | None, kb: Any, *, title: str | None = None,
          route: str | None = None, today: date | None = None) -> Scaffold:
     """The file for ``kind`` (and ``ident`` for runbooks and marketplaces)."""
-    today = today or date.today()
+    today = today or _today()
     if kind in NEEDS_ID:
         if not ident:
             raise ScaffoldError(f"`new {kind}` needs an id, e.g. opskb new {kind} my-{kind}")
