@@ -221,12 +221,15 @@ def _postings_for(table: dict[str, list[Any]], term: str) -> list[tuple[int, flo
     found = table.get(term)
     if found is not None:
         return _pairs(found)
-    # An unknown word may be the start of a known one (typed half an alert name): prefix.
+    # An unknown word may be the start of a known one (half an alert name typed), or a word
+    # form the stemmer does not join (Russian "остаток"/"остатки" -> "остаток"/"остатк"):
+    # match on the stem less its last two letters.
     if len(term.lstrip("=")) < 4:
         return []
+    prefix = term if term.startswith("=") else term[: max(4, len(term) - 2)]
     merged: dict[int, float] = {}
     for key, postings in table.items():
-        if key.startswith(term) and key != term:
+        if key.startswith(prefix) and key != term:
             for doc, weight in _pairs(postings):
                 merged[doc] = max(merged.get(doc, 0.0), weight * 0.6)
     return list(merged.items())
