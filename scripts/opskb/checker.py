@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .kb import KnowledgeBase, load_knowledge_base
+from .kb import KnowledgeBase, load_knowledge_base, no_cyclic_gc
 from .problems import Problem, sort_problems
 from .registry import run_cross_checks
 from .yamldoc import DEFAULT_LIMITS, Limits
@@ -15,5 +15,6 @@ def check_tree(
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Every problem in the content under ``root``, sorted by file, line and column."""
     kb, problems = load_knowledge_base(root, limits, alert_rules=alert_rules)
-    problems.extend(run_cross_checks(kb))
+    with no_cyclic_gc():
+        problems.extend(run_cross_checks(kb))
     return kb, sort_problems(problems)

@@ -7,7 +7,9 @@ but their ids are remembered so that references to them do not cascade into more
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,14 +121,28 @@ _TABLES = {
 }
 
 
-def content_files(root: Path) -> Iterator[tuple[Path, str | None]]:
-    """Every YAML file of the layout with the schema it follows (None: not a content file)."""
-    for path in iter_content_files(root, RUNBOOKS):
-        yield path, "runbook"
-    for path in iter_content_files(root, ESCALATION):
-        yield path, ESCALATION_FILES.get(path.name)
-    for path in iter_content_files(root, STATUS_MAPPINGS):
-        yield path, "internal-statuses" if path.name == INTERNAL_FILE else "marketplace"
+def content_files(root: Path) -> Iterator[tuple[Path, str, str | None]]:
+    """Every YAML file of the layout: path, path relative to root, and the schema it follows
+    (None: a file where the layout expects none)."""
+    for path, rel in iter_content_files(root, RUNBOOKS):
+        yield path, rel, "runbook"
+    for path, rel in iter_content_files(root, ESCALATION):
+        yield path, rel, ESCALATION_FILES.get(path.name)
+    for path, rel in iter_content_files(root, STATUS_MAPPINGS):
+        yield path, rel, "internal-statuses" if path.name == INTERNAL_FILE else "marketplace"
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Loaded content is acyclic; the cyclic collector only rescans it (measured: a quarter of
+    the load time at 10,000 files)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_knowledge_base(
@@ -136,6 +152,13 @@ def load_knowledge_base(
     alert_rules: list[Path] | None = None,
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Load, validate and index everything under ``root``. Problems are returned, never raised."""
+    with no_cyclic_gc():
+        return _load_knowledge_base(root, limits, schemas, alert_rules)
+
+
+def _load_knowledge_base(
+    root: Path, limits: Limits, schemas: SchemaSet | None, alert_rules: list[Path] | None
+) -> tuple[KnowledgeBase, list[Problem]]:
     root = root.resolve()
     schemas = schemas or SchemaSet(schema_dir(root))
     kb = KnowledgeBase(root=root)
@@ -145,8 +168,7 @@ def load_knowledge_base(
         document, findings = load_document(path, rel, limits)
         kb.alert_rules.append(document)
         problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
-    for path, schema_name in content_files(root):
-        rel = path.relative_to(root).as_posix()
+    for path, rel, schema_name in content_files(root):
         document, findings = load_document(path, rel, limits)
         kb.documents.append(document)
         problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
