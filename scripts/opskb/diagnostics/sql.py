@@ -52,8 +52,13 @@ def validate(query: str) -> None:
     if len(statements) != 1:
         raise RefusedQuery(f"refused: expected one statement, found {len(statements)}")
     statement = statements[0]
-    if statement.get_type() != "SELECT":
-        raise RefusedQuery(f"refused: only SELECT is allowed, this is {statement.get_type()}")
+    first = statement.token_first(skip_cm=True, skip_ws=True)
+    # Not get_type(): it answers UNKNOWN for a CTE whose name is a keyword (WITH last AS ...).
+    # The first word decides the statement kind; the scan below catches DML hidden later.
+    if not (first.ttype in T.Keyword.DML and first.value.upper() == "SELECT") and not (
+        first.ttype in T.Keyword.CTE and first.value.upper() == "WITH"
+    ):
+        raise RefusedQuery(f"refused: only SELECT is allowed, this starts with {first.value.split()[0].upper()}")
     for token in statement.flatten():
         word = token.value.upper()
         if token.ttype in (T.Keyword.DML,) and word != "SELECT":
