@@ -161,12 +161,11 @@ def postgres() -> Iterator[str]:
     """A throwaway PostgreSQL cluster on a free port; yields a SQLAlchemy URL."""
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (install: make system-deps)")
-    if os.geteuid() == 0:
-        if subprocess.run(["id", PG_USER], capture_output=True).returncode != 0:
-            made = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                                   PG_USER], capture_output=True, text=True)
-            if made.returncode != 0:
-                pytest.skip(f"cannot create user {PG_USER} for initdb: {made.stderr.strip()}")
+    if os.geteuid() == 0 and subprocess.run(["id", PG_USER], capture_output=True).returncode != 0:
+        made = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                               PG_USER], capture_output=True, text=True)
+        if made.returncode != 0:
+            pytest.skip(f"cannot create user {PG_USER} for initdb: {made.stderr.strip()}")
     base = Path(tempfile.mkdtemp(prefix="opskb-pg-"))
     if os.geteuid() == 0:
         shutil.chown(base, PG_USER)
