@@ -78,8 +78,11 @@ def write_config(root: Path, *, today: str | None = None, handwritten: bool = Fa
 
 
 def mkdocs_build(config: Path, site: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build`` in a subprocess, as a person would; output captured."""
-    args = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+    """Run ``mkdocs build`` in a subprocess, as a person would; output captured.
+
+    Not ``-q``: quiet mode drops warnings before --strict can count them.
+    """
+    args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
     if strict:
         args.append("--strict")
     return subprocess.run(
@@ -89,7 +92,7 @@ def mkdocs_build(config: Path, site: Path, *, strict: bool = True) -> subprocess
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -105,3 +108,65 @@ def serve(site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Payloads for the escaping tests: each would run script, inject markup or a link if a
+# text field reached the page raw through Markdown, HTML, Jinja or Mermaid.
+XSS = {
+    "title": "Prices <script>alert('xss-title')</script> not applied",
+    "symptom": "<img src=x onerror=alert('xss-img')> shows",
+    "why": "[click me](javascript:alert('xss-md-link')) and <a href=\"javascript:alert(1)\">x</a>",
+    "impact": "{{ config.site_name }} {% if true %}jinja{% endif %} **not bold** `not code`",
+    "template": "</code></pre><script>alert('xss-template')</script> {placeholder}",
+    "step": "{: onclick=\"alert('xss-attr')\" } !!! danger \"fake\"",
+    "chat": "javascript:alert('xss-chat')",
+    "label": "<svg onload=alert('xss-label')>",
+    "note": "<iframe src=\"javascript:alert('xss-note')\"></iframe>",
+    "team": "Pricing <b onmouseover=alert('xss-team')>owner</b>",
+    "route": "Prices ]] --> click s0 \"javascript:alert('xss-mermaid')\"",
+}
+
+
+def _yaml_str(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def make_xss_tree(dest: Path) -> Path:
+    """The minimal tree with a script, onerror or javascript: payload in every text field."""
+    root = copy_minimal(dest)
+    runbook = root / "runbooks" / "prices-not-applied.yaml"
+    text = runbook.read_text(encoding="utf-8")
+    swaps = [
+        ("title: Prices not applied on a marketplace", f"title: {_yaml_str(XSS['title'])}"),
+        ("  - marketplace shows yesterday's price", f"  - {_yaml_str(XSS['symptom'])}"),
+        ("    why: It floods the marketplace API and delays every feed.", f"    why: {_yaml_str(XSS['why'])}"),
+        ("impact: Items sell at the old price; every hour costs margin.", f"impact: {_yaml_str(XSS['impact'])}"),
+        (
+            '  template: "Prices on {marketplace}: {accepted} of {sent} accepted."',
+            f"  template: {_yaml_str(XSS['template'])}",
+        ),
+        ("    do: Open the price feed dashboard in Grafana.", f"    do: {_yaml_str(XSS['step'])}"),
+    ]
+    for old, new in swaps:
+        assert old in text, old
+        text = text.replace(old, new)
+    runbook.write_text(text, encoding="utf-8")
+    teams = root / "escalation" / "teams.yaml"
+    text = teams.read_text(encoding="utf-8")
+    text = text.replace('      chat: "#pricing"', f"      chat: {_yaml_str(XSS['chat'])}")
+    text = text.replace("    name: Pricing owner", f"    name: {_yaml_str(XSS['team'])}")
+    teams.write_text(text, encoding="utf-8")
+    routes = root / "escalation" / "routes.yaml"
+    text = routes.read_text(encoding="utf-8")
+    text = text.replace("    name: Prices and price feeds", f"    name: {_yaml_str(XSS['route'])}")
+    routes.write_text(text, encoding="utf-8")
+    ozon = root / "status_mappings" / "ozon.yaml"
+    text = ozon.read_text(encoding="utf-8")
+    text = text.replace("    label: Ожидает сборки", f"    label: {_yaml_str(XSS['label'])}")
+    note = "    note: No separate accepted step on the marketplace."
+    text = text.replace(note, f"    note: {_yaml_str(XSS['note'])}")
+    text = text.replace("name: Ozon\n", f"name: Ozon\nchat: {_yaml_str(XSS['chat'])}\n")
+    ozon.write_text(text, encoding="utf-8")
+    return root

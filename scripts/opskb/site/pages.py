@@ -177,24 +177,36 @@ class Site:
             "start": data["start"],
             "end": data["end"],
             "weekdays": [WEEKDAYS.index(day) + 1 for day in days],
-            "holidays": self._holidays(data.get("holidays")),
+            **self._holidays(data.get("holidays")),
         }
 
-    def _holidays(self, country: str | None) -> list[str]:
+    def _holidays(self, country: str | None) -> dict[str, list[str]]:
         # The timer runs in the reader's browser, which has no holiday calendar: the dates
-        # of last, this and next year are computed here from the holidays package.
+        # of last, this and next year come from the same holidays package as opskb.clocks
+        # (public holidays, and weekend days the country moved work to).
         if not country:
-            return []
-        try:
-            import holidays
-        except ImportError:  # pragma: no cover - holidays is a dependency
-            return []
+            return {"holidays": [], "workdays": []}
+        import holidays
+
         years = [self.today.year - 1, self.today.year, self.today.year + 1]
         try:
-            days = holidays.country_holidays(country, years=years)
+            calendar = holidays.country_holidays(country, years=years)
         except NotImplementedError:
-            return []
-        return sorted(day.isoformat() for day in days)
+            return {"holidays": [], "workdays": []}
+        moved = getattr(calendar, "weekend_workdays", set())
+        return {
+            "holidays": sorted(day.isoformat() for day in calendar),
+            "workdays": sorted(day.isoformat() for day in moved),
+        }
+
+    def clock_minutes(self, text: str, clock: str) -> int:
+        """A content duration in minutes of clock time; on working hours a day is one
+        working day (end - start), as opskb.clocks.deadline_for counts it."""
+        if text.endswith("d") and clock in self.kb.calendars:
+            data = self.kb.calendars[clock].data
+            (sh, sm), (eh, em) = (map(int, data[k].split(":")) for k in ("start", "end"))
+            return int(text[:-1]) * ((eh * 60 + em) - (sh * 60 + sm))
+        return int(parse_duration(text).total_seconds() // 60)
 
     def review_due(self, runbook: Entity) -> date:
         review = runbook.data["review"]
@@ -230,7 +242,9 @@ class Site:
         out: list[str] = []
         extra: dict[str, Any] = {"search": {"boost": 2}}
         if data.get("tags"):
-            extra["tags"] = data["tags"]
+            # Read by the tags plugin (tags_name_property) but not by the search plugin,
+            # which would boost a tag match a million-fold over a symptom phrase.
+            extra["kb_tags"] = data["tags"]
         out.append(_front_matter(data["title"], **extra))
         out.append(f"# {md(data['title'])}\n")
 
@@ -247,12 +261,17 @@ class Site:
             facts.append(
                 f"**Marketplaces:** {_list(self.marketplace_link(src, m) for m in markets)}"
             )
-        if data.get("alerts"):
-            facts.append(f"**Alerts:** {_list(code(a) for a in data['alerts'])}")
         out.append("\n".join(f"- {fact}" for fact in facts) + "\n")
-        out.append("**Symptoms**\n")
-        out.append("\n".join(f"- {md(s)}" for s in data["symptoms"]) + "\n")
         out.append(f"**Impact:** {md(data['impact'])}\n")
+        # Symptoms and alert names are small headings, not list items: the search plugin
+        # weighs a section title 1000 times its text, so the words an engineer has in
+        # hand (an alert name, a symptom phrase) find this page before pages that merely
+        # mention them. toc_depth keeps them out of the table of contents.
+        out.append("## Symptoms and alerts {#symptoms}\n")
+        for number, symptom in enumerate(data["symptoms"], start=1):
+            out.append(f"#### {md(symptom)} {{ #symptom-{number} .opskb-symptom }}\n")
+        for number, alert in enumerate(data.get("alerts", []), start=1):
+            out.append(f"#### Alert {code(alert)} {{ #alert-{number} .opskb-alert }}\n")
 
         due = self.review_due(runbook)
         overdue = due < self.today
@@ -370,10 +389,11 @@ class Site:
 
     def timer_block(self, runbook: Entity, route: Entity, policy: Entity) -> str:
         """The incident timer: data for the page script, and a static fallback without it."""
+        clock = policy.data["clock"]
         hops = []
         for hop in route.data["hops"]:
             team = self.kb.teams.get(hop["team"])
-            minutes = int(parse_duration(hop["after"]).total_seconds() // 60) if hop.get("after") else 0
+            minutes = self.clock_minutes(hop["after"], clock) if hop.get("after") else 0
             hops.append(
                 {
                     "line": hop["line"],
@@ -383,9 +403,9 @@ class Site:
             )
         payload = {
             "runbook": runbook.id,
-            "react": int(parse_duration(policy.data["react_within"]).total_seconds() // 60),
-            "resolve": int(parse_duration(policy.data["resolve_within"]).total_seconds() // 60),
-            "clock": self.clock_data(policy.data["clock"]),
+            "react": self.clock_minutes(policy.data["react_within"], clock),
+            "resolve": self.clock_minutes(policy.data["resolve_within"], clock),
+            "clock": self.clock_data(clock),
             "hops": hops,
         }
         blob = attr(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
@@ -592,7 +612,10 @@ class Site:
             "Each marketplace names order statuses its own way; each is mapped onto one "
             f"[internal status]({_rel(src, INTERNAL)}), exactly or to the closest in meaning.\n"
         )
-        out.append("| Marketplace | Kind | Statuses | Closest matches | Source read on |\n| --- | --- | --- | --- | --- |")
+        out.append(
+            "| Marketplace | Kind | Statuses | Closest matches | Source read on |\n"
+            "| --- | --- | --- | --- | --- |"
+        )
         for market in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower()):
             statuses = market.data["statuses"]
             closest = sum(1 for s in statuses if s["match"] == "closest")
@@ -695,7 +718,11 @@ class Site:
             if status.get("terminal"):
                 facts.append("**Terminal**")
             if nexts:
-                facts.append("**Next:** " + _list(f"[{code(n)}](#status-{n})" if n in self.kb.internal_statuses else code(n) for n in nexts))
+                known = self.kb.internal_statuses
+                facts.append(
+                    "**Next:** "
+                    + _list(f"[{code(n)}](#status-{n})" if n in known else code(n) for n in nexts)
+                )
             if mapped.get(status["id"]):
                 facts.append("**Marketplace statuses mapped here:** " + _list(mapped[status["id"]]))
             out.append("\n".join(f"- {fact}" for fact in facts) + "\n")

@@ -49,13 +49,17 @@
   function addOnClock(start, minutes, clock) {
     if (!clock || clock.kind !== "calendar") return start + minutes * MINUTE;
     var tz = clock.timezone, open = hm(clock.start), close = hm(clock.end);
-    var holidays = {};
+    var holidays = {}, moved = {};
     (clock.holidays || []).forEach(function (day) { holidays[day] = true; });
+    (clock.workdays || []).forEach(function (day) { moved[day] = true; });
     var left = minutes * MINUTE;
     var cur = start;
     for (var i = 0; i < 800; i++) {
       var p = partsIn(cur, tz);
-      if (clock.weekdays.indexOf(p.wd) >= 0 && !holidays[iso(p.y, p.m, p.d)]) {
+      var day = iso(p.y, p.m, p.d);
+      // Same rule as opskb.clocks: a weekend day the country moved work to is a working
+      // day; otherwise a listed weekday that is not a public holiday.
+      if (moved[day] || (clock.weekdays.indexOf(p.wd) >= 0 && !holidays[day])) {
         var from = Math.max(cur, zoned(p.y, p.m, p.d, open[0], open[1], tz));
         var to = zoned(p.y, p.m, p.d, close[0], close[1], tz);
         if (from < to) {
@@ -150,7 +154,8 @@
           var cell = el("td", "opskb-timer-due", fmtTime(due));
           cell.setAttribute("data-due", new Date(due).toISOString());
           tr.appendChild(cell);
-          tr.appendChild(el("td", left < 0 ? "opskb-timer-late" : "opskb-timer-left", fmtLeft(left)));
+          if (!row.minutes) tr.appendChild(el("td", "opskb-timer-left", "from registration"));
+          else tr.appendChild(el("td", left < 0 ? "opskb-timer-late" : "opskb-timer-left", fmtLeft(left)));
         }
         table.appendChild(tr);
       });

@@ -1,0 +1,431 @@
+"""The site build: generated pages and their content, escaping, strictness, offline assets.
+
+Each build runs `mkdocs build --strict` in a subprocess with the repo's own mkdocs.yml
+pointed at a temporary content tree (tests/site_helpers.py), then reads the HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from opskb.checker import check_tree
+from opskb.registry import all_rules
+from opskb.site.escape import md, safe_url
+from opskb.site.pages import Site
+from site_helpers import (
+    REPO,
+    XSS,
+    copy_minimal,
+    make_xss_tree,
+    mkdocs_build,
+    write_config,
+)
+
+pytestmark = pytest.mark.xdist_group("site")
+
+TODAY_OVERDUE = "2027-03-01"  # the fixture runbook was reviewed 2026-11-01, every 90 days
+
+
+def _text(page: str) -> str:
+    """The visible text of an HTML page, entities decoded, whitespace collapsed."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_minimal(tmp_path_factory.mktemp("minimal") / "content")
+    config = write_config(root, today=TODAY_OVERDUE)
+    site = root.parent / "site"
+    result = mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ generated pages
+
+
+def test_runbook_page_is_laid_out_for_an_open_incident(built: Path) -> None:
+    page = read(built, "runbooks/prices-not-applied.html")
+    text = _text(page)
+    assert "Prices not applied on a marketplace" in text
+    assert 'class="opskb-sev opskb-sev-critical">critical<' in page
+    assert "Incident" in text
+    # SLA clocks of the route's policy, and the clock they run on
+    assert "React within 15 minutes" in text
+    assert "resolve or escalate within 30 minutes" in text
+    assert "24x7 calendar hours" in text
+    # owner and escalation chain with contacts
+    assert "Owner (L2): Pricing owner" in text
+    assert 'href="mailto:pricing@example.org"' in html.unescape(page)
+    assert "Pricing development team" in text and "30 minutes after registration" in text
+    # Do-not block with the reason, before the steps
+    assert "Resend the whole price list." in text
+    assert "Why: It floods the marketplace API and delays every feed." in text
+    assert page.index("admonition danger") < page.index('id="steps"')
+    # numbered steps, the check command, system-changing mark
+    assert "1. Compare sent and accepted" in text and "2. Resend rejected prices" in text
+    assert "opskb run prices-not-applied --check accepted-vs-sent" in text
+    step2 = page[page.index('id="step-resend"') :]
+    assert "Changes a system" in step2[:600]
+    step1 = page[page.index('id="step-compare"') : page.index('id="step-resend"')]
+    assert "Read-only" in step1 and "Changes a system" not in step1
+    # update template ready to copy, review owner and date, overdue banner shown
+    assert 'class="opskb-template"><code>Prices on {marketplace}: {accepted} of {sent} accepted.' in html.unescape(page)
+    assert "last reviewed 2026-11-01" in text and "next review due 2027-01-30" in text
+    banner = re.search(r'<div class="admonition warning opskb-review-overdue"[^>]*>', page)
+    assert banner and "hidden" not in banner.group(0)
+    # alert name and symptom as headings (search weight), not in the TOC
+    assert 'id="alert-1"' in page and "MarketplacePricesAcceptedBelowSent" in text
+    assert 'id="symptom-1"' in page
+
+
+def test_timer_data_has_every_hop_on_the_sla_clock(built: Path) -> None:
+    page = read(built, "runbooks/prices-not-applied.html")
+    blob = re.search(r'data-opskb-timer="([^"]*)"', page).group(1)
+    data = json.loads(html.unescape(blob))
+    assert data["react"] == 15 and data["resolve"] == 30
+    assert data["clock"] == {"kind": "24x7"}
+    assert [(h["line"], h["team"], h["after"]) for h in data["hops"]] == [
+        ("L1", "L1 service desk", 0),
+        ("L2", "Pricing owner", 15),
+        ("L3", "Pricing development team", 30),
+    ]
+
+
+def test_working_hours_clock_carries_its_calendar(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    routes = root / "escalation" / "routes.yaml"
+    routes.write_text(routes.read_text().replace("sla: critical-24x7", "sla: high-business"))
+    kb, problems = check_tree(root)
+    assert not [p for p in problems if p.level == "error"]
+    site = Site(kb, today=date(2026, 11, 23))
+    page = site.runbook_page(kb.runbooks["prices-not-applied"]).content
+    data = json.loads(html.unescape(re.search(r'data-opskb-timer="([^"]*)"', page).group(1)))
+    clock = data["clock"]
+    assert clock["kind"] == "calendar" and clock["timezone"] == "Europe/Moscow"
+    assert (clock["start"], clock["end"], clock["weekdays"]) == ("09:00", "18:00", [1, 2, 3, 4, 5])
+    assert "2026-01-01" in clock["holidays"] and "2027-01-07" in clock["holidays"]
+    assert "working hours 09:00–18:00" in html.unescape(page)
+
+
+def test_review_banner_hidden_until_due(tmp_path: Path) -> None:
+    kb, _ = check_tree(copy_minimal(tmp_path / "content"))
+    fresh = Site(kb, today=date(2026, 11, 23)).runbook_page(kb.runbooks["prices-not-applied"])
+    banner = re.search(r'<div class="admonition warning opskb-review-overdue"[^>]*>', fresh.content)
+    assert banner and " hidden" in banner.group(0) and 'data-due="2027-01-30"' in banner.group(0)
+    assert "(**overdue**)" not in fresh.content
+
+
+def test_runbook_pages_stay_out_of_the_navigation(built: Path) -> None:
+    index = read(built, "index.html")
+    nav = index[index.index('class="md-nav md-nav--primary"') :]
+    assert "Runbooks by system" in _text(nav) or "By system" in _text(nav)
+    assert "runbooks/prices-not-applied.html" not in nav
+
+
+def test_escalation_map_teams_and_card(built: Path) -> None:
+    text = _text(read(built, "escalation/index.html"))
+    assert "Prices and price feeds" in text
+    assert "Pricing owner by 15 minutes" in text and "Pricing development team by 30 minutes" in text
+    assert "Prices not applied on a marketplace" in text  # the runbook on the route
+    teams = _text(read(built, "escalation/teams.html"))
+    assert "L1 service desk" in teams and "#l1-desk" in teams and "+7 000 000-00-01" in teams
+    assert "10:00–19:00 working days (Europe/Moscow)" in teams
+    assert "Owns: pricing" in teams
+    card = read(built, "escalation/card.html")
+    assert 'class="opskb-card"' in card and "Prices and price feeds" in _text(card)
+    css = (built / "assets" / "opskb" / "opskb.css").read_text()
+    assert "@media print" in css
+
+
+def test_marketplace_page_has_mapping_table_and_diagram(built: Path) -> None:
+    page = read(built, "marketplaces/ozon.html")
+    text = _text(page)
+    assert "Ожидает сборки" in text
+    plain = html.unescape(page)
+    row = re.search(r"<tr>\s*<td><code>awaiting_packaging</code>.*?</tr>", plain, re.S).group(0)
+    cells = [_text(c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert cells[0] == "awaiting_packaging"
+    assert cells[1] == "Ожидает сборки"
+    assert cells[2].startswith("New") and cells[3] == "closest"
+    assert cells[4] == "No separate accepted step on the marketplace."
+    diagram = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', page, re.S).group(1)
+    assert "stateDiagram-v2" in diagram and '[*] --&gt; s0' in diagram
+    assert 'state "awaiting_packaging" as s0' in html.unescape(diagram)
+    # Mermaid comes from the site itself, before the theme bundle (which would fetch it)
+    mermaid = page.index("assets/opskb/vendor/mermaid-11.17.2.min.js")
+    assert mermaid < page.index("assets/javascripts/bundle.")
+    internal = read(built, "marketplaces/internal.html")
+    assert '<pre class="mermaid">' in internal and "Assembling" in _text(internal)
+    assert "vendor/mermaid" not in read(built, "escalation/teams.html")
+
+
+def test_indexes_by_system_marketplace_severity_and_tag(built: Path) -> None:
+    assert "Prices not applied on a marketplace" in _text(read(built, "browse/systems.html"))
+    assert 'id="system-price-feed"' in read(built, "browse/systems.html")
+    assert 'id="marketplace-ozon"' in read(built, "browse/marketplaces.html")
+    severity = read(built, "browse/severity.html")
+    critical = severity[severity.index('id="critical"') : severity.index('id="high"')]
+    assert "prices-not-applied.html" in critical
+    tags = read(built, "browse/tags.html")
+    assert "prices" in _text(tags) and "prices-not-applied.html" in tags
+    assert "Prices not applied on a marketplace" in _text(read(built, "runbooks/index.html"))
+
+
+def test_rule_reference_lists_every_rule(built: Path) -> None:
+    page = read(built, "reference/rules.html")
+    for code, rule in all_rules().items():
+        assert f'id="{code.lower()}"' in page, code
+        assert rule.name in _text(page)
+
+
+def test_search_index_is_bilingual_and_skips_listing_pages(built: Path) -> None:
+    index = json.loads(read(built, "search/search_index.json"))
+    assert index["config"]["lang"] == ["en", "ru"]
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "runbooks/prices-not-applied.html" in locations
+    assert "browse/systems.html" not in locations  # listings would outrank the runbooks
+    assert (built / "search" / "search_index.js").read_text().startswith("var __index = ")
+
+
+def test_nothing_generated_is_written_to_docs(built: Path) -> None:
+    docs = built.parent / "content" / "docs"
+    assert sorted(p.name for p in docs.iterdir()) == ["index.md"]
+
+
+# ------------------------------------------------------------------ offline
+
+
+class _Refs(HTMLParser):
+    """Collects what a page loads (scripts, styles, images, frames) and every attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []
+        self.attrs: list[tuple[str, str, str]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.attrs.extend((tag, k, v) for k, v in values.items())
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and "src" in values:
+            self.loads.append(values["src"])
+        if tag == "link" and values.get("rel") in ("stylesheet", "icon", "preload", "preconnect"):
+            self.loads.append(values.get("href", ""))
+        self._in_script = tag == "script" and "src" not in values
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+
+def _parse(page: str) -> _Refs:
+    refs = _Refs()
+    refs.feed(page)
+    return refs
+
+
+def test_built_site_loads_nothing_from_outside(built: Path) -> None:
+    for path in built.rglob("*.html"):
+        refs = _parse(path.read_text(encoding="utf-8"))
+        outside = [u for u in refs.loads if re.match(r"^(https?:)?//", u)]
+        assert not outside, f"{path.relative_to(built)} loads {outside}"
+    for path in built.rglob("*.css"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"@import\s+url\(\s*['\"]?https?:|fonts\.googleapis", text), path
+    # The theme bundle knows a CDN address for Mermaid, used only when no `mermaid` global
+    # exists; pages with diagrams load the vendored copy first (checked above and in the
+    # browser test, which records every request).
+
+
+# ------------------------------------------------------------------ safety
+
+
+@pytest.fixture(scope="module")
+def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_xss_tree(tmp_path_factory.mktemp("xss") / "content")
+    config = write_config(root)
+    site = root.parent / "site"
+    result = mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+XSS_PAGES = [
+    "runbooks/prices-not-applied.html",
+    "marketplaces/ozon.html",
+    "escalation/index.html",
+    "escalation/teams.html",
+    "escalation/card.html",
+    "runbooks/index.html",
+    "browse/systems.html",
+    "browse/severity.html",
+    "browse/marketplaces.html",
+]
+
+
+@pytest.mark.parametrize("path", XSS_PAGES)
+def test_yaml_text_is_escaped_everywhere(xss_site: Path, path: str) -> None:
+    page = read(xss_site, path)
+    refs = _parse(page)
+    for tag, name, value in refs.attrs:
+        assert not name.startswith("on"), f"{tag} has event handler {name}={value!r}"
+        if name in ("href", "src", "action", "formaction", "xlink:href"):
+            assert not re.match(r"\s*(javascript|data|vbscript):", value, re.I), (tag, name, value)
+    for script in refs.scripts:
+        assert "alert(" not in script
+    for raw in ("<script>alert", "onerror=alert", "<svg onload", "<iframe src", "<b onmouseover"):
+        assert raw not in page, raw
+    for tag, name, value in refs.attrs:
+        if tag == "script" and name == "src":
+            assert "xss" not in value
+
+
+def test_payloads_show_as_text(xss_site: Path) -> None:
+    text = _text(read(xss_site, "runbooks/prices-not-applied.html"))
+    for key in ("title", "symptom", "why", "template", "step", "team"):
+        assert " ".join(XSS[key].split()) in text, key
+    # Jinja is not evaluated in generated pages, and Markdown is not interpreted
+    assert "{{ config.site_name }}" in text and "**not bold**" in text
+    market = _text(read(xss_site, "marketplaces/ozon.html"))
+    assert XSS["label"] in market and XSS["note"] in market
+    # the javascript: chat is shown as text, never as a link
+    assert XSS["chat"] in market
+
+
+def test_mermaid_labels_cannot_inject(xss_site: Path) -> None:
+    page = read(xss_site, "escalation/index.html")
+    assert "click s0" not in "".join(re.findall(r'<pre class="mermaid">.*?</pre>', page, re.S))
+
+
+def test_escape_helpers() -> None:
+    assert md("<b>") == "&#60;b&#62;"
+    assert md("1. not a list") .startswith("&#49;")
+    assert "\n" not in md("a\n\n    b")
+    for bad in ("javascript:alert(1)", " JavaScript:x", "java\tscript:x", "data:text/html,x", "/relative"):
+        assert safe_url(bad) is None, bad
+    assert safe_url("https://example.org/x") == "https://example.org/x"
+    assert safe_url("mailto:a@example.org") == "mailto:a@example.org"
+
+
+# ------------------------------------------------------------------ strictness
+
+
+def test_content_error_fails_the_build_with_checker_lines(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    runbook = root / "runbooks" / "prices-not-applied.yaml"
+    runbook.write_text(runbook.read_text().replace("route: pricing", "route: no-such-route"))
+    _, problems = check_tree(root)
+    expected = [p.as_text() for p in problems if p.level == "error"]
+    assert expected
+    result = mkdocs_build(write_config(root), tmp_path / "site")
+    assert result.returncode != 0
+    for line in expected:
+        assert line in result.stderr + result.stdout
+
+
+def test_undefined_macro_variable_fails_the_build(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    (root / "docs" / "index.md").write_text("# Home\n\nReact in {{ sla_react_typo }}.\n")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "sla_react_typo" in result.stderr + result.stdout
+
+
+def test_unknown_policy_in_macro_fails_the_build(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    (root / "docs" / "index.md").write_text('# Home\n\n{{ sla_react("no-such-policy") }}\n')
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "no-such-policy" in result.stderr + result.stdout
+
+
+def test_macros_render_figures_from_yaml(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    (root / "docs" / "index.md").write_text(
+        "# Home\n\nReact in {{ sla_react(\"critical-24x7\") }}, resolve in "
+        "{{ sla_resolve(\"high-business\") }}; {{ runbook_count }} runbooks, "
+        "{{ marketplace_count }} marketplaces, {{ team_count }} teams.\n"
+    )
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    text = _text((tmp_path / "site" / "index.html").read_text())
+    assert "React in 15 minutes, resolve in 4 hours; 1 runbooks, 1 marketplaces, 3 teams." in text
+
+
+def test_missing_anchor_fails_the_strict_build(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    (root / "docs" / "index.md").write_text("# Home\n\n[x](runbooks/prices-not-applied.md#nope)\n")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "nope" in result.stderr
+
+
+def test_page_left_out_of_the_nav_fails_the_strict_build(tmp_path: Path) -> None:
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    (root / "docs" / "stray.md").write_text("# Stray\n")
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode != 0
+    assert "stray.md" in result.stderr
+
+
+def test_serve_watches_the_content_folders() -> None:
+    from mkdocs.config import load_config
+
+    from opskb.site.plugin import OpskbPlugin
+
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    config = load_config(str(REPO / "mkdocs.yml"))
+    plugin = config.plugins["opskb"]
+    assert isinstance(plugin, OpskbPlugin)
+    plugin.on_serve(Server(), config=config, builder=None)  # type: ignore[arg-type]
+    names = {Path(p).name for p in watched}
+    assert {"runbooks", "escalation", "status_mappings", "schemas"} <= names
+
+
+# ------------------------------------------------------------------ the real content
+
+
+@pytest.mark.skipif(
+    not (REPO / "runbooks").is_dir() or not (REPO / "docs" / "onboarding.md").is_file(),
+    reason="the repository's content or handwritten pages are not there yet",
+)
+def test_the_repository_site_builds_strict(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    for name in ("runbooks", "escalation", "status_mappings", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    config = write_config(root, handwritten=True)
+    result = mkdocs_build(config, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    kb, _ = check_tree(root)
+    for runbook_id in kb.runbooks:
+        assert (tmp_path / "site" / "runbooks" / f"{runbook_id}.html").is_file()
+    for market_id in kb.marketplaces:
+        assert (tmp_path / "site" / "marketplaces" / f"{market_id}.html").is_file()
