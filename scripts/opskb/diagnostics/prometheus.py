@@ -18,7 +18,9 @@ from .sources import Source
 
 def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
     # The server-side timeout stops a heavy query on Prometheus too, not only our wait.
-    query = urlencode({"query": check["query"], "timeout": f"{max(timeout - 0.5, 0.5):g}s"})
+    # Whole milliseconds: Prometheus durations take no fractions ("9.5s" is refused).
+    server_timeout = f"{int(max(timeout - 0.5, 0.5) * 1000)}ms"
+    query = urlencode({"query": check["query"], "timeout": server_timeout})
     status, body = fetch(source, f"/api/v1/query?{query}", timeout)
     try:
         answer = json.loads(body.decode("utf-8"))
