@@ -184,8 +184,9 @@ def test_prometheus_checks(cli, tree: Path, prometheus: str) -> None:
     assert out["queue-short"]["next_step"]["id"] == "drain"
     every = out["every-queue-short"]
     assert every["outcome"] == "fail"
-    assert every["observed"] == {"{instance=127.0.0.1:%s,job=exporter,queue=orders}" % _port_of(every): 42,
-                                 "{instance=127.0.0.1:%s,job=exporter,queue=returns}" % _port_of(every): 3}
+    port = _port_of(every)
+    assert every["observed"] == {f"{{instance=127.0.0.1:{port},job=exporter,queue=orders}}": 42,
+                                 f"{{instance=127.0.0.1:{port},job=exporter,queue=returns}}": 3}
     assert "queue=orders" in every["message"] and "queue=returns" not in every["message"]
     assert out["scalar"]["outcome"] == "pass"
     assert out["missing-metric"]["outcome"] == "error"
