@@ -86,6 +86,11 @@ def _list(items: Iterable[str], sep: str = ", ") -> str:
     return sep.join(items)
 
 
+def _short(duration: str) -> str:
+    """'30m' -> '30 min', '4h' -> '4 h': the printed card has little room."""
+    return f"{duration[:-1]} {dict(m='min', h='h', d='d')[duration[-1]]}"
+
+
 class Site:
     """Builds every generated page of one knowledge base."""
 
@@ -567,13 +572,22 @@ class Site:
         return GeneratedPage(src, "\n".join(out))
 
     def card(self) -> GeneratedPage:
+        """One printed sheet for the desk: routes on the left, whom to call on the right.
+
+        Compact on purpose (abbreviated clocks, no queue names, the common time zone
+        stated once); the full details are on the escalation map and team directory.
+        """
         src = CARD
+        zones = [t.data["hours"]["timezone"] for t in self.kb.teams.values()]
+        common = max(set(zones), key=zones.count) if zones else ""
         out = [
             _front_matter("Escalation card", hide=["navigation", "toc"], search={"exclude": True}),
             "# Escalation card\n",
+            "Print this page: one sheet. (n) is the latest hand-over to that line, counted "
+            f"from registration on the route's SLA clock; hours are {md(common)} time unless "
+            "stated.\n",
             '<div class="opskb-card" markdown>\n',
-            "Print this page (one sheet). Times: latest hand-over, counted from registration "
-            "on the route's SLA clock.\n",
+            '<div class="opskb-card-routes" markdown>\n',
             "| Incident family | React / resolve | L1 | L2 | L3 |\n| --- | --- | --- | --- | --- |",
         ]
         for route in sorted(self.kb.routes.values(), key=lambda e: e.data["name"].lower()):
@@ -582,11 +596,11 @@ class Site:
             for hop in route.data["hops"]:
                 team = self.kb.teams.get(hop["team"])
                 name = md(team.data["name"]) if team else code(hop["team"])
-                when = f" ({humanize(hop['after'])})" if hop.get("after") else ""
+                when = f" ({_short(hop['after'])})" if hop.get("after") else ""
                 cells.setdefault(hop["line"], []).append(name + when)
             sla = (
-                f"{humanize(policy.data['react_within'])} / {humanize(policy.data['resolve_within'])}"
-                + (" 24x7" if policy.data["clock"] == "24x7" else " working h")
+                f"{_short(policy.data['react_within'])} / {_short(policy.data['resolve_within'])}"
+                + (" 24x7" if policy.data["clock"] == "24x7" else " work h")
                 if policy else "—"
             )
             out.append(
@@ -594,13 +608,22 @@ class Site:
                 + " | ".join(_list(cells[line], "<br>") or "—" for line in LINES)
                 + " |"
             )
-        out.append("\n| Team | Line | Contacts | Hours |\n| --- | --- | --- | --- |")
-        for team in sorted(self.kb.teams.values(), key=lambda e: (e.data["line"], e.data["name"].lower())):
-            out.append(
-                f"| {md(team.data['name'])} | {team.data['line']} | {self.contacts(team)} | "
-                f"{self.hours(team)} |"
-            )
         out.append("\n</div>\n")
+        out.append('<div class="opskb-card-teams" markdown>\n')
+        out.append("| Team | Contacts | Hours |\n| --- | --- | --- |")
+        for team in sorted(self.kb.teams.values(), key=lambda e: (e.data["line"], e.data["name"].lower())):
+            data = team.data
+            contacts = data.get("contacts", {})
+            reach = [md(contacts[k]) for k in ("chat", "phone", "email") if k in contacts]
+            hours = data["hours"]
+            when = "24x7" if hours["schedule"] == "24x7" else f"{md(hours['start'])}–{md(hours['end'])}"
+            if hours["timezone"] != common:
+                when += f" {md(hours['timezone'])}"
+            out.append(
+                f"| {md(data['name'])} ({data['line']}) | "
+                f"{_list(reach, ' · ') or md(contacts.get('ticket_queue', '—'))} | {when} |"
+            )
+        out.append("\n</div>\n\n</div>\n")
         return GeneratedPage(src, "\n".join(out))
 
     # ---------------------------------------------------------------- status models

@@ -1,0 +1,383 @@
+"""The built site in real headless Chromium (Debian's package), served on 127.0.0.1.
+
+Every request the browser makes is recorded; any that leaves 127.0.0.1 is aborted and
+fails the test. Screenshots go to test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from opskb.checker import check_tree
+from opskb.clocks import calendar_from, deadline
+from opskb.kb import KnowledgeBase
+from site_helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    XSS,
+    copy_minimal,
+    make_xss_tree,
+    mkdocs_build,
+    serve,
+    write_config,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("site"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (tests/system_deps.py)"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+ZONE = "Europe/Moscow"
+# Material renders Mermaid into a closed shadow root; open it so the test can see the SVG.
+OPEN_SHADOW = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: "open"}); };
+"""
+
+
+def _has_real_content() -> bool:
+    return (REPO / "runbooks").is_dir() and (REPO / "docs" / "onboarding.md").is_file()
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, KnowledgeBase]:
+    """The site of the repository's own content (the product), or of the minimal tree."""
+    base = tmp_path_factory.mktemp("browser")
+    root = base / "content"
+    if _has_real_content():
+        for name in ("runbooks", "escalation", "status_mappings", "schemas"):
+            shutil.copytree(REPO / name, root / name)
+        config = write_config(root, handwritten=True)
+    else:
+        config = write_config(copy_minimal(root))
+    site = base / "site"
+    result = mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+    kb, _ = check_tree(root)
+    return site, kb
+
+
+@pytest.fixture(scope="module")
+def base_url(content: tuple[Path, KnowledgeBase]) -> Iterator[str]:
+    with serve(content[0]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Recorder:
+    """Every request of a browser context; those not to 127.0.0.1 are aborted."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        self.urls.append(url)
+        if re.match(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?/", url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    recorder = Recorder()
+    context = browser.new_context(timezone_id=ZONE, viewport={"width": 1280, "height": 900})
+    context.route("**/*", recorder.route)
+    context.add_init_script(OPEN_SHADOW)
+    tab = context.new_page()
+    tab.recorder = recorder
+    tab.on("dialog", lambda d: (recorder.dialogs.append(d.message), d.dismiss()))
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    try:
+        tab.screenshot(path=str(ARTIFACTS / f"site-{name}.png"), full_page=False)
+    finally:
+        context.close()
+    assert recorder.urls, "no request was recorded"
+    assert not recorder.outside, f"requests left localhost: {recorder.outside}"
+
+
+def _pick_runbook(kb: KnowledgeBase, clock: str) -> str:
+    """A runbook whose route's SLA runs on ``clock`` ('24x7' or a calendar), with a do_not."""
+    for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
+        policy = kb.sla_of(runbook.data["route"])
+        if policy is None or not runbook.data.get("do_not"):
+            continue
+        if (policy.data["clock"] == "24x7") == (clock == "24x7"):
+            return runbook.id
+    pytest.skip(f"no runbook on a {clock} clock in this content")
+
+
+# ------------------------------------------------------------------ runbook page
+
+
+def test_runbook_page_shows_owner_sla_and_do_not(page: Any, base_url: str, content: Any) -> None:
+    _, kb = content
+    runbook_id = _pick_runbook(kb, "24x7")
+    runbook = kb.runbooks[runbook_id]
+    policy = kb.sla_of(runbook.data["route"])
+    owner = kb.owner_of(runbook_id)
+    page.goto(f"{base_url}/runbooks/{runbook_id}.html")
+    body = page.locator("article")
+    assert page.locator("h1").inner_text().rstrip("¶ \n") == runbook.data["title"].strip()
+    do_not = page.locator(".admonition.danger")
+    assert do_not.is_visible()
+    first = runbook.data["do_not"][0]
+    assert " ".join(first["action"].split()) in " ".join(do_not.inner_text().split())
+    text = " ".join(body.inner_text().split())
+    from opskb.durations import humanize
+
+    assert f"React within {humanize(policy.data['react_within'])}" in text
+    assert f"resolve or escalate within {humanize(policy.data['resolve_within'])}" in text
+    assert owner is not None and f"Owner (L2): {owner.data['name']}" in text
+    assert page.locator(".opskb-changes, .opskb-readonly").count() == len(runbook.data["steps"])
+
+
+def test_timer_shows_when_each_hop_is_due(page: Any, base_url: str, content: Any) -> None:
+    _, kb = content
+    runbook_id = _pick_runbook(kb, "24x7")
+    route = kb.route_of(runbook_id)
+    page.goto(f"{base_url}/runbooks/{runbook_id}.html")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.fill(".opskb-timer-start", "2026-11-23T10:00")
+    page.click(".opskb-timer-go")
+    registered = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo(ZONE))
+    rows = page.locator(".opskb-timer-hop")
+    assert rows.count() == len(route.data["hops"])
+    from opskb.durations import parse_duration
+
+    for index, hop in enumerate(route.data["hops"]):
+        row = rows.nth(index)
+        team = kb.teams[hop["team"]].data["name"]
+        assert f"{hop['line']}: {team}" in row.inner_text()
+        due = row.locator(".opskb-timer-due")
+        expected = registered + (parse_duration(hop["after"]) if hop.get("after") else timedelta(0))
+        shown = datetime.fromisoformat(due.get_attribute("data-due").replace("Z", "+00:00"))
+        assert shown == expected.astimezone(UTC)
+        assert expected.strftime("%H:%M") in due.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "site-timer-started.png"))
+    # the start survives a reload (kept in localStorage)
+    page.reload()
+    assert page.locator(".opskb-timer-due").count() >= len(route.data["hops"])
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes"),
+    [
+        ("2026-11-20T16:00", 240),  # Friday 16:00 + 4 working hours -> Monday 11:00
+        ("2026-12-31T17:00", 60),   # New Year holidays on the RU calendar
+        ("2026-11-03T17:30", 120),  # the day before a public holiday
+        ("2026-11-22T03:00", 540),  # Sunday night, one full working day
+    ],
+)
+def test_timer_working_hours_match_opskb_clocks(
+    page: Any, base_url: str, content: Any, start: str, minutes: int
+) -> None:
+    """The page's clock arithmetic agrees with opskb.clocks (what `opskb escalate` says)."""
+    _, kb = content
+    runbook_id = _pick_runbook(kb, "calendar") if any(
+        p.data["clock"] != "24x7" for p in kb.sla_policies.values()
+    ) else pytest.skip("no working-hours policy")
+    page.goto(f"{base_url}/runbooks/{runbook_id}.html")
+    blob = page.locator("[data-opskb-timer]").first
+    data = json.loads(html.unescape(page.evaluate(
+        "() => JSON.stringify(JSON.parse(document.querySelector('[data-opskb-timer]')"
+        ".getAttribute('data-opskb-timer')).clock)"
+    )))
+    assert blob.count() == 1 and data["kind"] == "calendar"
+    calendar = calendar_from(kb.calendars[data["id"]].data)
+    begin = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(calendar.timezone))
+    expected = deadline(begin, timedelta(minutes=minutes), calendar)
+    ms = page.evaluate(
+        "([start, minutes, clock]) => window.opskbClock.addOnClock(start, minutes, clock)",
+        [int(begin.timestamp() * 1000), minutes, data],
+    )
+    assert datetime.fromtimestamp(ms / 1000, UTC) == expected.astimezone(UTC)
+
+
+# ------------------------------------------------------------------ search
+
+
+def search_results(page: Any, base_url: str, query: str) -> list[str]:
+    """Type ``query`` in the site search; the result links once they stop changing."""
+    page.goto(f"{base_url}/index.html")
+    page.click(".md-search__input")
+    # One input event with the whole query (typing key by key queues a search per prefix
+    # in the worker, and a prefix's results can linger long enough to look final).
+    page.fill(".md-search__input", query)
+    selector = ".md-search-result__item > .md-search-result__link"
+    last: list[str] = []
+    stable = 0
+    for _ in range(80):
+        page.wait_for_timeout(200)
+        links = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
+        stable = stable + 1 if links and links == last else 0
+        last = links
+        if stable >= 6:
+            break
+    return [re.sub(r"^https?://[^/]+/|[?#].*$", "", link) for link in last]
+
+
+def _queries(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """(kind, query, expected page) taken from the content: an alert name, an English
+    symptom phrase and a Russian buyer label, each belonging to exactly one page."""
+    found = []
+    alerts = [(a, r.id) for r in kb.runbooks.values() for a in r.data.get("alerts", [])]
+    counts: dict[str, int] = {}
+    for alert, _ in alerts:
+        counts[alert] = counts.get(alert, 0) + 1
+    for alert, runbook_id in sorted(alerts):
+        if counts[alert] == 1:
+            found.append(("alert", alert, f"runbooks/{runbook_id}.html"))
+            break
+    for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
+        english = [s for s in runbook.data["symptoms"] if re.fullmatch(r"[A-Za-z0-9 ,'()/%.-]+", s)]
+        if english and runbook.data.get("alerts"):
+            found.append(("symptom", english[0], f"runbooks/{runbook.id}.html"))
+            break
+    labels: dict[str, list[str]] = {}
+    for market in kb.marketplaces.values():
+        for status in market.data["statuses"]:
+            if status.get("label"):
+                labels.setdefault(status["label"], []).append(market.id)
+    for label, markets in sorted(labels.items()):
+        if len(set(markets)) == 1 and re.search("[а-яё]", label, re.I):
+            found.append(("russian label", label, f"marketplaces/{markets[0]}.html"))
+            break
+    return found
+
+
+def test_search_finds_alert_symptom_and_russian_label_first(page: Any, base_url: str, content: Any) -> None:
+    _, kb = content
+    queries = _queries(kb)
+    assert {kind for kind, _, _ in queries} == {"alert", "symptom", "russian label"}
+    misses = []
+    for kind, query, expected in queries:
+        results = search_results(page, base_url, query)
+        if not results or results[0] != expected:
+            misses.append(f"{kind} {query!r}: expected {expected}, got {results[:3]}")
+    page.screenshot(path=str(ARTIFACTS / "site-search.png"))
+    assert not misses, "\n".join(misses)
+
+
+@pytest.mark.skipif(not _has_real_content(), reason="needs the repository's content")
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("DatabaseHighCPU", "runbooks/database-high-load.html"),
+        ("orders per hour graph drops to zero", "runbooks/no-orders-from-marketplace.html"),
+        ("нет заказов с маркетплейса", "runbooks/no-orders-from-marketplace.html"),
+        ("Условно доставлен", "marketplaces/ozon.html"),
+    ],
+)
+def test_search_known_phrases(page: Any, base_url: str, content: Any, query: str, expected: str) -> None:
+    site, _ = content
+    if not (site / expected).exists():
+        pytest.skip(f"{expected} is not in this content")
+    results = search_results(page, base_url, query)
+    assert results and results[0] == expected, results[:3]
+
+
+# ------------------------------------------------------------------ diagrams
+
+
+def test_marketplace_diagram_is_an_svg(page: Any, base_url: str, content: Any) -> None:
+    _, kb = content
+    market = sorted(kb.marketplaces)[0]
+    page.goto(f"{base_url}/marketplaces/{market}.html")
+    diagram = page.locator("#diagram ~ .mermaid svg").first
+    diagram.wait_for(state="attached", timeout=15000)
+    assert diagram.evaluate("e => e.tagName.toLowerCase()") == "svg"
+    first_code = kb.marketplaces[market].data["statuses"][0]["code"]
+    labels = diagram.evaluate("e => e.textContent")
+    assert first_code.split("/")[0] in labels
+    page.locator("#diagram").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "site-marketplace-diagram.png"))
+    page.goto(f"{base_url}/marketplaces/internal.html")
+    page.locator(".mermaid svg").first.wait_for(state="attached", timeout=15000)
+    assert any("mermaid" in url for url in page.recorder.urls)
+
+
+def test_escalation_card_prints_on_one_page(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/escalation/card.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    pdf = page.pdf(format="A4", landscape=True)
+    (ARTIFACTS / "site-escalation-card.pdf").write_bytes(pdf)
+    pages = re.findall(rb"/Type\s*/Page(?!s)", pdf)
+    assert len(pages) == 1, f"the card prints on {len(pages)} pages"
+
+
+# ------------------------------------------------------------------ safety
+
+
+@pytest.fixture(scope="module")
+def xss_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = make_xss_tree(tmp_path_factory.mktemp("xss-browser") / "content")
+    site = root.parent / "site"
+    result = mkdocs_build(write_config(root), site)
+    assert result.returncode == 0, result.stderr
+    with serve(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "runbooks/prices-not-applied.html",
+        "marketplaces/ozon.html",
+        "escalation/index.html",
+        "escalation/teams.html",
+        "escalation/card.html",
+    ],
+)
+def test_payloads_raise_no_dialog_and_show_as_text(page: Any, xss_url: str, path: str) -> None:
+    page.goto(f"{xss_url}/{path}")
+    page.wait_for_timeout(800)
+    # hover and click everything a payload could have hooked into
+    for link in page.locator("article a").all()[:40]:
+        href = link.get_attribute("href") or ""
+        assert not href.lower().startswith("javascript:"), href
+    page.locator("article").hover()
+    if path.startswith("runbooks/"):
+        page.click(".opskb-timer-go")
+        text = " ".join(page.locator("article").inner_text().split())
+        for key in ("title", "symptom", "why", "template", "team"):
+            assert " ".join(XSS[key].split()) in text, key
+        assert XSS["team"] in page.locator(".opskb-timer-table").inner_text()
+    if path.startswith("marketplaces/"):
+        text = page.locator("article").inner_text()
+        assert XSS["label"] in text and XSS["chat"] in text
+        page.locator(".mermaid svg").first.wait_for(state="attached", timeout=15000)
+    page.wait_for_timeout(300)
+    assert page.recorder.dialogs == []
+    assert page.evaluate("document.querySelectorAll('script:not([src]):not([type])').length") <= 3
