@@ -15,19 +15,20 @@ large knowledge base. The cache uses ``marshal`` (plain data only, no code on lo
 from __future__ import annotations
 
 import hashlib
+import heapq
+import json
 import marshal
 import math
 import os
 import re
 import sys
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import snowballstemmer
-
-INDEX_VERSION = 3
+INDEX_VERSION = 6
 CACHE_DIR = Path(".cache") / "opskb"
 CACHE_FILE = "find-index.marshal"
 CONTENT_FOLDERS = ("runbooks", "escalation", "status_mappings")
@@ -58,10 +59,9 @@ _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _CYRILLIC = re.compile(r"[а-яё]")
 _STATUS_WORDS = ("status", "статус")
 
-_stemmers = {
-    "en": snowballstemmer.stemmer("english"),
-    "ru": snowballstemmer.stemmer("russian"),
-}
+_stemmers: dict[str, Any] = {}
+# word -> stem. Saved with the index, so a query in the words of the content never imports
+# snowballstemmer (its package import loads all 30 languages: tens of milliseconds).
 _stem_cache: dict[str, str] = {}
 
 
@@ -69,7 +69,11 @@ def stem(word: str) -> str:
     """The stem of one lower-case word, in its own script's language."""
     cached = _stem_cache.get(word)
     if cached is None:
-        language = "ru" if _CYRILLIC.search(word) else "en"
+        language = "russian" if _CYRILLIC.search(word) else "english"
+        if language not in _stemmers:
+            import snowballstemmer
+
+            _stemmers[language] = snowballstemmer.stemmer(language)
         cached = _stemmers[language].stemWord(word)
         _stem_cache[word] = cached
     return cached
@@ -90,13 +94,18 @@ def code_terms(code: str) -> list[str]:
 
 def query_terms(text: str) -> list[str]:
     """Terms of a query: stemmed words plus whole codes (status codes, alert names)."""
-    terms = words(text)
+    terms: list[str] = []
     tokens = _CODE.findall(text)
     for token in tokens:
         # Only code-like tokens (snake_case, CamelCase, UPPER, a/b) or a query of one token
         # are read as exact codes: "new" in "new orders missing" is not the status `new`.
-        if len(tokens) == 1 or _looks_like_code(token):
+        # A code is split into its words (CamelCase too), not stemmed whole.
+        if _looks_like_code(token):
             terms.extend(code_terms(token))
+            continue
+        terms.extend(words(token))
+        if len(tokens) == 1:
+            terms.append(f"={token.lower()}")
     return list(dict.fromkeys(terms))
 
 
@@ -104,29 +113,103 @@ def _looks_like_code(token: str) -> bool:
     return any(c in token for c in "_/.:-") or token.isupper() or len(_CAMEL.findall(token)) > 1
 
 
+class Postings:
+    """term -> (doc numbers, weights), packed into four byte strings (terms, offsets, docs,
+    weights): the cache loads as a few large objects instead of a million small ones, and
+    only the query's terms are unpacked."""
+
+    def __init__(self, packed: dict[str, Any] | None = None) -> None:
+        self._open: dict[str, tuple[array[int], array[float]]] = {}
+        self._load(packed or {"terms": "", "offsets": b"", "docs": b"", "weights": b""})
+
+    def _load(self, packed: dict[str, Any]) -> None:
+        self.packed = packed
+        terms = packed["terms"].split("\0") if packed["terms"] else []
+        self.position: dict[str, int] = dict(zip(terms, range(len(terms)), strict=True))
+        self.offsets = array("i")
+        self.offsets.frombytes(packed["offsets"])
+
+    def add(self, term: str, doc: int, weight: float) -> None:
+        docs, weights = self._open.setdefault(term, (array("i"), array("f")))
+        docs.append(doc)
+        weights.append(weight)
+
+    def freeze(self) -> None:
+        terms = sorted(self._open)
+        offsets, docs, weights = array("i", [0]), array("i"), array("f")
+        for term in terms:
+            docs.extend(self._open[term][0])
+            weights.extend(self._open[term][1])
+            offsets.append(len(docs))
+        self._open = {}
+        self._load({"terms": "\0".join(terms), "offsets": offsets.tobytes(),
+                    "docs": docs.tobytes(), "weights": weights.tobytes()})
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.position)
+
+    def get(self, term: str) -> list[tuple[int, float]] | None:
+        number = self.position.get(term)
+        if number is None:
+            return None
+        start, end = self.offsets[number] * 4, self.offsets[number + 1] * 4  # 4-byte items
+        docs, weights = array("i"), array("f")
+        docs.frombytes(self.packed["docs"][start:end])
+        weights.frombytes(self.packed["weights"][start:end])
+        return list(zip(docs, weights, strict=True))
+
+    def matching(self, term: str) -> list[tuple[int, float]]:
+        """Exact postings, else the fallback for word forms and half-typed codes."""
+        found = self.get(term)
+        if found is not None:
+            return found
+        # An unknown word may be the start of a known one (half an alert name typed), or a
+        # word form the stemmer does not join (Russian "остаток"/"остатки" -> "остаток"/
+        # "остатк"): match on the stem less its last two letters.
+        if len(term.lstrip("=")) < 4:
+            return []
+        prefix = term if term.startswith("=") else term[: max(4, len(term) - 2)]
+        merged: dict[int, float] = {}
+        for key in self.position:
+            if key.startswith(prefix):
+                for doc, weight in self.get(key) or []:
+                    merged[doc] = max(merged.get(doc, 0.0), weight * 0.6)
+        return list(merged.items())
+
+
 @dataclass
 class Index:
-    """Runbooks and marketplace statuses, with inverted postings term -> [(doc, weight)]."""
+    """Runbooks and marketplace statuses (each a JSON string, decoded only when shown)."""
 
     fingerprint: str = ""
     errors: int = 0
-    docs: list[dict[str, Any]] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
-    statuses: list[dict[str, Any]] = field(default_factory=list)
-    status_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    docs: list[str] = field(default_factory=list)
+    postings: Postings = field(default_factory=Postings)
+    statuses: list[str] = field(default_factory=list)
+    status_postings: Postings = field(default_factory=Postings)
+    _decoded: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def doc(self, number: int) -> dict[str, Any]:
+        if number not in self._decoded:
+            self._decoded[number] = json.loads(self.docs[number])
+        return self._decoded[number]
 
     def to_data(self) -> dict[str, Any]:
         return {
             "version": INDEX_VERSION, "fingerprint": self.fingerprint, "errors": self.errors,
-            "docs": self.docs, "postings": self.postings,
-            "statuses": self.statuses, "status_postings": self.status_postings,
+            "docs": self.docs, "postings": self.postings.packed,
+            "statuses": self.statuses, "status_postings": self.status_postings.packed,
+            "stems": ["\0".join(_stem_cache), "\0".join(_stem_cache.values())],
         }
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Index:
+        words, stems = data["stems"]
+        if words:
+            _stem_cache.update(zip(words.split("\0"), stems.split("\0"), strict=True))
         return cls(
-            data["fingerprint"], data["errors"], data["docs"], data["postings"],
-            data["statuses"], data["status_postings"],
+            data["fingerprint"], data["errors"], data["docs"], Postings(data["postings"]),
+            data["statuses"], Postings(data["status_postings"]),
         )
 
 
@@ -147,19 +230,24 @@ class Result:
 
 def fingerprint(root: Path) -> str:
     """A key that changes when any content file is added, removed, resized or touched."""
-    digest = hashlib.sha256(f"{INDEX_VERSION}:{sys.version_info[:2]}".encode())
+    lines = [f"{INDEX_VERSION}:{sys.version_info[:2]}"]
     for folder in CONTENT_FOLDERS:
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(filenames):
-                if name.endswith((".yaml", ".yml")):
-                    stat = os.stat(os.path.join(dirpath, name))
-                    rel = os.path.relpath(os.path.join(dirpath, name), root)
-                    digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+        _stat_tree(os.path.join(root, folder), folder, lines)
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stat_tree(path: str, rel: str, lines: list[str]) -> None:
+    # scandir, not os.walk + relpath: 10,000 files are stat-ed in a few milliseconds.
+    try:
+        entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _stat_tree(entry.path, f"{rel}/{entry.name}", lines)
+        elif entry.name.endswith((".yaml", ".yml")):
+            stat = entry.stat()
+            lines.append(f"{rel}/{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}")
 
 
 def build(kb: Any, errors: int = 0, key: str = "") -> Index:
@@ -170,6 +258,8 @@ def build(kb: Any, errors: int = 0, key: str = "") -> Index:
     for market in sorted(kb.marketplaces.values(), key=lambda e: e.id):
         for status in market.data["statuses"]:
             _add_status(index, market.data, status)
+    index.postings.freeze()
+    index.status_postings.freeze()
     return index
 
 
@@ -195,60 +285,42 @@ def search(index: Index, text: str, limit: int = 10) -> Result:
     terms = query_terms(text)
     statuses = _search_statuses(index, terms)
     scores: dict[int, float] = {}
-    matched: dict[int, set[str]] = {}
+    matched: dict[int, list[str]] = {}
     real_terms = [t for t in terms if not t.startswith("=")] or terms
     for term in terms:
-        postings = _postings_for(index.postings, term)
+        postings = index.postings.matching(term)
         if not postings:
             continue
         idf = math.log(1 + len(index.docs) / len(postings))
         for doc, weight in postings:
             scores[doc] = scores.get(doc, 0.0) + idf * weight
-            matched.setdefault(doc, set()).add(term)
+            matched.setdefault(doc, []).append(term)
     _boost_status_runbooks(index, statuses, scores, matched)
-    hits = []
+    final: dict[int, float] = {}
     for doc, score in scores.items():
         # Prefer runbooks that match more of the query's words, not one word many times.
-        found = sum(t in matched[doc] for t in real_terms) or 1
-        by_status = any(m.startswith("status:") for m in matched[doc])
-        coverage = 1.0 if by_status else found / len(real_terms)
-        hits.append(Hit(index.docs[doc], round(score * coverage * coverage, 3), sorted(matched[doc])))
-    hits.sort(key=lambda h: (-h.score, h.doc["id"]))
-    return Result(hits[:limit], [s for s, _ in statuses[:5]])
-
-
-def _postings_for(table: dict[str, list[Any]], term: str) -> list[tuple[int, float]]:
-    found = table.get(term)
-    if found is not None:
-        return _pairs(found)
-    # An unknown word may be the start of a known one (half an alert name typed), or a word
-    # form the stemmer does not join (Russian "остаток"/"остатки" -> "остаток"/"остатк"):
-    # match on the stem less its last two letters.
-    if len(term.lstrip("=")) < 4:
-        return []
-    prefix = term if term.startswith("=") else term[: max(4, len(term) - 2)]
-    merged: dict[int, float] = {}
-    for key, postings in table.items():
-        if key.startswith(prefix) and key != term:
-            for doc, weight in _pairs(postings):
-                merged[doc] = max(merged.get(doc, 0.0), weight * 0.6)
-    return list(merged.items())
-
-
-def _pairs(flat: list[Any]) -> list[tuple[int, float]]:
-    return list(zip(flat[0::2], flat[1::2], strict=True))
+        seen = matched[doc]
+        if any(m.startswith("status:") for m in seen):
+            coverage = 1.0
+        else:
+            coverage = (sum(t in seen for t in real_terms) or 1) / len(real_terms)
+        final[doc] = round(score * coverage * coverage, 3)
+    # Docs are numbered in id order, so the number breaks ties alphabetically.
+    best = heapq.nsmallest(limit, final, key=lambda doc: (-final[doc], doc))
+    hits = [Hit(index.doc(doc), final[doc], sorted(set(matched[doc]))) for doc in best]
+    return Result(hits, [s for s, _ in statuses[:5]])
 
 
 def _search_statuses(index: Index, terms: list[str]) -> list[tuple[dict[str, Any], float]]:
     scores: dict[int, float] = {}
     hits: dict[int, int] = {}
     for term in terms:
-        for doc, weight in _postings_for(index.status_postings, term):
+        for doc, weight in index.status_postings.matching(term):
             scores[doc] = scores.get(doc, 0.0) + weight
             hits[doc] = hits.get(doc, 0) + 1
     words_only = [t for t in terms if not t.startswith("=")] or terms
     ranked = [
-        (index.statuses[doc], score)
+        (json.loads(index.statuses[doc]), score)
         for doc, score in scores.items()
         # A status is named when the query hits its code or most of its label's words.
         if score >= W_STATUS_CODE or hits[doc] >= max(1, math.ceil(len(words_only) * 0.6))
@@ -259,7 +331,7 @@ def _search_statuses(index: Index, terms: list[str]) -> list[tuple[dict[str, Any
 
 def _boost_status_runbooks(
     index: Index, statuses: list[tuple[dict[str, Any], float]],
-    scores: dict[int, float], matched: dict[int, set[str]],
+    scores: dict[int, float], matched: dict[int, list[str]],
 ) -> None:
     """A named marketplace status points at the status runbooks of that marketplace."""
     if not statuses:
@@ -267,14 +339,14 @@ def _boost_status_runbooks(
     # How much each runbook is about statuses: "status" in its title counts more than in a step.
     about_status: dict[int, float] = {}
     for word in _STATUS_WORDS:
-        for doc, weight in _pairs(index.postings.get(stem(word), [])):
+        for doc, weight in index.postings.get(stem(word)) or []:
             about_status[doc] = about_status.get(doc, 0.0) + weight
     for status, score in statuses[:5]:
         for doc, weight in about_status.items():
-            markets = index.docs[doc]["marketplaces"]
+            markets = index.doc(doc)["marketplaces"]
             if markets == "all" or status["marketplace"] in markets:
                 scores[doc] = scores.get(doc, 0.0) + score * weight / W_TITLE
-                matched.setdefault(doc, set()).add(f"status:{status['marketplace']}/{status['code']}")
+                matched.setdefault(doc, []).append(f"status:{status['marketplace']}/{status['code']}")
 
 
 def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
@@ -282,7 +354,7 @@ def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
     doc_id = len(index.docs)
     owner = kb.owner_of(runbook.id)
     markets = data.get("marketplaces", [])
-    index.docs.append({
+    index.docs.append(_json({
         "id": runbook.id,
         "title": data["title"],
         "severity": data["severity"],
@@ -291,7 +363,7 @@ def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
         "alerts": list(data.get("alerts", [])),
         "marketplaces": markets,
         "owner": _team_summary(owner) if owner else None,
-    })
+    }))
     weights: dict[str, float] = {}
 
     def add(terms: Iterable[str], weight: float) -> None:
@@ -319,12 +391,12 @@ def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
     body += [f"{step['title']} {step.get('tool', '')}" for step in data.get("steps", [])]
     add((w for text in body for w in words(text)), W_BODY)
     for term, weight in weights.items():
-        index.postings.setdefault(term, []).extend((doc_id, round(weight, 2)))
+        index.postings.add(term, doc_id, weight)
 
 
 def _add_status(index: Index, market: dict[str, Any], status: dict[str, Any]) -> None:
     doc_id = len(index.statuses)
-    index.statuses.append({
+    index.statuses.append(_json({
         "marketplace": market["id"],
         "marketplace_name": market["name"],
         "code": status["code"],
@@ -332,7 +404,7 @@ def _add_status(index: Index, market: dict[str, Any], status: dict[str, Any]) ->
         "maps_to": status["maps_to"],
         "match": status["match"],
         "note": status.get("note", ""),
-    })
+    }))
     weights: dict[str, float] = {}
     for part in status["code"].split("/"):
         for term in code_terms(part)[:1]:
@@ -345,7 +417,11 @@ def _add_status(index: Index, market: dict[str, Any], status: dict[str, Any]) ->
     for term in set(words(status.get("description", ""))):
         weights.setdefault(term, W_STATUS_TEXT)
     for term, weight in weights.items():
-        index.status_postings.setdefault(term, []).extend((doc_id, weight))
+        index.status_postings.add(term, doc_id, weight)
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _team_summary(team: Any) -> dict[str, Any]:
@@ -354,8 +430,7 @@ def _team_summary(team: Any) -> dict[str, Any]:
 
 def _read_cache(path: Path) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as handle:
-            data = marshal.load(handle)
+        data = marshal.loads(path.read_bytes())  # one read: load(file) reads in small chunks
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:

@@ -1,0 +1,114 @@
+"""Incident-time CLI: `opskb find` on 10,000 runbooks and `status reconcile` on 1,000,000 rows.
+
+find: the first query builds the index (parses and checks every file) and caches it under
+.cache/opskb; later queries only stat the content files and load the cache. Reported as
+the whole `opskb find` process (what a person waits for) and in-process (index load +
+query, without Python start-up and the CLI's imports).
+
+reconcile: a generated CSV, streamed; wall time and the process's peak memory for
+100,000 and 1,000,000 rows (flat memory: the two peaks are about the same).
+
+Prints Markdown tables for the README. Targets: find < 300 ms with the cached index,
+reconcile 1,000,000 rows < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from measure import measure
+from synth import make_tree
+
+BIN = Path(sys.executable).parent
+OPSKB = str(BIN / "opskb")
+QUERIES = [
+    ("alert name", "Synthetic04242Alert"),
+    ("symptom words", "stock order does not match"),
+    ("Russian words", "цены не применились"),
+    ("status code", "awaiting_packaging"),
+]
+
+_IN_PROCESS = """
+import sys, time
+from pathlib import Path
+from opskb import search
+root, query = Path(sys.argv[1]), sys.argv[2]
+best = 1e9
+for _ in range(5):
+    start = time.perf_counter()
+    index, rebuilt = search.load_or_build(root, None)
+    search.search(index, query)
+    best = min(best, time.perf_counter() - start)
+    assert not rebuilt
+print(best)
+"""
+
+
+def bench_find(work: Path, size: int, repeat: int) -> None:
+    root = make_tree(work / f"kb-{size}", size)
+    cold = measure([OPSKB, "find", "x", "--root", str(root)])
+    print(f"### opskb find, {size:,} runbooks\n")
+    print(f"Index build on the first query (parse + check + index, then cached): {cold.seconds:.2f} s, "
+          f"peak {cold.peak_mb:.0f} MB\n")
+    print("| query | `opskb find` process (best of %d) | in-process load + query | peak memory |" % repeat)
+    print("|---|---:|---:|---:|")
+    for label, query in QUERIES:
+        runs = [measure([OPSKB, "find", query, "--root", str(root)]) for _ in range(repeat)]
+        best = min(runs, key=lambda m: m.seconds)
+        inner = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(root), query],
+                               capture_output=True, text=True, check=True)
+        print(f"| {label}: `{query}` | {best.seconds * 1000:.0f} ms | {float(inner.stdout) * 1000:.0f} ms "
+              f"| {best.peak_mb:.0f} MB |")
+    touched = root / "runbooks" / "synthetic-00001.yaml"
+    os.utime(touched, ns=(time.time_ns(), time.time_ns()))
+    rebuild = measure([OPSKB, "find", "x", "--root", str(root)])
+    print(f"\nAfter one file changes, the next query rebuilds: {rebuild.seconds:.2f} s\n")
+
+
+def write_orders(path: Path, rows: int) -> None:
+    cycle = ["ozon,awaiting_packaging,new", "ozon,awaiting_deliver,assembling", "ozon,delivering,shipped",
+             "ozon,delivered,delivered", "ozon,cancelled,cancelled", "ozon,awaiting_deliver,shipped"]
+    with path.open("w", encoding="utf-8") as out:
+        out.write("order_id,marketplace,marketplace_status,internal_status\n")
+        for number in range(rows):
+            out.write(f"{number},{cycle[number % len(cycle)]}\n")
+
+
+def bench_reconcile(work: Path, sizes: list[int]) -> None:
+    root = make_tree(work / "kb-reconcile", 1)
+    print("### opskb status reconcile\n")
+    print("| rows | mismatches | wall time | peak memory |")
+    print("|---:|---:|---:|---:|")
+    for rows in sizes:
+        path = work / f"orders-{rows}.csv"
+        write_orders(path, rows)
+        run = measure([OPSKB, "status", "reconcile", str(path), "--root", str(root), "--max-shown", "0"])
+        assert run.returncode == 1, "every sixth row is a mismatch"
+        print(f"| {rows:,} | {rows // 6:,} | {run.seconds:.2f} s | {run.peak_mb:.0f} MB |")
+    print()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runbooks", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="opskb-cli-bench-"))
+    try:
+        bench_find(work, args.runbooks, args.repeat)
+        bench_reconcile(work, args.rows)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
