@@ -57,7 +57,7 @@ def bench_find(work: Path, size: int, repeat: int) -> None:
     print(f"### opskb find, {size:,} runbooks\n")
     print(f"Index build on the first query (parse + check + index, then cached): {cold.seconds:.2f} s, "
           f"peak {cold.peak_mb:.0f} MB\n")
-    print("| query | `opskb find` process (best of %d) | in-process load + query | peak memory |" % repeat)
+    print(f"| query | `opskb find` process (best of {repeat}) | in-process load + query | peak memory |")
     print("|---|---:|---:|---:|")
     for label, query in QUERIES:
         runs = [measure([OPSKB, "find", query, "--root", str(root)]) for _ in range(repeat)]
