@@ -50,9 +50,14 @@ def main() -> int:
             best = min(runs, key=lambda m: m.seconds)
             assert all(m.returncode == 0 for m in runs), "the synthetic tree must be clean"
             files = sorted(str(p) for p in (root / "runbooks").glob("*.yaml"))
-            other = measure([
-                str(BIN / "check-jsonschema"), "--schemafile", str(schema), *files,
-            ])
+            other = measure(
+                [
+                    str(BIN / "check-jsonschema"),
+                    "--schemafile",
+                    str(schema),
+                    *files,
+                ]
+            )
             assert other.returncode == 0, "check-jsonschema must accept the synthetic runbooks"
             print(
                 f"| {size:,} | {best.seconds:.2f} s | {max(m.peak_mb for m in runs):.0f} MB "

@@ -49,7 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except ImportError as err:  # a broken installation, not bad input: say what is missing
+        print(f"opskb: cannot start: {err}; reinstall opskb with its dependencies", file=sys.stderr)
+        return ExitCode.USAGE
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
