@@ -16,7 +16,7 @@ def main() -> int:
         if not (HERE / name).is_file():
             continue
         print(f"\n## {name}\n", flush=True)
-        if subprocess.run([sys.executable, str(HERE / name), *sys.argv[1:]], cwd=HERE).returncode != 0:
+        if subprocess.run([sys.executable, str(HERE / name)], cwd=HERE).returncode != 0:
             failed.append(name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
