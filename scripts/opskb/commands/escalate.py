@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--at", metavar="TIME", help="when the incident was registered, ISO 8601 (default: now)")
     parser.add_argument("--tz", metavar="ZONE", help="IANA zone for --at without an offset and for display")
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
 def run(args: argparse.Namespace) -> int:

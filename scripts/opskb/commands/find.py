@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="+", help="alert name, symptom words or status (several words are one query)")
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
     parser.add_argument("--limit", type=int, default=5, help="how many runbooks to show (default: 5)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
 def run(args: argparse.Namespace) -> int:

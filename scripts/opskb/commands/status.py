@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="marketplace id (file name in status_mappings/), or the word reconcile")
     parser.add_argument("status", metavar="STATUS|FILE", help="status code as the API spells it, or the CSV file")
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--max-shown", type=int, default=None, metavar="N",
                         help="reconcile, text format: print only the first N findings (all are counted)")
 
