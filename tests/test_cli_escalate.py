@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from opskb.checker import check_tree
 
 
@@ -112,7 +112,7 @@ def test_broken_escalation_file_refuses(cli, tree: Path) -> None:
 
 
 def test_every_runbook_of_the_repository_escalates() -> None:
-    kb, problems = check_tree(REPO)
+    kb, _ = check_tree(REPO)
     if not kb.runbooks:
         pytest.skip("the repository has no runbooks yet")
     from opskb.cli import main
