@@ -26,7 +26,17 @@ from opskb.diagnostics import sql
 from opskb.diagnostics.probe import ProbeError
 from opskb.diagnostics.sources import Source
 
-PG_BIN = Path(os.environ.get("OPSKB_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """Debian's server binaries, newest major version first (OPSKB_PG_BIN overrides)."""
+    if os.environ.get("OPSKB_PG_BIN"):
+        return Path(os.environ["OPSKB_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 PG_USER = "opskbtest"
 PASSWORD = "pg-Secret-42"
 
