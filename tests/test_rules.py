@@ -50,3 +50,14 @@ def test_codes_are_unique_and_documented() -> None:
         assert rule.code.startswith(("KB0", "KB1", "KB2", "KB3", "KB4"))
         assert rule.name and rule.summary and rule.hint and rule.message
         assert rule.bad.expect, f"{rule.code} has no located bad example"
+
+
+def test_rules_command_lists_every_rule_with_examples(cli) -> None:
+    listing = cli("rules")
+    assert listing.code == 0
+    assert [line.split()[0] for line in listing.out.splitlines()] == [r.code for r in RULES]
+    detail = cli("rules", "KB201", "--format", "json")
+    (entry,) = detail.json()
+    assert entry["code"] == "KB201" and entry["level"] == "error" and entry["family"] == "References"
+    assert "route: pricing-v2" in entry["bad"] and entry["hint"]
+    assert cli("rules", "KB999").code == 2
