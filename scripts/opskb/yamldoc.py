@@ -100,19 +100,6 @@ class Document:
         return self._positions
 
 
-# Plain scalars that YAML 1.1 loaders (and many editors and tools) read as something else
-# than YAML 1.2 does: booleans, octal and sexagesimal numbers, merge keys.
-_YAML11_AMBIGUOUS = re.compile(
-    r"""^(?:
-        y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF
-      | [-+]?0[0-9_]+
-      | [-+]?0b[01_]+
-      | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
-      | [-+]?[0-9][0-9]*_[0-9_]*(?:\.[0-9_]*)?
-      | <<
-    )$""",
-    re.X,
-)
 # Cheap, over-inclusive looks at the raw text and at the parsed data; a hit sends the file
 # through the event scan, which decides precisely (and gives positions).
 _SIGILS = ("!", "&", "*", "\n---", "\n...", "- - - -", "? ? ? ?", "\n" + " " * 48)
@@ -122,8 +109,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\ufff
 # where one pattern with a leading character class cost ~100 us.
 _AMBIGUOUS_VALUE = (
     r"(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|<<|[-+]?0[0-9_]+|[-+]?0b[01_]+"
-    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9]+_[0-9_]*)"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9]+_[0-9_]*(?:\.[0-9_]*)?)"
 )
+# The same set, for one whole plain scalar: what YAML 1.1 loaders (and many editors and tools)
+# read as a boolean, an octal, binary or base-60 number, or a merge key, where YAML 1.2 does not.
+_YAML11_AMBIGUOUS = re.compile(rf"^{_AMBIGUOUS_VALUE}$")
 _AMBIGUOUS_PLACES = tuple(
     re.compile(prefix + _AMBIGUOUS_VALUE + suffix, re.M)
     for prefix, suffix in (
@@ -163,6 +153,9 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
+_FLOW_TOKEN = re.compile(r"""[\[\]{}]|(?<![^\s\[{,:])(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|(?<!\S)\#[^\n]*""")
+
+
 def flow_depth_exceeded(text: str, max_depth: int) -> tuple[int, int] | None:
     """Position (1-based) where flow brackets nest deeper than ``max_depth``, if anywhere.
 
@@ -173,8 +166,7 @@ def flow_depth_exceeded(text: str, max_depth: int) -> tuple[int, int] | None:
     if text.count("[") + text.count("{") <= max_depth:
         return None
     depth = 0
-    token = re.compile(r"""[\[\]{}]|(?<![^\s\[{,:])(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')|(?<!\S)\#[^\n]*""")
-    for match in token.finditer(text):
+    for match in _FLOW_TOKEN.finditer(text):
         char = match.group()
         if char in "[{":
             depth += 1
