@@ -61,3 +61,32 @@ def test_rules_command_lists_every_rule_with_examples(cli) -> None:
     assert entry["code"] == "KB201" and entry["level"] == "error" and entry["family"] == "References"
     assert "route: pricing-v2" in entry["bad"] and entry["hint"]
     assert cli("rules", "KB999").code == 2
+
+
+def test_every_validation_keyword_of_the_schemas_has_a_schema_rule() -> None:
+    """A keyword added to schemas/ must be reported under a specific KB1xx code (or be a combinator)."""
+    import json
+
+    from conftest import REPO
+    from opskb.registry import schema_code
+
+    annotations = {"$schema", "$id", "$ref", "$defs", "title", "description", "default", "properties", "items"}
+    combinators = {"anyOf", "oneOf", "allOf", "if", "then", "else", "not"}
+
+    def keywords(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key not in ("properties", "$defs"):
+                    yield key
+                children = value.values() if key in ("properties", "$defs") else [value]
+                for child in children:
+                    yield from keywords(child)
+        elif isinstance(node, list):
+            for child in node:
+                yield from keywords(child)
+
+    used = set()
+    for path in (REPO / "schemas").glob("*.schema.json"):
+        used |= set(keywords(json.loads(path.read_text())))
+    for keyword in sorted(used - annotations - combinators):
+        assert schema_code(keyword) != "KB100", f"no KB1xx rule reports the {keyword!r} keyword"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem
-from .registry import problem_from
+from .registry import problem_from, schema_code
 from .schemas import SchemaSet, schema_dir
 from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, iter_content_files, load_document
 
@@ -182,7 +182,7 @@ def _load_knowledge_base(
                 line, column = document.locate(error.path, on_key=error.on_key)
                 problems.append(
                     problem_from(
-                        _schema_code(error.keyword),
+                        schema_code(error.keyword),
                         rel,
                         line,
                         column,
@@ -199,31 +199,6 @@ def _display_path(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _schema_code(keyword: str) -> str:
-    return {
-        "enum": "KB101",
-        "const": "KB101",
-        "type": "KB102",
-        "required": "KB103",
-        "additionalProperties": "KB104",
-        "unevaluatedProperties": "KB104",
-        "propertyNames": "KB104",
-        "pattern": "KB105",
-        "format": "KB105",
-        "minItems": "KB106",
-        "maxItems": "KB106",
-        "minLength": "KB106",
-        "maxLength": "KB106",
-        "minProperties": "KB106",
-        "maxProperties": "KB106",
-        "minimum": "KB106",
-        "maximum": "KB106",
-        "exclusiveMinimum": "KB106",
-        "exclusiveMaximum": "KB106",
-        "uniqueItems": "KB107",
-    }.get(keyword, "KB100")
 
 
 def _claim(kb: KnowledgeBase, entity: Entity, valid: bool) -> None:

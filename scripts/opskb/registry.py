@@ -52,6 +52,8 @@ class Rule:
     bad: Example
     good: Example
     check: Callable[[KnowledgeBase], Iterable[Finding]] | None = None
+    # schema rules (KB1xx): the JSON Schema keywords whose violations this code reports
+    keywords: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -95,6 +97,16 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(found.items()))
 
 
+@cache
+def _code_by_keyword() -> dict[str, str]:
+    return {keyword: rule.code for rule in all_rules().values() for keyword in rule.keywords}
+
+
+def schema_code(keyword: str) -> str:
+    """The KB1xx code that reports a violation of this JSON Schema keyword (KB100 for the rest)."""
+    return _code_by_keyword().get(keyword, "KB100")
+
+
 def problem_from(code: str, path: str, line: int, column: int, /, **params: Any) -> Problem:
     rule = all_rules()[code]
     message = rule.message.format(**params)
@@ -122,4 +134,4 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
             yield problem_from(rule.code, path, line, column, **finding.params)
 
 
-__all__ = ["ERROR", "Example", "Finding", "Rule", "all_rules", "problem_from", "run_cross_checks"]
+__all__ = ["ERROR", "Example", "Finding", "Rule", "all_rules", "problem_from", "run_cross_checks", "schema_code"]

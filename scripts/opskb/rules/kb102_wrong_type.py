@@ -8,6 +8,7 @@ RULE = Rule(
     level=ERROR,
     summary="A field has the wrong type: text where a number is expected, a list where a mapping is.",
     message="{detail}",
+    keywords=("type",),
     hint="see the field's description in schemas/ (your editor shows it)",
     bad=Example(replace={RUNBOOK: [("interval_days: 90", "interval_days: ninety")]}, expect=f"{RUNBOOK}:44:18"),
     good=Example(replace={RUNBOOK: [("interval_days: 90", "interval_days: 90")]}),

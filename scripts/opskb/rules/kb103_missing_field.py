@@ -8,6 +8,7 @@ RULE = Rule(
     level=ERROR,
     summary="A required field is missing.",
     message="{detail}",
+    keywords=("required",),
     hint="see the field's description in schemas/ (your editor shows it)",
     bad=Example(
         replace={RUNBOOK: [("impact: Items sell at the old price; every hour costs margin.\n", "")]},

@@ -8,6 +8,7 @@ RULE = Rule(
     level=ERROR,
     summary="A field the schema does not define (often a typo); it would be silently ignored.",
     message="{detail}",
+    keywords=("additionalProperties", "unevaluatedProperties", "propertyNames"),
     hint="see the field's description in schemas/ (your editor shows it)",
     bad=Example(
         replace={RUNBOOK: [("severity: critical", "severity: critical\npriority: high")]}, expect=f"{RUNBOOK}:5:1"

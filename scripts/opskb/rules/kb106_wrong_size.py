@@ -8,6 +8,18 @@ RULE = Rule(
     level=ERROR,
     summary="A list or text is empty or too long, or a number is out of range.",
     message="{detail}",
+    keywords=(
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "minProperties",
+        "maxProperties",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+    ),
     hint="see the field's description in schemas/ (your editor shows it)",
     bad=Example(
         replace={
