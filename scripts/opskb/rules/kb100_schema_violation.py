@@ -1,33 +1,14 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import RUNBOOK
+from ._schema_rule import schema_rule
 
-RULE = Rule(
+RULE = schema_rule(
     code="KB100",
     name="schema-violation",
-    level=ERROR,
-    summary="The file breaks a rule of its JSON Schema not covered by a more specific code.",
-    message="{detail}",
-    hint="see the field's description in schemas/ (your editor shows it)",
-    bad=Example(
-        replace={
-            RUNBOOK: [
-                (
-                    'condition: {left: accepted, op: ">=", right_ref: sent}',
-                    'condition: {left: accepted, op: ">=", right_ref: sent, right: 1}',
-                )
-            ]
-        },
-        expect=f"{RUNBOOK}:31:16",
+    summary="A JSON Schema rule no more specific code covers (e.g. two fields that exclude each other).",
+    keywords=(),
+    bad=(
+        'condition: {left: accepted, op: ">=", right_ref: sent}',
+        'condition: {left: accepted, op: ">=", right_ref: sent, right: 1}',
     ),
-    good=Example(
-        replace={
-            RUNBOOK: [
-                (
-                    'condition: {left: accepted, op: ">=", right_ref: sent}',
-                    'condition: {left: accepted, op: ">=", right_ref: sent}',
-                )
-            ]
-        }
-    ),
+    good='condition: {left: accepted, op: ">=", right: 9000}',
+    expect="31:16",
 )

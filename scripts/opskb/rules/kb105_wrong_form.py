@@ -1,15 +1,11 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import RUNBOOK
+from ._schema_rule import schema_rule
 
-RULE = Rule(
+RULE = schema_rule(
     code="KB105",
     name="wrong-form",
-    level=ERROR,
     summary="A value does not have the required form (id, date, duration, phone...).",
-    message="{detail}",
     keywords=("pattern", "format"),
-    hint="see the field's description in schemas/ (your editor shows it)",
-    bad=Example(replace={RUNBOOK: [("cadence: 1h", "cadence: hourly")]}, expect=f"{RUNBOOK}:39:12"),
-    good=Example(replace={RUNBOOK: [("cadence: 1h", "cadence: 1h")]}),
+    bad=("cadence: 1h", "cadence: hourly"),
+    good="cadence: 60m",
+    expect="39:12",
 )

@@ -1,15 +1,11 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import RUNBOOK
+from ._schema_rule import schema_rule
 
-RULE = Rule(
+RULE = schema_rule(
     code="KB107",
     name="duplicate-list-item",
-    level=ERROR,
     summary="A list that must hold distinct values names one twice.",
-    message="{detail}",
     keywords=("uniqueItems",),
-    hint="see the field's description in schemas/ (your editor shows it)",
-    bad=Example(replace={RUNBOOK: [("tags: [prices]", "tags: [prices, prices]")]}, expect=f"{RUNBOOK}:45:7"),
-    good=Example(replace={RUNBOOK: [("tags: [prices]", "tags: [prices]")]}),
+    bad=("tags: [prices]", "tags: [prices, prices]"),
+    good="tags: [prices, marketplace]",
+    expect="45:7",
 )
