@@ -14,6 +14,7 @@ large knowledge base. The cache uses ``marshal`` (plain data only, no code on lo
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import json
@@ -58,6 +59,8 @@ _CODE = re.compile(r"\w+(?:[/.:-]\w+)*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _CYRILLIC = re.compile(r"[а-яё]")
 _STATUS_WORDS = ("status", "статус")
+# From this many runbooks on, very common words only re-rank what rarer words found.
+_LARGE = 1000
 
 _stemmers: dict[str, Any] = {}
 # word -> stem. Saved with the index, so a query in the words of the content never imports
@@ -174,7 +177,7 @@ class Postings:
             if key.startswith(prefix):
                 for doc, weight in self.get(key) or []:
                     merged[doc] = max(merged.get(doc, 0.0), weight * 0.6)
-        return list(merged.items())
+        return sorted(merged.items())  # in doc order, like exact postings
 
 
 @dataclass
@@ -287,11 +290,23 @@ def search(index: Index, text: str, limit: int = 10) -> Result:
     scores: dict[int, float] = {}
     matched: dict[int, list[str]] = {}
     real_terms = [t for t in terms if not t.startswith("=")] or terms
-    for term in terms:
-        postings = index.postings.matching(term)
+    total = len(index.docs)
+    # Rarest terms first: on a large tree a word in most runbooks then only re-ranks the
+    # runbooks the rarer words found, instead of walking every runbook (a CamelCase alert
+    # name's "Alert" is in all of them). Postings are in doc order, so bisect finds them.
+    found_terms = sorted(((t, index.postings.matching(t)) for t in terms), key=lambda pair: len(pair[1]))
+    for term, postings in found_terms:
         if not postings:
             continue
-        idf = math.log(1 + len(index.docs) / len(postings))
+        idf = math.log(1 + total / len(postings))
+        if scores and total >= _LARGE and len(postings) > total // 2:
+            docs = [doc for doc, _ in postings]
+            for doc in list(scores):
+                at = bisect.bisect_left(docs, doc)
+                if at < len(docs) and docs[at] == doc:
+                    scores[doc] += idf * postings[at][1]
+                    matched[doc].append(term)
+            continue
         for doc, weight in postings:
             scores[doc] = scores.get(doc, 0.0) + idf * weight
             matched.setdefault(doc, []).append(term)
