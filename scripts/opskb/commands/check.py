@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..checker import check_tree
 from ..problems import ERROR, ExitCode, has_errors, render
 
 NAME = "check"
@@ -41,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"opskb check: no such alert rule file: {', '.join(missing)}", file=sys.stderr)
         return ExitCode.USAGE
+    from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
+
     _, problems = check_tree(root, alert_rules=args.alert_rules)
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:

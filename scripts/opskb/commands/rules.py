@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..registry import all_rules
-from ..rulesdoc import example_text
-
 NAME = "rules"
 HELP = "print the rule reference"
 
@@ -18,6 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..registry import all_rules  # imported here: other commands should not load every rule
+    from ..rulesdoc import example_text
+
     rules = [r for code, r in all_rules().items() if not args.codes or code in args.codes]
     if args.format == "json":
         print(
