@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SITE   := .cache/site
 HOST   ?= 127.0.0.1:8000
+# mkdocs-material prints a banner about its successor on every build; it is not a warning
+# about this site, and it would drown the build's own output.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help install serve test check build bench lint system-deps clean
 
@@ -17,8 +20,8 @@ help:
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
 	touch $@
 
 install: $(STAMP)
