@@ -112,7 +112,7 @@ def test_working_hours_clock_carries_its_calendar(tmp_path: Path) -> None:
     kb, problems = check_tree(root)
     assert not [p for p in problems if p.level == "error"]
     site = Site(kb, today=date(2026, 11, 23))
-    page = site.runbook_page(kb.runbooks["prices-not-applied"]).content
+    page = site.runbook_page(kb.runbooks["prices-not-applied"]).text
     data = json.loads(html.unescape(re.search(r'data-opskb-timer="([^"]*)"', page).group(1)))
     clock = data["clock"]
     assert clock["kind"] == "calendar" and clock["timezone"] == "Europe/Moscow"
@@ -124,9 +124,9 @@ def test_working_hours_clock_carries_its_calendar(tmp_path: Path) -> None:
 def test_review_banner_hidden_until_due(tmp_path: Path) -> None:
     kb, _ = check_tree(copy_minimal(tmp_path / "content"))
     fresh = Site(kb, today=date(2026, 11, 23)).runbook_page(kb.runbooks["prices-not-applied"])
-    banner = re.search(r'<div class="admonition warning opskb-review-overdue"[^>]*>', fresh.content)
+    banner = re.search(r'<div class="admonition warning opskb-review-overdue"[^>]*>', fresh.text)
     assert banner and " hidden" in banner.group(0) and 'data-due="2027-01-30"' in banner.group(0)
-    assert "(**overdue**)" not in fresh.content
+    assert "(<strong>overdue</strong>)" not in fresh.text
 
 
 def test_runbook_pages_stay_out_of_the_navigation(built: Path) -> None:

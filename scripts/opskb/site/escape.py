@@ -1,19 +1,22 @@
 """Escaping for text that comes from YAML and ends up in generated Markdown or HTML.
 
-Every string in the content is data, never markup. Generated pages are Markdown (so that
-MkDocs builds the table of contents, checks the links and anchors, and the search plugin
-indexes sections), which means a YAML string has to be inert for three readers at once:
+Every string in the content is data, never markup. Generated pages are Markdown files
+whose headings are Markdown (so MkDocs builds the table of contents and the search plugin
+indexes sections) and whose bodies are raw HTML blocks, which Python-Markdown passes
+through without interpreting Markdown inside them (and without the per-character inline
+processing that made large sites slow). So a YAML string meets two kinds of reader:
 
-* the HTML parser (``<script>``, ``onerror=`` attributes),
-* Python-Markdown and pymdownx (links ``[x](javascript:...)``, emphasis, code spans,
-  admonitions, attribute lists ``{: onclick=...}``, tables),
-* Jinja, should a page ever be rendered by mkdocs-macros (``{{ ... }}``, ``{% ... %}``).
+* in a raw HTML block (:func:`h`, :func:`pre`): the HTML parser only, so HTML escaping is
+  enough; braces become references as well, in case a page ever reaches Jinja;
+* in a Markdown heading or the front matter title (:func:`md`, :func:`attr`): the HTML
+  parser, Python-Markdown and pymdownx (links ``[x](javascript:...)``, emphasis, code
+  spans, attribute lists ``{: onclick=...}``) and Jinja (``{{ ... }}``). Every ASCII
+  punctuation character any of them gives meaning to becomes a numeric character
+  reference, which Markdown leaves alone and the browser (and the search indexer)
+  decodes back, so the reader sees exactly what the YAML says.
 
-:func:`md` turns every ASCII punctuation character that any of them gives meaning to into
-a numeric character reference. Entities are left alone by Markdown, decoded by the
-browser (and by the search indexer) back to the original characters, so the reader sees
-exactly what the YAML says. Newlines become ``<br>`` so that a string can never start a
-Markdown block of its own (a heading, a list, an indented code block).
+Newlines become ``<br>`` so that a string can never start a Markdown block of its own
+(a heading, a list, a fenced or indented code block).
 """
 
 from __future__ import annotations
@@ -43,24 +46,32 @@ def md(text: object) -> str:
     return escaped
 
 
+def h(text: object) -> str:
+    """YAML text inside a raw HTML block: HTML-escaped, braces neutralized, one line."""
+    value = _NEWLINES.sub("\n", str(text).strip())
+    escaped = html.escape(value, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return escaped.replace("\n", "<br>")
+
+
 def attr(text: object) -> str:
     """A value for a double-quoted HTML attribute (also safe inside Markdown raw HTML)."""
     return md(text).replace("<br>", "&#10;")
 
 
 def code(text: object) -> str:
-    """YAML text shown as inline code (alert names, commands): escaped, in ``<code>``."""
-    return f"<code>{md(text)}</code>"
+    """YAML text shown as inline code (alert names, codes) in a raw HTML block."""
+    return f"<code>{h(text)}</code>"
 
 
 def pre(text: object) -> str:
-    """A block of YAML text kept with its line breaks (message templates, queries).
+    """A block of YAML text kept with its line breaks (message templates, examples).
 
-    Markdown leaves raw ``<pre>`` blocks alone, so only HTML escaping is needed, plus the
-    Jinja braces in case the page is ever rendered by macros.
+    HTML-escaped; braces, backticks and tildes become references too, because the
+    fence preprocessor reads every line of the page, raw HTML included, and a template
+    line starting with three backticks would otherwise open a code block.
     """
     escaped = html.escape(str(text).rstrip("\n"), quote=True)
-    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+    return escaped.translate({ord(c): f"&#{ord(c)};" for c in "{}`~"})
 
 
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -86,11 +97,11 @@ def safe_url(url: object) -> str | None:
 
 
 def link(label: object, url: object) -> str:
-    """A Markdown-safe HTML link when the URL is safe, otherwise the label as text."""
+    """An HTML link when the URL is safe, otherwise the label as text."""
     safe = safe_url(url)
     if safe is None:
-        return md(label)
-    return f'<a href="{attr(safe)}">{md(label)}</a>'
+        return h(label)
+    return f'<a href="{html.escape(safe, quote=True)}">{h(label)}</a>'
 
 
 _MERMAID_KEEP = re.compile(r"[^\w ./-]+", re.UNICODE)

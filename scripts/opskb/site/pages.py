@@ -1,11 +1,19 @@
-"""The generated pages: Markdown built from the KnowledgeBase, one function per page kind.
+"""The generated pages, built from the KnowledgeBase: one method per page kind.
 
-Pure functions of the knowledge base (and of ``today`` for review dates), so they are
-testable without MkDocs. Every string that comes from YAML goes through ``escape.md``
-(or ``escape.pre``/``escape.attr``); identifiers are schema-validated (``[a-z0-9-]``)
-and may appear as they are in paths and anchors. Links between pages are Markdown
-links so that MkDocs rewrites them and, with ``validation`` raised, checks them.
+Pure functions of the knowledge base, ``today`` (review dates) and the URL style, so
+they are testable without MkDocs. Each page is Markdown made of:
 
+* headings in Markdown with explicit ids (``## Do not {#do-not}``): MkDocs builds the
+  table of contents from them, the search plugin indexes one section per heading, and
+  links into the page are checked against them (``validation.links.anchors``);
+* bodies as raw HTML blocks, which Python-Markdown passes through untouched. That keeps
+  YAML text away from Markdown and pymdownx altogether, and it is what makes the build
+  fast: inline Markdown processing was most of the time per page (benchmarks/).
+
+Every string from YAML goes through ``escape.h``/``escape.pre`` (raw HTML) or
+``escape.md`` (headings); identifiers are schema-validated (``[a-z0-9-]``) and appear as
+they are in paths and anchors. Links are computed as final relative URLs (raw HTML is
+not rewritten by MkDocs); tests/test_site_build.py follows every one of them.
 Every page carries ``render_macros: false``: generated text must never reach Jinja.
 """
 
@@ -14,16 +22,18 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+import secrets
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html import escape as _html_escape
 from typing import Any
 
 from ..durations import humanize, parse_duration
 from ..kb import Entity, KnowledgeBase
 from ..registry import all_rules
 from ..rulesdoc import example_text
-from .escape import attr, code, link, md, mermaid_label, pre
+from .escape import attr, code, h, link, md, mermaid_label, pre
 
 SEVERITIES = ("critical", "high", "medium", "low")
 LINES = ("L1", "L2", "L3")
@@ -50,11 +60,30 @@ RULES = "reference/rules.md"
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """One page made at build time: where it lives in the docs tree and its Markdown."""
+    """One page made at build time: where it lives in the docs tree, its Markdown, and the
+    HTML blocks that replace the Markdown's placeholder paragraphs after rendering."""
 
     src_uri: str
     content: str
     in_nav: bool = True
+    blocks: dict[str, str] = field(default_factory=dict)
+
+    def expand(self, html: str) -> str:
+        """Put the blocks in place of their placeholders in the rendered page (or in the
+        Markdown source, for tests that read a page without MkDocs)."""
+        if not self.blocks:
+            return html
+        return _PLACEHOLDER.sub(lambda m: self.blocks.get(m.group(1), m.group(0)), html)
+
+    @property
+    def text(self) -> str:
+        """The Markdown with every block in place: what the page says, for tests."""
+        return _BARE_PLACEHOLDER.sub(lambda m: self.blocks.get(m.group(0), m.group(0)), self.content)
+
+
+# A paragraph holding only a placeholder token, as Python-Markdown renders it.
+_PLACEHOLDER = re.compile(r"<p>(opskbblock[0-9a-f]{16}n[0-9]+)</p>")
+_BARE_PLACEHOLDER = re.compile(r"opskbblock[0-9a-f]{16}n[0-9]+")
 
 
 def runbook_uri(runbook_id: str) -> str:
@@ -65,9 +94,16 @@ def marketplace_uri(marketplace_id: str) -> str:
     return f"marketplaces/{marketplace_id}.md"
 
 
-def _rel(src: str, dest: str) -> str:
-    """A Markdown link target from page ``src`` to ``dest`` (both docs-relative)."""
-    return posixpath.relpath(dest, posixpath.dirname(src) or ".")
+def page_url(src_uri: str, use_directory_urls: bool) -> str:
+    """The URL MkDocs gives a page (the rule of ``File.url``), relative to the site root."""
+    stem = src_uri[: -len(".md")]
+    if not use_directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
 
 
 def _slug(text: str) -> str:
@@ -76,10 +112,10 @@ def _slug(text: str) -> str:
 
 def _front_matter(title: str, **extra: Any) -> str:
     # JSON is valid YAML and quotes everything: a title cannot break out of the header.
-    # The title is HTML-escaped because themes print page.title into HTML unescaped.
+    # The title is escaped because themes print page.title into HTML unescaped.
     meta: dict[str, Any] = {"title": attr(title), "render_macros": False, **extra}
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+    return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 def _list(items: Iterable[str], sep: str = ", ") -> str:
@@ -91,40 +127,129 @@ def _short(duration: str) -> str:
     return f"{duration[:-1]} {dict(m='min', h='h', d='d')[duration[-1]]}"
 
 
+def _ul(items: Iterable[str], cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f"<ul{klass}>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A raw HTML table; cells are already-escaped HTML. One line per row keeps it cheap."""
+    klass = f' class="{cls}"' if cls else ""
+    head = "".join(f"<th>{cell}</th>" for cell in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table{klass}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def _heading(level: int, text_md: str, anchor: str, classes: str = "") -> str:
+    extra = f" .{classes}" if classes else ""
+    return f"{'#' * level} {text_md} {{ #{anchor}{extra} }}"
+
+
+class _Page:
+    """Collects one page: Markdown headings and HTML blocks.
+
+    Only headings go through Markdown (table of contents, anchors, search sections).
+    Each HTML block is represented in the Markdown by a placeholder paragraph and put
+    back after rendering (``GeneratedPage.expand``, called from the plugin's
+    ``on_page_content``): Python-Markdown never parses the bulk of the page, which made
+    up most of the build time, and YAML text never meets Markdown or pymdownx at all.
+    The token carries a random per-build nonce so no text can forge one.
+    """
+
+    def __init__(self, nonce: str) -> None:
+        self.nonce = nonce
+        self.parts: list[str] = []
+        self.blocks: dict[str, str] = {}
+
+    def md(self, markdown: str) -> None:
+        self.parts.append(markdown)
+
+    def html(self, block: str) -> None:
+        token = f"opskbblock{self.nonce}n{len(self.blocks)}"
+        self.blocks[token] = block
+        self.parts.append(token)
+
+    def done(self, src: str, in_nav: bool = True) -> GeneratedPage:
+        return GeneratedPage(src, "\n\n".join(self.parts) + "\n", in_nav, self.blocks)
+
+
 class Site:
     """Builds every generated page of one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, today: date | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, today: date | None = None, use_directory_urls: bool = False
+    ) -> None:
         self.kb = kb
         self.today = today or date.today()
+        self.use_directory_urls = use_directory_urls
         self.runbooks = sorted(kb.runbooks.values(), key=lambda e: (e.data["title"].lower(), e.id))
+        self.markets = sorted(kb.marketplaces.values(), key=lambda e: e.data["name"].lower())
+        self.routes = sorted(kb.routes.values(), key=lambda e: e.data["name"].lower())
         self.owners = kb.system_owners()
+        self._owner_cache: dict[str, Entity | None] = {}
+        self.nonce = secrets.token_hex(8)
 
-    # ---------------------------------------------------------------- small pieces
+    def finish(self, src: str, parts: list[str], in_nav: bool = True) -> GeneratedPage:
+        """Front matter, headings and directives stay Markdown; every other part is HTML."""
+        page = _Page(self.nonce)
+        for part in parts:
+            if part.startswith(("---\n", "#", "<!-- material/")):
+                page.md(part)
+            else:
+                page.html(part)
+        return page.done(src, in_nav)
+
+    # ---------------------------------------------------------------- links
+
+    def href(self, src: str, dest: str, anchor: str = "") -> str:
+        """The relative URL from page ``src`` to page ``dest`` (docs-relative .md paths)."""
+        here = page_url(src, self.use_directory_urls)
+        there = page_url(dest, self.use_directory_urls)
+        if here == there and anchor:
+            return f"#{anchor}"
+        base = posixpath.dirname(here) if not here.endswith("/") else here.rstrip("/")
+        rel = posixpath.relpath(there or ".", base or ".")
+        if there.endswith("/") or there == "":
+            rel = rel.rstrip("/") + "/"
+            rel = "./" if rel == "./" or rel == "" else rel
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def a(self, src: str, dest: str, text_html: str, anchor: str = "") -> str:
+        return f'<a href="{self.href(src, dest, anchor)}">{text_html}</a>'
 
     def runbook_link(self, src: str, runbook_id: str) -> str:
         entity = self.kb.runbooks.get(runbook_id)
         if entity is None:
             return code(runbook_id)
-        return f"[{md(entity.data['title'])}]({_rel(src, runbook_uri(runbook_id))})"
+        return self.a(src, runbook_uri(runbook_id), h(entity.data["title"]))
 
     def team_link(self, src: str, team_id: str) -> str:
         team = self.kb.teams.get(team_id)
         if team is None:
             return code(team_id)
-        return f"[{md(team.data['name'])}]({_rel(src, TEAMS)}#team-{team_id})"
+        return self.a(src, TEAMS, h(team.data["name"]), f"team-{team_id}")
 
     def system_link(self, src: str, system: str) -> str:
-        return f"[{md(system)}]({_rel(src, BY_SYSTEM)}#system-{system})"
+        return self.a(src, BY_SYSTEM, h(system), f"system-{system}")
 
     def marketplace_link(self, src: str, marketplace_id: str) -> str:
         market = self.kb.marketplaces.get(marketplace_id)
         if market is None:
             return code(marketplace_id)
-        return f"[{md(market.data['name'])}]({_rel(src, marketplace_uri(marketplace_id))})"
+        return self.a(src, marketplace_uri(marketplace_id), h(market.data["name"]))
+
+    def route_link(self, src: str, route: Entity) -> str:
+        return self.a(src, ESCALATION_MAP, h(route.data["name"]), f"route-{route.id}")
+
+    # ---------------------------------------------------------------- small pieces
+
+    def owner_of(self, runbook_id: str) -> Entity | None:
+        if runbook_id not in self._owner_cache:
+            self._owner_cache[runbook_id] = self.kb.owner_of(runbook_id)
+        return self._owner_cache[runbook_id]
 
     def contacts(self, team: Entity) -> str:
-        """Contacts as one line of inline HTML: mail and phone as links, the rest as text."""
+        """Contacts as one line of HTML: mail and phone as links, the rest as text."""
         data = team.data.get("contacts", {})
         parts = []
         if "chat" in data:
@@ -135,38 +260,37 @@ class Site:
             phone = re.sub(r"[^0-9+]", "", data["phone"])
             parts.append(f"phone {link(data['phone'], 'tel:' + phone)}")
         if "ticket_queue" in data:
-            parts.append(f"queue {md(data['ticket_queue'])}")
+            parts.append(f"queue {h(data['ticket_queue'])}")
         return " · ".join(parts) or "no contacts listed"
 
     def hours(self, team: Entity) -> str:
         hours = team.data["hours"]
         if hours["schedule"] == "24x7":
-            return f"24x7 ({md(hours['timezone'])})"
-        return f"{md(hours['start'])}–{md(hours['end'])} working days ({md(hours['timezone'])})"
+            return f"24x7 ({h(hours['timezone'])})"
+        return f"{h(hours['start'])}–{h(hours['end'])} working days ({h(hours['timezone'])})"
 
     def clock_text(self, clock: str) -> str:
         if clock == "24x7":
             return "24x7 calendar hours"
         calendar = self.kb.calendars.get(clock)
         if calendar is None:
-            return f"working hours ({md(clock)})"
+            return f"working hours ({h(clock)})"
         data = calendar.data
         days = data.get("weekdays", list(WEEKDAYS[:5]))
         text = (
-            f"working hours {md(data['start'])}–{md(data['end'])} "
-            f"{md(', '.join(days))} ({md(data['timezone'])})"
+            f"working hours {h(data['start'])}–{h(data['end'])} "
+            f"{h(', '.join(days))} ({h(data['timezone'])})"
         )
         if "holidays" in data:
-            text += f", no public holidays ({md(data['holidays'])})"
+            text += f", no public holidays ({h(data['holidays'])})"
         return text
 
     def sla_line(self, policy: Entity) -> str:
         data = policy.data
         return (
-            f"**React within {humanize(data['react_within'])}** · "
-            f"**resolve or escalate within {humanize(data['resolve_within'])}** · "
-            f"clock: {self.clock_text(data['clock'])} "
-            f"({md(data['name'])})"
+            f"<p><strong>React within {humanize(data['react_within'])}</strong> · "
+            f"<strong>resolve or escalate within {humanize(data['resolve_within'])}</strong> · "
+            f"clock: {self.clock_text(data['clock'])} ({h(data['name'])})</p>"
         )
 
     def clock_data(self, clock: str) -> dict[str, Any]:
@@ -225,16 +349,21 @@ class Site:
                 found.append(runbook)
         return found
 
-    def runbook_rows(self, src: str, runbooks: Iterable[Entity]) -> str:
-        rows = ["| Runbook | Severity | Type | Owner (L2) |", "| --- | --- | --- | --- |"]
+    def runbook_table(self, src: str, runbooks: Iterable[Entity]) -> str:
+        rows = []
         for runbook in runbooks:
-            owner = self.kb.owner_of(runbook.id)
+            owner = self.owner_of(runbook.id)
             rows.append(
-                f"| {self.runbook_link(src, runbook.id)} | {runbook.data['severity']} | "
-                f"{KIND_LABELS[runbook.data['kind']]} | "
-                f"{self.team_link(src, owner.id) if owner else '—'} |"
+                (
+                    self.runbook_link(src, runbook.id),
+                    runbook.data["severity"],
+                    KIND_LABELS[runbook.data["kind"]],
+                    self.team_link(src, owner.id) if owner else "—",
+                )
             )
-        return "\n".join(rows) + "\n"
+        if not rows:
+            return "<p>None.</p>"
+        return _table(("Runbook", "Severity", "Type", "Owner (L2)"), rows)
 
     # ---------------------------------------------------------------- runbook page
 
@@ -243,154 +372,153 @@ class Site:
         data = runbook.data
         route = self.kb.route_of(runbook.id)
         policy = self.kb.sla_of(route.id) if route else None
-        owner = self.kb.owner_of(runbook.id)
-        out: list[str] = []
+        owner = self.owner_of(runbook.id)
         extra: dict[str, Any] = {"search": {"boost": 2}}
         if data.get("tags"):
             # Read by the tags plugin (tags_name_property) but not by the search plugin,
             # which would boost a tag match a million-fold over a symptom phrase.
             extra["kb_tags"] = data["tags"]
-        out.append(_front_matter(data["title"], **extra))
-        out.append(f"# {md(data['title'])}\n")
+        out = [_front_matter(data["title"], **extra), f"# {md(data['title'])}"]
 
         severity = data["severity"]
-        out.append(
-            f'<p class="opskb-badges"><span class="opskb-sev opskb-sev-{severity}">{severity}</span> '
-            f'<span class="opskb-kind">{KIND_LABELS[data["kind"]]}</span></p>\n'
-        )
-        facts = [f"**Systems:** {_list(self.system_link(src, s) for s in data['systems'])}"]
+        facts = [f"<strong>Systems:</strong> {_list(self.system_link(src, s) for s in data['systems'])}"]
         markets = data.get("marketplaces")
         if markets == "all":
-            facts.append("**Marketplaces:** all")
+            facts.append("<strong>Marketplaces:</strong> all")
         elif markets:
             facts.append(
-                f"**Marketplaces:** {_list(self.marketplace_link(src, m) for m in markets)}"
+                f"<strong>Marketplaces:</strong> {_list(self.marketplace_link(src, m) for m in markets)}"
             )
-        out.append("\n".join(f"- {fact}" for fact in facts) + "\n")
-        out.append(f"**Impact:** {md(data['impact'])}\n")
+        facts.append(f"<strong>Impact:</strong> {h(data['impact'])}")
+        due = self.review_due(runbook)
+        overdue = due < self.today
+        out.append(
+            f'<div class="opskb-summary"><p class="opskb-badges">'
+            f'<span class="opskb-sev opskb-sev-{severity}">{severity}</span> '
+            f'<span class="opskb-kind">{KIND_LABELS[data["kind"]]}</span></p>'
+            f"{_ul(facts)}"
+            # Also revealed by the page script when the review falls due after the build,
+            # so a site built long ago does not claim to be fresh.
+            f'<div class="admonition warning opskb-review-overdue" data-due="{due.isoformat()}"'
+            f'{"" if overdue else " hidden"}><p class="admonition-title">Review overdue</p>'
+            f"<p>This runbook was due for review on {due.isoformat()}. Check every step "
+            f"before relying on it and tell the review owner.</p></div></div>"
+        )
+
         # Symptoms and alert names are small headings, not list items: the search plugin
         # weighs a section title 1000 times its text, so the words an engineer has in
         # hand (an alert name, a symptom phrase) find this page before pages that merely
         # mention them. toc_depth keeps them out of the table of contents.
-        out.append("## Symptoms and alerts {#symptoms}\n")
+        out.append("## Symptoms and alerts {#symptoms}")
         for number, symptom in enumerate(data["symptoms"], start=1):
-            out.append(f"#### {md(symptom)} {{ #symptom-{number} .opskb-symptom }}\n")
+            out.append(_heading(4, md(symptom), f"symptom-{number}", "opskb-symptom"))
         for number, alert in enumerate(data.get("alerts", []), start=1):
-            out.append(f"#### Alert {code(alert)} {{ #alert-{number} .opskb-alert }}\n")
-
-        due = self.review_due(runbook)
-        overdue = due < self.today
-        # The banner is also shown by the page script when the review falls due after the
-        # build, so a site built long ago does not claim to be fresh.
-        out.append(
-            f'<div class="admonition warning opskb-review-overdue" data-due="{due.isoformat()}"'
-            f'{"" if overdue else " hidden"}><p class="admonition-title">Review overdue</p>'
-            f"<p>This runbook was due for review on {due.isoformat()}. Check every step "
-            f"before relying on it and tell the review owner.</p></div>\n"
-        )
+            out.append(_heading(4, f"Alert `{alert}`", f"alert-{number}", "opskb-alert"))
 
         if data.get("do_not"):
-            out.append("## Do not {#do-not}\n")
-            out.append('!!! danger "Do not"\n')
-            for item in data["do_not"]:
-                out.append(f"    - **{md(item['action'])}**<br>Why: {md(item['why'])}")
-            out.append("")
-
-        out.append("## SLA clocks {#sla}\n")
-        if policy is not None:
-            out.append(self.sla_line(policy) + "\n")
-        else:
-            out.append("No SLA policy found for this route.\n")
-        if route is not None and policy is not None:
-            out.append(self.timer_block(runbook, route, policy))
-
-        out.append("## Owner and escalation {#escalation}\n")
-        if owner is not None:
+            out.append("## Do not {#do-not}")
+            items = (f"<strong>{h(i['action'])}</strong><br>Why: {h(i['why'])}" for i in data["do_not"])
             out.append(
-                f"**Owner (L2):** {self.team_link(src, owner.id)} — {self.contacts(owner)}\n"
+                '<div class="admonition danger opskb-do-not"><p class="admonition-title">Do not</p>'
+                f"{_ul(items)}</div>"
+            )
+
+        out.append("## SLA clocks {#sla}")
+        if policy is not None and route is not None:
+            out.append(self.sla_line(policy))
+            out.append(self.timer_block(runbook, route, policy))
+        else:
+            out.append("<p>No SLA policy found for this route.</p>")
+
+        out.append("## Owner and escalation {#escalation}")
+        block = []
+        if owner is not None:
+            block.append(
+                f"<p><strong>Owner (L2):</strong> {self.team_link(src, owner.id)} — {self.contacts(owner)}</p>"
             )
         if route is not None:
-            out.append(
-                f"Route: [{md(route.data['name'])}]({_rel(src, ESCALATION_MAP)}#route-{route.id})\n"
-            )
-            out.append(self.chain_table(src, route))
+            block.append(f"<p>Route: {self.route_link(src, route)}</p>")
+            block.append(self.chain_table(src, route))
+        out.append("<div>" + "\n".join(block) + "</div>" if block else "<p>No route.</p>")
 
-        out.append("## First response {#first-response}\n")
-        out.append("\n".join(f"1. {md(item)}" for item in data["first_response"]) + "\n")
+        out.append("## First response {#first-response}")
+        out.append("<ol>" + "".join(f"<li>{h(item)}</li>" for item in data["first_response"]) + "</ol>")
 
-        out.append("## Steps {#steps}\n")
+        out.append("## Steps {#steps}")
         checks = {check["id"]: check for check in data.get("checks", [])}
         for number, step in enumerate(data["steps"], start=1):
-            out.append(f"### {number}. {md(step['title'])} {{#step-{step['id']}}}\n")
+            out.append(_heading(3, f"{number}. {md(step['title'])}", f"step-{step['id']}"))
             if step.get("changes_system"):
                 mark = '<span class="opskb-mark opskb-changes">Changes a system</span>'
             else:
                 mark = '<span class="opskb-mark opskb-readonly">Read-only</span>'
             meta = [mark, f"line {step.get('line', 'L1')}"]
             if step.get("tool"):
-                meta.append(f"tool: {md(step['tool'])}")
-            out.append(" · ".join(meta) + "\n")
-            out.append(md(step["do"]) + "\n")
+                meta.append(f"tool: {h(step['tool'])}")
+            body = [f'<p class="opskb-step-meta">{" · ".join(meta)}</p>', f"<p>{h(step['do'])}</p>"]
             check_id = step.get("check")
             if check_id:
                 check = checks.get(check_id)
-                title = md(check["title"]) if check else code(check_id)
-                out.append(f"Check: {title}\n")
-                out.append(f"```text\nopskb run {runbook.id} --check {check_id}\n```\n")
+                title = h(check["title"]) if check else code(check_id)
+                body.append(f"<p>Check: {title}</p>")
+                body.append(f"<pre><code>opskb run {runbook.id} --check {check_id}</code></pre>")
+            out.append('<div class="opskb-step">' + "".join(body) + "</div>")
 
         if checks:
-            out.append("## Checks {#checks}\n")
-            out.append(f"Run them all: `opskb run {runbook.id}`\n")
-            out.append("| Check | Type | Source | On failure |\n| --- | --- | --- | --- |")
+            out.append("## Checks {#checks}")
+            rows = []
             for check in checks.values():
                 on_fail = check.get("on_fail")
-                fail = f"[step {on_fail}](#step-{on_fail})" if on_fail else "—"
-                out.append(
-                    f"| {md(check['title'])} ({code(check['id'])}) | {check['type']} | "
-                    f"{code(check['source'])} | {fail} |"
+                fail = f'<a href="#step-{on_fail}">step {on_fail}</a>' if on_fail else "—"
+                rows.append(
+                    (f"{h(check['title'])} ({code(check['id'])})", check["type"], code(check["source"]), fail)
                 )
-            out.append("")
+            out.append(
+                f"<div><p>Run them all: <code>opskb run {runbook.id}</code></p>"
+                f"{_table(('Check', 'Type', 'Source', 'On failure'), rows)}</div>"
+            )
 
         comm = data.get("communication")
         if comm:
-            out.append("## Update template {#update-template}\n")
+            out.append("## Update template {#update-template}")
             cadence = f" · every {humanize(comm['cadence'])}" if comm.get("cadence") else ""
             out.append(
-                f"**Channel:** {md(comm['channel'])} · **Audience:** {md(comm['audience'])}"
-                f"{cadence}\n"
-            )
-            out.append(
-                f'<pre class="opskb-template"><code>{pre(comm["template"])}</code></pre>\n'
+                f"<div><p><strong>Channel:</strong> {h(comm['channel'])} · "
+                f"<strong>Audience:</strong> {h(comm['audience'])}{cadence}</p>"
+                f'<pre class="opskb-template"><code>{pre(comm["template"])}</code></pre></div>'
             )
 
         if data.get("related"):
-            out.append("## Related {#related}\n")
-            out.append("\n".join(f"- {self.runbook_link(src, r)}" for r in data["related"]) + "\n")
+            out.append("## Related {#related}")
+            out.append(_ul(self.runbook_link(src, r) for r in data["related"]))
 
         review = data["review"]
-        out.append("## Review {#review}\n")
+        out.append("## Review {#review}")
         out.append(
-            f"Review owner: {self.team_link(src, review['owner'])} · last reviewed "
-            f"{review['last_reviewed']} · every {review['interval_days']} days · next review "
-            f"due {due.isoformat()}{' (**overdue**)' if overdue else ''}\n"
+            f"<p>Review owner: {self.team_link(src, review['owner'])} · last reviewed "
+            f"{h(review['last_reviewed'])} · every {review['interval_days']} days · next review "
+            f"due {due.isoformat()}{' (<strong>overdue</strong>)' if overdue else ''}<br>"
+            f"Source: <code>{h(runbook.file)}</code></p>"
         )
-        out.append(f"Source: `{runbook.file}`\n")
-        return GeneratedPage(src, "\n".join(out), in_nav=False)
+        return self.finish(src, out, in_nav=False)
 
     def chain_table(self, src: str, route: Entity) -> str:
-        rows = [
-            "| Line | Team | Escalate at the latest | Escalate earlier when | Contacts | Hours |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
+        rows = []
         for hop in route.data["hops"]:
             team = self.kb.teams.get(hop["team"])
             after = f"{humanize(hop['after'])} after registration" if hop.get("after") else "at once"
             rows.append(
-                f"| {hop['line']} | {self.team_link(src, hop['team'])} | {after} | "
-                f"{md(hop['when']) if hop.get('when') else '—'} | "
-                f"{self.contacts(team) if team else '—'} | {self.hours(team) if team else '—'} |"
+                (
+                    hop["line"],
+                    self.team_link(src, hop["team"]),
+                    after,
+                    h(hop["when"]) if hop.get("when") else "—",
+                    self.contacts(team) if team else "—",
+                    self.hours(team) if team else "—",
+                )
             )
-        return "\n".join(rows) + "\n"
+        headers = ("Line", "Team", "Escalate at the latest", "Escalate earlier when", "Contacts", "Hours")
+        return _table(headers, rows)
 
     def timer_block(self, runbook: Entity, route: Entity, policy: Entity) -> str:
         """The incident timer: data for the page script, and a static fallback without it."""
@@ -400,11 +528,7 @@ class Site:
             team = self.kb.teams.get(hop["team"])
             minutes = self.clock_minutes(hop["after"], clock) if hop.get("after") else 0
             hops.append(
-                {
-                    "line": hop["line"],
-                    "team": team.data["name"] if team else hop["team"],
-                    "after": minutes,
-                }
+                {"line": hop["line"], "team": team.data["name"] if team else hop["team"], "after": minutes}
             )
         payload = {
             "runbook": runbook.id,
@@ -413,163 +537,179 @@ class Site:
             "clock": self.clock_data(clock),
             "hops": hops,
         }
-        blob = attr(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        # In a raw HTML block an attribute needs HTML escaping only; the script parses the
+        # JSON and writes every string with textContent.
+        blob = _html_escape(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), quote=True)
+        blob = blob.replace("{", "&#123;").replace("}", "&#125;")
         return (
             f'<div class="opskb-timer" data-opskb-timer="{blob}">'
             '<p class="opskb-timer-fallback">Incident timer: needs JavaScript. Count the '
-            "times in the table below from the moment the incident was registered.</p>"
-            "</div>\n"
+            "times in the escalation table from the moment the incident was registered.</p>"
+            "</div>"
         )
 
     # ---------------------------------------------------------------- indexes
 
     def runbook_index(self) -> GeneratedPage:
         src = RUNBOOK_INDEX
-        out = [_front_matter("Runbooks", search={"exclude": True})]
-        out.append("# Runbooks\n")
-        out.append(
-            f"{len(self.runbooks)} runbooks. Browse them "
-            f"[by system]({_rel(src, BY_SYSTEM)}), [by marketplace]({_rel(src, BY_MARKETPLACE)}), "
-            f"[by severity]({_rel(src, BY_SEVERITY)}) or [by tag]({_rel(src, BY_TAG)}), or "
-            "search for an alert name or a symptom.\n"
+        browse = ", ".join(
+            self.a(src, dest, text)
+            for dest, text in (
+                (BY_SYSTEM, "by system"),
+                (BY_MARKETPLACE, "by marketplace"),
+                (BY_SEVERITY, "by severity"),
+                (BY_TAG, "by tag"),
+            )
         )
-        out.append(self.runbook_rows(src, self.runbooks))
-        return GeneratedPage(src, "\n".join(out))
+        out = [
+            _front_matter("Runbooks", search={"exclude": True}),
+            "# Runbooks",
+            f"<p>{len(self.runbooks)} runbooks. Browse them {browse}, or search for an alert "
+            "name or a symptom.</p>",
+            self.runbook_table(src, self.runbooks),
+        ]
+        return self.finish(src, out)
 
     def by_system(self) -> GeneratedPage:
         src = BY_SYSTEM
-        out = [_front_matter("Runbooks by system", search={"exclude": True}), "# Runbooks by system\n"]
+        out = [_front_matter("Runbooks by system", search={"exclude": True}), "# Runbooks by system"]
         systems: dict[str, list[Entity]] = {}
         for runbook in self.runbooks:
             for system in runbook.data["systems"]:
                 systems.setdefault(system, []).append(runbook)
         for system in sorted(set(systems) | set(self.owners)):
-            out.append(f"## {md(system)} {{#system-{system}}}\n")
+            out.append(f"## {md(system)} {{#system-{system}}}")
             owners = self.owners.get(system, [])
             owner_text = _list(self.team_link(src, t) for t in owners) if owners else "no owner"
-            out.append(f"Owner: {owner_text}\n")
-            if systems.get(system):
-                out.append(self.runbook_rows(src, systems[system]))
-            else:
-                out.append("No runbook yet.\n")
-        return GeneratedPage(src, "\n".join(out))
+            found = systems.get(system)
+            out.append(
+                f"<div><p>Owner: {owner_text}</p>"
+                + (self.runbook_table(src, found) if found else "<p>No runbook yet.</p>")
+                + "</div>"
+            )
+        return self.finish(src, out)
 
     def by_marketplace(self) -> GeneratedPage:
         src = BY_MARKETPLACE
         out = [
             _front_matter("Runbooks by marketplace", search={"exclude": True}),
-            "# Runbooks by marketplace\n",
+            "# Runbooks by marketplace",
+            "## Every marketplace {#all}",
+            self.runbook_table(src, [r for r in self.runbooks if r.data.get("marketplaces") == "all"]),
         ]
-        every = [r for r in self.runbooks if r.data.get("marketplaces") == "all"]
-        out.append("## Every marketplace {#all}\n")
-        out.append(self.runbook_rows(src, every) if every else "None.\n")
-        for market in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower()):
+        for market in self.markets:
             own = [
                 r for r in self.runbooks
                 if isinstance(r.data.get("marketplaces"), list) and market.id in r.data["marketplaces"]
             ]
-            out.append(f"## {md(market.data['name'])} {{#marketplace-{market.id}}}\n")
-            out.append(f"Status mapping: {self.marketplace_link(src, market.id)}\n")
-            out.append(self.runbook_rows(src, own) if own else "Only the runbooks for every marketplace.\n")
-        return GeneratedPage(src, "\n".join(out))
+            out.append(f"## {md(market.data['name'])} {{#marketplace-{market.id}}}")
+            out.append(
+                f"<div><p>Status mapping: {self.marketplace_link(src, market.id)}</p>"
+                + (self.runbook_table(src, own) if own else "<p>Only the runbooks for every marketplace.</p>")
+                + "</div>"
+            )
+        return self.finish(src, out)
 
     def by_severity(self) -> GeneratedPage:
         src = BY_SEVERITY
-        out = [_front_matter("Runbooks by severity", search={"exclude": True}), "# Runbooks by severity\n"]
+        out = [_front_matter("Runbooks by severity", search={"exclude": True}), "# Runbooks by severity"]
         for severity in SEVERITIES:
-            found = [r for r in self.runbooks if r.data["severity"] == severity]
-            out.append(f"## {severity.capitalize()} {{#{severity}}}\n")
-            out.append(self.runbook_rows(src, found) if found else "None.\n")
-        return GeneratedPage(src, "\n".join(out))
+            out.append(f"## {severity.capitalize()} {{#{severity}}}")
+            out.append(self.runbook_table(src, [r for r in self.runbooks if r.data["severity"] == severity]))
+        return self.finish(src, out)
 
     def by_tag(self) -> GeneratedPage:
         # mkdocs-material's tags plugin fills the listing from the runbooks' front matter.
         out = [
             _front_matter("Runbooks by tag", search={"exclude": True}),
-            "# Runbooks by tag\n",
-            "<!-- material/tags -->\n",
+            "# Runbooks by tag",
+            "<!-- material/tags -->",
         ]
-        return GeneratedPage(BY_TAG, "\n".join(out))
+        return self.finish(BY_TAG, out)
 
     # ---------------------------------------------------------------- escalation
 
+    def _line_cells(self, route: Entity, src: str | None) -> dict[str, list[str]]:
+        cells: dict[str, list[str]] = {line: [] for line in LINES}
+        for hop in route.data["hops"]:
+            if src is None:
+                team = self.kb.teams.get(hop["team"])
+                name = h(team.data["name"]) if team else code(hop["team"])
+                when = f" ({_short(hop['after'])})" if hop.get("after") else ""
+            else:
+                name = self.team_link(src, hop["team"])
+                when = f" by {humanize(hop['after'])}" if hop.get("after") else ""
+            cells.setdefault(hop["line"], []).append(name + when)
+        return cells
+
     def escalation_map(self) -> GeneratedPage:
         src = ESCALATION_MAP
-        out = [_front_matter("Escalation map"), "# Escalation map\n"]
+        out = [_front_matter("Escalation map"), "# Escalation map"]
         out.append(
-            "Who owns each family of incidents and how it moves L1 → L2 → L3. Times are the "
+            "<p>Who owns each family of incidents and how it moves L1 → L2 → L3. Times are the "
             "latest moment the ticket must be with that line, counted on the route's SLA clock "
-            f"from registration. Printable: [escalation card]({_rel(src, CARD)}); contacts: "
-            f"[team directory]({_rel(src, TEAMS)}).\n"
+            f"from registration. Printable: {self.a(src, CARD, 'escalation card')}; contacts: "
+            f"{self.a(src, TEAMS, 'team directory')}.</p>"
         )
-        out.append("| Incident family | SLA | L1 | L2 | L3 |\n| --- | --- | --- | --- | --- |")
-        routes = sorted(self.kb.routes.values(), key=lambda e: e.data["name"].lower())
-        for route in routes:
+        rows = []
+        for route in self.routes:
             policy = self.kb.sla_of(route.id)
-            cells = {line: [] for line in LINES}
-            for hop in route.data["hops"]:
-                when = f" by {humanize(hop['after'])}" if hop.get("after") else ""
-                cells.setdefault(hop["line"], []).append(self.team_link(src, hop["team"]) + when)
+            cells = self._line_cells(route, src)
             sla = (
                 f"{humanize(policy.data['react_within'])} / {humanize(policy.data['resolve_within'])}"
                 if policy else "—"
             )
-            out.append(
-                f"| [{md(route.data['name'])}](#route-{route.id}) | {sla} | "
-                + " | ".join(_list(cells[line], "<br>") or "—" for line in LINES)
-                + " |"
+            rows.append(
+                (f'<a href="#route-{route.id}">{h(route.data["name"])}</a>', sla)
+                + tuple(_list(cells[line], "<br>") or "—" for line in LINES)
             )
-        out.append("")
+        out.append(_table(("Incident family", "React / resolve", "L1", "L2", "L3"), rows))
         by_route: dict[str, list[Entity]] = {}
         for runbook in self.runbooks:
             by_route.setdefault(runbook.data["route"], []).append(runbook)
-        for route in routes:
+        for route in self.routes:
             policy = self.kb.sla_of(route.id)
-            out.append(f"## {md(route.data['name'])} {{#route-{route.id}}}\n")
-            if policy is not None:
-                out.append(self.sla_line(policy) + "\n")
-            out.append(self.chain_table(src, route))
+            out.append(f"## {md(route.data['name'])} {{#route-{route.id}}}")
             found = by_route.get(route.id, [])
-            out.append(f"Runbooks on this route ({len(found)}):\n")
-            out.append("\n".join(f"- {self.runbook_link(src, r.id)}" for r in found) + "\n" if found else "None.\n")
-        return GeneratedPage(src, "\n".join(out))
+            out.append(
+                "<div>"
+                + (self.sla_line(policy) if policy is not None else "")
+                + self.chain_table(src, route)
+                + f"<p>Runbooks on this route ({len(found)}):</p>"
+                + (_ul(self.runbook_link(src, r.id) for r in found) if found else "<p>None.</p>")
+                + "</div>"
+            )
+        return self.finish(src, out)
 
     def team_directory(self) -> GeneratedPage:
         src = TEAMS
-        out = [_front_matter("Team directory"), "# Team directory\n"]
+        out = [_front_matter("Team directory"), "# Team directory"]
         routes_of: dict[str, list[Entity]] = {}
-        for route in self.kb.routes.values():
+        for route in self.routes:
             for hop in route.data["hops"]:
                 routes_of.setdefault(hop["team"], []).append(route)
         for line in LINES:
             teams = [t for t in self.kb.teams.values() if t.data["line"] == line]
             if not teams:
                 continue
-            out.append(f"## {line} {{#line-{line.lower()}}}\n")
+            out.append(f"## {line} {{#line-{line.lower()}}}")
             for team in sorted(teams, key=lambda e: e.data["name"].lower()):
                 data = team.data
-                out.append(f"### {md(data['name'])} {{#team-{team.id}}}\n")
-                if data.get("role"):
-                    out.append(md(data["role"]) + "\n")
+                out.append(f"### {md(data['name'])} {{#team-{team.id}}}")
                 facts = [
-                    f"**Contacts:** {self.contacts(team)}",
-                    f"**Hours:** {self.hours(team)}",
+                    f"<strong>Contacts:</strong> {self.contacts(team)}",
+                    f"<strong>Hours:</strong> {self.hours(team)}",
                 ]
                 if data.get("vendor"):
-                    facts.append("**Vendor** (external contractor)")
+                    facts.append("<strong>Vendor</strong> (external contractor)")
                 if data.get("owns"):
-                    facts.append(f"**Owns:** {_list(self.system_link(src, s) for s in data['owns'])}")
+                    facts.append(f"<strong>Owns:</strong> {_list(self.system_link(src, s) for s in data['owns'])}")
                 routes = routes_of.get(team.id, [])
                 if routes:
-                    facts.append(
-                        "**Routes:** "
-                        + _list(
-                            f"[{md(r.data['name'])}]({_rel(src, ESCALATION_MAP)}#route-{r.id})"
-                            for r in sorted(routes, key=lambda e: e.data["name"].lower())
-                        )
-                    )
-                out.append("\n".join(f"- {fact}" for fact in facts) + "\n")
-        return GeneratedPage(src, "\n".join(out))
+                    facts.append("<strong>Routes:</strong> " + _list(self.route_link(src, r) for r in routes))
+                role = f"<p>{h(data['role'])}</p>" if data.get("role") else ""
+                out.append(f"<div>{role}{_ul(facts)}</div>")
+        return self.finish(src, out)
 
     def card(self) -> GeneratedPage:
         """One printed sheet for the desk: routes on the left, whom to call on the right.
@@ -579,183 +719,184 @@ class Site:
         """
         src = CARD
         zones = [t.data["hours"]["timezone"] for t in self.kb.teams.values()]
-        common = max(set(zones), key=zones.count) if zones else ""
-        out = [
-            _front_matter("Escalation card", hide=["navigation", "toc"], search={"exclude": True}),
-            "# Escalation card\n",
-            "Print this page: one sheet. (n) is the latest hand-over to that line, counted "
-            f"from registration on the route's SLA clock; hours are {md(common)} time unless "
-            "stated.\n",
-            '<div class="opskb-card" markdown>\n',
-            '<div class="opskb-card-routes" markdown>\n',
-            "| Incident family | React / resolve | L1 | L2 | L3 |\n| --- | --- | --- | --- | --- |",
-        ]
-        for route in sorted(self.kb.routes.values(), key=lambda e: e.data["name"].lower()):
+        common = max(sorted(set(zones)), key=zones.count) if zones else ""
+        route_rows = []
+        for route in self.routes:
             policy = self.kb.sla_of(route.id)
-            cells = {line: [] for line in LINES}
-            for hop in route.data["hops"]:
-                team = self.kb.teams.get(hop["team"])
-                name = md(team.data["name"]) if team else code(hop["team"])
-                when = f" ({_short(hop['after'])})" if hop.get("after") else ""
-                cells.setdefault(hop["line"], []).append(name + when)
+            cells = self._line_cells(route, None)
             sla = (
                 f"{_short(policy.data['react_within'])} / {_short(policy.data['resolve_within'])}"
                 + (" 24x7" if policy.data["clock"] == "24x7" else " work h")
                 if policy else "—"
             )
-            out.append(
-                f"| {md(route.data['name'])} | {sla} | "
-                + " | ".join(_list(cells[line], "<br>") or "—" for line in LINES)
-                + " |"
+            route_rows.append(
+                (h(route.data["name"]), sla) + tuple(_list(cells[line], "<br>") or "—" for line in LINES)
             )
-        out.append("\n</div>\n")
-        out.append('<div class="opskb-card-teams" markdown>\n')
-        out.append("| Team | Contacts | Hours |\n| --- | --- | --- |")
+        team_rows = []
         for team in sorted(self.kb.teams.values(), key=lambda e: (e.data["line"], e.data["name"].lower())):
             data = team.data
             contacts = data.get("contacts", {})
-            reach = [md(contacts[k]) for k in ("chat", "phone", "email") if k in contacts]
+            reach = [h(contacts[k]) for k in ("chat", "phone", "email") if k in contacts]
             hours = data["hours"]
-            when = "24x7" if hours["schedule"] == "24x7" else f"{md(hours['start'])}–{md(hours['end'])}"
+            when = "24x7" if hours["schedule"] == "24x7" else f"{h(hours['start'])}–{h(hours['end'])}"
             if hours["timezone"] != common:
-                when += f" {md(hours['timezone'])}"
-            out.append(
-                f"| {md(data['name'])} ({data['line']}) | "
-                f"{_list(reach, ' · ') or md(contacts.get('ticket_queue', '—'))} | {when} |"
+                when += f" {h(hours['timezone'])}"
+            team_rows.append(
+                (
+                    f"{h(data['name'])} ({data['line']})",
+                    _list(reach, " · ") or h(contacts.get("ticket_queue", "—")),
+                    when,
+                )
             )
-        out.append("\n</div>\n\n</div>\n")
-        return GeneratedPage(src, "\n".join(out))
+        out = [
+            _front_matter("Escalation card", hide=["navigation", "toc"], search={"exclude": True}),
+            "# Escalation card",
+            "<p>Print this page: one sheet. (n) is the latest hand-over to that line, counted "
+            f"from registration on the route's SLA clock; hours are {h(common)} time unless "
+            "stated.</p>",
+            '<div class="opskb-card">\n<div class="opskb-card-routes">\n'
+            + _table(("Incident family", "React / resolve", "L1", "L2", "L3"), route_rows)
+            + '\n</div>\n<div class="opskb-card-teams">\n'
+            + _table(("Team", "Contacts", "Hours"), team_rows)
+            + "\n</div>\n</div>",
+        ]
+        return self.finish(src, out)
 
     # ---------------------------------------------------------------- status models
 
     def marketplace_index(self) -> GeneratedPage:
         src = MARKETPLACES
-        out = [_front_matter("Marketplaces"), "# Marketplaces and order statuses\n"]
-        out.append(
-            "Each marketplace names order statuses its own way; each is mapped onto one "
-            f"[internal status]({_rel(src, INTERNAL)}), exactly or to the closest in meaning.\n"
-        )
-        out.append(
-            "| Marketplace | Kind | Statuses | Closest matches | Source read on |\n"
-            "| --- | --- | --- | --- | --- |"
-        )
-        for market in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower()):
+        rows = []
+        for market in self.markets:
             statuses = market.data["statuses"]
             closest = sum(1 for s in statuses if s["match"] == "closest")
             kind = "online pharmacy" if market.data["kind"] == "online_pharmacy" else "marketplace"
-            out.append(
-                f"| {self.marketplace_link(src, market.id)} | {kind} | {len(statuses)} | {closest} | "
-                f"{md(market.data['source']['read_on'])} |"
+            rows.append(
+                (
+                    self.marketplace_link(src, market.id),
+                    kind,
+                    str(len(statuses)),
+                    str(closest),
+                    h(market.data["source"]["read_on"]),
+                )
             )
-        out.append("")
-        return GeneratedPage(src, "\n".join(out))
+        out = [
+            _front_matter("Marketplaces"),
+            "# Marketplaces and order statuses",
+            "<p>Each marketplace names order statuses its own way; each is mapped onto one "
+            f"{self.a(src, INTERNAL, 'internal status')}, exactly or to the closest in meaning.</p>",
+            _table(("Marketplace", "Kind", "Statuses", "Closest matches", "Source read on"), rows),
+        ]
+        return self.finish(src, out)
 
     def marketplace_page(self, market: Entity) -> GeneratedPage:
         src = marketplace_uri(market.id)
         data = market.data
         internal = self.kb.internal_statuses
-        out = [_front_matter(data["name"], search={"boost": 3})]
-        out.append(f"# {md(data['name'])}\n")
         kind = "Online pharmacy (vertical)" if data["kind"] == "online_pharmacy" else "Marketplace (horizontal)"
         source = data["source"]
-        facts = [f"**Kind:** {kind}"]
-        api = md(source["api"])
+        api = h(source["api"])
         if source.get("version"):
-            api += f", version {md(source['version'])}"
-        api += f", read on {md(source['read_on'])}"
+            api += f", version {h(source['version'])}"
+        api += f", read on {h(source['read_on'])}"
         if source.get("reference"):
             api += f" ({link(source['reference'], source['reference'])})"
-        facts.append(f"**Status source:** {api}")
-        fields = data["key"]["fields"]
-        facts.append(f"**Status key:** {_list(code(f) for f in fields)}")
+        facts = [
+            f"<strong>Kind:</strong> {kind}",
+            f"<strong>Status source:</strong> {api}",
+            f"<strong>Status key:</strong> {_list(code(f) for f in data['key']['fields'])}",
+        ]
         if data["key"].get("precedence"):
-            facts.append(f"**Precedence:** {md(data['key']['precedence'])}")
+            facts.append(f"<strong>Precedence:</strong> {h(data['key']['precedence'])}")
         if data.get("chat"):
-            facts.append(f"**Seller support chat:** {link(data['chat'], data['chat'])}")
-        out.append("\n".join(f"- {fact}" for fact in facts) + "\n")
+            facts.append(f"<strong>Seller support chat:</strong> {link(data['chat'], data['chat'])}")
+        out = [_front_matter(data["name"], search={"boost": 3}), f"# {md(data['name'])}", _ul(facts)]
         if data.get("illustrative"):
             out.append(
-                '!!! note "Illustrative status model"\n    No public status list exists for this '
-                "marketplace; the model below is illustrative.\n"
+                '<div class="admonition note"><p class="admonition-title">Illustrative status model</p>'
+                "<p>No public status list exists for this marketplace; the model below is "
+                "illustrative.</p></div>"
             )
-        out.append("## Status mapping {#mapping}\n")
-        out.append(
-            "| Marketplace status | Buyer sees | Internal status | Match | Note |\n"
-            "| --- | --- | --- | --- | --- |"
-        )
+        out.append("## Status mapping {#mapping}")
+        rows = []
         for status in data["statuses"]:
             target = internal.get(status["maps_to"])
             target_text = (
-                f"[{md(target.data['name'])}]({_rel(src, INTERNAL)}#status-{status['maps_to']}) "
-                f"({code(status['maps_to'])})" if target else code(status["maps_to"])
+                self.a(src, INTERNAL, h(target.data["name"]), f"status-{status['maps_to']}")
+                + f" ({code(status['maps_to'])})"
+                if target else code(status["maps_to"])
             )
-            flags = " (terminal)" if status.get("terminal") else ""
-            out.append(
-                f"| {code(status['code'])}{flags} | {md(status['label']) if status.get('label') else '—'} | "
-                f"{target_text} | {status['match']} | "
-                f"{md(status['note']) if status.get('note') else ''} |"
+            rows.append(
+                (
+                    code(status["code"]) + (" (terminal)" if status.get("terminal") else ""),
+                    h(status["label"]) if status.get("label") else "—",
+                    target_text,
+                    status["match"],
+                    h(status["note"]) if status.get("note") else "",
+                )
             )
-        out.append("")
-        out.append("## State diagram {#diagram}\n")
+        out.append(_table(("Marketplace status", "Buyer sees", "Internal status", "Match", "Note"), rows))
+        out.append("## State diagram {#diagram}")
         out.append(self.state_diagram(
             [(s["code"], s.get("next", []), bool(s.get("terminal"))) for s in data["statuses"]],
             data.get("initial"),
         ))
-        found = self.runbooks_for_marketplace(market.id)
-        out.append("## Runbooks {#runbooks}\n")
-        out.append(self.runbook_rows(src, found) if found else "None.\n")
-        return GeneratedPage(src, "\n".join(out))
+        out.append("## Runbooks {#runbooks}")
+        out.append(self.runbook_table(src, self.runbooks_for_marketplace(market.id)))
+        return self.finish(src, out)
 
     def internal_page(self) -> GeneratedPage:
         src = INTERNAL
-        out = [_front_matter("Internal status model"), "# Internal order status model\n"]
+        out = [_front_matter("Internal status model"), "# Internal order status model"]
         internal = self.kb.internal
         if internal is None:
-            out.append("No internal status model (status_mappings/internal.yaml) yet.\n")
-            return GeneratedPage(src, "\n".join(out))
+            out.append("<p>No internal status model (status_mappings/internal.yaml) yet.</p>")
+            return self.finish(src, out)
         data = internal.data
-        if data.get("description"):
-            out.append(md(data["description"]) + "\n")
         mapped: dict[str, list[str]] = {}
-        for market in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower()):
+        for market in self.markets:
             for status in market.data["statuses"]:
                 mapped.setdefault(status["maps_to"], []).append(
-                    f"[{md(market.data['name'])}]({_rel(src, marketplace_uri(market.id))}) "
-                    f"{code(status['code'])}"
+                    f"{self.marketplace_link(src, market.id)} {code(status['code'])}"
                 )
-        out.append(f"Orders start in {code(data['initial'])}.\n")
-        out.append("## Diagram {#diagram}\n")
+        intro = f"<p>{h(data['description'])}</p>" if data.get("description") else ""
+        out.append(f"<div>{intro}<p>Orders start in {code(data['initial'])}.</p></div>")
+        out.append("## Diagram {#diagram}")
         out.append(self.state_diagram(
             [(s["id"], s.get("next", []), bool(s.get("terminal"))) for s in data["statuses"]],
             data["initial"],
         ))
-        out.append("## Statuses {#statuses}\n")
+        out.append("## Statuses {#statuses}")
+        known = self.kb.internal_statuses
         for status in data["statuses"]:
-            out.append(f"### {md(status['name'])} {{#status-{status['id']}}}\n")
-            facts = [f"**Id:** {code(status['id'])}"]
+            out.append(f"### {md(status['name'])} {{#status-{status['id']}}}")
+            facts = [f"<strong>Id:</strong> {code(status['id'])}"]
             if status.get("name_ru"):
-                facts.append(f"**Russian:** {md(status['name_ru'])}")
+                facts.append(f"<strong>Russian:</strong> {h(status['name_ru'])}")
             if status.get("description"):
-                facts.append(f"**Means:** {md(status['description'])}")
-            nexts = status.get("next", [])
+                facts.append(f"<strong>Means:</strong> {h(status['description'])}")
             if status.get("terminal"):
-                facts.append("**Terminal**")
+                facts.append("<strong>Terminal</strong>")
+            nexts = status.get("next", [])
             if nexts:
-                known = self.kb.internal_statuses
                 facts.append(
-                    "**Next:** "
-                    + _list(f"[{code(n)}](#status-{n})" if n in known else code(n) for n in nexts)
+                    "<strong>Next:</strong> "
+                    + _list(f'<a href="#status-{n}">{code(n)}</a>' if n in known else code(n) for n in nexts)
                 )
             if mapped.get(status["id"]):
-                facts.append("**Marketplace statuses mapped here:** " + _list(mapped[status["id"]]))
-            out.append("\n".join(f"- {fact}" for fact in facts) + "\n")
-        return GeneratedPage(src, "\n".join(out))
+                facts.append("<strong>Marketplace statuses mapped here:</strong> " + _list(mapped[status["id"]]))
+            out.append(_ul(facts))
+        return self.finish(src, out)
 
     @staticmethod
     def state_diagram(states: list[tuple[str, list[str], bool]], initial: str | None) -> str:
-        """A Mermaid stateDiagram. States get generated ids; the code is only a label."""
+        """A Mermaid stateDiagram in the element mkdocs-material renders (``pre.mermaid``).
+
+        States get generated ids; the status code is only a label, reduced to safe
+        characters, and the whole source is HTML-escaped like any code block.
+        """
         ids: dict[str, str] = {}
-        lines = ["```mermaid", "stateDiagram-v2"]
+        lines = ["stateDiagram-v2"]
 
         def state_id(name: str) -> str:
             if name not in ids:
@@ -773,33 +914,32 @@ class Site:
         if initial:
             edges.insert(0, f"    [*] --> {state_id(initial)}")
         lines.extend(edges)
-        lines.append("```\n")
-        return "\n".join(lines)
+        return f'<pre class="mermaid"><code>{pre(chr(10).join(lines))}</code></pre>'
 
     # ---------------------------------------------------------------- reference
 
     def rules_page(self) -> GeneratedPage:
-        src = RULES
-        out = [_front_matter("Check rules"), "# Check rules\n"]
-        out.append(
-            "Every problem `opskb check` reports has a stable code. The same lines fail the "
-            "site build. Each rule below shows an example that triggers it and its fix, as "
-            "changes to the example tree in `tests/fixtures/minimal`.\n"
-        )
+        out = [
+            _front_matter("Check rules"),
+            "# Check rules",
+            "<p>Every problem <code>opskb check</code> reports has a stable code. The same lines "
+            "fail the site build. Each rule below shows an example that triggers it and its fix, "
+            "as changes to the example tree in <code>tests/fixtures/minimal</code>.</p>",
+        ]
         family = None
         for rule in all_rules().values():
             if rule.family != family:
                 family = rule.family
-                out.append(f"## {md(family)} ({rule.code[:3]}xx) {{#family-{_slug(family)}}}\n")
-            out.append(f"### {rule.code} {md(rule.name)} {{#{rule.code.lower()}}}\n")
-            out.append(f"**Level:** {rule.level} · {md(rule.summary)}\n")
-            out.append(f"**Message:** {md(rule.message)}\n")
-            out.append(f"**Hint:** {md(rule.hint)}\n")
-            out.append("Bad:\n")
-            out.append(f"<pre><code>{pre(example_text(rule.bad))}</code></pre>\n")
-            out.append("Good:\n")
-            out.append(f"<pre><code>{pre(example_text(rule.good))}</code></pre>\n")
-        return GeneratedPage(src, "\n".join(out))
+                out.append(f"## {md(family)} ({rule.code[:3]}xx) {{#family-{_slug(family)}}}")
+            out.append(f"### {rule.code} {md(rule.name)} {{#{rule.code.lower()}}}")
+            out.append(
+                f"<div><p><strong>Level:</strong> {h(rule.level)} · {h(rule.summary)}</p>"
+                f"<p><strong>Message:</strong> {h(rule.message)}</p>"
+                f"<p><strong>Hint:</strong> {h(rule.hint)}</p>"
+                f"<p>Bad:</p><pre><code>{pre(example_text(rule.bad))}</code></pre>"
+                f"<p>Good:</p><pre><code>{pre(example_text(rule.good))}</code></pre></div>"
+            )
+        return self.finish(RULES, out)
 
     # ---------------------------------------------------------------- all
 
@@ -818,8 +958,5 @@ class Site:
             self.rules_page(),
         ]
         pages.extend(self.runbook_page(r) for r in self.runbooks)
-        pages.extend(
-            self.marketplace_page(m)
-            for m in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower())
-        )
+        pages.extend(self.marketplace_page(m) for m in self.markets)
         return pages

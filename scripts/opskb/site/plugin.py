@@ -17,6 +17,8 @@ What it does, by MkDocs event:
   and the vendored assets. Runbook pages are ``NOT_IN_NAV``: the navigation lists index
   pages only, so each page renders a small navigation and the build stays linear in the
   number of runbooks (see benchmarks/site_bench.py).
+* ``on_page_content``: puts the HTML blocks of a generated page in place of their
+  placeholders (see ``pages._Page``: only headings go through Markdown).
 * ``on_post_page``: loads the vendored Mermaid only on pages that have a diagram, before
   the theme bundle, so the theme never fetches it from its CDN.
 * ``on_serve``: watches the content folders and the schemas, so ``mkdocs serve``
@@ -68,6 +70,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     kb: KnowledgeBase
     problems: list[Problem]
     site: Site
+    generated: dict[str, GeneratedPage]
 
     def content_root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -86,8 +89,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if errors:
             lines = "\n".join(p.as_text() for p in errors)
             raise PluginError(f"opskb: the content under {root} has errors:\n{lines}")
-        today = date.fromisoformat(self.config.today) if self.config.today else None
-        self.site = Site(self.kb, today=today)
         config.extra_css.append(f"{ASSET_DIR}/opskb.css")
         config.extra_javascript.append(f"{ASSET_DIR}/opskb.js")
         self._extend_nav(config)
@@ -116,7 +117,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         visit(config.nav)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # The Site is made here, not in on_config: the offline plugin (listed later)
+        # changes use_directory_urls in its on_config, and generated links depend on it.
+        today = date.fromisoformat(self.config.today) if self.config.today else None
+        self.site = Site(self.kb, today=today, use_directory_urls=config.use_directory_urls)
+        self.generated = {}
         for page in self.site.pages():
+            self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
                     f"opskb: docs/{page.src_uri} collides with a generated page; rename it"
@@ -141,6 +148,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url
                 for url in polyfills
             ]
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self.generated.get(page.file.src_uri)
+        if generated is None or page.file.generated_by is None:
+            return html
+        return generated.expand(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if 'class="mermaid"' not in output:
