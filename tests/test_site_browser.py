@@ -236,13 +236,19 @@ def search_results(page: Any, base_url: str, query: str) -> list[str]:
     selector = ".md-search-result__item > .md-search-result__link"
     last: list[str] = []
     stable = 0
-    for _ in range(80):
+    for tick in range(150):
         page.wait_for_timeout(200)
         links = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
         stable = stable + 1 if links and links == last else 0
         last = links
         if stable >= 6:
             break
+        if not links and tick % 15 == 14:
+            # The query may have arrived before the search worker had its index (a busy
+            # machine): type a space and take it back to search again.
+            page.keyboard.press("End")
+            page.keyboard.type(" ")
+            page.keyboard.press("Backspace")
     return [re.sub(r"^https?://[^/]+/|[?#].*$", "", link) for link in last]
 
 

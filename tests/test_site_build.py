@@ -201,6 +201,51 @@ def test_search_index_is_bilingual_and_skips_listing_pages(built: Path) -> None:
     assert (built / "search" / "search_index.js").read_text().startswith("var __index = ")
 
 
+def broken_links(site: Path) -> list[str]:
+    """Every relative link in the built site whose page or anchor does not exist.
+
+    Generated pages are HTML blocks whose links MkDocs does not rewrite or validate, so
+    this follows them all (and the theme's too).
+    """
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":  # the theme's 404 page links from the site root
+            continue
+        for href in re.findall(r'<a [^>]*href="([^"]*)"', page.read_text(encoding="utf-8")):
+            href = html.unescape(href)
+            if re.match(r"^[a-z]+:|^//", href) or href in ("", "#"):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+                continue
+            if anchor and anchor != "__codelineno":
+                if target not in ids:
+                    ids[target] = set(re.findall(r'id="([^"]+)"', target.read_text(encoding="utf-8")))
+                if anchor not in ids[target]:
+                    broken.append(f"{page.relative_to(site)} -> {href} (no anchor)")
+    return broken
+
+
+def test_every_link_resolves(built: Path) -> None:
+    assert broken_links(built) == []
+
+
+def test_relative_urls_with_directory_urls() -> None:
+    kb, _ = check_tree(REPO / "tests" / "fixtures" / "minimal")
+    site = Site(kb, use_directory_urls=True)
+    assert site.href("runbooks/a.md", "escalation/teams.md", "team-x") == "../../escalation/teams/#team-x"
+    assert site.href("runbooks/index.md", "runbooks/a.md") == "a/"
+    assert site.href("runbooks/a.md", "runbooks/index.md") == "../"
+    assert site.href("escalation/index.md", "escalation/index.md", "route-x") == "#route-x"
+    flat = Site(kb, use_directory_urls=False)
+    assert flat.href("runbooks/a.md", "escalation/index.md") == "../escalation/index.html"
+
+
 def test_nothing_generated_is_written_to_docs(built: Path) -> None:
     docs = built.parent / "content" / "docs"
     assert sorted(p.name for p in docs.iterdir()) == ["index.md"]
@@ -429,3 +474,48 @@ def test_the_repository_site_builds_strict(tmp_path: Path) -> None:
         assert (tmp_path / "site" / "runbooks" / f"{runbook_id}.html").is_file()
     for market_id in kb.marketplaces:
         assert (tmp_path / "site" / "marketplaces" / f"{market_id}.html").is_file()
+    assert broken_links(tmp_path / "site") == []
+
+
+def test_serve_rerenders_after_a_yaml_change(tmp_path: Path) -> None:
+    """`mkdocs serve` rebuilds when a runbook YAML changes (the plugin watches the content)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    url = f"http://127.0.0.1:{port}/runbooks/prices-not-applied.html"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 60
+        while "Prices not applied" not in fetch():
+            assert time.monotonic() < deadline and proc.poll() is None, "serve did not start"
+            time.sleep(0.2)
+        time.sleep(1)
+        runbook = root / "runbooks" / "prices-not-applied.yaml"
+        runbook.write_text(runbook.read_text().replace("title: Prices not applied", "title: Prices still stale"))
+        deadline = time.monotonic() + 60
+        while "Prices still stale" not in fetch():
+            assert time.monotonic() < deadline and proc.poll() is None, "the change was not re-rendered"
+            time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

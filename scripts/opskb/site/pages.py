@@ -22,11 +22,12 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape as _html_escape
+from html import unescape as _html_unescape
 from typing import Any
 
 from ..durations import humanize, parse_duration
@@ -67,6 +68,9 @@ class GeneratedPage:
     content: str
     in_nav: bool = True
     blocks: dict[str, str] = field(default_factory=dict)
+    # (anchor or "" for the top, title, text) per heading, already as the search index
+    # wants them (HTML-escaped text): see plugin.on_page_context.
+    sections: list[tuple[str, str, str]] = field(default_factory=list)
 
     def expand(self, html: str) -> str:
         """Put the blocks in place of their placeholders in the rendered page (or in the
@@ -84,6 +88,18 @@ class GeneratedPage:
 # A paragraph holding only a placeholder token, as Python-Markdown renders it.
 _PLACEHOLDER = re.compile(r"<p>(opskbblock[0-9a-f]{16}n[0-9]+)</p>")
 _BARE_PLACEHOLDER = re.compile(r"opskbblock[0-9a-f]{16}n[0-9]+")
+
+
+_HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{ ?#([\w-]+)[^}]*\})?$")
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|div|tr|td|th|table|thead|tbody|pre|br|h\d)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def _search_text(text: str) -> str:
+    """Text for the search index as mkdocs-material writes it: decoded, then <, > and &
+    escaped (the theme shows results with innerHTML), whitespace collapsed."""
+    return _html_escape(_html_unescape(_SPACE.sub(" ", text)).strip(), quote=False)
 
 
 def runbook_uri(runbook_id: str) -> str:
@@ -160,17 +176,26 @@ class _Page:
         self.nonce = nonce
         self.parts: list[str] = []
         self.blocks: dict[str, str] = {}
+        self.sections: list[list[str]] = []
 
     def md(self, markdown: str) -> None:
         self.parts.append(markdown)
+        heading = _HEADING.match(markdown)
+        if heading:
+            title = _search_text(heading.group(2).replace("`", ""))
+            anchor = "" if heading.group(1) == "#" else heading.group(3) or ""
+            self.sections.append([anchor, title, ""])
 
     def html(self, block: str) -> None:
         token = f"opskbblock{self.nonce}n{len(self.blocks)}"
         self.blocks[token] = block
         self.parts.append(token)
+        if self.sections:
+            self.sections[-1][2] += " " + block
 
     def done(self, src: str, in_nav: bool = True) -> GeneratedPage:
-        return GeneratedPage(src, "\n\n".join(self.parts) + "\n", in_nav, self.blocks)
+        sections = [(a, t, _search_text(_TAG.sub("", _BLOCK_TAG.sub(" ", body)))) for a, t, body in self.sections]
+        return GeneratedPage(src, "\n\n".join(self.parts) + "\n", in_nav, self.blocks, sections)
 
 
 class Site:
@@ -187,6 +212,9 @@ class Site:
         self.routes = sorted(kb.routes.values(), key=lambda e: e.data["name"].lower())
         self.owners = kb.system_owners()
         self._owner_cache: dict[str, Entity | None] = {}
+        self._clocks: dict[str, dict[str, Any]] = {}
+        # Relative URLs repeat a lot (thousands of index rows point at the same pages).
+        self._hrefs: dict[tuple[str, str], str] = {}
         self.nonce = secrets.token_hex(8)
 
     def finish(self, src: str, parts: list[str], in_nav: bool = True) -> GeneratedPage:
@@ -203,16 +231,24 @@ class Site:
 
     def href(self, src: str, dest: str, anchor: str = "") -> str:
         """The relative URL from page ``src`` to page ``dest`` (docs-relative .md paths)."""
+        key = (src, dest)
+        rel = self._hrefs.get(key)
+        if rel is None:
+            rel = self._hrefs[key] = self._relative(src, dest)
+        if not rel:  # the page itself
+            return f"#{anchor}" if anchor else "#"
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def _relative(self, src: str, dest: str) -> str:
         here = page_url(src, self.use_directory_urls)
         there = page_url(dest, self.use_directory_urls)
-        if here == there and anchor:
-            return f"#{anchor}"
+        if here == there:
+            return ""
         base = posixpath.dirname(here) if not here.endswith("/") else here.rstrip("/")
         rel = posixpath.relpath(there or ".", base or ".")
         if there.endswith("/") or there == "":
             rel = rel.rstrip("/") + "/"
-            rel = "./" if rel == "./" or rel == "" else rel
-        return rel + (f"#{anchor}" if anchor else "")
+        return rel
 
     def a(self, src: str, dest: str, text_html: str, anchor: str = "") -> str:
         return f'<a href="{self.href(src, dest, anchor)}">{text_html}</a>'
@@ -295,6 +331,11 @@ class Site:
 
     def clock_data(self, clock: str) -> dict[str, Any]:
         """The SLA clock as the incident timer needs it (working days, hours, holidays)."""
+        if clock not in self._clocks:
+            self._clocks[clock] = self._clock_data(clock)
+        return self._clocks[clock]
+
+    def _clock_data(self, clock: str) -> dict[str, Any]:
         if clock == "24x7" or clock not in self.kb.calendars:
             return {"kind": "24x7"}
         data = self.kb.calendars[clock].data
@@ -660,8 +701,11 @@ class Site:
                 if policy else "—"
             )
             rows.append(
-                (f'<a href="#route-{route.id}">{h(route.data["name"])}</a>', sla)
-                + tuple(_list(cells[line], "<br>") or "—" for line in LINES)
+                (
+                    f'<a href="#route-{route.id}">{h(route.data["name"])}</a>',
+                    sla,
+                    *(_list(cells[line], "<br>") or "—" for line in LINES),
+                )
             )
         out.append(_table(("Incident family", "React / resolve", "L1", "L2", "L3"), rows))
         by_route: dict[str, list[Entity]] = {}
@@ -730,7 +774,7 @@ class Site:
                 if policy else "—"
             )
             route_rows.append(
-                (h(route.data["name"]), sla) + tuple(_list(cells[line], "<br>") or "—" for line in LINES)
+                (h(route.data["name"]), sla, *(_list(cells[line], "<br>") or "—" for line in LINES))
             )
         team_rows = []
         for team in sorted(self.kb.teams.values(), key=lambda e: (e.data["line"], e.data["name"].lower())):

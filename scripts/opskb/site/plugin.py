@@ -38,7 +38,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -148,6 +148,41 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url
                 for url in polyfills
             ]
+
+    @event_priority(50)  # before the search plugin's on_page_context, which would parse it
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        """Index generated pages for search from their known sections, not by parsing.
+
+        mkdocs-material's search plugin re-parses every page's HTML with Python's
+        HTMLParser to split it into sections, which was the largest single cost of a
+        build with thousands of runbooks. The generated pages know their sections
+        already (heading anchor, title, text), so their entries are added directly, in
+        the plugin's own format, and the page is marked excluded from its parser. Only
+        when the search plugin looks as expected; otherwise it parses as usual.
+        """
+        generated = self.generated.get(page.file.src_uri)
+        # With the material theme, `search` in mkdocs.yml loads `material/search`.
+        search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search_plugin, "search_index", None)
+        entries = getattr(index, "entries", None)
+        if generated is None or not generated.sections or not isinstance(entries, list):
+            return context
+        search = dict(page.meta.get("search") or {})
+        if search.get("exclude"):
+            return context
+        for anchor, title, text in generated.sections:
+            entry: dict[str, Any] = {
+                "location": f"{page.url}#{anchor}" if anchor else page.url,
+                "title": title,
+                "text": text,
+            }
+            if "boost" in search:
+                entry["boost"] = search["boost"]
+            entries.append(entry)
+        page.meta["search"] = {**search, "exclude": True}
+        return context
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.generated.get(page.file.src_uri)

@@ -1,0 +1,221 @@
+"""Site build benchmark: the opskb plugin against plain MkDocs on the same pages.
+
+For each size (default 300, 1000, 3000 synthetic runbooks, from benchmarks/synth.py):
+
+* ``opskb``: ``mkdocs build --strict`` of the synthetic tree with the repo's mkdocs.yml
+  (the plugin generates every page in memory; runbook pages are not in the navigation);
+* ``plain``: ``mkdocs build`` of the same runbook pages written out as Markdown files,
+  every page in the navigation (MkDocs' default without a ``nav``), same theme and search.
+
+Each build runs in its own process; reported: wall time, CPU time (user+sys: steadier
+than wall time on a shared machine), peak resident memory, search index size. Then
+``mkdocs serve`` is started on the largest opskb trees and one runbook YAML is edited:
+the time until the served page shows the change is the re-render time.
+
+Usage: python benchmarks/site_bench.py [--sizes 300 1000 3000] [--plain-sizes ...]
+       [--serve-sizes 1000 3000] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "tests"))
+
+from synth import make_tree  # noqa: E402
+
+from opskb.checker import check_tree  # noqa: E402
+from opskb.site.pages import Site  # noqa: E402
+from site_helpers import write_config  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+@dataclass
+class Result:
+    kind: str
+    runbooks: int
+    pages: int
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+    search_index_kb: float
+    ok: bool
+
+
+def _run(args: list[str], cwd: Path) -> tuple[float, float, float, int, str]:
+    """Run a command; wall seconds, CPU seconds and peak RSS (MB) of that process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, output
+
+
+def _site_stats(site: Path) -> tuple[int, float]:
+    pages = sum(1 for _ in site.rglob("*.html"))
+    index = site / "search" / "search_index.json"
+    return pages, (index.stat().st_size / 1024 if index.exists() else 0.0)
+
+
+def bench_opskb(work: Path, count: int) -> tuple[Result, Path]:
+    root = make_tree(work / f"opskb-{count}", count)
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    config = write_config(root)
+    site = work / f"opskb-{count}-site"
+    wall, cpu, peak, code, output = _run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)], root
+    )
+    if code:
+        print(output[-3000:], file=sys.stderr)
+    pages, index_kb = _site_stats(site)
+    return Result("opskb", count, pages, wall, cpu, peak, index_kb, code == 0), root
+
+
+def bench_plain(work: Path, count: int, tree: Path) -> Result:
+    """The same runbook pages as committed Markdown: what a site without the plugin builds."""
+    kb, _ = check_tree(tree)
+    site_gen = Site(kb)
+    root = work / f"plain-{count}"
+    docs = root / "docs" / "runbooks"
+    docs.mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Runbooks\n", encoding="utf-8")
+    for runbook in site_gen.runbooks:
+        page = site_gen.runbook_page(runbook)
+        text = re.sub(r"(?s)^---\n.*?\n---\n", "", page.text)  # plain pages: no plugin meta
+        (docs / f"{runbook.id}.md").write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: plain\nuse_directory_urls: false\n"
+        "theme:\n  name: material\n  font: false\n"
+        "plugins:\n  - search:\n      lang: [en, ru]\n"
+        "markdown_extensions:\n  - toc:\n      permalink: true\n  - attr_list\n  - admonition\n",
+        encoding="utf-8",
+    )
+    site = work / f"plain-{count}-site"
+    wall, cpu, peak, code, output = _run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(site)], root
+    )
+    if code:
+        print(output[-3000:], file=sys.stderr)
+    pages, index_kb = _site_stats(site)
+    return Result("plain", count, pages, wall, cpu, peak, index_kb, code == 0)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def bench_serve(tree: Path, count: int, limit: float = 600.0) -> dict[str, float | int]:
+    """Seconds from a YAML edit to the served page showing it, under ``mkdocs serve``."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(tree / "mkdocs.yml"),
+         "--dev-addr", f"127.0.0.1:{port}"],  # livereload on: it is what watches files
+        cwd=tree, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/runbooks/synthetic-00000.html"
+    try:
+        start = time.perf_counter()
+        while _get(url) is None:
+            if time.perf_counter() - start > limit or proc.poll() is not None:
+                raise RuntimeError("mkdocs serve did not come up")
+            time.sleep(0.2)
+        first = time.perf_counter() - start
+        time.sleep(1.0)  # let the watcher settle
+        marker = f"Changed {int(time.time())}"
+        path = tree / "runbooks" / "synthetic-00000.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^title: (.*)$", rf"title: \1 {marker}", text, count=1, flags=re.M), encoding="utf-8")
+        edited = time.perf_counter()
+        while True:
+            page = _get(url)
+            if page is not None and marker in page:
+                break
+            if time.perf_counter() - edited > limit or proc.poll() is not None:
+                raise RuntimeError("the change never showed")
+            time.sleep(0.1)
+        rerender = time.perf_counter() - edited
+        return {"runbooks": count, "first_build_s": round(first, 2), "rerender_s": round(rerender, 2)}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 3000])
+    parser.add_argument("--plain-sizes", type=int, nargs="*", default=None, help="default: --sizes")
+    parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000, 3000])
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    plain_sizes = args.sizes if args.plain_sizes is None else args.plain_sizes
+    results: list[Result] = []
+    serve: list[dict[str, float | int]] = []
+    with tempfile.TemporaryDirectory(prefix="opskb-site-bench-") as tmp:
+        work = Path(tmp)
+        for count in args.sizes:
+            result, tree = bench_opskb(work, count)
+            results.append(result)
+            print(f"opskb {count}: {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU, "
+                  f"{result.peak_mb:.0f} MB, index {result.search_index_kb:.0f} KB", flush=True)
+            if count in plain_sizes:
+                plain = bench_plain(work, count, tree)
+                results.append(plain)
+                print(f"plain {count}: {plain.wall_s:.1f} s wall, {plain.cpu_s:.1f} s CPU, "
+                      f"{plain.peak_mb:.0f} MB, index {plain.search_index_kb:.0f} KB", flush=True)
+            if count in args.serve_sizes:
+                serve.append(bench_serve(tree, count))
+                print(f"serve {count}: {serve[-1]}", flush=True)
+            shutil.rmtree(work / f"plain-{count}", ignore_errors=True)
+            shutil.rmtree(work / f"plain-{count}-site", ignore_errors=True)
+
+    print("\n| build | runbooks | pages | wall s | CPU s | peak MB | search index KB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        print(f"| {r.kind} | {r.runbooks} | {r.pages} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
+              f"{r.peak_mb:.0f} | {r.search_index_kb:.0f} |{'' if r.ok else ' FAILED'}")
+    ours = {r.runbooks: r for r in results if r.kind == "opskb"}
+    sizes = sorted(ours)
+    if len(sizes) >= 2:
+        low, high = ours[sizes[0]], ours[sizes[-1]]
+        print(f"\nopskb {sizes[0]} -> {sizes[-1]} runbooks ({sizes[-1] / sizes[0]:.0f}x): "
+              f"CPU x{high.cpu_s / low.cpu_s:.1f}, wall x{high.wall_s / low.wall_s:.1f}")
+    for item in serve:
+        print(f"serve re-render after one YAML edit at {item['runbooks']} runbooks: {item['rerender_s']} s")
+    if args.json:
+        args.json.write_text(json.dumps({"builds": [asdict(r) for r in results], "serve": serve}, indent=2))
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
