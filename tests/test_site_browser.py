@@ -387,3 +387,38 @@ def test_payloads_raise_no_dialog_and_show_as_text(page: Any, xss_url: str, path
     page.wait_for_timeout(300)
     assert page.recorder.dialogs == []
     assert page.evaluate("document.querySelectorAll('script:not([src]):not([type])').length") <= 3
+
+
+# ------------------------------------------------------------------ file://
+
+
+def test_site_works_from_the_file_system(browser: Any, content: Any) -> None:
+    """Opened as files (no server at all): styles, the timer, diagrams and search work,
+    and nothing is requested from anywhere but the file system."""
+    site, kb = content
+    context = browser.new_context(timezone_id=ZONE, viewport={"width": 1280, "height": 900})
+    context.add_init_script(OPEN_SHADOW)
+    requests: list[str] = []
+    tab = context.new_page()
+    tab.on("request", lambda r: requests.append(r.url))
+    try:
+        runbook_id = _pick_runbook(kb, "24x7")
+        tab.goto((site / "runbooks" / f"{runbook_id}.html").as_uri())
+        assert tab.locator(".admonition.danger").is_visible()
+        color = tab.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        assert color not in ("rgba(0, 0, 0, 0)", "transparent"), "theme styles did not load"
+        tab.click(".opskb-timer-go")
+        assert tab.locator(".opskb-timer-due").count() >= 2
+        market = sorted(kb.marketplaces)[0]
+        tab.goto((site / "marketplaces" / f"{market}.html").as_uri())
+        tab.locator(".mermaid svg").first.wait_for(state="attached", timeout=15000)
+        tab.goto((site / "index.html").as_uri())
+        tab.click(".md-search__input")
+        alert = next(a for r in sorted(kb.runbooks.values(), key=lambda e: e.id) for a in r.data.get("alerts", []))
+        tab.fill(".md-search__input", alert)
+        tab.locator(".md-search-result__item").first.wait_for(timeout=20000)
+        tab.screenshot(path=str(ARTIFACTS / "site-file-search.png"))
+    finally:
+        context.close()
+    outside = [u for u in requests if not u.startswith(("file://", "data:", "blob:", "about:"))]
+    assert not outside, outside

@@ -161,6 +161,14 @@ def _heading(level: int, text_md: str, anchor: str, classes: str = "") -> str:
     return f"{'#' * level} {text_md} {{ #{anchor}{extra} }}"
 
 
+@dataclass(frozen=True)
+class _Section:
+    """A search section without a heading of its own (an anchor inside an HTML block)."""
+
+    anchor: str
+    title: str
+
+
 class _Page:
     """Collects one page: Markdown headings and HTML blocks.
 
@@ -217,11 +225,13 @@ class Site:
         self._hrefs: dict[tuple[str, str], str] = {}
         self.nonce = secrets.token_hex(8)
 
-    def finish(self, src: str, parts: list[str], in_nav: bool = True) -> GeneratedPage:
+    def finish(self, src: str, parts: list[Any], in_nav: bool = True) -> GeneratedPage:
         """Front matter, headings and directives stay Markdown; every other part is HTML."""
         page = _Page(self.nonce)
         for part in parts:
-            if part.startswith(("---\n", "#", "<!-- material/")):
+            if isinstance(part, _Section):
+                page.sections.append([part.anchor, _search_text(part.title), ""])
+            elif part.startswith(("---\n", "#", "<!-- material/")):
                 page.md(part)
             else:
                 page.html(part)
@@ -419,7 +429,7 @@ class Site:
             # Read by the tags plugin (tags_name_property) but not by the search plugin,
             # which would boost a tag match a million-fold over a symptom phrase.
             extra["kb_tags"] = data["tags"]
-        out = [_front_matter(data["title"], **extra), f"# {md(data['title'])}"]
+        out: list[Any] = [_front_matter(data["title"], **extra), f"# {md(data['title'])}"]
 
         severity = data["severity"]
         facts = [f"<strong>Systems:</strong> {_list(self.system_link(src, s) for s in data['systems'])}"]
@@ -446,15 +456,21 @@ class Site:
             f"before relying on it and tell the review owner.</p></div></div>"
         )
 
-        # Symptoms and alert names are small headings, not list items: the search plugin
-        # weighs a section title 1000 times its text, so the words an engineer has in
-        # hand (an alert name, a symptom phrase) find this page before pages that merely
-        # mention them. toc_depth keeps them out of the table of contents.
+        # Each symptom and alert name is its own search section, titled with its words:
+        # the search index weighs a section title 1000 times its text, so the words an
+        # engineer has in hand (an alert name, a symptom phrase) find this page before
+        # pages that merely mention them. On the page they are a plain list.
         out.append("## Symptoms and alerts {#symptoms}")
+        items = [f'<li id="symptom-{n}">{h(s)}</li>' for n, s in enumerate(data["symptoms"], start=1)]
+        items += [
+            f'<li id="alert-{n}" class="opskb-alert">Alert {code(a)}</li>'
+            for n, a in enumerate(data.get("alerts", []), start=1)
+        ]
+        out.append('<ul class="opskb-symptoms">' + "".join(items) + "</ul>")
         for number, symptom in enumerate(data["symptoms"], start=1):
-            out.append(_heading(4, md(symptom), f"symptom-{number}", "opskb-symptom"))
+            out.append(_Section(f"symptom-{number}", symptom))
         for number, alert in enumerate(data.get("alerts", []), start=1):
-            out.append(_heading(4, f"Alert `{alert}`", f"alert-{number}", "opskb-alert"))
+            out.append(_Section(f"alert-{number}", f"Alert {alert}"))
 
         if data.get("do_not"):
             out.append("## Do not {#do-not}")
