@@ -204,3 +204,10 @@ def test_problems_are_sorted_by_file_and_line(tree: Path) -> None:
     problems = json.loads(run_opskb("check", tree, "--format", "json").out)
     keys = [(p["path"], p["line"], p["column"]) for p in problems]
     assert keys == sorted(keys) and len(keys) >= 3
+
+
+def test_yaml_in_a_subfolder_is_reported_not_ignored(tree: Path) -> None:
+    (tree / "runbooks" / "archive").mkdir()
+    (tree / "runbooks" / "archive" / "old.yaml").write_text("id: old\n")
+    problems = json.loads(run_opskb("check", tree, "--format", "json").out)
+    assert [(p["path"], p["code"]) for p in problems] == [("runbooks/archive/old.yaml", "KB012")]

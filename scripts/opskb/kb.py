@@ -8,6 +8,7 @@ but their ids are remembered so that references to them do not cascade into more
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -130,6 +131,20 @@ def content_files(root: Path) -> Iterator[tuple[Path, str, str | None]]:
         yield path, rel, ESCALATION_FILES.get(path.name)
     for path, rel in iter_content_files(root, STATUS_MAPPINGS):
         yield path, rel, "internal-statuses" if path.name == INTERNAL_FILE else "marketplace"
+    for folder in CONTENT_FOLDERS:
+        yield from ((path, rel, None) for path, rel in _nested_yaml(root, folder))
+
+
+def _nested_yaml(root: Path, folder: str) -> Iterator[tuple[Path, str]]:
+    """YAML files in subfolders of a content folder: the layout is flat, so they would be ignored."""
+    for directory, subfolders, names in os.walk(root / folder):
+        subfolders.sort()
+        if Path(directory) == root / folder:
+            continue
+        for name in sorted(names):
+            if name.endswith((".yaml", ".yml")):
+                path = Path(directory) / name
+                yield path, path.relative_to(root).as_posix()
 
 
 @contextmanager

@@ -10,9 +10,11 @@ RULE = Rule(
     level=ERROR,
     summary="A YAML file where the layout expects none, so its content would be silently ignored.",
     message="this file is not part of the layout and would be ignored",
-    hint="escalation/ holds only " + ", ".join(ESCALATION_FILES) + "; move or rename the file",
+    hint="content folders are flat, and escalation/ holds only "
+    + ", ".join(ESCALATION_FILES)
+    + "; move or rename the file",
     bad=Example(files={"escalation/oncall.yaml": "teams: []\n"}, expect="escalation/oncall.yaml:1:1"),
-    good=Example(),
+    good=Example(files={"escalation/README.md": "Teams, SLA policies and routes live in three files.\n"}),
 )
 
 
