@@ -10,13 +10,16 @@ Registered as the ``opskb`` entry point of ``mkdocs.plugins``. Configuration::
 What it does, by MkDocs event:
 
 * ``on_config``: runs ``check_tree`` (the same code as ``opskb check``); any error aborts
-  the build with the checker's ``path:line:col: CODE message`` lines. Adds the theme
-  assets (timer script, styles), the marketplace pages to the navigation, and replaces
-  the CDN polyfill that mkdocs-material's offline plugin adds with a vendored copy.
+  the build with the checker's ``path:line:col: CODE message`` lines. Adds the page
+  script (incident timer) and styles, and the marketplace pages to the navigation.
 * ``on_files``: adds the generated pages (``File.generated``, nothing written to docs/)
   and the vendored assets. Runbook pages are ``NOT_IN_NAV``: the navigation lists index
   pages only, so each page renders a small navigation and the build stays linear in the
   number of runbooks (see benchmarks/site_bench.py).
+* ``on_pre_build``: replaces the CDN polyfill that mkdocs-material's offline plugin adds
+  (for search from file://) with the vendored copy.
+* ``on_page_context``: adds the search entries of generated pages from their known
+  sections instead of letting the search plugin re-parse their HTML.
 * ``on_page_content``: puts the HTML blocks of a generated page in place of their
   placeholders (see ``pages._Page``: only headings go through Markdown).
 * ``on_post_page``: loads the vendored Mermaid only on pages that have a diagram, before
