@@ -54,6 +54,10 @@ from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
 log = logging.getLogger("mkdocs.plugins.opskb")
 
 ASSETS = Path(__file__).parent / "assets"
+# Vendored, MIT-licensed (licences beside them), so that nothing is fetched at view time:
+# `npm pack mermaid@11.17.2` -> package/dist/mermaid.min.js (mkdocs-material 9.8 expects
+# Mermaid 11) and `npm pack iframe-worker@1.0.4` -> package/shim/index.js. To update,
+# pack the new version, replace the file and change the name here.
 ASSET_DIR = "assets/opskb"
 MERMAID = "vendor/mermaid-11.17.2.min.js"
 IFRAME_WORKER = "vendor/iframe-worker-1.0.4-shim.js"
