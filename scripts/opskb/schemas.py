@@ -11,13 +11,15 @@ import json
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
-from referencing import Registry, Resource
 
 from .yamldoc import Document, JsonPath
+
+if TYPE_CHECKING:  # the reference implementation is imported only when a file fails (~110 ms)
+    import jsonschema
+    from referencing import Registry
 
 SCHEMA_BASE = "https://opskb.example.org/schemas/"
 
@@ -60,6 +62,8 @@ class SchemaSet:
 
     @cached_property
     def _registry(self) -> Registry:
+        from referencing import Registry, Resource
+
         return Registry().with_resources(
             (schema["$id"], Resource.from_contents(schema)) for schema in self.schemas.values()
         )
@@ -72,6 +76,8 @@ class SchemaSet:
         }
 
     def _slow(self, name: str) -> jsonschema.Draft202012Validator:
+        import jsonschema
+
         return jsonschema.Draft202012Validator(self.schemas[name], registry=self._registry)
 
     def is_valid(self, name: str, data: Any) -> bool:
@@ -147,7 +153,9 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
     hint = description
     if keyword in ("anyOf", "oneOf") and error.context:
         # Report the branch that got furthest: its errors are the useful ones.
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         if best is not None and best.validator not in ("const",):
             yield from _explain(best, schemas)
             return
