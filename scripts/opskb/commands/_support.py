@@ -14,11 +14,12 @@ import difflib
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..checker import check_tree
-from ..kb import KnowledgeBase
 from ..problems import ERROR, ExitCode, Problem
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
 
 
 class CommandError(Exception):
@@ -35,6 +36,8 @@ def load(root: Path, command: str) -> tuple[KnowledgeBase, list[Problem]]:
         raise CommandError(f"opskb {command}: {root}: not a directory")
     if not any((root / folder).is_dir() for folder in ("runbooks", "escalation", "status_mappings")):
         raise CommandError(f"opskb {command}: {root}: no runbooks/, escalation/ or status_mappings/ here (use --root)")
+    from ..checker import check_tree  # here, not at import: `find` answers from its cache without it
+
     return check_tree(root)
 
 
