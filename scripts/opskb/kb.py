@@ -179,14 +179,10 @@ def _load_knowledge_base(
     kb = KnowledgeBase(root=root)
     problems: list[Problem] = []
     for path in alert_rules or []:
-        rel = _display_path(path, root)
-        document, findings = load_document(path, rel, limits)
-        kb.alert_rules.append(document)
-        problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
+        kb.alert_rules.append(_load(path, _display_path(path, root), limits, problems))
     for path, rel, schema_name in content_files(root):
-        document, findings = load_document(path, rel, limits)
+        document = _load(path, rel, limits, problems)
         kb.documents.append(document)
-        problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
         if schema_name is None:
             kb.strays.append(document)
             continue
@@ -207,6 +203,12 @@ def _load_knowledge_base(
                 )
         _index(kb, schema_name, document, valid)
     return kb, problems
+
+
+def _load(path: Path, rel: str, limits: Limits, problems: list[Problem]) -> Document:
+    document, findings = load_document(path, rel, limits)
+    problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
+    return document
 
 
 def _display_path(path: Path, root: Path) -> str:
