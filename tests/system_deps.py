@@ -7,22 +7,22 @@ that need it are skipped with that reason.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 NEEDED = {
-    # package: a file that proves it is installed
+    # package: a file pattern that proves it is installed (the server, not only a client)
     "chromium": "/usr/bin/chromium",
-    "postgresql": "/usr/lib/postgresql",
+    "postgresql": "/usr/lib/postgresql/*/bin/postgres",
     "prometheus": "/usr/bin/prometheus",
 }
 
 
 def missing() -> list[str]:
-    return [package for package, proof in NEEDED.items() if not Path(proof).exists()]
+    return [package for package, proof in NEEDED.items() if not glob.glob(proof)]
 
 
 def main() -> int:
