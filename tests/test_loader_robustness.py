@@ -211,3 +211,15 @@ def test_yaml_in_a_subfolder_is_reported_not_ignored(tree: Path) -> None:
     (tree / "runbooks" / "archive" / "old.yaml").write_text("id: old\n")
     problems = json.loads(run_opskb("check", tree, "--format", "json").out)
     assert [(p["path"], p["code"]) for p in problems] == [("runbooks/archive/old.yaml", "KB012")]
+
+
+def test_a_file_with_schema_errors_still_gets_its_reference_errors(tree: Path) -> None:
+    runbook = tree / "runbooks" / "prices-not-applied.yaml"
+    text = runbook.read_text().replace("severity: critical", "severity: Critical")
+    runbook.write_text(text.replace("route: pricing", "route: pricing-v2").replace("owner: pricing-owner", "owner: x"))
+    problems = json.loads(run_opskb("check", tree, "--format", "json").out)
+    assert [(p["line"], p["code"]) for p in problems if p["path"].startswith("runbooks/")] == [
+        (4, "KB101"),
+        (12, "KB201"),
+        (42, "KB202"),
+    ]

@@ -68,9 +68,12 @@ class KnowledgeBase:
     strays: list[Document] = field(default_factory=list)
     # monitoring rule files (Prometheus rule groups) given to `opskb check --alert-rules`
     alert_rules: list[Document] = field(default_factory=list)
+    # runbooks and marketplaces whose file parsed but failed its schema: left out of the
+    # tables above, but the cross-file rules still look at each one alone
+    invalid: list[Entity] = field(default_factory=list)
 
     def is_known(self, kind: str, ident: str) -> bool:
-        table: dict[str, Entity] = getattr(self, _TABLES[kind])
+        table: dict[str, Entity] = getattr(self, TABLES[kind])
         return ident in table or ident in self.broken.get(kind, set())
 
     def route_of(self, runbook_id: str) -> Entity | None:
@@ -111,7 +114,7 @@ class KnowledgeBase:
         return by_code.get(head) if head != code else None
 
 
-_TABLES = {
+TABLES = {
     "runbook": "runbooks",
     "team": "teams",
     "sla": "sla_policies",
@@ -220,7 +223,7 @@ def _display_path(path: Path, root: Path) -> str:
 
 def _claim(kb: KnowledgeBase, entity: Entity, valid: bool) -> None:
     kb.claims.setdefault((entity.kind, entity.id), []).append(entity)
-    table: dict[str, Entity] = getattr(kb, _TABLES[entity.kind])
+    table: dict[str, Entity] = getattr(kb, TABLES[entity.kind])
     if valid and entity.id not in table:
         table[entity.id] = entity
     elif not valid:
@@ -242,7 +245,10 @@ def _index(kb: KnowledgeBase, schema_name: str, document: Document, valid: bool)
     if schema_name in ("runbook", "marketplace"):
         kind = "runbook" if schema_name == "runbook" else "marketplace"
         ident = data.get("id") if isinstance(data.get("id"), str) else document.path.stem
-        _claim(kb, Entity(kind, ident, data, document), valid)
+        entity = Entity(kind, ident, data, document)
+        _claim(kb, entity, valid)
+        if not valid and data:
+            kb.invalid.append(entity)
         return
     if schema_name == "internal-statuses":
         if valid:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -129,9 +129,29 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
     for rule in all_rules().values():
         if rule.check is None or (selected is not None and rule.code not in selected):
             continue
-        for finding in rule.check(kb):
+        for finding in [*rule.check(kb), *_findings_in_invalid_files(rule, kb)]:
             path, line, column = _locate(finding)
             yield problem_from(rule.code, path, line, column, **finding.params)
+
+
+# What a rule may raise when it reads a field whose schema error is already reported.
+_UNREADABLE = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
+
+def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
+    """The rule run on each schema-invalid runbook or marketplace alone, so that a wrong
+    reference is reported together with the schema error, not after it is fixed."""
+    from .kb import TABLES
+
+    assert rule.check is not None
+    found: list[Finding] = []
+    for entity in kb.invalid:
+        view = replace(kb, **{TABLES[entity.kind]: {entity.id: entity}}, invalid=[])
+        try:
+            found.extend(f for f in rule.check(view) if _locate(f)[0] == entity.file)
+        except _UNREADABLE:
+            continue  # the rule reads the very data the schema error is about
+    return found
 
 
 __all__ = ["ERROR", "Example", "Finding", "Rule", "all_rules", "problem_from", "run_cross_checks", "schema_code"]

@@ -19,5 +19,5 @@ RULE = Rule(
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
-        if runbook.data["kind"] == "incident" and len(runbook.data["symptoms"]) < 2:
+        if runbook.data["kind"] == "incident" and len(runbook.data["symptoms"]) == 1:  # none: KB106
             yield Finding(runbook, ("symptoms",), on_key=True)
