@@ -8,26 +8,17 @@ but their ids are remembered so that references to them do not cascade into more
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .layout import CONTENT_FOLDERS, ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, walk_yaml
 from .problems import Problem
 from .registry import problem_from, schema_code
 from .schemas import SchemaSet, schema_dir
-from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, iter_content_files, load_document
-
-RUNBOOKS = "runbooks"
-ESCALATION = "escalation"
-STATUS_MAPPINGS = "status_mappings"
-CONTENT_FOLDERS = (RUNBOOKS, ESCALATION, STATUS_MAPPINGS)
-
-# Which schema each file follows; the file layout is the product's, not the content's.
-ESCALATION_FILES = {"teams.yaml": "teams", "sla.yaml": "sla", "routes.yaml": "routes"}
-INTERNAL_FILE = "internal.yaml"
+from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, load_document
 
 
 @dataclass
@@ -128,26 +119,17 @@ TABLES = {
 def content_files(root: Path) -> Iterator[tuple[Path, str, str | None]]:
     """Every YAML file of the layout: path, path relative to root, and the schema it follows
     (None: a file where the layout expects none)."""
-    for path, rel in iter_content_files(root, RUNBOOKS):
-        yield path, rel, "runbook"
-    for path, rel in iter_content_files(root, ESCALATION):
-        yield path, rel, ESCALATION_FILES.get(path.name)
-    for path, rel in iter_content_files(root, STATUS_MAPPINGS):
-        yield path, rel, "internal-statuses" if path.name == INTERNAL_FILE else "marketplace"
     for folder in CONTENT_FOLDERS:
-        yield from ((path, rel, None) for path, rel in _nested_yaml(root, folder))
+        for entry, rel, top in walk_yaml(root, folder):
+            yield Path(entry.path), rel, _schema_for(folder, entry.name) if top else None
 
 
-def _nested_yaml(root: Path, folder: str) -> Iterator[tuple[Path, str]]:
-    """YAML files in subfolders of a content folder: the layout is flat, so they would be ignored."""
-    for directory, subfolders, names in os.walk(root / folder):
-        subfolders.sort()
-        if Path(directory) == root / folder:
-            continue
-        for name in sorted(names):
-            if name.endswith((".yaml", ".yml")):
-                path = Path(directory) / name
-                yield path, path.relative_to(root).as_posix()
+def _schema_for(folder: str, name: str) -> str | None:
+    if folder == RUNBOOKS:
+        return "runbook"
+    if folder == ESCALATION:
+        return ESCALATION_FILES.get(name)
+    return "internal-statuses" if name == INTERNAL_FILE else "marketplace"
 
 
 @contextmanager

@@ -21,7 +21,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -359,14 +358,3 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
         return document, [RawFinding("KB010", 1, 1)]
     document.data = data
     return document, []
-
-
-def iter_content_files(root: Path, folder: str) -> Iterator[tuple[Path, str]]:
-    """YAML files directly in ``root/folder``, sorted by name, with their root-relative path."""
-    base = root / folder
-    try:
-        entries = [e.name for e in os.scandir(base) if e.name.endswith((".yaml", ".yml")) and e.is_file()]
-    except OSError:
-        return
-    for name in sorted(entries):
-        yield base / name, f"{folder}/{name}"

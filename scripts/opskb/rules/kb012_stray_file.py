@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
-from ..kb import ESCALATION_FILES, KnowledgeBase
+from ..kb import KnowledgeBase
+from ..layout import ESCALATION_FILES
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 

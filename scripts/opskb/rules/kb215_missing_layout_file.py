@@ -1,7 +1,8 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..kb import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, STATUS_MAPPINGS, KnowledgeBase
+from ..kb import KnowledgeBase
+from ..layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 from ..yamldoc import Document

@@ -47,7 +47,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..checker import check_tree
-from ..kb import CONTENT_FOLDERS, KnowledgeBase
+from ..kb import KnowledgeBase
+from ..layout import CONTENT_FOLDERS
 from ..problems import ERROR, Problem
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
 
