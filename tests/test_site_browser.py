@@ -226,29 +226,34 @@ def test_timer_working_hours_match_opskb_clocks(
 # ------------------------------------------------------------------ search
 
 
+def type_query(page: Any, query: str) -> None:
+    """Put ``query`` in the search box the way a person's typing ends: with a key released.
+
+    Material reads the box on `keyup` (and when its search worker reports ready), not on
+    `input`; Playwright's `fill` sends only `input`, so a query filled after the worker
+    was ready was never searched. One `fill` and then one key released (End) searches the
+    whole query once; typing key by key would queue a search per prefix, and a prefix's
+    results can linger long enough to look final.
+    """
+    page.click(".md-search__input")
+    page.fill(".md-search__input", query)
+    page.keyboard.press("End")
+
+
 def search_results(page: Any, base_url: str, query: str) -> list[str]:
     """Type ``query`` in the site search; the result links once they stop changing."""
     page.goto(f"{base_url}/index.html")
-    page.click(".md-search__input")
-    # One input event with the whole query (typing key by key queues a search per prefix
-    # in the worker, and a prefix's results can linger long enough to look final).
-    page.fill(".md-search__input", query)
+    type_query(page, query)
     selector = ".md-search-result__item > .md-search-result__link"
     last: list[str] = []
     stable = 0
-    for tick in range(150):
+    for _ in range(150):
         page.wait_for_timeout(200)
         links = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
         stable = stable + 1 if links and links == last else 0
         last = links
         if stable >= 6:
             break
-        if not links and tick % 15 == 14:
-            # The query may have arrived before the search worker had its index (a busy
-            # machine): type a space and take it back to search again.
-            page.keyboard.press("End")
-            page.keyboard.type(" ")
-            page.keyboard.press("Backspace")
     return [re.sub(r"^https?://[^/]+/|[?#].*$", "", link) for link in last]
 
 
@@ -413,10 +418,13 @@ def test_site_works_from_the_file_system(browser: Any, content: Any) -> None:
         tab.goto((site / "marketplaces" / f"{market}.html").as_uri())
         tab.locator(".mermaid svg").first.wait_for(state="attached", timeout=15000)
         tab.goto((site / "index.html").as_uri())
-        tab.click(".md-search__input")
-        alert = next(a for r in sorted(kb.runbooks.values(), key=lambda e: e.id) for a in r.data.get("alerts", []))
-        tab.fill(".md-search__input", alert)
-        tab.locator(".md-search-result__item").first.wait_for(timeout=20000)
+        owner, alert = next(
+            (r.id, a) for r in sorted(kb.runbooks.values(), key=lambda e: e.id) for a in r.data.get("alerts", [])
+        )
+        type_query(tab, alert)
+        first = tab.locator(".md-search-result__item > .md-search-result__link").first
+        first.wait_for(timeout=20000)
+        assert f"runbooks/{owner}.html" in first.get_attribute("href")
         tab.screenshot(path=str(ARTIFACTS / "site-file-search.png"))
     finally:
         context.close()
