@@ -37,6 +37,7 @@ build: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
 
 # Real parts for the tests: Chromium for the browser tests, PostgreSQL and Prometheus
 # for the diagnostics. Installed from Debian's packages when missing and we are root.

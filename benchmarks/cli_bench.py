@@ -65,21 +65,29 @@ def bench_find(work: Path, size: int, repeat: int) -> None:
     root = make_tree(work / f"kb-{size}", size)
     cold = measure([OPSKB, "find", "x", "--root", str(root)])
     print(f"### opskb find, {size:,} runbooks\n")
-    print(f"Index build on the first query (parse + check + index, then cached): {cold.seconds:.2f} s, "
-          f"peak {cold.peak_mb:.0f} MB\n")
-    print(f"| query | `opskb find` process (best of {repeat}) | find module alone, own process "
-          "| in-process load + query | peak memory |")
+    print(
+        f"Index build on the first query (parse + check + index, then cached): {cold.seconds:.2f} s, "
+        f"peak {cold.peak_mb:.0f} MB\n"
+    )
+    print(
+        f"| query | `opskb find` process (best of {repeat}) | find module alone, own process "
+        "| in-process load + query | peak memory |"
+    )
     print("|---|---:|---:|---:|---:|")
     for label, query in QUERIES:
         runs = [measure([OPSKB, "find", query, "--root", str(root)]) for _ in range(repeat)]
         best = min(runs, key=lambda m: m.seconds)
-        alone = min(measure([sys.executable, "-c", _FIND_ONLY, query, "--root", str(root)]).seconds
-                    for _ in range(repeat))
-        inner = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(root), query],
-                               capture_output=True, text=True, check=True)
-        print(f"| {label}: `{query}` | {best.seconds * 1000:.0f} ms | {alone * 1000:.0f} ms "
-              f"| {float(inner.stdout) * 1000:.0f} ms "
-              f"| {best.peak_mb:.0f} MB |")
+        alone = min(
+            measure([sys.executable, "-c", _FIND_ONLY, query, "--root", str(root)]).seconds for _ in range(repeat)
+        )
+        inner = subprocess.run(
+            [sys.executable, "-c", _IN_PROCESS, str(root), query], capture_output=True, text=True, check=True
+        )
+        print(
+            f"| {label}: `{query}` | {best.seconds * 1000:.0f} ms | {alone * 1000:.0f} ms "
+            f"| {float(inner.stdout) * 1000:.0f} ms "
+            f"| {best.peak_mb:.0f} MB |"
+        )
     touched = root / "runbooks" / "synthetic-00001.yaml"
     os.utime(touched, ns=(time.time_ns(), time.time_ns()))
     rebuild = measure([OPSKB, "find", "x", "--root", str(root)])
@@ -87,8 +95,14 @@ def bench_find(work: Path, size: int, repeat: int) -> None:
 
 
 def write_orders(path: Path, rows: int) -> None:
-    cycle = ["ozon,awaiting_packaging,new", "ozon,awaiting_deliver,assembling", "ozon,delivering,shipped",
-             "ozon,delivered,delivered", "ozon,cancelled,cancelled", "ozon,awaiting_deliver,shipped"]
+    cycle = [
+        "ozon,awaiting_packaging,new",
+        "ozon,awaiting_deliver,assembling",
+        "ozon,delivering,shipped",
+        "ozon,delivered,delivered",
+        "ozon,cancelled,cancelled",
+        "ozon,awaiting_deliver,shipped",
+    ]
     with path.open("w", encoding="utf-8") as out:
         out.write("order_id,marketplace,marketplace_status,internal_status\n")
         for number in range(rows):

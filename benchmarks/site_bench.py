@@ -136,9 +136,20 @@ def bench_serve(tree: Path, count: int, limit: float = 600.0) -> dict[str, float
     """Seconds from a YAML edit to the served page showing it, under ``mkdocs serve``."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(tree / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}"],  # livereload on: it is what watches files
-        cwd=tree, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "-f",
+            str(tree / "mkdocs.yml"),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],  # livereload on: it is what watches files
+        cwd=tree,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/runbooks/synthetic-00000.html"
     try:
@@ -186,13 +197,19 @@ def main() -> int:
         for count in args.sizes:
             result, tree = bench_opskb(work, count)
             results.append(result)
-            print(f"opskb {count}: {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU, "
-                  f"{result.peak_mb:.0f} MB, index {result.search_index_kb:.0f} KB", flush=True)
+            print(
+                f"opskb {count}: {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU, "
+                f"{result.peak_mb:.0f} MB, index {result.search_index_kb:.0f} KB",
+                flush=True,
+            )
             if count in plain_sizes:
                 plain = bench_plain(work, count, tree)
                 results.append(plain)
-                print(f"plain {count}: {plain.wall_s:.1f} s wall, {plain.cpu_s:.1f} s CPU, "
-                      f"{plain.peak_mb:.0f} MB, index {plain.search_index_kb:.0f} KB", flush=True)
+                print(
+                    f"plain {count}: {plain.wall_s:.1f} s wall, {plain.cpu_s:.1f} s CPU, "
+                    f"{plain.peak_mb:.0f} MB, index {plain.search_index_kb:.0f} KB",
+                    flush=True,
+                )
             if count in args.serve_sizes:
                 serve.append(bench_serve(tree, count))
                 print(f"serve {count}: {serve[-1]}", flush=True)
@@ -202,14 +219,18 @@ def main() -> int:
     print("\n| build | runbooks | pages | wall s | CPU s | peak MB | search index KB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
-        print(f"| {r.kind} | {r.runbooks} | {r.pages} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
-              f"{r.peak_mb:.0f} | {r.search_index_kb:.0f} |{'' if r.ok else ' FAILED'}")
+        print(
+            f"| {r.kind} | {r.runbooks} | {r.pages} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
+            f"{r.peak_mb:.0f} | {r.search_index_kb:.0f} |{'' if r.ok else ' FAILED'}"
+        )
     ours = {r.runbooks: r for r in results if r.kind == "opskb"}
     sizes = sorted(ours)
     if len(sizes) >= 2:
         low, high = ours[sizes[0]], ours[sizes[-1]]
-        print(f"\nopskb {sizes[0]} -> {sizes[-1]} runbooks ({sizes[-1] / sizes[0]:.0f}x): "
-              f"CPU x{high.cpu_s / low.cpu_s:.1f}, wall x{high.wall_s / low.wall_s:.1f}")
+        print(
+            f"\nopskb {sizes[0]} -> {sizes[-1]} runbooks ({sizes[-1] / sizes[0]:.0f}x): "
+            f"CPU x{high.cpu_s / low.cpu_s:.1f}, wall x{high.wall_s / low.wall_s:.1f}"
+        )
     for item in serve:
         print(f"serve re-render after one YAML edit at {item['runbooks']} runbooks: {item['rerender_s']} s")
     if args.json:

@@ -60,14 +60,13 @@ def write_config(root: Path, *, today: str | None = None, handwritten: bool = Fa
             for name in HANDWRITTEN:
                 shutil.copy(REPO / "docs" / name, docs / name)
     if not handwritten:
-        text = "\n".join(
-            line for line in text.splitlines() if not any(line.endswith(" " + n) for n in HANDWRITTEN)
-        )
+        text = "\n".join(line for line in text.splitlines() if not any(line.endswith(" " + n) for n in HANDWRITTEN))
         # docs/index.md links to the handwritten pages: a fixture's index must not.
         index = docs / "index.md"
         index.write_text(
             "\n".join(
-                line for line in index.read_text(encoding="utf-8").splitlines()
+                line
+                for line in index.read_text(encoding="utf-8").splitlines()
                 if not any(f"]({n})" in line for n in HANDWRITTEN)
             ),
             encoding="utf-8",
@@ -86,7 +85,11 @@ def mkdocs_build(config: Path, site: Path, *, strict: bool = True) -> subprocess
     if strict:
         args.append("--strict")
     return subprocess.run(
-        args, capture_output=True, text=True, cwd=config.parent, check=False,
+        args,
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+        check=False,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
 
@@ -118,7 +121,7 @@ XSS = {
     "why": "[click me](javascript:alert('xss-md-link')) and <a href=\"javascript:alert(1)\">x</a>",
     "impact": "{{ config.site_name }} {% if true %}jinja{% endif %} **not bold** `not code`",
     "template": "</code></pre><script>alert('xss-template')</script> {placeholder}",
-    "step": "{: onclick=\"alert('xss-attr')\" } !!! danger \"fake\"",
+    "step": '{: onclick="alert(\'xss-attr\')" } !!! danger "fake"',
     "chat": "javascript:alert('xss-chat')",
     "label": "<svg onload=alert('xss-label')>",
     "note": "<iframe src=\"javascript:alert('xss-note')\"></iframe>",

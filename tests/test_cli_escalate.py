@@ -118,8 +118,9 @@ def test_every_runbook_of_the_repository_escalates() -> None:
     from opskb.cli import main
 
     for ident in sorted(kb.runbooks):
-        assert main(["escalate", ident, "--root", str(REPO), "--at", "2026-11-20T16:00+03:00",
-                     "--format", "json"]) == 0, ident
+        assert (
+            main(["escalate", ident, "--root", str(REPO), "--at", "2026-11-20T16:00+03:00", "--format", "json"]) == 0
+        ), ident
 
 
 def test_repository_working_hours_policy_friday_to_monday(cli) -> None:

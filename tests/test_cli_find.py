@@ -135,7 +135,8 @@ def test_new_file_invalidates_the_cache(cli, kb_tree: Path) -> None:
     assert "stock-gone" not in _ids(cli, kb_tree, "StockPagesGone")
     (kb_tree / "runbooks" / "stock-gone.yaml").write_text(
         SECOND.replace("stock-pages-missing", "stock-gone").replace("StockPagesShort", "StockPagesGone"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert _ids(cli, kb_tree, "StockPagesGone")[0] == "stock-gone"
 
 

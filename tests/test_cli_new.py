@@ -17,8 +17,7 @@ def _problems_in(root: Path, rel: str) -> list:
 
 
 def test_new_runbook_is_valid_and_commented(cli, tree: Path) -> None:
-    result = cli("new", "runbook", "loyalty-points-missing", "--title", "Loyalty points not credited",
-                 "--root", tree)
+    result = cli("new", "runbook", "loyalty-points-missing", "--title", "Loyalty points not credited", "--root", tree)
     assert result.code == 0, result.err
     path = tree / "runbooks" / "loyalty-points-missing.yaml"
     text = path.read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ def test_runbook_without_checks(cli, tree: Path) -> None:
 
 def test_broken_runbook_is_refused_with_its_errors(cli, tree: Path) -> None:
     path = tree / "runbooks" / "prices-not-applied.yaml"
-    path.write_text(path.read_text().replace("op: \">=\"", "op: \"=~\""))
+    path.write_text(path.read_text().replace('op: ">="', 'op: "=~"'))
     result = cli("run", "prices-not-applied", "--root", tree)
     assert result.code == 1
     assert "runbooks/prices-not-applied.yaml:" in result.err
@@ -60,8 +60,7 @@ def test_not_a_content_root(cli, tmp_path: Path) -> None:
         assert "use --root" in result.err
 
 
-def test_unconfigured_sources_in_the_repository_content(cli, monkeypatch: pytest.MonkeyPatch,
-                                                        tmp_path: Path) -> None:
+def test_unconfigured_sources_in_the_repository_content(cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     kb, _ = check_tree(REPO)
     with_checks = sorted(rid for rid, rb in kb.runbooks.items() if rb.data.get("checks"))
     if not with_checks:

@@ -77,8 +77,7 @@ def test_reconcile_reports_mismatches_and_bad_rows_by_line(cli, tree: Path, tmp_
     result = cli("status", "reconcile", orders, "--root", tree)
     assert result.code == 1
     lines = result.out.splitlines()
-    assert lines[0] == (f"{orders}:3: mismatch: order A-2: ozon awaiting_deliver maps to assembling, "
-                        "ours is shipped")
+    assert lines[0] == (f"{orders}:3: mismatch: order A-2: ozon awaiting_deliver maps to assembling, ours is shipped")
     assert lines[1].startswith(f"{orders}:4: bad row: expected 4 columns")
     assert lines[2] == f"{orders}:5: bad row: unknown marketplace 'aliexpress'"
     assert lines[3].startswith(f"{orders}:6: bad row: status 'teleported' is not in the ozon mapping")
@@ -94,7 +93,11 @@ def test_reconcile_json_lines(cli, tree: Path, tmp_path: Path) -> None:
     assert mismatch["expected"] == "assembling" and mismatch["internal_status"] == "shipped"
     assert records[-1]["summary"]["mismatches"] == 1
     assert records[-1]["summary"]["top_mismatches"][0] == {
-        "marketplace": "ozon", "expected": "assembling", "ours": "shipped", "count": 1}
+        "marketplace": "ozon",
+        "expected": "assembling",
+        "ours": "shipped",
+        "count": 1,
+    }
 
 
 def test_clean_file_exits_0(cli, tree: Path, tmp_path: Path) -> None:
@@ -131,8 +134,11 @@ def test_reconcile_usage_errors(cli, tree: Path, tmp_path: Path) -> None:
 def _million(path: Path, rows: int) -> None:
     """Orders with one mismatch every 1,000 rows and one bad row every 100,000."""
     cycle = [
-        "ozon,awaiting_packaging,new", "ozon,awaiting_deliver,assembling",
-        "ozon,delivering,shipped", "ozon,delivered,delivered", "ozon,cancelled,cancelled",
+        "ozon,awaiting_packaging,new",
+        "ozon,awaiting_deliver,assembling",
+        "ozon,delivering,shipped",
+        "ozon,delivered,delivered",
+        "ozon,cancelled,cancelled",
         "ozon,delivering/posting_in_carriage,shipped",
     ]
     with path.open("w", encoding="utf-8") as out:
@@ -169,8 +175,13 @@ def test_million_rows_streams_with_flat_memory(tree: Path, tmp_path: Path) -> No
     _million(big, 1_000_000)
 
     def measure(path: Path) -> list[float]:
-        proc = subprocess.run([sys.executable, "-c", _MEASURE, str(tree), str(path)],
-                              capture_output=True, text=True, check=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(tree), str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
         return [float(x) for x in proc.stdout.split()]
 
     rows, ok, mismatches, bad, first, small_rss_kb, _ = measure(small)
@@ -188,9 +199,21 @@ def test_million_rows_through_the_cli(tree: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     _million(big, 1_000_000)
     start = time.perf_counter()
-    proc = subprocess.run([str(Path(sys.executable).with_name("opskb")), "status", "reconcile", str(big),
-                           "--root", str(tree), "--max-shown", "5"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("opskb")),
+            "status",
+            "reconcile",
+            str(big),
+            "--root",
+            str(tree),
+            "--max-shown",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     elapsed = time.perf_counter() - start
     assert proc.returncode == 1
     assert "1000000 row(s): 998990 ok, 1000 mismatch(es), 10 bad row(s)" in proc.stdout

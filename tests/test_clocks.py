@@ -29,8 +29,12 @@ def msk(*args: int) -> datetime:
         (msk(2026, 11, 18, 7, 30), 1, msk(2026, 11, 18, 10, 0), "before opening: the clock starts at 09:00"),
         (msk(2026, 11, 18, 20, 0), 1, msk(2026, 11, 19, 10, 0), "after closing: next morning"),
         (msk(2026, 11, 21, 12, 0), 4, msk(2026, 11, 23, 13, 0), "registered on Saturday"),
-        (msk(2025, 12, 30, 17, 0), 4, msk(2026, 1, 12, 12, 0),
-         "New Year holidays: 31 Dec and 1-9 Jan 2026 are days off, then a weekend"),
+        (
+            msk(2025, 12, 30, 17, 0),
+            4,
+            msk(2026, 1, 12, 12, 0),
+            "New Year holidays: 31 Dec and 1-9 Jan 2026 are days off, then a weekend",
+        ),
         (msk(2026, 2, 20, 16, 0), 4, msk(2026, 2, 24, 11, 0), "23 Feb (Monday) is a holiday"),
         (msk(2026, 3, 6, 17, 0), 2, msk(2026, 3, 10, 10, 0), "8 March falls on Sunday: 9 March is off"),
         (msk(2026, 4, 30, 17, 0), 4, msk(2026, 5, 4, 12, 0), "1 May (Friday) is a holiday"),
@@ -78,8 +82,13 @@ def test_days_on_a_working_calendar_are_working_days() -> None:
 
 def test_weekdays_can_include_saturday() -> None:
     six_days = calendar_from(
-        {"id": "six", "timezone": "Europe/Moscow", "start": "10:00", "end": "16:00",
-         "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]}
+        {
+            "id": "six",
+            "timezone": "Europe/Moscow",
+            "start": "10:00",
+            "end": "16:00",
+            "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"],
+        }
     )
     assert deadline(msk(2026, 11, 20, 15, 0), 2 * H, six_days) == msk(2026, 11, 21, 11, 0)
 

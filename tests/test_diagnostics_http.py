@@ -184,8 +184,12 @@ def test_every_outcome_with_observed_values_and_next_steps(cli, http_tree: Path)
     assert out["queue-short"]["outcome"] == "fail"
     assert out["queue-short"]["message"] == "json < 10: 42 < 10 is false"
     assert out["queue-short"]["next_step"] == {
-        "id": "restart", "title": "Restart the consumer", "do": "Restart the consumer from the admin panel.",
-        "changes_system": True, "line": "L2"}
+        "id": "restart",
+        "title": "Restart the consumer",
+        "do": "Restart the consumer from the admin panel.",
+        "changes_system": True,
+        "line": "L2",
+    }
     assert out["down"]["outcome"] == "fail" and out["down"]["message"] == "HTTP status 503, expected 200"
     assert out["slow"]["outcome"] == "error" and "timed out after 0.5 s" in out["slow"]["message"]
     assert out["slow"]["seconds"] < 2.5
@@ -214,8 +218,16 @@ def test_single_passing_check_exits_0(cli, http_tree: Path) -> None:
 
 def test_credentials_from_the_command_line_are_not_printed(cli, http_tree: Path, server: str) -> None:
     host = server.removeprefix("http://")
-    result = cli("run", "service-health", "--root", http_tree, "--check", "redirect",
-                 "--source", f"secured=http://reader:{PASSWORD}@{host}")
+    result = cli(
+        "run",
+        "service-health",
+        "--root",
+        http_tree,
+        "--check",
+        "redirect",
+        "--source",
+        f"secured=http://reader:{PASSWORD}@{host}",
+    )
     assert PASSWORD not in result.out + result.err
     assert "status=302" in result.out
 

@@ -75,17 +75,23 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = (base_dir / "prometheus.log").open("wb")
     process = subprocess.Popen(
-        [str(PROMETHEUS), f"--config.file={config}", f"--storage.tsdb.path={base_dir / 'data'}",
-         f"--web.listen-address=127.0.0.1:{port}"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(PROMETHEUS),
+            f"--config.file={config}",
+            f"--storage.tsdb.path={base_dir / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                pytest.skip(f"Prometheus exited with {process.returncode}: "
-                            f"{(base_dir / 'prometheus.log').read_text()[-500:]}")
+                pytest.skip(
+                    f"Prometheus exited with {process.returncode}: {(base_dir / 'prometheus.log').read_text()[-500:]}"
+                )
             try:
                 if _query(base, "opskb_test_rejected_total")["data"]["result"]:
                     break
@@ -185,8 +191,10 @@ def test_prometheus_checks(cli, tree: Path, prometheus: str) -> None:
     every = out["every-queue-short"]
     assert every["outcome"] == "fail"
     port = _port_of(every)
-    assert every["observed"] == {f"{{instance=127.0.0.1:{port},job=exporter,queue=orders}}": 42,
-                                 f"{{instance=127.0.0.1:{port},job=exporter,queue=returns}}": 3}
+    assert every["observed"] == {
+        f"{{instance=127.0.0.1:{port},job=exporter,queue=orders}}": 42,
+        f"{{instance=127.0.0.1:{port},job=exporter,queue=returns}}": 3,
+    }
     assert "queue=orders" in every["message"] and "queue=returns" not in every["message"]
     assert out["scalar"]["outcome"] == "pass"
     assert out["missing-metric"]["outcome"] == "error"
@@ -212,8 +220,16 @@ def test_prometheus_text_output(cli, tree: Path, prometheus: str, monkeypatch: p
 
 def test_unreachable_prometheus_is_an_error(cli, tree: Path) -> None:
     (tree / "runbooks" / "bus-backlog.yaml").write_text(RUNBOOK, encoding="utf-8")
-    result = cli("run", "bus-backlog", "--root", tree, "--format", "json",
-                 "--source", f"prometheus=http://127.0.0.1:{_free_port()}")
+    result = cli(
+        "run",
+        "bus-backlog",
+        "--root",
+        tree,
+        "--format",
+        "json",
+        "--source",
+        f"prometheus=http://127.0.0.1:{_free_port()}",
+    )
     results = json.loads(result.out)["results"]
     assert len(results) == 6  # every check still ran
     assert {r["outcome"] for r in results} == {"error"}

@@ -15,10 +15,15 @@ def test_env_name() -> None:
 
 def test_precedence_command_line_then_environment_then_file(tmp_path: Path) -> None:
     config = tmp_path / "opskb.local.yaml"
-    config.write_text("sources:\n  db: sqlite:///file.db\n  other: sqlite:///other.db\n"
-                      "  prom:\n    url: http://prom:9090\n    headers: {Authorization: Bearer tok-123}\n")
-    sources = Sources({"db": "sqlite:///cli.db"}, config, {"OPSKB_SOURCE_DB": "sqlite:///env.db",
-                                                          "OPSKB_SOURCE_OTHER": "sqlite:///env-other.db"})
+    config.write_text(
+        "sources:\n  db: sqlite:///file.db\n  other: sqlite:///other.db\n"
+        "  prom:\n    url: http://prom:9090\n    headers: {Authorization: Bearer tok-123}\n"
+    )
+    sources = Sources(
+        {"db": "sqlite:///cli.db"},
+        config,
+        {"OPSKB_SOURCE_DB": "sqlite:///env.db", "OPSKB_SOURCE_OTHER": "sqlite:///env-other.db"},
+    )
     assert sources.get("db").url == "sqlite:///cli.db"
     assert sources.get("other").url == "sqlite:///env-other.db"
     prom = sources.get("prom")
@@ -32,8 +37,11 @@ def test_missing_source_says_how_to_configure_it() -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("sources: [a, b]\n", "expected a mapping"), ("sources:\n  db: {password: hunter2}\n", "expected a URL"),
-     ("sources: {db: 'postgresql://u:hunter2@h/db'\n", "not valid YAML at line")],
+    [
+        ("sources: [a, b]\n", "expected a mapping"),
+        ("sources:\n  db: {password: hunter2}\n", "expected a URL"),
+        ("sources: {db: 'postgresql://u:hunter2@h/db'\n", "not valid YAML at line"),
+    ],
 )
 def test_bad_config_files(tmp_path: Path, text: str, message: str) -> None:
     config = tmp_path / "opskb.local.yaml"

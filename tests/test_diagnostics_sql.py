@@ -31,8 +31,9 @@ def _pg_bin() -> Path:
     """Debian's server binaries, newest major version first (OPSKB_PG_BIN overrides)."""
     if os.environ.get("OPSKB_PG_BIN"):
         return Path(os.environ["OPSKB_PG_BIN"])
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                   key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0
+    )
     return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
 
 
@@ -52,6 +53,7 @@ CREATE SEQUENCE ticket_numbers;
 
 
 # --- the read-only guard, before any connection ---------------------------------------
+
 
 @pytest.mark.parametrize(
     "query",
@@ -95,6 +97,7 @@ def test_refused_query_never_reaches_the_database() -> None:
 
 # --- SQLite ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> Path:
     path = tmp_path / "pricing.db"
@@ -131,8 +134,7 @@ def test_sqlite_query_only_is_the_second_guard(sqlite_db: Path) -> None:
 
 
 def test_sqlite_timeout_interrupts_a_long_query(sqlite_db: Path) -> None:
-    endless = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-               "SELECT count(*) FROM n")
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
     with pytest.raises(ProbeError, match="timeout"):
         sql.probe({"query": endless}, Source("db", f"sqlite:///{sqlite_db}"), 0.5)
 
@@ -154,6 +156,7 @@ def test_unsupported_sources(url: str, message: str) -> None:
 
 # --- PostgreSQL -----------------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -172,8 +175,11 @@ def postgres() -> Iterator[str]:
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (install: make system-deps)")
     if os.geteuid() == 0 and subprocess.run(["id", PG_USER], capture_output=True).returncode != 0:
-        made = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                               PG_USER], capture_output=True, text=True)
+        made = subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
+            capture_output=True,
+            text=True,
+        )
         if made.returncode != 0:
             pytest.skip(f"cannot create user {PG_USER} for initdb: {made.stderr.strip()}")
     base = Path(tempfile.mkdtemp(prefix="opskb-pg-"))
@@ -182,12 +188,32 @@ def postgres() -> Iterator[str]:
     port = _free_port()
     data = base / "data"
     try:
-        subprocess.run(_as_cluster_owner([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
-                                          "--auth=trust", "-E", "UTF8", "--no-sync"]),
-                       check=True, capture_output=True, timeout=120)
-        subprocess.run(_as_cluster_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w",
-                                          "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start"]),
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            _as_cluster_owner(
+                [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            _as_cluster_owner(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(base / "log"),
+                    "-w",
+                    "-o",
+                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
         shutil.rmtree(base, ignore_errors=True)
         pytest.skip(f"could not start PostgreSQL: {getattr(err, 'stderr', err)!r}")
@@ -201,8 +227,11 @@ def postgres() -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_cluster_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            _as_cluster_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -260,8 +289,16 @@ def test_postgres_bad_password_does_not_leak(cli, tree: Path, postgres: str) -> 
 
 
 def test_unreachable_postgres_is_an_error_and_the_run_goes_on(cli, tree: Path) -> None:
-    result = cli("run", "prices-not-applied", "--root", tree, "--format", "json",
-                 "--source", f"pricing-db=postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:{_free_port()}/db")
+    result = cli(
+        "run",
+        "prices-not-applied",
+        "--root",
+        tree,
+        "--format",
+        "json",
+        "--source",
+        f"pricing-db=postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:{_free_port()}/db",
+    )
     check = json.loads(result.out)["results"][0]
     assert result.code == 1
     assert check["outcome"] == "error" and "database error" in check["message"]
@@ -275,7 +312,8 @@ def test_repository_prices_runbook_against_seeded_postgres(cli, postgres: str) -
     checks = {c["id"]: c for c in (runbook.data.get("checks", []) if runbook else [])}
     if "accepted-vs-sent" not in checks or "price_export_runs" not in checks["accepted-vs-sent"]["query"]:
         pytest.skip("the repository's prices-not-applied runbook has no accepted-vs-sent check on price_export_runs")
-    result = cli("run", "prices-not-applied", "--root", REPO, "--check", "accepted-vs-sent",
-                 "--source", f"pricing-db={postgres}")
+    result = cli(
+        "run", "prices-not-applied", "--root", REPO, "--check", "accepted-vs-sent", "--source", f"pricing-db={postgres}"
+    )
     assert result.code == 1, result.out + result.err
     assert "sent=12000" in result.out and "accepted=9000" in result.out

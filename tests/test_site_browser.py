@@ -193,7 +193,7 @@ def test_timer_shows_when_each_hop_is_due(page: Any, base_url: str, content: Any
     ("start", "minutes"),
     [
         ("2026-11-20T16:00", 240),  # Friday 16:00 + 4 working hours -> Monday 11:00
-        ("2026-12-31T17:00", 60),   # New Year holidays on the RU calendar
+        ("2026-12-31T17:00", 60),  # New Year holidays on the RU calendar
         ("2026-11-03T17:30", 120),  # the day before a public holiday
         ("2026-11-22T03:00", 540),  # Sunday night, one full working day
     ],
@@ -203,15 +203,21 @@ def test_timer_working_hours_match_opskb_clocks(
 ) -> None:
     """The page's clock arithmetic agrees with opskb.clocks (what `opskb escalate` says)."""
     _, kb = content
-    runbook_id = _pick_runbook(kb, "calendar") if any(
-        p.data["clock"] != "24x7" for p in kb.sla_policies.values()
-    ) else pytest.skip("no working-hours policy")
+    runbook_id = (
+        _pick_runbook(kb, "calendar")
+        if any(p.data["clock"] != "24x7" for p in kb.sla_policies.values())
+        else pytest.skip("no working-hours policy")
+    )
     page.goto(f"{base_url}/runbooks/{runbook_id}.html")
     blob = page.locator("[data-opskb-timer]").first
-    data = json.loads(html.unescape(page.evaluate(
-        "() => JSON.stringify(JSON.parse(document.querySelector('[data-opskb-timer]')"
-        ".getAttribute('data-opskb-timer')).clock)"
-    )))
+    data = json.loads(
+        html.unescape(
+            page.evaluate(
+                "() => JSON.stringify(JSON.parse(document.querySelector('[data-opskb-timer]')"
+                ".getAttribute('data-opskb-timer')).clock)"
+            )
+        )
+    )
     assert blob.count() == 1 and data["kind"] == "calendar"
     calendar = calendar_from(kb.calendars[data["id"]].data)
     begin = datetime.fromisoformat(start).replace(tzinfo=ZoneInfo(calendar.timezone))

@@ -165,7 +165,7 @@ def test_marketplace_page_has_mapping_table_and_diagram(built: Path) -> None:
     assert cells[2].startswith("New") and cells[3] == "closest"
     assert cells[4] == "No separate accepted step on the marketplace."
     diagram = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', page, re.S).group(1)
-    assert "stateDiagram-v2" in diagram and '[*] --&gt; s0' in diagram
+    assert "stateDiagram-v2" in diagram and "[*] --&gt; s0" in diagram
     assert 'state "awaiting_packaging" as s0' in html.unescape(diagram)
     # Mermaid comes from the site itself, before the theme bundle (which would fetch it)
     mermaid = page.index("assets/opskb/vendor/mermaid-11.17.2.min.js")
@@ -364,7 +364,7 @@ def test_mermaid_labels_cannot_inject(xss_site: Path) -> None:
 
 def test_escape_helpers() -> None:
     assert md("<b>") == "&#60;b&#62;"
-    assert md("1. not a list") .startswith("&#49;")
+    assert md("1. not a list").startswith("&#49;")
     assert "\n" not in md("a\n\n    b")
     for bad in ("javascript:alert(1)", " JavaScript:x", "java\tscript:x", "data:text/html,x", "/relative"):
         assert safe_url(bad) is None, bad
@@ -410,8 +410,8 @@ def test_macros_render_figures_from_yaml(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "content")
     config = write_config(root)
     (root / "docs" / "index.md").write_text(
-        "# Home\n\nReact in {{ sla_react(\"critical-24x7\") }}, resolve in "
-        "{{ sla_resolve(\"high-business\") }}; {{ runbook_count }} runbooks, "
+        '# Home\n\nReact in {{ sla_react("critical-24x7") }}, resolve in '
+        '{{ sla_resolve("high-business") }}; {{ runbook_count }} runbooks, '
         "{{ marketplace_count }} marketplaces, {{ team_count }} teams.\n"
     )
     result = mkdocs_build(config, tmp_path / "site")
@@ -494,7 +494,9 @@ def test_serve_rerenders_after_a_yaml_change(tmp_path: Path) -> None:
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
     url = f"http://127.0.0.1:{port}/runbooks/prices-not-applied.html"

@@ -23,8 +23,17 @@ from typing import Any, BinaryIO
 MISMATCH = "mismatch"
 BAD_ROW = "bad_row"
 COLUMNS = ("order_id", "marketplace", "marketplace_status", "internal_status")
-_HEADER_WORDS = {"order", "order_id", "id", "marketplace", "marketplace_status", "status",
-                 "internal", "internal_status", "our_status"}
+_HEADER_WORDS = {
+    "order",
+    "order_id",
+    "id",
+    "marketplace",
+    "marketplace_status",
+    "status",
+    "internal",
+    "internal_status",
+    "our_status",
+}
 
 
 @dataclass(frozen=True)
@@ -59,10 +68,12 @@ class Summary:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rows": self.rows, "ok": self.ok, "mismatches": self.mismatches, "bad_rows": self.bad_rows,
+            "rows": self.rows,
+            "ok": self.ok,
+            "mismatches": self.mismatches,
+            "bad_rows": self.bad_rows,
             "top_mismatches": [
-                {"marketplace": m, "expected": e, "ours": o, "count": n}
-                for (m, e, o), n in self.pairs.most_common(10)
+                {"marketplace": m, "expected": e, "ours": o, "count": n} for (m, e, o), n in self.pairs.most_common(10)
             ],
         }
 
@@ -142,11 +153,9 @@ def _bad(summary: Summary, report: Callable[[Finding], None], finding: Finding) 
 
 def _judge(line: int, row: list[str], status_map: StatusMap) -> Finding | None:
     if len(row) != len(COLUMNS):
-        return Finding(line, BAD_ROW, f"expected {len(COLUMNS)} columns "
-                       f"({', '.join(COLUMNS)}), got {len(row)}")
+        return Finding(line, BAD_ROW, f"expected {len(COLUMNS)} columns ({', '.join(COLUMNS)}), got {len(row)}")
     order_id, market_id, code, ours = (cell.strip() for cell in row)
-    base = {"order_id": order_id, "marketplace": market_id, "marketplace_status": code,
-            "internal_status": ours}
+    base = {"order_id": order_id, "marketplace": market_id, "marketplace_status": code, "internal_status": ours}
     if not order_id:
         return Finding(line, BAD_ROW, "empty order id", **base)
     market = status_map.markets.get(market_id)
@@ -155,16 +164,25 @@ def _judge(line: int, row: list[str], status_map: StatusMap) -> Finding | None:
     mapped = status_map.lookup(market, code)
     if mapped is None:
         # Marketplaces add statuses between API versions: say so, never guess a default.
-        return Finding(line, BAD_ROW, f"status {code!r} is not in the {market_id} mapping "
-                       f"(status_mappings/{market_id}.yaml)", **base)
+        return Finding(
+            line,
+            BAD_ROW,
+            f"status {code!r} is not in the {market_id} mapping (status_mappings/{market_id}.yaml)",
+            **base,
+        )
     if ours not in status_map.internal:
         return Finding(line, BAD_ROW, f"unknown internal status {ours!r}", **base)
     expected = mapped["maps_to"]
     if ours == expected:
         return None
-    label = f" (buyer sees \"{mapped['label']}\")" if mapped.get("label") else ""
-    return Finding(line, MISMATCH, f"order {order_id}: {market_id} {code}{label} maps to "
-                   f"{expected}, ours is {ours}", expected=expected, **base)
+    label = f' (buyer sees "{mapped["label"]}")' if mapped.get("label") else ""
+    return Finding(
+        line,
+        MISMATCH,
+        f"order {order_id}: {market_id} {code}{label} maps to {expected}, ours is {ours}",
+        expected=expected,
+        **base,
+    )
 
 
 def _is_header(row: list[str]) -> bool:

@@ -30,8 +30,15 @@ class Scaffold:
     text: str
 
 
-def make(kind: str, ident: str | None, kb: Any, *, title: str | None = None,
-         route: str | None = None, today: date | None = None) -> Scaffold:
+def make(
+    kind: str,
+    ident: str | None,
+    kb: Any,
+    *,
+    title: str | None = None,
+    route: str | None = None,
+    today: date | None = None,
+) -> Scaffold:
     """The file for ``kind`` (and ``ident`` for runbooks and marketplaces)."""
     today = today or _today()
     if kind in NEEDS_ID:
@@ -75,8 +82,9 @@ def _runbook(ident: str, kb: Any, title: str | None, route_id: str | None, today
     if system is None:
         raise ScaffoldError("no team owns a system yet: add owns: [...] to a team in escalation/teams.yaml")
     title = title or ident.replace("-", " ").capitalize()
-    return _RUNBOOK.format(id=ident, title=_q(title), system=system, route=route_id, owner=owner,
-                           today=today.isoformat())
+    return _RUNBOOK.format(
+        id=ident, title=_q(title), system=system, route=route_id, owner=owner, today=today.isoformat()
+    )
 
 
 def _marketplace(ident: str, kb: Any, name: str | None, today: date) -> str:
@@ -89,8 +97,13 @@ def _marketplace(ident: str, kb: Any, name: str | None, today: date) -> str:
     if cancelled is None:
         raise ScaffoldError("the internal model has no terminal status to map a cancellation to")
     first = internal["initial"] if internal["initial"] in statuses else next(iter(statuses))
-    return _MARKETPLACE.format(id=ident, name=_q(name or ident.replace("-", " ").title()),
-                               initial=first, cancelled=cancelled, today=today.isoformat())
+    return _MARKETPLACE.format(
+        id=ident,
+        name=_q(name or ident.replace("-", " ").title()),
+        initial=first,
+        cancelled=cancelled,
+        today=today.isoformat(),
+    )
 
 
 _RUNBOOK = """\

@@ -49,12 +49,50 @@ W_STATUS_CODE = 6.0
 W_STATUS_LABEL = 4.0
 W_STATUS_TEXT = 1.0
 
-_STOP = frozenset([
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "no", "not",
-    "of", "on", "or", "the", "to", "with",
-    "а", "в", "во", "и", "из", "к", "как", "на", "не", "но", "о", "об", "от", "по", "с", "со", "у",
-    "что", "это",
-])
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "а",
+        "в",
+        "во",
+        "и",
+        "из",
+        "к",
+        "как",
+        "на",
+        "не",
+        "но",
+        "о",
+        "об",
+        "от",
+        "по",
+        "с",
+        "со",
+        "у",
+        "что",
+        "это",
+    ]
+)
 _WORD = re.compile(r"[^\W_]+")
 _CODE = re.compile(r"\w+(?:[/.:-]\w+)*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -146,8 +184,14 @@ class Postings:
             weights.extend(self._open[term][1])
             offsets.append(len(docs))
         self._open = {}
-        self._load({"terms": "\0".join(terms), "offsets": offsets.tobytes(),
-                    "docs": docs.tobytes(), "weights": weights.tobytes()})
+        self._load(
+            {
+                "terms": "\0".join(terms),
+                "offsets": offsets.tobytes(),
+                "docs": docs.tobytes(),
+                "weights": weights.tobytes(),
+            }
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.position)
@@ -200,9 +244,13 @@ class Index:
 
     def to_data(self) -> dict[str, Any]:
         return {
-            "version": INDEX_VERSION, "fingerprint": self.fingerprint, "errors": self.errors,
-            "docs": self.docs, "postings": self.postings.packed,
-            "statuses": self.statuses, "status_postings": self.status_postings.packed,
+            "version": INDEX_VERSION,
+            "fingerprint": self.fingerprint,
+            "errors": self.errors,
+            "docs": self.docs,
+            "postings": self.postings.packed,
+            "statuses": self.statuses,
+            "status_postings": self.status_postings.packed,
             "stems": ["\0".join(_stem_cache), "\0".join(_stem_cache.values())],
         }
 
@@ -212,8 +260,12 @@ class Index:
         if words:
             _stem_cache.update(zip(words.split("\0"), stems.split("\0"), strict=True))
         return cls(
-            data["fingerprint"], data["errors"], data["docs"], Postings(data["postings"]),
-            data["statuses"], Postings(data["status_postings"]),
+            data["fingerprint"],
+            data["errors"],
+            data["docs"],
+            Postings(data["postings"]),
+            data["statuses"],
+            Postings(data["status_postings"]),
         )
 
 
@@ -334,8 +386,10 @@ def _search_statuses(index: Index, terms: list[str]) -> list[tuple[dict[str, Any
 
 
 def _boost_status_runbooks(
-    index: Index, statuses: list[tuple[dict[str, Any], float]],
-    scores: dict[int, float], matched: dict[int, list[str]],
+    index: Index,
+    statuses: list[tuple[dict[str, Any], float]],
+    scores: dict[int, float],
+    matched: dict[int, list[str]],
 ) -> None:
     """A named marketplace status points at the status runbooks of that marketplace."""
     if not statuses:
@@ -358,16 +412,20 @@ def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
     doc_id = len(index.docs)
     owner = kb.owner_of(runbook.id)
     markets = data.get("marketplaces", [])
-    index.docs.append(_json({
-        "id": runbook.id,
-        "title": data["title"],
-        "severity": data["severity"],
-        "route": data["route"],
-        "file": runbook.file,
-        "alerts": list(data.get("alerts", [])),
-        "marketplaces": markets,
-        "owner": _team_summary(owner) if owner else None,
-    }))
+    index.docs.append(
+        _json(
+            {
+                "id": runbook.id,
+                "title": data["title"],
+                "severity": data["severity"],
+                "route": data["route"],
+                "file": runbook.file,
+                "alerts": list(data.get("alerts", [])),
+                "marketplaces": markets,
+                "owner": _team_summary(owner) if owner else None,
+            }
+        )
+    )
     weights: dict[str, float] = {}
 
     def add(terms: Iterable[str], weight: float) -> None:
@@ -400,15 +458,19 @@ def _add_runbook(index: Index, kb: Any, runbook: Any) -> None:
 
 def _add_status(index: Index, market: dict[str, Any], status: dict[str, Any]) -> None:
     doc_id = len(index.statuses)
-    index.statuses.append(_json({
-        "marketplace": market["id"],
-        "marketplace_name": market["name"],
-        "code": status["code"],
-        "label": status.get("label", ""),
-        "maps_to": status["maps_to"],
-        "match": status["match"],
-        "note": status.get("note", ""),
-    }))
+    index.statuses.append(
+        _json(
+            {
+                "marketplace": market["id"],
+                "marketplace_name": market["name"],
+                "code": status["code"],
+                "label": status.get("label", ""),
+                "maps_to": status["maps_to"],
+                "match": status["match"],
+                "note": status.get("note", ""),
+            }
+        )
+    )
     weights: dict[str, float] = {}
     for part in status["code"].split("/"):
         for term in code_terms(part)[:1]:

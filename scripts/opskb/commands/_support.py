@@ -50,13 +50,12 @@ def guard(command: str, problems: list[Problem], files: Iterable[str]) -> None:
         for problem in blocking:
             print(problem.as_text(), file=sys.stderr)
         raise CommandError(
-            f"opskb {command}: refusing: {len(blocking)} error(s) in the files this needs; "
-            "fix them (opskb check)", ExitCode.CONTENT_ERRORS,
+            f"opskb {command}: refusing: {len(blocking)} error(s) in the files this needs; fix them (opskb check)",
+            ExitCode.CONTENT_ERRORS,
         )
     others = len(errors) - len(blocking)
     if others:
-        print(f"opskb {command}: warning: {others} content error(s) in other files; "
-              "run `opskb check`", file=sys.stderr)
+        print(f"opskb {command}: warning: {others} content error(s) in other files; run `opskb check`", file=sys.stderr)
 
 
 def escalation_files(kb: KnowledgeBase) -> list[str]:
@@ -69,8 +68,11 @@ def runbook(kb: KnowledgeBase, ident: str, command: str, problems: list[Problem]
     if entity is not None:
         return entity
     if ident in kb.broken.get("runbook", set()):
-        guard(command, problems, [f"runbooks/{ident}.yaml", *(p.path for p in problems
-                                                              if p.path.endswith(f"/{ident}.yaml"))])
+        guard(
+            command,
+            problems,
+            [f"runbooks/{ident}.yaml", *(p.path for p in problems if p.path.endswith(f"/{ident}.yaml"))],
+        )
         raise CommandError(f"opskb {command}: runbook {ident} has errors", ExitCode.CONTENT_ERRORS)
     raise CommandError(f"opskb {command}: no runbook {ident!r}{did_you_mean(ident, kb.runbooks)}")
 

@@ -78,8 +78,7 @@ def build_plan(args: argparse.Namespace) -> dict[str, Any]:
 
     def due(text: str) -> dict[str, Any]:
         moment = clocks.deadline_for(start, text, clock).astimezone(display)
-        return {"at": moment.isoformat(), "after": text, "after_text": humanize(text),
-                "overdue": moment < now}
+        return {"at": moment.isoformat(), "after": text, "after_text": humanize(text), "overdue": moment < now}
 
     policy = sla.data
     hops = []
@@ -87,10 +86,13 @@ def build_plan(args: argparse.Namespace) -> dict[str, Any]:
         team = kb.teams.get(hop["team"])
         hop_due = due(hop["after"]) if "after" in hop else None
         entry: dict[str, Any] = {
-            "line": hop["line"], "team": hop["team"],
+            "line": hop["line"],
+            "team": hop["team"],
             "name": team.data["name"] if team else hop["team"],
             "contacts": dict(team.data["contacts"]) if team else {},
-            "due": hop_due, "when": hop.get("when"), "first": number == 0,
+            "due": hop_due,
+            "when": hop.get("when"),
+            "first": number == 0,
         }
         if team and hop_due:
             entry["outside_hours"] = _outside_hours(team.data["hours"], datetime.fromisoformat(hop_due["at"]))
@@ -98,8 +100,12 @@ def build_plan(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "runbook": {"id": entity.id, "title": entity.data["title"], "severity": entity.data["severity"]},
         "route": {"id": route.data["id"], "name": route.data["name"]},
-        "sla": {"id": policy["id"], "name": policy["name"], "clock": policy["clock"],
-                "clock_text": "24x7 calendar time" if isinstance(clock, str) else clock.describe()},
+        "sla": {
+            "id": policy["id"],
+            "name": policy["name"],
+            "clock": policy["clock"],
+            "clock_text": "24x7 calendar time" if isinstance(clock, str) else clock.describe(),
+        },
         "zone": str(display),
         "registered": start.astimezone(display).isoformat(),
         "react_by": due(policy["react_within"]),

@@ -52,8 +52,11 @@ def run(args: argparse.Namespace) -> int:
     index, _ = search.load_or_build(root, _load)
     if index.errors:
         # A broken file must not stop L1 finding the runbooks that are fine.
-        print(f"opskb find: warning: the content has {index.errors} error(s); "
-              "run `opskb check` (broken files are left out)", file=sys.stderr)
+        print(
+            f"opskb find: warning: the content has {index.errors} error(s); "
+            "run `opskb check` (broken files are left out)",
+            file=sys.stderr,
+        )
     result = search.search(index, query, args.limit)
     if args.format == "json":
         print(json.dumps(_as_json(query, result), ensure_ascii=False, indent=2))
@@ -96,7 +99,7 @@ def _as_text(query: str, result: Any) -> str:
         lines.append("")
         lines.append("marketplace statuses named:")
         for status in result.statuses:
-            label = f" \"{status['label']}\"" if status["label"] else ""
+            label = f' "{status["label"]}"' if status["label"] else ""
             lines.append(
                 f"  {status['marketplace']} {status['code']}{label} -> {status['maps_to']} ({status['match']})"
             )

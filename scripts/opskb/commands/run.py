@@ -42,10 +42,16 @@ _MARK = {"pass": "PASS ", "fail": "FAIL ", "error": "ERROR"}
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("runbook", help="runbook id (file name without .yaml)")
     parser.add_argument("--check", metavar="ID", help="run only this check")
-    parser.add_argument("--source", metavar="NAME=URL", action="append", default=[],
-                        help="where a named source is, for this run (repeatable)")
-    parser.add_argument("--config", type=Path, metavar="FILE",
-                        help="sources file (default: $OPSKB_CONFIG or ROOT/opskb.local.yaml)")
+    parser.add_argument(
+        "--source",
+        metavar="NAME=URL",
+        action="append",
+        default=[],
+        help="where a named source is, for this run (repeatable)",
+    )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="sources file (default: $OPSKB_CONFIG or ROOT/opskb.local.yaml)"
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
@@ -84,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
         count = 1 if args.check else len(checks)
         print(f"{entity.id}: {entity.data['title']} - {count} check(s)")
     try:
-        results = runner.run_checks(entity.data, sources, args.check,
-                                    on_result=_print_result if text else None)
+        results = runner.run_checks(entity.data, sources, args.check, on_result=_print_result if text else None)
     except SourceError as err:  # a broken config file: nothing can run
         print(f"opskb run: {err}", file=sys.stderr)
         return 2
@@ -94,8 +99,13 @@ def run(args: argparse.Namespace) -> int:
         counts = {o: sum(r.outcome == o for r in results) for o in ("pass", "fail", "error")}
         print(f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} error(s)")
     else:
-        print(json.dumps({"runbook": entity.id, "results": [r.as_dict() for r in results],
-                          "ok": not failed}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"runbook": entity.id, "results": [r.as_dict() for r in results], "ok": not failed},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     return 1 if failed else 0
 
 
@@ -109,10 +119,9 @@ def _print_result(result: Any) -> None:
     print(f"       {'error' if result.outcome == 'error' else 'result'}: {result.message}")
     step = result.next_step
     if step:
-        who = "a person must do this (changes a system; opskb never runs it)" if step.changes_system \
-            else f"{step.line}"
+        who = "a person must do this (changes a system; opskb never runs it)" if step.changes_system else f"{step.line}"
         verb = "do by hand" if result.outcome == "error" else "next"
-        print(f"       {verb}: step {step.id} \"{step.title}\" [{who}]")
+        print(f'       {verb}: step {step.id} "{step.title}" [{who}]')
         print(f"             {step.do}")
     sys.stdout.flush()
 

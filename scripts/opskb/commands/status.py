@@ -36,13 +36,21 @@ HELP = "map a marketplace status to ours; `status reconcile FILE` checks a file 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("marketplace", metavar="MARKETPLACE|reconcile",
-                        help="marketplace id (file name in status_mappings/), or the word reconcile")
+    parser.add_argument(
+        "marketplace",
+        metavar="MARKETPLACE|reconcile",
+        help="marketplace id (file name in status_mappings/), or the word reconcile",
+    )
     parser.add_argument("status", metavar="STATUS|FILE", help="status code as the API spells it, or the CSV file")
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument("--max-shown", type=int, default=None, metavar="N",
-                        help="reconcile, text format: print only the first N findings (all are counted)")
+    parser.add_argument(
+        "--max-shown",
+        type=int,
+        default=None,
+        metavar="N",
+        help="reconcile, text format: print only the first N findings (all are counted)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,16 +96,16 @@ def _lookup(args: argparse.Namespace) -> int:
     if market is None:
         if args.marketplace in kb.broken.get("marketplace", set()):
             guard(NAME, problems, [p.path for p in problems if p.path.endswith(f"/{args.marketplace}.yaml")])
-        raise CommandError(f"opskb status: no marketplace {args.marketplace!r}"
-                           f"{did_you_mean(args.marketplace, kb.marketplaces)}")
-    guard(NAME, problems, [market.file, *( [kb.internal.file] if kb.internal else [])])
+        raise CommandError(
+            f"opskb status: no marketplace {args.marketplace!r}{did_you_mean(args.marketplace, kb.marketplaces)}"
+        )
+    guard(NAME, problems, [market.file, *([kb.internal.file] if kb.internal else [])])
     found = describe(kb, market.id, args.status)
     if found is None:
         codes = [s["code"] for s in market.data["statuses"]]
         close = [c for c in codes if c.lower() == args.status.lower()]
         hint = f"; codes are case-sensitive: {close[0]}" if close else did_you_mean(args.status, codes)
-        raise CommandError(f"opskb status: {market.id} has no status {args.status!r} in {market.file}"
-                           f"{hint}", 1)
+        raise CommandError(f"opskb status: {market.id} has no status {args.status!r} in {market.file}{hint}", 1)
     if args.format == "json":
         print(json.dumps(found, ensure_ascii=False, indent=2))
     else:
@@ -106,7 +114,7 @@ def _lookup(args: argparse.Namespace) -> int:
 
 
 def _lookup_text(found: dict[str, Any]) -> str:
-    label = f" \"{found['label']}\"" if found["label"] else ""
+    label = f' "{found["label"]}"' if found["label"] else ""
     russian = f", «{found['internal_name_ru']}»" if found["internal_name_ru"] else ""
     name = f" ({found['internal_name']}{russian})"
     lines = [f"{found['marketplace']} {found['code']}{label} -> {found['maps_to']}{name}  [{found['match']}]"]
@@ -157,8 +165,9 @@ def _reconcile(args: argparse.Namespace) -> int:
 
 
 def _summary_text(summary: Any, shown: int, max_shown: int | None) -> str:
-    lines = [f"{summary.rows} row(s): {summary.ok} ok, {summary.mismatches} mismatch(es), "
-             f"{summary.bad_rows} bad row(s)"]
+    lines = [
+        f"{summary.rows} row(s): {summary.ok} ok, {summary.mismatches} mismatch(es), {summary.bad_rows} bad row(s)"
+    ]
     if max_shown is not None and shown > max_shown:
         lines.append(f"(printed the first {max_shown} of {shown} findings)")
     for (market, expected, ours), count in summary.pairs.most_common(5):

@@ -30,17 +30,25 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect())
 
 
-def fetch(source: Source, path: str, timeout: float, method: str = "GET",
-          accept: str = "application/json") -> tuple[int, bytes]:
+def fetch(
+    source: Source, path: str, timeout: float, method: str = "GET", accept: str = "application/json"
+) -> tuple[int, bytes]:
     """(status, body) of ``method source.url + path``; ProbeError when unreachable."""
     url, headers = _split_credentials(source.url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise ProbeError(f"source {source.name}: expected an http(s) URL, got scheme {parts.scheme!r}")
     full = url.rstrip("/") + path
-    request = urllib.request.Request(full, method=method, headers={
-        "Accept": accept, "User-Agent": "opskb-run", **headers, **source.headers,
-    })
+    request = urllib.request.Request(
+        full,
+        method=method,
+        headers={
+            "Accept": accept,
+            "User-Agent": "opskb-run",
+            **headers,
+            **source.headers,
+        },
+    )
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return response.status, response.read(MAX_BODY)

@@ -87,8 +87,7 @@ def run_checks(
     return results
 
 
-def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources,
-            table: dict[str, Probe]) -> CheckResult:
+def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources, table: dict[str, Probe]) -> CheckResult:
     started = time.monotonic()
     timeout = float(check.get("timeout_seconds", DEFAULT_TIMEOUT))
     result = CheckResult(check["id"], check["title"], check["type"], check["source"], ERROR, "")
@@ -110,7 +109,8 @@ def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources,
 def _judge(result: CheckResult, check: dict[str, Any], observation: Observation) -> None:
     single = len(observation.series) == 1
     result.observed = (
-        {k: plain(v) for k, v in observation.series[0][1].items()} if single
+        {k: plain(v) for k, v in observation.series[0][1].items()}
+        if single
         else {label or "value": plain(values.get("value")) for label, values in observation.series}
     )
     if observation.failure:
@@ -173,8 +173,9 @@ def _next_step(runbook: dict[str, Any], check: dict[str, Any], outcome: str) -> 
         target = steps[verified]
     if target is None:
         return None
-    return NextStep(target["id"], target["title"], target["do"],
-                    bool(target.get("changes_system", False)), target.get("line", "L1"))
+    return NextStep(
+        target["id"], target["title"], target["do"], bool(target.get("changes_system", False)), target.get("line", "L1")
+    )
 
 
 def _scrub_values(observed: dict[str, Any], source: Source) -> dict[str, Any]:

@@ -108,8 +108,10 @@ class Sources:
         entry = self._from_file().get(name)
         if entry is None:
             where = f"{self.config}" if self.config else LOCAL_CONFIG
-            raise SourceError(f"source {name!r} is not configured: set {env}, pass --source {name}=URL, "
-                              f"or add it under 'sources:' in {where}")
+            raise SourceError(
+                f"source {name!r} is not configured: set {env}, pass --source {name}=URL, "
+                f"or add it under 'sources:' in {where}"
+            )
         return _from_entry(name, entry, str(self.config))
 
     def _from_file(self) -> dict[str, Any]:

@@ -28,9 +28,31 @@ from .sources import Source
 
 SUPPORTED = ("postgresql", "sqlite")
 _FORBIDDEN_KEYWORDS = {
-    "INTO", "COPY", "LOCK", "GRANT", "REVOKE", "VACUUM", "ANALYZE", "PRAGMA", "ATTACH",
-    "DETACH", "CALL", "DO", "EXECUTE", "SET", "RESET", "LISTEN", "NOTIFY", "REINDEX",
-    "CLUSTER", "REFRESH", "TRUNCATE", "COMMIT", "ROLLBACK", "BEGIN", "SAVEPOINT",
+    "INTO",
+    "COPY",
+    "LOCK",
+    "GRANT",
+    "REVOKE",
+    "VACUUM",
+    "ANALYZE",
+    "PRAGMA",
+    "ATTACH",
+    "DETACH",
+    "CALL",
+    "DO",
+    "EXECUTE",
+    "SET",
+    "RESET",
+    "LISTEN",
+    "NOTIFY",
+    "REINDEX",
+    "CLUSTER",
+    "REFRESH",
+    "TRUNCATE",
+    "COMMIT",
+    "ROLLBACK",
+    "BEGIN",
+    "SAVEPOINT",
 }
 # Functions that act on the server even inside a read-only transaction.
 _FORBIDDEN_FUNCTIONS = re.compile(
@@ -83,8 +105,9 @@ def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
         raise ProbeError(f"source {source.name}: not a database URL") from None
     backend = url.get_backend_name()
     if backend not in SUPPORTED:
-        raise ProbeError(f"source {source.name}: {backend} is not supported for read-only checks "
-                         f"(supported: {', '.join(SUPPORTED)})")
+        raise ProbeError(
+            f"source {source.name}: {backend} is not supported for read-only checks (supported: {', '.join(SUPPORTED)})"
+        )
     if backend == "sqlite":
         _require_sqlite_file(url.database, source)
     connect_args: dict[str, Any] = {}

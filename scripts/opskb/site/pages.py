@@ -209,9 +209,7 @@ class _Page:
 class Site:
     """Builds every generated page of one knowledge base."""
 
-    def __init__(
-        self, kb: KnowledgeBase, today: date | None = None, use_directory_urls: bool = False
-    ) -> None:
+    def __init__(self, kb: KnowledgeBase, today: date | None = None, use_directory_urls: bool = False) -> None:
         self.kb = kb
         self.today = today or date.today()
         self.use_directory_urls = use_directory_urls
@@ -323,10 +321,7 @@ class Site:
             return f"working hours ({h(clock)})"
         data = calendar.data
         days = data.get("weekdays", list(WEEKDAYS[:5]))
-        text = (
-            f"working hours {h(data['start'])}–{h(data['end'])} "
-            f"{h(', '.join(days))} ({h(data['timezone'])})"
-        )
+        text = f"working hours {h(data['start'])}–{h(data['end'])} {h(', '.join(days))} ({h(data['timezone'])})"
         if "holidays" in data:
             text += f", no public holidays ({h(data['holidays'])})"
         return text
@@ -437,9 +432,7 @@ class Site:
         if markets == "all":
             facts.append("<strong>Marketplaces:</strong> all")
         elif markets:
-            facts.append(
-                f"<strong>Marketplaces:</strong> {_list(self.marketplace_link(src, m) for m in markets)}"
-            )
+            facts.append(f"<strong>Marketplaces:</strong> {_list(self.marketplace_link(src, m) for m in markets)}")
         facts.append(f"<strong>Impact:</strong> {h(data['impact'])}")
         due = self.review_due(runbook)
         overdue = due < self.today
@@ -476,8 +469,7 @@ class Site:
             out.append("## Do not {#do-not}")
             items = (f"<strong>{h(i['action'])}</strong><br>Why: {h(i['why'])}" for i in data["do_not"])
             out.append(
-                '<div class="admonition danger opskb-do-not"><p class="admonition-title">Do not</p>'
-                f"{_ul(items)}</div>"
+                f'<div class="admonition danger opskb-do-not"><p class="admonition-title">Do not</p>{_ul(items)}</div>'
             )
 
         out.append("## SLA clocks {#sla}")
@@ -527,9 +519,7 @@ class Site:
             for check in checks.values():
                 on_fail = check.get("on_fail")
                 fail = f'<a href="#step-{on_fail}">step {on_fail}</a>' if on_fail else "—"
-                rows.append(
-                    (f"{h(check['title'])} ({code(check['id'])})", check["type"], code(check["source"]), fail)
-                )
+                rows.append((f"{h(check['title'])} ({code(check['id'])})", check["type"], code(check["source"]), fail))
             out.append(
                 f"<div><p>Run them all: <code>opskb run {runbook.id}</code></p>"
                 f"{_table(('Check', 'Type', 'Source', 'On failure'), rows)}</div>"
@@ -584,9 +574,7 @@ class Site:
         for hop in route.data["hops"]:
             team = self.kb.teams.get(hop["team"])
             minutes = self.clock_minutes(hop["after"], clock) if hop.get("after") else 0
-            hops.append(
-                {"line": hop["line"], "team": team.data["name"] if team else hop["team"], "after": minutes}
-            )
+            hops.append({"line": hop["line"], "team": team.data["name"] if team else hop["team"], "after": minutes})
         payload = {
             "runbook": runbook.id,
             "react": self.clock_minutes(policy.data["react_within"], clock),
@@ -621,8 +609,7 @@ class Site:
         out = [
             _front_matter("Runbooks", search={"exclude": True}),
             "# Runbooks",
-            f"<p>{len(self.runbooks)} runbooks. Browse them {browse}, or search for an alert "
-            "name or a symptom.</p>",
+            f"<p>{len(self.runbooks)} runbooks. Browse them {browse}, or search for an alert name or a symptom.</p>",
             self.runbook_table(src, self.runbooks),
         ]
         return self.finish(src, out)
@@ -656,7 +643,8 @@ class Site:
         ]
         for market in self.markets:
             own = [
-                r for r in self.runbooks
+                r
+                for r in self.runbooks
                 if isinstance(r.data.get("marketplaces"), list) and market.id in r.data["marketplaces"]
             ]
             out.append(f"## {md(market.data['name'])} {{#marketplace-{market.id}}}")
@@ -714,7 +702,8 @@ class Site:
             cells = self._line_cells(route, src)
             sla = (
                 f"{humanize(policy.data['react_within'])} / {humanize(policy.data['resolve_within'])}"
-                if policy else "—"
+                if policy
+                else "—"
             )
             rows.append(
                 (
@@ -787,11 +776,10 @@ class Site:
             sla = (
                 f"{_short(policy.data['react_within'])} / {_short(policy.data['resolve_within'])}"
                 + (" 24x7" if policy.data["clock"] == "24x7" else " work h")
-                if policy else "—"
+                if policy
+                else "—"
             )
-            route_rows.append(
-                (h(route.data["name"]), sla, *(_list(cells[line], "<br>") or "—" for line in LINES))
-            )
+            route_rows.append((h(route.data["name"]), sla, *(_list(cells[line], "<br>") or "—" for line in LINES)))
         team_rows = []
         for team in sorted(self.kb.teams.values(), key=lambda e: (e.data["line"], e.data["name"].lower())):
             data = team.data
@@ -884,7 +872,8 @@ class Site:
             target_text = (
                 self.a(src, INTERNAL, h(target.data["name"]), f"status-{status['maps_to']}")
                 + f" ({code(status['maps_to'])})"
-                if target else code(status["maps_to"])
+                if target
+                else code(status["maps_to"])
             )
             rows.append(
                 (
@@ -897,10 +886,12 @@ class Site:
             )
         out.append(_table(("Marketplace status", "Buyer sees", "Internal status", "Match", "Note"), rows))
         out.append("## State diagram {#diagram}")
-        out.append(self.state_diagram(
-            [(s["code"], s.get("next", []), bool(s.get("terminal"))) for s in data["statuses"]],
-            data.get("initial"),
-        ))
+        out.append(
+            self.state_diagram(
+                [(s["code"], s.get("next", []), bool(s.get("terminal"))) for s in data["statuses"]],
+                data.get("initial"),
+            )
+        )
         out.append("## Runbooks {#runbooks}")
         out.append(self.runbook_table(src, self.runbooks_for_marketplace(market.id)))
         return self.finish(src, out)
@@ -922,10 +913,12 @@ class Site:
         intro = f"<p>{h(data['description'])}</p>" if data.get("description") else ""
         out.append(f"<div>{intro}<p>Orders start in {code(data['initial'])}.</p></div>")
         out.append("## Diagram {#diagram}")
-        out.append(self.state_diagram(
-            [(s["id"], s.get("next", []), bool(s.get("terminal"))) for s in data["statuses"]],
-            data["initial"],
-        ))
+        out.append(
+            self.state_diagram(
+                [(s["id"], s.get("next", []), bool(s.get("terminal"))) for s in data["statuses"]],
+                data["initial"],
+            )
+        )
         out.append("## Statuses {#statuses}")
         known = self.kb.internal_statuses
         for status in data["statuses"]:

@@ -133,9 +133,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for page in self.site.pages():
             self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
-                raise PluginError(
-                    f"opskb: docs/{page.src_uri} collides with a generated page; rename it"
-                )
+                raise PluginError(f"opskb: docs/{page.src_uri} collides with a generated page; rename it")
             files.append(self._generated(page, config))
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
@@ -153,14 +151,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         polyfills = config.extra.get("polyfills")
         if isinstance(polyfills, list):
             config.extra["polyfills"] = [
-                f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url
-                for url in polyfills
+                f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url for url in polyfills
             ]
 
     @event_priority(50)  # before the search plugin's on_page_context, which would parse it
-    def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         """Index generated pages for search from their known sections, not by parsing.
 
         mkdocs-material's search plugin re-parses every page's HTML with Python's
@@ -208,9 +203,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             return output.replace("</body>", f"{tag}</body>", 1)
         return output[: match.start()] + tag + output[match.start() :]
 
-    def on_serve(
-        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
-    ) -> LiveReloadServer:
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         root = self.content_root(config)
         for folder in (*CONTENT_FOLDERS, "schemas"):
             path = root / folder
