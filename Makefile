@@ -9,12 +9,13 @@ HOST   ?= 127.0.0.1:8000
 # about this site, and it would drown the build's own output.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help install serve test check build bench lint system-deps clean
+.PHONY: help install serve test check review build bench lint system-deps clean
 
 help:
 	@echo "make serve  - set up and serve the site on http://$(HOST)"
 	@echo "make test   - set up and run every test, the checker and the strict build"
-	@echo "make check  - opskb check --strict on this repo"
+	@echo "make check  - opskb check --strict on this repo (the merge gate; review dates aside)"
+	@echo "make review - runbooks whose review is overdue (KB401)"
 	@echo "make build  - mkdocs build --strict into $(SITE)"
 	@echo "make bench  - run the benchmarks (figures go to the README by hand)"
 
@@ -29,8 +30,14 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
+# The merge gate leaves out KB401 (review overdue): reviews fall due with the calendar,
+# not with a change, and a clean clone must not start failing on a date. `make review`
+# lists them; run it on a schedule (docs/contributing.md).
 check: $(STAMP)
-	$(BIN)/opskb check --strict .
+	$(BIN)/opskb check --strict --ignore KB401 .
+
+review: $(STAMP)
+	$(BIN)/opskb check --select KB401 .
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)

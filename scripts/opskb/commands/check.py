@@ -2,6 +2,10 @@
 
 Every problem is printed as `path:line:col: CODE message` with a hint, sorted by file and
 line. Exit 0 when clean (warnings allowed unless --strict), 1 on content errors.
+
+`--select` and `--ignore` take rule codes or code prefixes (`KB401`, `KB4`), as ruff does.
+The merge gate ignores KB401 (review overdue): a review falling due with time must not
+block an unrelated change; a scheduled job runs `--select KB401 --strict` instead.
 """
 
 from __future__ import annotations
@@ -29,6 +33,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="Prometheus rule file whose alerts must each have a runbook (KB403); repeatable",
     )
     parser.add_argument("--no-hints", action="store_true", help="text format: omit the hint lines")
+    for flag, verb in (("--select", "report only"), ("--ignore", "do not report")):
+        parser.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar="CODES",
+            help=f"{verb} these rule codes or prefixes, comma-separated (e.g. KB4,KB215); repeatable",
+        )
+
+
+def _codes(values: list[str]) -> list[str]:
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+def _unknown_codes(codes: list[str]) -> list[str]:
+    from ..registry import all_rules
+
+    known = all_rules()
+    return [code for code in codes if not any(rule.startswith(code) for rule in known)]
+
+
+def _wanted(code: str, select: list[str], ignore: list[str]) -> bool:
+    selected = not select or any(code.startswith(prefix) for prefix in select)
+    return selected and not any(code.startswith(prefix) for prefix in ignore)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,14 +68,22 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         print(f"opskb check: no such alert rule file: {', '.join(missing)}", file=sys.stderr)
         return ExitCode.USAGE
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    unknown = _unknown_codes(select + ignore)
+    if unknown:
+        print(f"opskb check: no rule code starts with {', '.join(unknown)} (see `opskb rules`)", file=sys.stderr)
+        return ExitCode.USAGE
     from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
-    _, problems = check_tree(root, alert_rules=args.alert_rules)
+    _, found = check_tree(root, alert_rules=args.alert_rules)
+    problems = [p for p in found if _wanted(p.code, select, ignore)]
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:
         print(output)
     errors = sum(p.level == ERROR for p in problems)
     warnings = len(problems) - errors
     if args.format == "text":
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        left_out = len(found) - len(problems)
+        tail = f", {left_out} not reported (--select/--ignore)" if left_out else ""
+        print(f"{errors} error(s), {warnings} warning(s){tail}", file=sys.stderr)
     return ExitCode.CONTENT_ERRORS if has_errors(problems, args.strict) else ExitCode.CLEAN
