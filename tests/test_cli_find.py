@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,17 @@ def test_repository_content_russian_and_status_queries() -> None:
     status_hits = search.search(index, "awaiting_packaging")
     assert status_hits.statuses[0]["marketplace"] == "ozon"
     assert "status" in status_hits.runbooks[0].doc["id"]
+
+
+def test_a_schema_edit_invalidates_the_cache(cli, kb_tree: Path) -> None:
+    """A content root's own schemas are part of the cache key: a schema change that turns a
+    runbook invalid takes it out of the results at once, though no YAML file changed."""
+    shutil.copytree(REPO / "schemas", kb_tree / "schemas")
+    assert _ids(cli, kb_tree, "MarketplacePricesAcceptedBelowSent")[0] == "prices-not-applied"
+    schema = kb_tree / "schemas" / "common.schema.json"  # where severity is defined
+    text = schema.read_text(encoding="utf-8")
+    assert '"critical"' in text
+    schema.write_text(text.replace('"critical"', '"urgent"'), encoding="utf-8")
+    result = cli("find", "MarketplacePricesAcceptedBelowSent", "--root", kb_tree, "--format", "json")
+    assert "prices-not-applied" not in [hit["id"] for hit in json.loads(result.out or '{"runbooks": []}')["runbooks"]]
+    assert "error" in result.err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,16 @@ def test_a_file_with_schema_errors_still_gets_its_reference_errors(tree: Path) -
         (12, "KB201"),
         (42, "KB202"),
     ]
+
+
+def test_positions_are_found_under_the_limits_the_file_was_loaded_with(tmp_path: Path) -> None:
+    """A file loaded under wider limits is located under the same limits later on: a node
+    40 levels deep gets its own line, not its nearest ancestor's at the default depth."""
+    depth = 40
+    path = tmp_path / "deep.yaml"
+    path.write_text("".join(f"{' ' * level}k{level}:\n" for level in range(depth)) + f"{' ' * depth}leaf: 1\n")
+    wide = replace(DEFAULT_LIMITS, max_depth=64)
+    document, findings = load_document(path, "deep.yaml", wide)
+    assert findings == [] and document.limits == wide
+    deepest = (*(f"k{level}" for level in range(depth)), "leaf")
+    assert document.locate(deepest) == (depth + 1, depth + 7)

@@ -14,6 +14,8 @@ RUNBOOKS = "runbooks"
 ESCALATION = "escalation"
 STATUS_MAPPINGS = "status_mappings"
 CONTENT_FOLDERS = (RUNBOOKS, ESCALATION, STATUS_MAPPINGS)
+# A content root may carry its own JSON Schemas; without them the packaged ones apply.
+SCHEMAS = "schemas"
 
 # Which schema each file follows; the file layout is the product's, not the content's.
 ESCALATION_FILES = {"teams.yaml": "teams", "sla.yaml": "sla", "routes.yaml": "routes"}

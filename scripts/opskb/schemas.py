@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from .layout import SCHEMAS
 from .yamldoc import Document, JsonPath
 
 if TYPE_CHECKING:  # the reference implementation is imported only when a file fails (~110 ms)
@@ -26,12 +27,12 @@ SCHEMA_BASE = "https://opskb.example.org/schemas/"
 
 def schema_dir(root: Path | None = None) -> Path:
     """The content root's own schemas/ if it has one, else the ones shipped with opskb."""
-    if root is not None and (root / "schemas" / "runbook.schema.json").is_file():
-        return root / "schemas"
+    if root is not None and (root / SCHEMAS / "runbook.schema.json").is_file():
+        return root / SCHEMAS
     packaged = Path(__file__).parent / "_schemas"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return Path(__file__).resolve().parents[2] / SCHEMAS
 
 
 class SchemaError:

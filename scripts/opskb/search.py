@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .layout import CONTENT_FOLDERS, walk_yaml
+from . import __version__
+from .layout import CONTENT_FOLDERS, SCHEMAS, walk_yaml
 
 INDEX_VERSION = 6
 CACHE_DIR = Path(".cache") / "opskb"
@@ -285,12 +286,17 @@ class Result:
 
 
 def fingerprint(root: Path) -> str:
-    """A key that changes when any content file is added, removed, resized or touched."""
-    lines = [f"{INDEX_VERSION}:{sys.version_info[:2]}"]
+    """A key that changes when any content or schema file is added, removed, resized or
+    touched: a schema edit can turn a runbook invalid, and invalid runbooks are not indexed.
+    The schemas shipped with opskb change only with its version, which is in the key too."""
+    lines = [f"{INDEX_VERSION}:{sys.version_info[:2]}:{__version__}"]
     for folder in CONTENT_FOLDERS:
         for entry, rel, _ in walk_yaml(root, folder):
             stat = entry.stat()
             lines.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    for schema in sorted(Path(root, SCHEMAS).glob("*.json")):
+        stat = schema.stat()
+        lines.append(f"{SCHEMAS}/{schema.name}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -72,6 +72,8 @@ class Document:
     rel: str
     text: str | None
     data: Any
+    # The limits it was loaded with: a later scan for positions must not be looser.
+    limits: Limits = DEFAULT_LIMITS
     _positions: dict[JsonPath, NodePosition] | None = None
 
     @property
@@ -95,7 +97,7 @@ class Document:
         if self._positions is None:
             self._positions = {}
             if self.text is not None:
-                self._positions, _ = scan_events(self.text, DEFAULT_LIMITS)
+                self._positions, _ = scan_events(self.text, self.limits)
         return self._positions
 
 
@@ -315,7 +317,7 @@ def _too_long_line(text: str, limit: int) -> bool:
 
 def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, list[RawFinding]]:
     """Read, decode and parse one file. Never raises for bad content."""
-    document = Document(path=path, rel=rel, text=None, data=None)
+    document = Document(path=path, rel=rel, text=None, data=None, limits=limits)
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size

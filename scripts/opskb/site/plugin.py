@@ -48,7 +48,7 @@ from mkdocs.utils import get_relative_url
 
 from ..checker import check_tree
 from ..kb import KnowledgeBase
-from ..layout import CONTENT_FOLDERS
+from ..layout import CONTENT_FOLDERS, SCHEMAS
 from ..problems import ERROR, Problem
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
 
@@ -205,7 +205,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         root = self.content_root(config)
-        for folder in (*CONTENT_FOLDERS, "schemas"):
+        for folder in (*CONTENT_FOLDERS, SCHEMAS):
             path = root / folder
             if path.is_dir():
                 server.watch(str(path))
