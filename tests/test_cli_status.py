@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -153,18 +152,16 @@ def _million(path: Path, rows: int) -> None:
 
 
 _MEASURE = """
-import resource, sys, time
+import resource, sys
 from pathlib import Path
 from opskb.checker import check_tree
 from opskb.reconcile import StatusMap, reconcile_file
 kb, _ = check_tree(Path(sys.argv[1]))
 status_map = StatusMap(kb)
 seen = []
-start = time.perf_counter()
 summary = reconcile_file(Path(sys.argv[2]), status_map, lambda f: seen.append(f.line) if len(seen) < 3 else None)
-elapsed = time.perf_counter() - start
 print(summary.rows, summary.ok, summary.mismatches, summary.bad_rows, seen[0],
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, round(elapsed, 2))
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -184,21 +181,20 @@ def test_million_rows_streams_with_flat_memory(tree: Path, tmp_path: Path) -> No
         )
         return [float(x) for x in proc.stdout.split()]
 
-    rows, ok, mismatches, bad, first, small_rss_kb, _ = measure(small)
+    rows, ok, mismatches, bad, first, small_rss_kb = measure(small)
     assert (rows, mismatches, bad, first) == (10_000, 10, 0, 502)
-    rows, ok, mismatches, bad, first, big_rss_kb, seconds = measure(big)
+    rows, ok, mismatches, bad, first, big_rss_kb = measure(big)
     assert rows == 1_000_000 and bad == 10 and mismatches == 1_000
     assert ok == rows - mismatches - bad
     # Memory does not grow with the file: 100x the rows, a few MB more at most.
     assert big_rss_kb - small_rss_kb < 16 * 1024, (small_rss_kb, big_rss_kb)
-    assert seconds < 10, seconds
+    # Time is the benchmark's to report (benchmarks/cli_bench.py, figures in the README).
 
 
 @pytest.mark.slow
 def test_million_rows_through_the_cli(tree: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     _million(big, 1_000_000)
-    start = time.perf_counter()
     proc = subprocess.run(
         [
             str(Path(sys.executable).with_name("opskb")),
@@ -214,11 +210,9 @@ def test_million_rows_through_the_cli(tree: Path, tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    elapsed = time.perf_counter() - start
     assert proc.returncode == 1
     assert "1000000 row(s): 998990 ok, 1000 mismatch(es), 10 bad row(s)" in proc.stdout
     assert "(printed the first 5 of 1010 findings)" in proc.stdout
-    assert elapsed < 20, elapsed
 
 
 def test_repository_content_reconciles(cli, tmp_path: Path) -> None:
