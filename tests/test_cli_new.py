@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -86,3 +88,97 @@ def test_new_runbook_in_the_repository_content(cli, tmp_path: Path) -> None:
     assert cli("new", "marketplace", "zz-new-market", "--root", root).code == 0
     assert _problems_in(root, "runbooks/zz-new-incident.yaml") == []
     assert _problems_in(root, "status_mappings/zz-new-market.yaml") == []
+    assert cli("new", "team", "zz-new-team", "--root", root).code == 0
+    assert cli("new", "route", "zz-new-route", "--owner", "zz-new-team", "--root", root).code == 0
+    assert [p.code for p in _problems_in(root, "escalation/teams.yaml")] == []
+    assert [p.code for p in _problems_in(root, "escalation/routes.yaml")] == ["KB213"]
+
+
+# ------------------------------------------------------------------ one team or route
+
+
+def test_a_team_and_a_route_join_the_existing_files_as_written(cli, tree: Path) -> None:
+    teams, routes = tree / "escalation" / "teams.yaml", tree / "escalation" / "routes.yaml"
+    teams_before, routes_before = teams.read_text(encoding="utf-8"), routes.read_text(encoding="utf-8")
+    added = cli("new", "team", "payments-owner", "--line", "L2", "--title", "Payments owner", "--root", tree)
+    assert added.code == 0, added.err
+    assert "KB214" in added.err  # nobody routes to it yet: said at once, as a warning
+    assert "opskb new route ID --owner payments-owner" in added.out
+    route = cli("new", "route", "payments", "--sla", "critical-24x7", "--owner", "payments-owner", "--root", tree)
+    assert route.code == 0, route.err
+    # Everything that was there stays byte for byte; the entry comes after, indented alike.
+    assert teams.read_text(encoding="utf-8").startswith(teams_before.rstrip("\n") + "\n\n  # Team payments-owner")
+    assert routes.read_text(encoding="utf-8").startswith(routes_before.rstrip("\n") + "\n\n  # Route payments")
+    kb, problems = check_tree(tree)
+    assert [p.code for p in problems] == ["KB213"]  # no runbook uses the route yet
+    assert kb.teams["payments-owner"].data["name"] == "Payments owner"
+    assert [hop["team"] for hop in kb.routes["payments"].data["hops"]] == ["l1-desk", "payments-owner"]
+    assert kb.routes["payments"].data["hops"][1]["after"] == kb.sla_policies["critical-24x7"].data["resolve_within"]
+    # ...and a runbook can take the route straight away.
+    runbook = tree / "runbooks" / "prices-not-applied.yaml"
+    runbook.write_text(runbook.read_text(encoding="utf-8").replace("route: pricing", "route: payments"))
+    escalate = cli("escalate", "prices-not-applied", "--root", tree)
+    assert escalate.code == 0 and "Payments owner" in escalate.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["team", "pricing-owner"], "already has a team 'pricing-owner'"),
+        (["team", "x", "--line", "L4"], "line 'L4'"),
+        (["route", "pricing"], "already has a route 'pricing'"),
+        (["route", "x", "--sla", "gold"], "no SLA policy 'gold'"),
+        (["route", "x", "--owner", "nobody"], "no team 'nobody'"),
+        (["route", "x", "--owner", "l1-desk"], "is L1"),
+    ],
+)
+def test_entry_usage_errors_change_nothing(cli, tree: Path, args: list[str], message: str) -> None:
+    before = {p: p.read_bytes() for p in (tree / "escalation").iterdir()}
+    result = cli("new", *args, "--root", tree)
+    assert result.code == 2 and message in result.err, result.err
+    assert {p: p.read_bytes() for p in (tree / "escalation").iterdir()} == before
+
+
+def test_a_file_in_flow_style_is_refused_untouched(cli, tree: Path) -> None:
+    teams = tree / "escalation" / "teams.yaml"
+    kb, _ = check_tree(tree)
+    flow = "teams: [" + ", ".join(_flow(t.data) for t in kb.teams.values()) + "]\n"
+    teams.write_text(flow, encoding="utf-8")
+    assert cli("check", tree).code == 0
+    result = cli("new", "team", "payments-owner", "--root", tree)
+    assert result.code == 2 and "not a block list" in result.err
+    assert teams.read_text(encoding="utf-8") == flow
+
+
+def test_an_entry_with_errors_is_taken_back(cli, tree: Path) -> None:
+    """A knowledge base whose own schema asks more of a team (a phone for every team): the
+    entry fails it, the error is shown, and the file is put back as it was."""
+    shutil.copytree(REPO / "schemas", tree / "schemas")
+    schema_path = tree / "schemas" / "teams.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["$defs"]["contacts"]["required"] = ["phone"]
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    teams = tree / "escalation" / "teams.yaml"
+    text = teams.read_text(encoding="utf-8")
+    for contacts in re.findall(r"    contacts:\n(?:      .*\n)+", text):
+        if "phone:" not in contacts:
+            text = text.replace(contacts, contacts + '      phone: "+7 000 000-00-00"\n')
+    teams.write_text(text, encoding="utf-8")
+    before = teams.read_bytes()
+    assert cli("check", tree).code == 0
+    result = cli("new", "team", "payments-owner", "--root", tree)
+    assert result.code == 1
+    assert "KB103" in result.err and "left as it was" in result.err
+    assert teams.read_bytes() == before
+    assert not list(teams.parent.glob(".*opskb-new"))
+
+
+def test_entry_to_stdout_writes_nothing(cli, tree: Path) -> None:
+    before = (tree / "escalation" / "routes.yaml").read_bytes()
+    result = cli("new", "route", "payments", "--root", tree, "--stdout")
+    assert result.code == 0 and result.out.startswith("# Route payments") and "- id: payments" in result.out
+    assert (tree / "escalation" / "routes.yaml").read_bytes() == before
+
+
+def _flow(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -4,6 +4,10 @@ A new runbook borrows real ids from the knowledge base it is added to (a route, 
 team and a system that team owns), so it checks clean the moment it is written; the
 TODO texts are what the author fills in. The escalation and status-model files are for
 starting a knowledge base from nothing and are consistent with each other.
+
+A team or a route is one entry of a file that already exists: `entry` makes its text, and
+`append_entry` adds it at the end of the file's list as written, so every comment and
+every other entry stays byte for byte what it was.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from typing import Any
 
 from .durations import today as _today  # honours OPSKB_TODAY, as the review-date rules do
 
-KINDS = ("runbook", "marketplace", "teams", "sla", "routes", "internal")
-NEEDS_ID = ("runbook", "marketplace")
+KINDS = ("runbook", "marketplace", "team", "route", "teams", "sla", "routes", "internal")
+NEEDS_ID = ("runbook", "marketplace", "team", "route")
+# One entry added to an existing file: (the file, the top-level list it goes in).
+ENTRIES = {"team": ("escalation/teams.yaml", "teams"), "route": ("escalation/routes.yaml", "routes")}
+LINES = ("L1", "L2", "L3")
 
 
 class ScaffoldError(ValueError):
@@ -28,6 +35,8 @@ class ScaffoldError(ValueError):
 class Scaffold:
     path: Path  # relative to the content root
     text: str
+    # For an entry: the top-level list it joins; the text is then the entry alone.
+    list_key: str | None = None
 
 
 def make(
@@ -37,9 +46,13 @@ def make(
     *,
     title: str | None = None,
     route: str | None = None,
+    line: str | None = None,
+    sla: str | None = None,
+    owner: str | None = None,
     today: date | None = None,
 ) -> Scaffold:
-    """The file for ``kind`` (and ``ident`` for runbooks and marketplaces)."""
+    """The file for ``kind`` (with ``ident`` for a runbook or marketplace), or the entry for
+    a team or route (``list_key`` set: add it to the existing file with `append_entry`)."""
     today = today or _today()
     if kind in NEEDS_ID:
         if not ident:
@@ -49,6 +62,14 @@ def make(
         return Scaffold(Path("runbooks") / f"{ident}.yaml", _runbook(ident, kb, title, route, today))
     if kind == "marketplace":
         return Scaffold(Path("status_mappings") / f"{ident}.yaml", _marketplace(ident, kb, title, today))
+    if kind in ENTRIES:
+        assert ident is not None
+        path, key = ENTRIES[kind]
+        known = kb.teams if kind == "team" else kb.routes
+        if ident in known:
+            raise ScaffoldError(f"{path} already has a {kind} {ident!r}")
+        text = _team(ident, title, line) if kind == "team" else _route(ident, kb, title, sla, owner)
+        return Scaffold(Path(path), text, list_key=key)
     if kind in ("teams", "sla", "routes"):
         return Scaffold(Path("escalation") / f"{kind}.yaml", _FILES[kind])
     if kind == "internal":
@@ -105,6 +126,103 @@ def _marketplace(ident: str, kb: Any, name: str | None, today: date) -> str:
         today=today.isoformat(),
     )
 
+
+def _team(ident: str, name: str | None, line: str | None) -> str:
+    line = line or "L2"
+    if line not in LINES:
+        raise ScaffoldError(f"line {line!r}: one of {', '.join(LINES)}")
+    return _TEAM.format(id=ident, name=_q(name or ident.replace("-", " ").capitalize()), line=line)
+
+
+def _route(ident: str, kb: Any, name: str | None, sla: str | None, owner: str | None) -> str:
+    if not kb.sla_policies:
+        raise ScaffoldError("no SLA policies yet: create them first (opskb new sla)")
+    sla = sla or sorted(kb.sla_policies)[0]
+    if sla not in kb.sla_policies:
+        raise ScaffoldError(f"no SLA policy {sla!r}; policies: {', '.join(sorted(kb.sla_policies))}")
+    by_line = {line: sorted(t.id for t in kb.teams.values() if t.data["line"] == line) for line in LINES}
+    if not by_line["L1"]:
+        raise ScaffoldError("no L1 team in escalation/teams.yaml: a route starts with L1")
+    if owner is None:
+        if not by_line["L2"]:
+            raise ScaffoldError("no L2 team in escalation/teams.yaml: add one (opskb new team ID) or pass --owner")
+        owner = by_line["L2"][0]
+    if owner not in kb.teams:
+        raise ScaffoldError(f"no team {owner!r} in escalation/teams.yaml")
+    owner_line = kb.teams[owner].data["line"]
+    if owner_line == "L1":
+        raise ScaffoldError(f"team {owner!r} is L1; the owner a route escalates to is an L2 or L3 team")
+    return _ROUTE.format(
+        id=ident,
+        name=_q(name or ident.replace("-", " ").capitalize()),
+        sla=sla,
+        first=by_line["L1"][0],
+        owner=owner,
+        owner_line=owner_line,
+        # at the latest when the policy says resolve or escalate: KB304 allows no later
+        after=kb.sla_policies[sla].data["resolve_within"],
+    )
+
+
+@dataclass(frozen=True)
+class Appended:
+    text: str  # the whole file with the entry added
+    first_line: int  # 1-based line where the entry starts
+
+
+def append_entry(document: Any, key: str, entry: str) -> Appended:
+    """``entry`` (a list item written at indent 0) added after the last item of the
+    block-style list ``key``, which must be the file's last top-level key, indented as its
+    first item is. Refuses (ScaffoldError) when the file cannot take it as written."""
+    text, data = document.text, document.data
+    if text is None or not isinstance(data, dict):
+        raise ScaffoldError(f"{document.rel} does not load; fix it first (opskb check)")
+    items = data.get(key)
+    if not isinstance(items, list) or not items:
+        raise ScaffoldError(f"{document.rel} has no entries under {key}:; add the first one by hand")
+    if list(data)[-1] != key:
+        raise ScaffoldError(f"{document.rel}: {key}: is not the last key of the file; add the entry by hand")
+    first_item = text.splitlines()[document.locate((key, 0))[0] - 1]
+    indent = first_item[: len(first_item) - len(first_item.lstrip())]
+    if not first_item.lstrip().startswith("- "):
+        raise ScaffoldError(f"{document.rel}: {key}: is not a block list (one `- ` item per entry); add it by hand")
+    body = text.rstrip("\n")
+    block = "\n".join(indent + row if row else row for row in entry.rstrip("\n").split("\n"))
+    start = body.count("\n") + 3  # after the last line and one blank line
+    return Appended(f"{body}\n\n{block}\n", start)
+
+
+_TEAM = """\
+# Team {id}: fill in the TODOs. Schema: schemas/teams.schema.json.
+- id: {id}
+  name: {name}
+  line: {line}
+  role: "TODO: what this team does in support, in one sentence"
+  # Ids of the systems this team owns; runbooks name them under systems:.
+  owns: []
+  contacts:
+    chat: "#{id}"
+    email: {id}@example.org
+  hours:
+    schedule: working_hours
+    timezone: Europe/Moscow
+    start: "09:00"
+    end: "18:00"
+"""
+
+_ROUTE = """\
+# Route {id}: the chain for one family of incidents. `after` counts on the SLA clock.
+- id: {id}
+  name: {name}
+  sla: {sla}
+  hops:
+    - line: L1
+      team: {first}
+    - line: {owner_line}
+      team: {owner}
+      after: {after}
+      when: "TODO: when L1 hands over earlier than that"
+"""
 
 _RUNBOOK = """\
 # Runbook: one typical incident and the agreed response to it.

@@ -4,24 +4,34 @@ Kinds:
   runbook ID       runbooks/ID.yaml, wired to a real route, owner team and system of
                    this knowledge base (--route to choose the route)
   marketplace ID   status_mappings/ID.yaml, mapped onto the internal status model
+  team ID          one team added to escalation/teams.yaml (--line, --title)
+  route ID         one route added to escalation/routes.yaml, from an L1 team to an owner
+                   (--sla, --owner, --title)
   teams | sla | routes | internal
                    the escalation files and the internal status model, for a new
                    knowledge base (consistent with each other)
 
 The file is checked right after it is written: problems in it are printed (exit 1).
-An existing file is never overwritten. --stdout prints the file instead of writing it.
+An existing file is never overwritten: a team or route is added after the last entry of
+its list, everything else in the file left as it was, and if the check finds an error in
+the added entry the file is put back as it was. --stdout prints the file (or the entry)
+instead of writing it.
 
 examples:
   opskb new runbook loyalty-points-not-credited --title "Loyalty points not credited"
   opskb new marketplace aliexpress --title "AliExpress Russia"
+  opskb new team payments-owner --line L2 --title "Payments owner"
+  opskb new route payments --sla high-business --owner payments-owner
   opskb new teams --root new-kb && opskb new sla --root new-kb
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 NAME = "new"
 HELP = "scaffold a runbook, marketplace mapping or escalation file that passes `opskb check`"
@@ -31,9 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..scaffold import KINDS
 
     parser.add_argument("kind", choices=KINDS, help="what to create")
-    parser.add_argument("id", nargs="?", help="id (runbook and marketplace): lower-case, digits, dashes")
-    parser.add_argument("--title", help="runbook title, or marketplace name")
+    parser.add_argument("id", nargs="?", help="id (runbook, marketplace, team, route): lower-case, digits, dashes")
+    parser.add_argument("--title", help="runbook title, or the name of a marketplace, team or route")
     parser.add_argument("--route", help="runbook: escalation route id (default: the first route)")
+    parser.add_argument("--line", help="team: support line L1, L2 or L3 (default: L2)")
+    parser.add_argument("--sla", help="route: SLA policy id (default: the first policy)")
+    parser.add_argument("--owner", help="route: the L2 or L3 team L1 escalates to (default: the first L2 team)")
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
     parser.add_argument("--stdout", action="store_true", help="print the file instead of writing it")
 
@@ -49,13 +62,24 @@ def run(args: argparse.Namespace) -> int:
         return 2
     kb, _ = load_knowledge_base(root)
     try:
-        made = scaffold.make(args.kind, args.id, kb, title=args.title, route=args.route)
+        made = scaffold.make(
+            args.kind,
+            args.id,
+            kb,
+            title=args.title,
+            route=args.route,
+            line=args.line,
+            sla=args.sla,
+            owner=args.owner,
+        )
     except scaffold.ScaffoldError as err:
         print(f"opskb new: {err}", file=sys.stderr)
         return 2
     if args.stdout:
         sys.stdout.write(made.text)
         return 0
+    if made.list_key is not None:
+        return _add_entry(root, made, kb, args)
     target = root / made.path
     if target.exists():
         print(f"opskb new: {target} already exists; not overwriting it", file=sys.stderr)
@@ -78,3 +102,46 @@ def run(args: argparse.Namespace) -> int:
     if args.kind == "runbook":
         print(f"next: fill in the TODOs, then `opskb check` and `opskb escalate {args.id}`")
     return 0
+
+
+def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
+    """Add a team or route to its existing file; put the file back if the entry has errors."""
+    from .. import scaffold
+    from ..checker import check_tree
+
+    rel = made.path.as_posix()
+    document = next((d for d in kb.documents if d.rel == rel), None)
+    if document is None:
+        print(f"opskb new: {root / rel} does not exist; create it first (opskb new {made.list_key})", file=sys.stderr)
+        return 2
+    try:
+        appended = scaffold.append_entry(document, made.list_key, made.text)
+        _replace_text(document.path, appended.text)
+    except scaffold.ScaffoldError as err:
+        print(f"opskb new: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"opskb new: {document.path}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    _, problems = check_tree(root)
+    mine = [p for p in problems if p.path == rel and p.line >= appended.first_line]
+    for problem in mine:
+        print(problem.as_text(), file=sys.stderr)
+    if any(p.level == "error" for p in mine):
+        _replace_text(document.path, document.text)
+        print(f"opskb new: the new {args.kind} has errors (above); {rel} is left as it was", file=sys.stderr)
+        return 1
+    print(f"added {args.kind} {args.id} to {rel} at line {appended.first_line}")
+    if args.kind == "team":
+        print(f"next: fill in the TODOs, then name it in a route (opskb new route ID --owner {args.id})")
+    else:
+        print(f"next: fill in the TODO, then point runbooks at it (route: {args.id}) and `opskb check`")
+    return 0
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` in one step: a reader (or a crash) sees the old file or
+    the new one, never half of it."""
+    temporary = path.with_name(f".{path.name}.opskb-new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
