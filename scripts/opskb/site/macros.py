@@ -48,26 +48,29 @@ def define_env(env: Any) -> None:
     env.variables["team_count"] = len(kb.teams)
     env.variables["route_count"] = len(kb.routes)
 
+    def policy(policy_id: str) -> dict[str, Any]:
+        return _get(kb.sla_policies, "SLA policy", policy_id).data
+
     @env.macro
     def sla_react(policy_id: str) -> str:
         """Time to react under an SLA policy, e.g. '15 minutes'."""
-        return humanize(_get(kb.sla_policies, "SLA policy", policy_id).data["react_within"])
+        return humanize(policy(policy_id)["react_within"])
 
     @env.macro
     def sla_resolve(policy_id: str) -> str:
         """Time to resolve or escalate under an SLA policy, e.g. '30 minutes'."""
-        return humanize(_get(kb.sla_policies, "SLA policy", policy_id).data["resolve_within"])
+        return humanize(policy(policy_id)["resolve_within"])
 
     @env.macro
     def sla_clock(policy_id: str) -> str:
         """The clock of an SLA policy: '24x7 calendar hours' or 'working hours (calendar)'."""
-        clock = _get(kb.sla_policies, "SLA policy", policy_id).data["clock"]
+        clock = policy(policy_id)["clock"]
         return "24x7 calendar hours" if clock == "24x7" else f"working hours ({md(clock)})"
 
     @env.macro
     def sla_name(policy_id: str) -> str:
         """The human name of an SLA policy."""
-        return md(_get(kb.sla_policies, "SLA policy", policy_id).data["name"])
+        return md(policy(policy_id)["name"])
 
     @env.macro
     def team_name(team_id: str) -> str:
