@@ -170,7 +170,7 @@ def test_an_entry_with_errors_is_taken_back(cli, tree: Path) -> None:
     assert result.code == 1
     assert "KB103" in result.err and "left as it was" in result.err
     assert teams.read_bytes() == before
-    assert not list(teams.parent.glob(".*opskb-new"))
+    assert not list(teams.parent.glob(".*.tmp"))  # no temporary file left behind
 
 
 def test_entry_to_stdout_writes_nothing(cli, tree: Path) -> None:

@@ -20,7 +20,6 @@ import heapq
 import json
 import marshal
 import math
-import os
 import re
 import sys
 from array import array
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic import write_atomically
 from .layout import CONTENT_FOLDERS, SCHEMAS, walk_yaml
 
 INDEX_VERSION = 6
@@ -514,9 +514,6 @@ def _write_cache(path: Path, index: Index) -> None:
     # A read-only checkout still answers; it just rebuilds every time.
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            marshal.dump(index.to_data(), handle)
-        os.replace(tmp, path)  # atomic: a concurrent `find` never reads half a file
+        write_atomically(path, marshal.dumps(index.to_data()))  # a concurrent `find` never reads half a file
     except OSError:
         pass

@@ -28,7 +28,6 @@ examples:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -107,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
 def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     """Add a team or route to its existing file; put the file back if the entry has errors."""
     from .. import scaffold
+    from ..atomic import write_atomically
     from ..checker import check_tree
 
     rel = made.path.as_posix()
@@ -116,7 +116,7 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
         return 2
     try:
         appended = scaffold.append_entry(document, made.list_key, made.text)
-        _replace_text(document.path, appended.text)
+        write_atomically(document.path, appended.text.encode("utf-8"))
     except scaffold.ScaffoldError as err:
         print(f"opskb new: {err}", file=sys.stderr)
         return 2
@@ -128,7 +128,7 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     for problem in mine:
         print(problem.as_text(), file=sys.stderr)
     if any(p.level == "error" for p in mine):
-        _replace_text(document.path, document.text)
+        write_atomically(document.path, document.text.encode("utf-8"))
         print(f"opskb new: the new {args.kind} has errors (above); {rel} is left as it was", file=sys.stderr)
         return 1
     print(f"added {args.kind} {args.id} to {rel} at line {appended.first_line}")
@@ -137,11 +137,3 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     else:
         print(f"next: fill in the TODO, then point runbooks at it (route: {args.id}) and `opskb check`")
     return 0
-
-
-def _replace_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` in one step: a reader (or a crash) sees the old file or
-    the new one, never half of it."""
-    temporary = path.with_name(f".{path.name}.opskb-new")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
