@@ -98,11 +98,16 @@ class KnowledgeBase:
         market = self.marketplaces.get(marketplace_id)
         if market is None:
             return None
-        by_code = {status["code"]: status for status in market.data["statuses"]}
-        if code in by_code:
-            return by_code[code]
-        head = code.split("/", 1)[0]
-        return by_code.get(head) if head != code else None
+        return status_entry({status["code"]: status for status in market.data["statuses"]}, code)
+
+
+def status_entry(by_code: dict[str, dict[str, Any]], code: str) -> dict[str, Any] | None:
+    """The entry for ``code``: exact, else the first part of a two-part code (the precedence
+    rule of the mapping files)."""
+    found = by_code.get(code)
+    if found is None and "/" in code:
+        found = by_code.get(code.split("/", 1)[0])
+    return found
 
 
 TABLES = {
@@ -148,19 +153,18 @@ def no_cyclic_gc() -> Iterator[None]:
 def load_knowledge_base(
     root: Path,
     limits: Limits = DEFAULT_LIMITS,
-    schemas: SchemaSet | None = None,
     alert_rules: list[Path] | None = None,
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Load, validate and index everything under ``root``. Problems are returned, never raised."""
     with no_cyclic_gc():
-        return _load_knowledge_base(root, limits, schemas, alert_rules)
+        return _load_knowledge_base(root, limits, alert_rules)
 
 
 def _load_knowledge_base(
-    root: Path, limits: Limits, schemas: SchemaSet | None, alert_rules: list[Path] | None
+    root: Path, limits: Limits, alert_rules: list[Path] | None
 ) -> tuple[KnowledgeBase, list[Problem]]:
     root = root.resolve()
-    schemas = schemas or SchemaSet(schema_dir(root))
+    schemas = SchemaSet(schema_dir(root))
     kb = KnowledgeBase(root=root)
     problems: list[Problem] = []
     for path in alert_rules or []:
@@ -225,9 +229,8 @@ def _index(kb: KnowledgeBase, schema_name: str, document: Document, valid: bool)
     """Register the entities of one document (ids of invalid ones go to ``broken``)."""
     data = document.data if isinstance(document.data, dict) else {}
     if schema_name in ("runbook", "marketplace"):
-        kind = "runbook" if schema_name == "runbook" else "marketplace"
         ident = data.get("id") if isinstance(data.get("id"), str) else document.path.stem
-        entity = Entity(kind, ident, data, document)
+        entity = Entity(schema_name, ident, data, document)
         _claim(kb, entity, valid)
         if not valid and data:
             kb.invalid.append(entity)

@@ -32,10 +32,8 @@ class Problem:
     hint: str = ""
 
     def as_text(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
-        if self.level == WARNING:
-            text = f"{self.path}:{self.line}:{self.column}: {self.code} [warning] {self.message}"
-        return text
+        tag = " [warning]" if self.level == WARNING else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.code}{tag} {self.message}"
 
     def as_dict(self) -> dict:
         return asdict(self)

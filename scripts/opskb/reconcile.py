@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .kb import status_entry
+
 MISMATCH = "mismatch"
 BAD_ROW = "bad_row"
 COLUMNS = ("order_id", "marketplace", "marketplace_status", "internal_status")
@@ -88,13 +90,6 @@ class StatusMap:
         }
         self.internal: set[str] = set(kb.internal_statuses)
 
-    def lookup(self, market: dict[str, dict[str, Any]], code: str) -> dict[str, Any] | None:
-        """Exact code, else the first part of a two-part code (the files' precedence rule)."""
-        found = market.get(code)
-        if found is None and "/" in code:
-            found = market.get(code.split("/", 1)[0])
-        return found
-
 
 def reconcile_file(path: Path, status_map: StatusMap, report: Callable[[Finding], None]) -> Summary:
     """Check every row of ``path``; ``report`` gets each finding as soon as it is found."""
@@ -161,7 +156,7 @@ def _judge(line: int, row: list[str], status_map: StatusMap) -> Finding | None:
     market = status_map.markets.get(market_id)
     if market is None:
         return Finding(line, BAD_ROW, f"unknown marketplace {market_id!r}", **base)
-    mapped = status_map.lookup(market, code)
+    mapped = status_entry(market, code)
     if mapped is None:
         # Marketplaces add statuses between API versions: say so, never guess a default.
         return Finding(

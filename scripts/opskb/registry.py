@@ -93,7 +93,7 @@ def all_rules() -> dict[str, Rule]:
         if rule.code in found:
             raise RuntimeError(f"rule code {rule.code} is registered twice ({info.name})")
         check = getattr(module, "check", None)
-        found[rule.code] = Rule(**{**rule.__dict__, "check": check}) if check else rule
+        found[rule.code] = replace(rule, check=check) if check else rule
     return dict(sorted(found.items()))
 
 

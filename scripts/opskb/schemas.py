@@ -22,8 +22,6 @@ if TYPE_CHECKING:  # the reference implementation is imported only when a file f
     import jsonschema
     from referencing import Registry
 
-SCHEMA_BASE = "https://opskb.example.org/schemas/"
-
 
 def schema_dir(root: Path | None = None) -> Path:
     """The content root's own schemas/ if it has one, else the ones shipped with opskb."""
@@ -52,14 +50,10 @@ class SchemaSet:
     """All schemas of one schemas/ folder, compiled once."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
         self.schemas: dict[str, dict[str, Any]] = {}
         for path in sorted(folder.glob("*.schema.json")):
             schema = json.loads(path.read_text(encoding="utf-8"))
             self.schemas[path.name.removesuffix(".schema.json")] = schema
-
-    def uri(self, name: str) -> str:
-        return self.schemas[name].get("$id", SCHEMA_BASE + name + ".schema.json")
 
     @cached_property
     def _registry(self) -> Registry:
@@ -102,9 +96,6 @@ class SchemaSet:
         for error in self._slow(name).iter_errors(data):
             found.extend(_explain(error, self.schemas))
         return found
-
-    def description(self, name: str) -> str:
-        return str(self.schemas[name].get("description", ""))
 
 
 def _non_text_keys(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:

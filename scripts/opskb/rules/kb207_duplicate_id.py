@@ -30,8 +30,8 @@ RULE = Rule(
 )
 
 
-def _where(entity) -> str:
-    line, _ = entity.locate("id")
+def _where(entity, *sub: str | int) -> str:
+    line, _ = entity.locate(*sub, "id")
     return f"{entity.file}:{line}"
 
 
@@ -44,8 +44,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
             seen: dict[str, int] = {}
             for index, item in enumerate(runbook.data.get(key, [])):
                 if item["id"] in seen:
-                    line, _ = runbook.locate(key, seen[item["id"]], "id")
-                    first = f"{runbook.file}:{line}"
+                    first = _where(runbook, key, seen[item["id"]])
                     yield Finding(runbook, (key, index, "id"), {"kind": kind, "id": item["id"], "first": first})
                 else:
                     seen[item["id"]] = index

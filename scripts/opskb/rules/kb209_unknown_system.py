@@ -25,9 +25,9 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    owned = kb.system_owners()
     if kb.broken.get("team"):
         return  # an invalid teams.yaml would make every system look unowned
+    owned = kb.system_owners()
     for runbook in kb.runbooks.values():
         for index, system in enumerate(runbook.data["systems"]):
             if system not in owned:

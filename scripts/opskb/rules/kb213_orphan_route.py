@@ -27,9 +27,9 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    used = {runbook.data["route"] for runbook in kb.runbooks.values()}
     if kb.broken.get("runbook"):
         return  # an invalid runbook may be the one that uses it
+    used = {runbook.data["route"] for runbook in kb.runbooks.values()}
     for route in kb.routes.values():
         if route.id not in used:
             yield Finding(route, ("id",), {"route": route.id})

@@ -25,8 +25,8 @@ RULE = Rule(
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
-        route = kb.routes.get(runbook.data["route"])
-        if runbook.data["severity"] != "critical" or route is None:
+        if runbook.data["severity"] != "critical":
             continue
-        if not any(hop["line"] == "L2" and hop["team"] in kb.teams for hop in route.data["hops"]):
+        route = kb.route_of(runbook.id)
+        if route is not None and kb.owner_of(runbook.id) is None:
             yield Finding(runbook, ("route",), {"route": route.id})
