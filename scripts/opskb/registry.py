@@ -114,13 +114,18 @@ def problem_from(code: str, path: str, line: int, column: int, /, **params: Any)
     return Problem(path, line, column, code, message, rule.level, hint)
 
 
+def _file_of(finding: Finding) -> str:
+    at = finding.at
+    return at.file if hasattr(at, "document") else at.rel
+
+
 def _locate(finding: Finding) -> tuple[str, int, int]:
     at = finding.at
     if hasattr(at, "document"):
         line, column = at.locate(*finding.sub, on_key=finding.on_key)
-        return at.file, line, column
-    line, column = at.locate(finding.sub, on_key=finding.on_key)
-    return at.rel, line, column
+    else:
+        line, column = at.locate(finding.sub, on_key=finding.on_key)
+    return _file_of(finding), line, column
 
 
 def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> Iterator[Problem]:
@@ -148,7 +153,7 @@ def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
     for entity in kb.invalid:
         view = replace(kb, **{TABLES[entity.kind]: {entity.id: entity}}, invalid=[])
         try:
-            found.extend(f for f in rule.check(view) if _locate(f)[0] == entity.file)
+            found.extend(f for f in rule.check(view) if _file_of(f) == entity.file)
         except _UNREADABLE:
             continue  # the rule reads the very data the schema error is about
     return found

@@ -70,10 +70,16 @@ class SchemaSet:
             name: jsonschema_rs.Draft202012Validator(schema, registry=registry) for name, schema in self.schemas.items()
         }
 
-    def _slow(self, name: str) -> jsonschema.Draft202012Validator:
+    @cached_property
+    def _slow(self) -> dict[str, jsonschema.Draft202012Validator]:
+        """The reference validators, built the first time a file fails (one per schema, so
+        references are resolved once, not again for every failing file)."""
         import jsonschema
 
-        return jsonschema.Draft202012Validator(self.schemas[name], registry=self._registry)
+        return {
+            name: jsonschema.Draft202012Validator(schema, registry=self._registry)
+            for name, schema in self.schemas.items()
+        }
 
     def is_valid(self, name: str, data: Any) -> bool:
         try:
@@ -93,7 +99,7 @@ class SchemaSet:
                 for path, key in bad_keys
             ]
         found: list[SchemaError] = []
-        for error in self._slow(name).iter_errors(data):
+        for error in self._slow[name].iter_errors(data):
             found.extend(_explain(error, self.schemas))
         return found
 
