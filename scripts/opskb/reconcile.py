@@ -17,6 +17,7 @@ import csv
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -105,7 +106,7 @@ def reconcile_stream(handle: BinaryIO, status_map: StatusMap, report: Callable[[
     if first is None:
         return summary
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter)
+    reader = csv.reader(chain([first], lines), delimiter=delimiter)
     previous_end = 0
     while True:
         line = previous_end + 1  # a quoted field may span lines: report where the row starts
@@ -127,15 +128,15 @@ def reconcile_stream(handle: BinaryIO, status_map: StatusMap, report: Callable[[
         if line == 1 and _is_header(row):
             continue
         finding = _judge(line, row, status_map)
+        if finding is not None and finding.kind == BAD_ROW:
+            _bad(summary, report, finding)
+            continue
         summary.rows += 1
         if finding is None:
             summary.ok += 1
-        elif finding.kind == MISMATCH:
+        else:
             summary.mismatches += 1
             summary.pairs[(finding.marketplace, finding.expected, finding.internal_status)] += 1
-            report(finding)
-        else:
-            summary.bad_rows += 1
             report(finding)
     return summary
 
@@ -194,8 +195,3 @@ def _decoded_lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
         except UnicodeDecodeError:
             bad.add(number)
             yield "\n"
-
-
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
