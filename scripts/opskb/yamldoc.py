@@ -286,14 +286,14 @@ def _describe_pyyaml(err: yaml.MarkedYAMLError) -> str:
     return "; ".join(parts) or "not valid YAML"
 
 
-def _rs_finding(err: Exception) -> RawFinding:
+def _rs_finding(err: Exception, limits: Limits) -> RawFinding:
     text = str(err)
     found = _RS_POSITION.search(text)
     line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
     reason = text.strip().splitlines()[-1].strip() if text.strip() else "not valid YAML"
     reason = reason.lstrip("|^ ").strip() or "not valid YAML"
     if "alias" in text.lower():
-        return RawFinding("KB004", line, column, {"limit": DEFAULT_LIMITS.max_aliases})
+        return RawFinding("KB004", line, column, {"limit": limits.max_aliases})
     if "duplicate" in text.lower():
         return RawFinding("KB002", line, column, {"key": reason, "first_line": "?"})
     return RawFinding("KB001", line, column, {"reason": reason})
@@ -355,7 +355,7 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
     except Exception as err:  # yaml_rs raises YAMLDecodeError, and ValueError on a few inputs
         if not scanned:
             document._positions, findings = scan_events(text, limits)
-        return document, findings or [_rs_finding(err)]
+        return document, findings or [_rs_finding(err, limits)]
     if data is None:
         return document, [RawFinding("KB010", 1, 1)]
     document.data = data
