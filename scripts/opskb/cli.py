@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, commands
-from .problems import ExitCode
+from .problems import CommandError, ExitCode
 
 EPILOG = "exit codes: 0 clean, 1 content errors or failed checks, 2 usage or internal error"
 
@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     try:
         return int(args.handler(args))
+    except CommandError as err:
+        print(err, file=sys.stderr)
+        return err.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

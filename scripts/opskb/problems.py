@@ -19,6 +19,15 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
+class CommandError(Exception):
+    """A one-line message for the user and the exit code that goes with it; `opskb.cli`
+    prints it and exits with the code, so a command raises it from any depth."""
+
+    def __init__(self, message: str, code: int = ExitCode.USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding, located at a 1-based line and column of a file under the content root."""

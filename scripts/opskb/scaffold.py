@@ -49,11 +49,10 @@ def make(
     line: str | None = None,
     sla: str | None = None,
     owner: str | None = None,
-    today: date | None = None,
 ) -> Scaffold:
     """The file for ``kind`` (with ``ident`` for a runbook or marketplace), or the entry for
     a team or route (``list_key`` set: add it to the existing file with `append_entry`)."""
-    today = today or _today()
+    today = _today()
     if kind in NEEDS_ID:
         if not ident:
             raise ScaffoldError(f"`new {kind}` needs an id, e.g. opskb new {kind} my-{kind}")

@@ -16,25 +16,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..problems import ERROR, ExitCode, Problem
+from ..layout import CONTENT_FOLDERS
+from ..problems import ERROR, CommandError, ExitCode, Problem
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
-
-
-class CommandError(Exception):
-    """A one-line message for the user and the exit code that goes with it."""
-
-    def __init__(self, message: str, code: int = ExitCode.USAGE) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def load(root: Path, command: str) -> tuple[KnowledgeBase, list[Problem]]:
     """The checked knowledge base under ``root``; CommandError when it is not a content root."""
     if not root.is_dir():
         raise CommandError(f"opskb {command}: {root}: not a directory")
-    if not any((root / folder).is_dir() for folder in ("runbooks", "escalation", "status_mappings")):
+    if not any((root / folder).is_dir() for folder in CONTENT_FOLDERS):
         raise CommandError(f"opskb {command}: {root}: no runbooks/, escalation/ or status_mappings/ here (use --root)")
     from ..checker import check_tree  # here, not at import: `find` answers from its cache without it
 
@@ -58,8 +51,9 @@ def guard(command: str, problems: list[Problem], files: Iterable[str]) -> None:
         print(f"opskb {command}: warning: {others} content error(s) in other files; run `opskb check`", file=sys.stderr)
 
 
-def escalation_files(kb: KnowledgeBase) -> list[str]:
-    return [doc.rel for doc in kb.documents if doc.rel.startswith("escalation/")]
+def files_in(kb: KnowledgeBase, folder: str) -> list[str]:
+    """The content files of one layout folder (e.g. ESCALATION), as paths under the root."""
+    return [doc.rel for doc in kb.documents if doc.rel.startswith(f"{folder}/")]
 
 
 def runbook(kb: KnowledgeBase, ident: str, command: str, problems: list[Problem]) -> Any:

@@ -41,13 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..clocks import ClockError
-    from ._support import CommandError
 
     try:
         plan = build_plan(args)
-    except CommandError as err:
-        print(err, file=sys.stderr)
-        return err.code
     except ClockError as err:
         print(f"opskb escalate: {err}", file=sys.stderr)
         return 1
@@ -62,11 +58,12 @@ def build_plan(args: argparse.Namespace) -> dict[str, Any]:
     """Everything `escalate` prints, as plain data (the JSON output)."""
     from .. import clocks
     from ..durations import humanize
-    from ._support import CommandError, escalation_files, guard, load, runbook
+    from ..layout import ESCALATION
+    from ._support import CommandError, files_in, guard, load, runbook
 
     kb, problems = load(args.root, NAME)
     entity = runbook(kb, args.runbook, NAME, problems)
-    guard(NAME, problems, [entity.file, *escalation_files(kb)])
+    guard(NAME, problems, [entity.file, *files_in(kb, ESCALATION)])
     route = kb.route_of(entity.id)
     sla = kb.sla_of(route.data["id"]) if route else None
     if route is None or sla is None:

@@ -32,6 +32,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..problems import CommandError, has_errors
+
 NAME = "new"
 HELP = "scaffold a runbook, marketplace mapping or escalation file that passes `opskb check`"
 
@@ -52,13 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import scaffold
-    from ..checker import check_tree
     from ..kb import load_knowledge_base
 
     root: Path = args.root
     if not root.is_dir():
-        print(f"opskb new: {root}: not a directory", file=sys.stderr)
-        return 2
+        raise CommandError(f"opskb new: {root}: not a directory")
     kb, _ = load_knowledge_base(root)
     try:
         made = scaffold.make(
@@ -72,8 +72,7 @@ def run(args: argparse.Namespace) -> int:
             owner=args.owner,
         )
     except scaffold.ScaffoldError as err:
-        print(f"opskb new: {err}", file=sys.stderr)
-        return 2
+        raise CommandError(f"opskb new: {err}") from None
     if args.stdout:
         sys.stdout.write(made.text)
         return 0
@@ -81,21 +80,15 @@ def run(args: argparse.Namespace) -> int:
         return _add_entry(root, made, kb, args)
     target = root / made.path
     if target.exists():
-        print(f"opskb new: {target} already exists; not overwriting it", file=sys.stderr)
-        return 2
+        raise CommandError(f"opskb new: {target} already exists; not overwriting it")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as handle:  # "x": never clobber a racing write
             handle.write(made.text)
     except OSError as err:
-        print(f"opskb new: {target}: {err.strerror or err}", file=sys.stderr)
-        return 2
-    _, problems = check_tree(root)
-    mine = [p for p in problems if p.path == made.path.as_posix()]
+        raise CommandError(f"opskb new: {target}: {err.strerror or err}") from None
     print(f"created {target}")
-    for problem in mine:
-        print(problem.as_text(), file=sys.stderr)
-    if any(p.level == "error" for p in mine):
+    if _report_problems(root, made.path.as_posix()):
         print("opskb new: the new file has errors (above); fix them before committing", file=sys.stderr)
         return 1
     if args.kind == "runbook":
@@ -107,27 +100,19 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     """Add a team or route to its existing file; put the file back if the entry has errors."""
     from .. import scaffold
     from ..atomic import write_atomically
-    from ..checker import check_tree
 
     rel = made.path.as_posix()
     document = next((d for d in kb.documents if d.rel == rel), None)
     if document is None:
-        print(f"opskb new: {root / rel} does not exist; create it first (opskb new {made.list_key})", file=sys.stderr)
-        return 2
+        raise CommandError(f"opskb new: {root / rel} does not exist; create it first (opskb new {made.list_key})")
     try:
         appended = scaffold.append_entry(document, made.list_key, made.text)
         write_atomically(document.path, appended.text.encode("utf-8"))
     except scaffold.ScaffoldError as err:
-        print(f"opskb new: {err}", file=sys.stderr)
-        return 2
+        raise CommandError(f"opskb new: {err}") from None
     except OSError as err:
-        print(f"opskb new: {document.path}: {err.strerror or err}", file=sys.stderr)
-        return 2
-    _, problems = check_tree(root)
-    mine = [p for p in problems if p.path == rel and p.line >= appended.first_line]
-    for problem in mine:
-        print(problem.as_text(), file=sys.stderr)
-    if any(p.level == "error" for p in mine):
+        raise CommandError(f"opskb new: {document.path}: {err.strerror or err}") from None
+    if _report_problems(root, rel, from_line=appended.first_line):
         write_atomically(document.path, document.text.encode("utf-8"))
         print(f"opskb new: the new {args.kind} has errors (above); {rel} is left as it was", file=sys.stderr)
         return 1
@@ -137,3 +122,15 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     else:
         print(f"next: fill in the TODO, then point runbooks at it (route: {args.id}) and `opskb check`")
     return 0
+
+
+def _report_problems(root: Path, rel: str, from_line: int = 1) -> bool:
+    """Check the whole tree; print the problems in ``rel`` from ``from_line`` on, and say
+    whether any of them is an error."""
+    from ..checker import check_tree
+
+    _, problems = check_tree(root)
+    mine = [p for p in problems if p.path == rel and p.line >= from_line]
+    for problem in mine:
+        print(problem.as_text(), file=sys.stderr)
+    return has_errors(mine)

@@ -66,17 +66,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"opskb run: {err}", file=sys.stderr)
         return 2
-    try:
-        kb, problems = load(args.root, NAME)
-        entity = runbook(kb, args.runbook, NAME, problems)
-        guard(NAME, problems, [entity.file])
-        checks = entity.data.get("checks", [])
-        if args.check and args.check not in {c["id"] for c in checks}:
-            known = ", ".join(c["id"] for c in checks) or "none"
-            raise CommandError(f"opskb run: {entity.id} has no check {args.check!r} (checks: {known})")
-    except CommandError as err:
-        print(err, file=sys.stderr)
-        return err.code
+    kb, problems = load(args.root, NAME)
+    entity = runbook(kb, args.runbook, NAME, problems)
+    guard(NAME, problems, [entity.file])
+    checks = entity.data.get("checks", [])
+    if args.check and args.check not in {c["id"] for c in checks}:
+        known = ", ".join(c["id"] for c in checks) or "none"
+        raise CommandError(f"opskb run: {entity.id} has no check {args.check!r} (checks: {known})")
     config = args.config or default_config(args.root)
     if args.config and not args.config.is_file():
         print(f"opskb run: --config {args.config}: no such file", file=sys.stderr)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ._support import CommandError
-
-    try:
-        if args.marketplace == "reconcile":
-            return _reconcile(args)
-        return _lookup(args)
-    except CommandError as err:
-        print(err, file=sys.stderr)
-        return err.code
+    if args.marketplace == "reconcile":
+        return _reconcile(args)
+    return _lookup(args)
 
 
 def describe(kb: Any, market_id: str, code: str) -> dict[str, Any] | None:
@@ -133,14 +126,14 @@ def _lookup_text(found: dict[str, Any]) -> str:
 
 def _reconcile(args: argparse.Namespace) -> int:
     from .. import reconcile
-    from ._support import CommandError, guard, load
+    from ..layout import STATUS_MAPPINGS
+    from ._support import CommandError, files_in, guard, load
 
     path = Path(args.status)
     if not path.is_file():
         raise CommandError(f"opskb status reconcile: {path}: no such file")
     kb, problems = load(args.root, "status reconcile")
-    mapping_files = [doc.rel for doc in kb.documents if doc.rel.startswith("status_mappings/")]
-    guard("status reconcile", problems, mapping_files)
+    guard("status reconcile", problems, files_in(kb, STATUS_MAPPINGS))
     status_map = reconcile.StatusMap(kb)
     shown = 0
 

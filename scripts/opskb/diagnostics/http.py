@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .probe import Observation, ProbeError
-from .sources import Source
+from .sources import Source, host_and_port
 
 MAX_BODY = 5 * 1024 * 1024
 _JSON_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
@@ -109,9 +109,7 @@ def _split_credentials(url: str) -> tuple[str, dict[str, str]]:
     parts = urlsplit(url)
     if not parts.username:
         return url, {}
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    host = host_and_port(parts)
     token = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
     bare = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
     return bare, {"Authorization": "Basic " + base64.b64encode(token).decode()}

@@ -35,10 +35,6 @@ class NextStep:
     changes_system: bool
     line: str
 
-    @property
-    def for_person(self) -> bool:
-        return self.changes_system
-
 
 @dataclass
 class CheckResult:
@@ -87,6 +83,10 @@ def run_checks(
     return results
 
 
+# What a check can run into that is a result to show (an `error`), not a bug in opskb.
+_EXPECTED = (SourceError, ProbeError, ConditionError)
+
+
 def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources, table: dict[str, Probe]) -> CheckResult:
     started = time.monotonic()
     timeout = float(check.get("timeout_seconds", DEFAULT_TIMEOUT))
@@ -96,7 +96,7 @@ def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources, ta
         source = sources.get(check["source"])
         observation = _with_deadline(table[check["type"]], check, source, timeout)
         _judge(result, check, observation)
-    except (SourceError, ProbeError, ConditionError) as err:
+    except _EXPECTED as err:
         result.outcome, result.message = ERROR, str(err)
     if source is not None:
         result.message = source.scrub(result.message)
@@ -123,9 +123,10 @@ def _judge(result: CheckResult, check: dict[str, Any], observation: Observation)
     failing, texts = [], []
     for label, values in observation.series:
         verdict = evaluate(condition, values)
-        texts.append(f"{label} {verdict.text}".strip())
+        text = f"{label} {verdict.text}".strip()
+        texts.append(text)
         if not verdict.passed:
-            failing.append(f"{label} {verdict.text}".strip())
+            failing.append(text)
     if failing:
         result.outcome = FAIL
         more = f" (+{len(failing) - 3} more series)" if len(failing) > 3 else ""
@@ -152,7 +153,7 @@ def _with_deadline(probe: Probe, check: dict[str, Any], source: Source, timeout:
         raise ProbeError(f"no answer within {timeout:g} s (source {source.name})")
     if "error" in box:
         error = box["error"]
-        if isinstance(error, (ProbeError, SourceError, ConditionError)):
+        if isinstance(error, _EXPECTED):
             raise error
         raise ProbeError(f"{type(error).__name__}: {error}")
     return box["value"]

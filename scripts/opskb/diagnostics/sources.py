@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit, urlunsplit
 
 import yaml
 
@@ -35,6 +35,12 @@ ENV_PREFIX = "OPSKB_SOURCE_"
 LOCAL_CONFIG = "opskb.local.yaml"
 CONFIG_ENV = "OPSKB_CONFIG"
 _SECRET_QUERY_KEYS = re.compile(r"pass|secret|token|key|auth|sig", re.IGNORECASE)
+
+
+def host_and_port(parts: SplitResult) -> str:
+    """The network location of a split URL without its credentials: host, or host:port."""
+    host = parts.hostname or ""
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 class SourceError(Exception):
@@ -69,9 +75,7 @@ class Source:
     def display(self) -> str:
         """The URL without credentials or query string: safe in logs and output."""
         parts = urlsplit(self.url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
+        host = host_and_port(parts)
         if parts.username:
             host = f"***@{host}"
         return urlunsplit((parts.scheme, host, parts.path, "", ""))
