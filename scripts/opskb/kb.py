@@ -11,6 +11,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,17 @@ def status_entry(by_code: dict[str, dict[str, Any]], code: str) -> dict[str, Any
     if found is None and "/" in code:
         found = by_code.get(code.split("/", 1)[0])
     return found
+
+
+def markets_in_order(kb: KnowledgeBase) -> list[Entity]:
+    """Marketplaces as the site lists them: by name, case aside."""
+    return sorted(kb.marketplaces.values(), key=lambda e: e.data["name"].lower())
+
+
+def review_due(runbook: dict[str, Any]) -> date:
+    """The day a runbook's review falls due; ValueError for an impossible date."""
+    review = runbook["review"]
+    return date.fromisoformat(review["last_reviewed"]) + timedelta(days=review["interval_days"])
 
 
 TABLES = {

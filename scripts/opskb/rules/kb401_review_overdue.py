@@ -1,8 +1,8 @@
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 from ..durations import today
-from ..kb import KnowledgeBase
+from ..kb import KnowledgeBase, review_due
 from ..problems import WARNING
 from ..registry import Example, Finding, Rule
 from ._tree import RUNBOOK
@@ -26,17 +26,16 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
         review = runbook.data["review"]
         try:
-            last = date.fromisoformat(review["last_reviewed"])
+            due = review_due(runbook.data)
         except ValueError:
             continue  # a pattern-valid but impossible date (2026-02-30) is KB105's business
-        due = last + timedelta(days=review["interval_days"])
         if due < now:
             yield Finding(
                 runbook,
                 ("review", "last_reviewed"),
                 {
                     "due": due.isoformat(),
-                    "last": last.isoformat(),
+                    "last": (due - timedelta(days=review["interval_days"])).isoformat(),
                     "days": review["interval_days"],
                     "owner": review["owner"],
                 },

@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 _SPECIAL = "&<>\"'`*_{}[]()#+-!?|~^=:$%@\\"
 _TABLE = {ord(ch): f"&#{ord(ch)};" for ch in _SPECIAL}
 
+# pre(): also the characters that open a fence or a macro, as character references
+_FENCE_TABLE = {ord(ch): f"&#{ord(ch)};" for ch in "{}`~"}
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 
@@ -71,7 +73,7 @@ def pre(text: object) -> str:
     line starting with three backticks would otherwise open a code block.
     """
     escaped = html.escape(str(text).rstrip("\n"), quote=True)
-    return escaped.translate({ord(c): f"&#{ord(c)};" for c in "{}`~"})
+    return escaped.translate(_FENCE_TABLE)
 
 
 _SAFE_SCHEMES = {"http", "https", "mailto", "tel"}

@@ -25,13 +25,14 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape as _html_escape
 from html import unescape as _html_unescape
 from typing import Any
 
+from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import humanize, parse_duration
-from ..kb import Entity, KnowledgeBase
+from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
 from ..registry import all_rules
 from ..rulesdoc import example_text
 from .escape import attr, code, h, link, md, mermaid_label, pre
@@ -44,7 +45,6 @@ KIND_LABELS = {
     "problem": "Problem",
     "change": "Change request",
 }
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 RUNBOOK_INDEX = "runbooks/index.md"
 BY_SYSTEM = "browse/systems.md"
@@ -120,6 +120,14 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     if stem.endswith("/index"):
         return stem[: -len("index")]
     return stem + "/"
+
+
+def _relative(base: str, there: str) -> str:
+    """The relative URL to page URL ``there`` from a page in folder ``base``."""
+    rel = posixpath.relpath(there or ".", base or ".")
+    if there.endswith("/") or there == "":
+        rel = rel.rstrip("/") + "/"
+    return rel
 
 
 def _slug(text: str) -> str:
@@ -214,7 +222,7 @@ class Site:
         self.today = today or date.today()
         self.use_directory_urls = use_directory_urls
         self.runbooks = sorted(kb.runbooks.values(), key=lambda e: (e.data["title"].lower(), e.id))
-        self.markets = sorted(kb.marketplaces.values(), key=lambda e: e.data["name"].lower())
+        self.markets = markets_in_order(kb)
         self.routes = sorted(kb.routes.values(), key=lambda e: e.data["name"].lower())
         self.owners = kb.system_owners()
         self._owner_cache: dict[str, Entity | None] = {}
@@ -239,24 +247,17 @@ class Site:
 
     def href(self, src: str, dest: str, anchor: str = "") -> str:
         """The relative URL from page ``src`` to page ``dest`` (docs-relative .md paths)."""
-        key = (src, dest)
-        rel = self._hrefs.get(key)
-        if rel is None:
-            rel = self._hrefs[key] = self._relative(src, dest)
-        if not rel:  # the page itself
-            return f"#{anchor}" if anchor else "#"
-        return rel + (f"#{anchor}" if anchor else "")
-
-    def _relative(self, src: str, dest: str) -> str:
         here = page_url(src, self.use_directory_urls)
         there = page_url(dest, self.use_directory_urls)
-        if here == there:
-            return ""
+        if here == there:  # the page itself
+            return f"#{anchor}" if anchor else "#"
+        # Keyed by the source's folder, not the source: every runbook page shares one.
         base = posixpath.dirname(here) if not here.endswith("/") else here.rstrip("/")
-        rel = posixpath.relpath(there or ".", base or ".")
-        if there.endswith("/") or there == "":
-            rel = rel.rstrip("/") + "/"
-        return rel
+        key = (base, there)
+        rel = self._hrefs.get(key)
+        if rel is None:
+            rel = self._hrefs[key] = _relative(base, there)
+        return rel + (f"#{anchor}" if anchor else "")
 
     def a(self, src: str, dest: str, text_html: str, anchor: str = "") -> str:
         return f'<a href="{self.href(src, dest, anchor)}">{text_html}</a>'
@@ -320,7 +321,7 @@ class Site:
         if calendar is None:
             return f"working hours ({h(clock)})"
         data = calendar.data
-        days = data.get("weekdays", list(WEEKDAYS[:5]))
+        days = data.get("weekdays", list(DEFAULT_WEEKDAYS))
         text = f"working hours {h(data['start'])}–{h(data['end'])} {h(', '.join(days))} ({h(data['timezone'])})"
         if "holidays" in data:
             text += f", no public holidays ({h(data['holidays'])})"
@@ -344,7 +345,7 @@ class Site:
         if clock == "24x7" or clock not in self.kb.calendars:
             return {"kind": "24x7"}
         data = self.kb.calendars[clock].data
-        days = data.get("weekdays", list(WEEKDAYS[:5]))
+        days = data.get("weekdays", list(DEFAULT_WEEKDAYS))
         return {
             "kind": "calendar",
             "id": clock,
@@ -383,15 +384,12 @@ class Site:
             return int(text[:-1]) * ((eh * 60 + em) - (sh * 60 + sm))
         return int(parse_duration(text).total_seconds() // 60)
 
-    def review_due(self, runbook: Entity) -> date:
-        review = runbook.data["review"]
-        return date.fromisoformat(review["last_reviewed"]) + timedelta(days=review["interval_days"])
-
-    def runbooks_for_marketplace(self, marketplace_id: str) -> list[Entity]:
+    def runbooks_for_marketplace(self, marketplace_id: str, with_every: bool = True) -> list[Entity]:
+        """The runbooks that name this marketplace, and (``with_every``) those for all."""
         found = []
         for runbook in self.runbooks:
             markets = runbook.data.get("marketplaces")
-            if markets == "all" or (isinstance(markets, list) and marketplace_id in markets):
+            if (with_every and markets == "all") or (isinstance(markets, list) and marketplace_id in markets):
                 found.append(runbook)
         return found
 
@@ -434,7 +432,7 @@ class Site:
         elif markets:
             facts.append(f"<strong>Marketplaces:</strong> {_list(self.marketplace_link(src, m) for m in markets)}")
         facts.append(f"<strong>Impact:</strong> {h(data['impact'])}")
-        due = self.review_due(runbook)
+        due = review_due(runbook.data)
         overdue = due < self.today
         out.append(
             f'<div class="opskb-summary"><p class="opskb-badges">'
@@ -584,8 +582,7 @@ class Site:
         }
         # In a raw HTML block an attribute needs HTML escaping only; the script parses the
         # JSON and writes every string with textContent.
-        blob = _html_escape(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), quote=True)
-        blob = blob.replace("{", "&#123;").replace("}", "&#125;")
+        blob = h(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
         return (
             f'<div class="opskb-timer" data-opskb-timer="{blob}">'
             '<p class="opskb-timer-fallback">Incident timer: needs JavaScript. Count the '
@@ -642,11 +639,7 @@ class Site:
             self.runbook_table(src, [r for r in self.runbooks if r.data.get("marketplaces") == "all"]),
         ]
         for market in self.markets:
-            own = [
-                r
-                for r in self.runbooks
-                if isinstance(r.data.get("marketplaces"), list) and market.id in r.data["marketplaces"]
-            ]
+            own = self.runbooks_for_marketplace(market.id, with_every=False)
             out.append(f"## {md(market.data['name'])} {{#marketplace-{market.id}}}")
             out.append(
                 f"<div><p>Status mapping: {self.marketplace_link(src, market.id)}</p>"

@@ -47,7 +47,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..checker import check_tree
-from ..kb import KnowledgeBase
+from ..kb import KnowledgeBase, markets_in_order
 from ..layout import CONTENT_FOLDERS, SCHEMAS
 from ..problems import ERROR, Problem
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
@@ -106,14 +106,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """Append every marketplace page to the nav section that lists the marketplace index."""
         if not config.nav:
             return
-        pages = [
-            {m.data["name"]: marketplace_uri(m.id)}
-            for m in sorted(self.kb.marketplaces.values(), key=lambda e: e.data["name"].lower())
-        ]
+        pages = [{m.data["name"]: marketplace_uri(m.id)} for m in markets_in_order(self.kb)]
 
         def visit(items: list[Any]) -> bool:
             for item in items:
-                children = next(iter(item.values())) if isinstance(item, dict) else None
+                children = _target(item)
                 if isinstance(children, list):
                     if any(_target(child) == MARKETPLACES for child in children):
                         children.extend(pages)
