@@ -1,4 +1,5 @@
-"""Run a command once and report its wall time and peak memory (the child's max RSS)."""
+"""Run a command once and report its wall time, CPU time and peak memory (the child's own
+figures, from wait4)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,19 @@ class Measurement:
     seconds: float
     peak_mb: float
     returncode: int
+    cpu_seconds: float = 0.0
+    output: str = ""  # stdout and stderr together, when captured
 
 
-def measure(argv: list[str], **popen: object) -> Measurement:
+def measure(argv: list[str], capture: bool = False, **popen: object) -> Measurement:
+    """``capture`` keeps the command's output (to show when it fails); otherwise discarded."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **popen)  # type: ignore[call-overload]
+    sink = subprocess.PIPE if capture else subprocess.DEVNULL
+    errors = subprocess.STDOUT if capture else subprocess.DEVNULL
+    child = subprocess.Popen(argv, stdout=sink, stderr=errors, text=True, **popen)  # type: ignore[call-overload]
+    output = child.stdout.read() if child.stdout else ""
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    return Measurement(elapsed, usage.ru_maxrss / 1024, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(elapsed, usage.ru_maxrss / 1024, child.returncode, cpu, output)

@@ -37,6 +37,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
+from measure import measure  # noqa: E402
 from synth import make_tree  # noqa: E402
 
 from opskb.checker import check_tree  # noqa: E402
@@ -58,15 +59,14 @@ class Result:
     ok: bool
 
 
-def _run(args: list[str], cwd: Path) -> tuple[float, float, float, int, str]:
-    """Run a command; wall seconds, CPU seconds and peak RSS (MB) of that process alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, output
+def _build(kind: str, count: int, config: Path, site: Path, strict: bool) -> Result:
+    """One `mkdocs build` in its own process: its time, memory and what it built."""
+    args = [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(config)]
+    run = measure([*args, "-d", str(site)], capture=True, cwd=config.parent, env=ENV)
+    if run.returncode:
+        print(run.output[-3000:], file=sys.stderr)
+    pages, index_kb = _site_stats(site)
+    return Result(kind, count, pages, run.seconds, run.cpu_seconds, run.peak_mb, index_kb, run.returncode == 0)
 
 
 def _site_stats(site: Path) -> tuple[int, float]:
@@ -79,14 +79,7 @@ def bench_opskb(work: Path, count: int) -> tuple[Result, Path]:
     root = make_tree(work / f"opskb-{count}", count)
     shutil.copytree(REPO / "schemas", root / "schemas")
     config = write_config(root)
-    site = work / f"opskb-{count}-site"
-    wall, cpu, peak, code, output = _run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site)], root
-    )
-    if code:
-        print(output[-3000:], file=sys.stderr)
-    pages, index_kb = _site_stats(site)
-    return Result("opskb", count, pages, wall, cpu, peak, index_kb, code == 0), root
+    return _build("opskb", count, config, work / f"opskb-{count}-site", strict=True), root
 
 
 def bench_plain(work: Path, count: int, tree: Path) -> Result:
@@ -108,14 +101,7 @@ def bench_plain(work: Path, count: int, tree: Path) -> Result:
         "markdown_extensions:\n  - toc:\n      permalink: true\n  - attr_list\n  - admonition\n",
         encoding="utf-8",
     )
-    site = work / f"plain-{count}-site"
-    wall, cpu, peak, code, output = _run(
-        [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(site)], root
-    )
-    if code:
-        print(output[-3000:], file=sys.stderr)
-    pages, index_kb = _site_stats(site)
-    return Result("plain", count, pages, wall, cpu, peak, index_kb, code == 0)
+    return _build("plain", count, root / "mkdocs.yml", work / f"plain-{count}-site", strict=False)
 
 
 def _free_port() -> int:
