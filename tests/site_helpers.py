@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"
@@ -113,63 +114,94 @@ def serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-# Payloads for the escaping tests: each would run script, inject markup or a link if a
-# text field reached the page raw through Markdown, HTML, Jinja or Mermaid.
-XSS = {
-    "title": "Prices <script>alert('xss-title')</script> not applied",
-    "symptom": "<img src=x onerror=alert('xss-img')> shows",
-    "why": "[click me](javascript:alert('xss-md-link')) and <a href=\"javascript:alert(1)\">x</a>",
-    "impact": "{{ config.site_name }} {% if true %}jinja{% endif %} **not bold** `not code`",
-    "template": "</code></pre><script>alert('xss-template')</script> {placeholder}",
-    "step": '{: onclick="alert(\'xss-attr\')" } !!! danger "fake"',
-    "chat": "javascript:alert('xss-chat')",
-    "label": "<svg onload=alert('xss-label')>",
-    "note": "<iframe src=\"javascript:alert('xss-note')\"></iframe>",
-    "team": "Pricing <b onmouseover=alert('xss-team')>owner</b>",
-    "route": "Prices ]] --> click s0 \"javascript:alert('xss-mermaid')\"",
-}
-
-
-def _yaml_str(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-
-
-def make_xss_tree(dest: Path) -> Path:
-    """The minimal tree with a script, onerror or javascript: payload in every text field."""
-    root = copy_minimal(dest)
-    runbook = root / "runbooks" / "prices-not-applied.yaml"
-    text = runbook.read_text(encoding="utf-8")
-    swaps = [
-        ("title: Prices not applied on a marketplace", f"title: {_yaml_str(XSS['title'])}"),
-        ("  - marketplace shows yesterday's price", f"  - {_yaml_str(XSS['symptom'])}"),
-        ("    why: It floods the marketplace API and delays every feed.", f"    why: {_yaml_str(XSS['why'])}"),
-        ("impact: Items sell at the old price; every hour costs margin.", f"impact: {_yaml_str(XSS['impact'])}"),
-        (
-            '  template: "Prices on {marketplace}: {accepted} of {sent} accepted."',
-            f"  template: {_yaml_str(XSS['template'])}",
-        ),
-        ("    do: Open the price feed dashboard in Grafana.", f"    do: {_yaml_str(XSS['step'])}"),
+def _every_kind_of_check(files: dict[str, Any]) -> None:
+    """Give the sample runbook an http and a prometheus check beside its sql one, so each
+    check field has an object to hold a payload."""
+    runbook = files["runbooks/prices-not-applied.yaml"]
+    runbook["checks"] += [
+        {
+            "id": "api-up",
+            "title": "The price API answers",
+            "type": "http",
+            "source": "pricing-api",
+            "path": "/health",
+            "json_path": "$.status",
+            "condition": {"left": "json", "op": "==", "right": "ok"},
+        },
+        {
+            "id": "feed-rate",
+            "title": "Prices are being sent",
+            "type": "prometheus",
+            "source": "prometheus",
+            "query": "sum(rate(price_feed_sent_total[5m]))",
+            "condition": {"left": "value", "op": ">", "right": 0},
+        },
     ]
-    for old, new in swaps:
-        assert old in text, old
-        text = text.replace(old, new)
-    runbook.write_text(text, encoding="utf-8")
-    teams = root / "escalation" / "teams.yaml"
-    text = teams.read_text(encoding="utf-8")
-    text = text.replace('      chat: "#pricing"', f"      chat: {_yaml_str(XSS['chat'])}")
-    text = text.replace("    name: Pricing owner", f"    name: {_yaml_str(XSS['team'])}")
-    teams.write_text(text, encoding="utf-8")
-    routes = root / "escalation" / "routes.yaml"
-    text = routes.read_text(encoding="utf-8")
-    text = text.replace("    name: Prices and price feeds", f"    name: {_yaml_str(XSS['route'])}")
-    routes.write_text(text, encoding="utf-8")
-    ozon = root / "status_mappings" / "ozon.yaml"
-    text = ozon.read_text(encoding="utf-8")
-    text = text.replace("    label: Ожидает сборки", f"    label: {_yaml_str(XSS['label'])}")
-    note = "    note: No separate accepted step on the marketplace."
-    text = text.replace(note, f"    note: {_yaml_str(XSS['note'])}")
-    text = text.replace("name: Ozon\n", f"name: Ozon\nchat: {_yaml_str(XSS['chat'])}\n")
-    ozon.write_text(text, encoding="utf-8")
-    return root
+
+
+def macro_calls(kb: Any) -> list[str]:
+    """A call of every macro of opskb.site.macros, once for each id it can take."""
+    import inspect
+    from types import SimpleNamespace
+
+    from opskb.site import macros
+
+    found: dict[str, Any] = {}
+    env = SimpleNamespace(
+        variables={},
+        conf=SimpleNamespace(plugins={"opskb": SimpleNamespace(kb=kb)}),
+        macro=lambda fn: found.setdefault(fn.__name__, fn),
+    )
+    macros.define_env(env)
+    ids = {"policy_id": kb.sla_policies, "team_id": kb.teams, "runbook_id": kb.runbooks}
+    calls = []
+    for name, fn in sorted(found.items()):
+        (param,) = inspect.signature(fn).parameters
+        assert param in ids, f"macro {name}({param}): the payload test does not know which ids it takes"
+        calls += [f'{name}("{ident}")' for ident in sorted(ids[param])]
+    return calls
+
+
+MACRO_PAGE = "macros.md"
+
+
+def hostile_site(dest: Path) -> tuple[Any, Path]:
+    """The minimal tree with a payload in every free-text field (tests/payloads.py), a
+    handwritten page calling every macro in every Markdown context, built strict.
+
+    Returns the payload tree and the built site.
+    """
+    from opskb.checker import check_tree
+    from payloads import payload_tree
+
+    sample = copy_minimal(dest / "sample")
+    tree = payload_tree(sample, dest / "content", _every_kind_of_check)
+    config = write_config(tree.root)
+    kb, _ = check_tree(tree.root)
+    lines = ["# Macros", ""]
+    for number, call in enumerate(macro_calls(kb)):
+        expr = "{{ " + call + " }}"
+        lines += [
+            f"## {expr} {{ #macro-{number} }}",
+            "",
+            f"Paragraph {expr} and *{expr}*.",
+            "",
+            f"- item {expr}",
+            f"- [{expr}](index.md)",
+            "",
+            "| macro | value |",
+            "|---|---|",
+            f"| {number} | {expr} |",
+            "",
+            f'!!! note "{expr}"',
+            f"    {expr}",
+            "",
+        ]
+    (tree.root / "docs" / MACRO_PAGE).write_text("\n".join(lines), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert "\nnav:\n" in text
+    config.write_text(text.replace("\nnav:\n", f"\nnav:\n  - Macros: {MACRO_PAGE}\n"), encoding="utf-8")
+    site = dest / "site"
+    result = mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+    return tree, site

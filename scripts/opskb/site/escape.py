@@ -25,6 +25,8 @@ import html
 import re
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 # Characters with a meaning in HTML, Markdown, pymdownx or Jinja. Letters, digits, space,
 # comma, full stop, slash, semicolon and non-ASCII text stay readable in
 # the generated source; none of them can open a construct once the others are escaped.
@@ -58,6 +60,16 @@ def h(text: object) -> str:
 def attr(text: object) -> str:
     """A value for a double-quoted HTML attribute (also safe inside Markdown raw HTML)."""
     return md(text).replace("<br>", "&#10;")
+
+
+def page_title(text: object) -> Markup:
+    """A page title for the navigation, the footer and the tabs: escaped once, and marked
+    as markup so the theme's ``| e`` (footer labels) does not escape it a second time.
+
+    Material prints ``nav_item.title`` and ``page.next_page.title`` as they are (its
+    templates run without autoescape), so a title from YAML must arrive escaped.
+    """
+    return Markup(attr(text))
 
 
 def code(text: object) -> str:

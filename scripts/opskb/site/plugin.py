@@ -50,6 +50,7 @@ from ..checker import check_tree
 from ..kb import KnowledgeBase, markets_in_order
 from ..layout import CONTENT_FOLDERS, SCHEMAS
 from ..problems import ERROR, Problem
+from .escape import page_title
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
 
 log = logging.getLogger("mkdocs.plugins.opskb")
@@ -106,7 +107,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """Append every marketplace page to the nav section that lists the marketplace index."""
         if not config.nav:
             return
-        pages = [{m.data["name"]: marketplace_uri(m.id)} for m in markets_in_order(self.kb)]
+        # A nav title is the page's title everywhere the theme shows it (the navigation, the
+        # footer, the tabs), printed unescaped: it arrives escaped, like the front matter's.
+        pages = [{page_title(m.data["name"]): marketplace_uri(m.id)} for m in markets_in_order(self.kb)]
 
         def visit(items: list[Any]) -> bool:
             for item in items:
