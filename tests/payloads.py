@@ -9,7 +9,7 @@ field, if the sample tree cannot hold it.
 
 Each injected value is ``variant(token)``: the payload (script, event handlers, attribute
 breakouts, Markdown ``javascript:`` links, Jinja, closing tags), shaped to pass the
-field's schema (no whitespace for status codes, a leading ``/`` for HTTP paths, a SELECT
+field's schema (no whitespace for status codes, an ``@`` for mailboxes, a leading ``/`` for HTTP paths, a SELECT
 around it for SQL, a PromQL selector around it for PromQL). Every vector calls
 ``__pwned(token)``, which the browser tests define and record. The same original value
 gets the same payload everywhere (a status code and the ``next`` lists naming it), so
@@ -79,6 +79,7 @@ def _promql(token: str) -> str:
 VARIANTS: list[Callable[[str], str]] = [
     full,
     compact,
+    lambda token: compact(token) + "@example.org",
     lambda token: "/" + full(token),
     lambda token: "$" + full(token),
     _sql,

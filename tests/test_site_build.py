@@ -424,6 +424,26 @@ def test_mermaid_sources_are_only_states_and_transitions(hostile: tuple[PayloadT
     assert diagrams >= 2
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"],
+)
+def test_a_link_field_refuses_a_scheme_the_site_does_not_link(tree: Path, cli, value: str) -> None:
+    teams = tree / "escalation" / "teams.yaml"
+    teams.write_text(teams.read_text().replace('chat: "#pricing"', f"chat: {json.dumps(value)}"))
+    result = cli("check", tree)
+    assert result.code == 1
+    assert "escalation/teams.yaml:18:13: KB105 chat has the wrong form" in result.out, result.out
+    assert "http:, https:, mailto: or tel:" in result.out
+
+
+@pytest.mark.parametrize("value", ["https://chat.example.org/pricing", "mailto:p@example.org", "#pricing", "Chat: #x"])
+def test_a_link_field_takes_text_and_allowed_links(tree: Path, cli, value: str) -> None:
+    teams = tree / "escalation" / "teams.yaml"
+    teams.write_text(teams.read_text().replace('chat: "#pricing"', f"chat: {json.dumps(value)}"))
+    assert cli("check", tree, "--strict").code == 0
+
+
 def test_escape_helpers() -> None:
     assert md("<b>") == "&#60;b&#62;"
     assert md("1. not a list").startswith("&#49;")
