@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import yaml
 
 from opskb.layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, STATUS_MAPPINGS
@@ -103,24 +104,18 @@ class Schemas:
     """The schemas of one folder, for walking (refs resolved) and for validating."""
 
     def __init__(self, folder: Path) -> None:
-        from referencing import Registry, Resource
-
         self.by_name: dict[str, dict[str, Any]] = {}
         self.by_id: dict[str, dict[str, Any]] = {}
-        self._validators: dict[str, Any] = {}
         for path in sorted(folder.glob("*.schema.json")):
             schema = json.loads(path.read_text(encoding="utf-8"))
             self.by_name[path.name.removesuffix(".schema.json")] = schema
             self.by_id[schema["$id"]] = schema
-        self.registry = Registry().with_resources(
-            (schema["$id"], Resource.from_contents(schema)) for schema in self.by_id.values()
-        )
+        registry = jsonschema_rs.Registry(list(self.by_id.items()))
+        self._validators = {
+            name: jsonschema_rs.Draft202012Validator(schema, registry=registry) for name, schema in self.by_name.items()
+        }
 
     def valid(self, name: str, data: Any) -> bool:
-        if name not in self._validators:
-            import jsonschema
-
-            self._validators[name] = jsonschema.Draft202012Validator(self.by_name[name], registry=self.registry)
         return self._validators[name].is_valid(data)
 
     def _resolve(self, ref: str, base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -165,18 +165,27 @@ def macro_calls(kb: Any) -> list[str]:
 MACRO_PAGE = "macros.md"
 
 
-def hostile_site(dest: Path) -> tuple[Any, Path]:
-    """The minimal tree with a payload in every free-text field (tests/payloads.py), a
-    handwritten page calling every macro in every Markdown context, built strict.
+CONTENT = ("runbooks", "escalation", "status_mappings", "schemas")
+
+
+def hostile_site(dest: Path, *, repository: bool = False) -> tuple[Any, Path]:
+    """A payload in every free-text field (tests/payloads.py) of the minimal tree, or of
+    the repository's own content with its handwritten pages (``repository``), and a page
+    calling every macro in every Markdown context; built strict.
 
     Returns the payload tree and the built site.
     """
     from opskb.checker import check_tree
     from payloads import payload_tree
 
-    sample = copy_minimal(dest / "sample")
-    tree = payload_tree(sample, dest / "content", _every_kind_of_check)
-    config = write_config(tree.root)
+    if repository:
+        sample = dest / "sample"
+        for name in CONTENT:
+            shutil.copytree(REPO / name, sample / name)
+        tree = payload_tree(sample, dest / "content")
+    else:
+        tree = payload_tree(copy_minimal(dest / "sample"), dest / "content", _every_kind_of_check)
+    config = write_config(tree.root, handwritten=repository)
     kb, _ = check_tree(tree.root)
     lines = ["# Macros", ""]
     for number, call in enumerate(macro_calls(kb)):
