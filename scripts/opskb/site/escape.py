@@ -15,6 +15,10 @@ processing that made large sites slow). So a YAML string meets two kinds of read
   reference, which Markdown leaves alone and the browser (and the search indexer)
   decodes back, so the reader sees exactly what the YAML says.
 
+A page title meets a third reader, the theme's templates, which print it without
+autoescape in the navigation, the footer and the tabs, and with ``| e`` in the footer's
+labels: :func:`page_title` escapes it once and marks it as markup, so both print the text.
+
 Newlines become ``<br>`` so that a string can never start a Markdown block of its own
 (a heading, a list, a fenced or indented code block).
 """
