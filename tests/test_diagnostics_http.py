@@ -37,6 +37,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/echo"):  # like httpbin's /anything: the request, headers included
             headers = dict(self.headers.items())
             return self._send(200, {"headers": headers, "auth": headers.get("Authorization", ""), "path": self.path})
+        if self.path.startswith("/api/v1/query"):  # a Prometheus that quotes the request in its error
+            auth = self.headers.get("Authorization", "")
+            return self._send(400, {"status": "error", "error": f"rejected {auth} for {self.path}"})
         if self.path == "/auth":
             token = base64.b64encode(f"reader:{PASSWORD}".encode()).decode()
             ok = self.headers.get("Authorization") == f"Basic {token}"
@@ -167,6 +170,12 @@ checks:
     path: /echo
     json_path: $.auth
     condition: {left: json, op: "==", right: "nobody"}
+  - id: prometheus-echo
+    title: A Prometheus whose error quotes the request
+    type: prometheus
+    source: secured
+    query: up
+    condition: {left: value, op: "==", right: 1}
   - id: not-json
     title: Body that is not JSON
     type: http
@@ -276,6 +285,13 @@ def test_an_echoed_credential_is_masked_in_observed_values(
     assert "***" in shown  # the echo was observed, and masked
     for secret in (PASSWORD, token, token.rstrip("=")):
         assert secret not in shown
+
+
+def test_a_credential_quoted_in_a_prometheus_error_is_masked(cli, http_tree: Path) -> None:
+    token = base64.b64encode(f"reader:{PASSWORD}".encode()).decode()
+    result = cli("run", "service-health", "--root", http_tree, "--check", "prometheus-echo")
+    assert "ERROR  prometheus-echo" in result.out and "rejected *** for /api/v1/query" in result.out
+    assert PASSWORD not in result.out + result.err and token not in result.out + result.err
 
 
 def test_a_header_token_echoed_in_nested_json_is_masked(cli, http_tree: Path, server: str) -> None:

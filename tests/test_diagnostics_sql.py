@@ -621,6 +621,23 @@ def test_postgres_bad_password_does_not_leak(cli, tree: Path, postgres: str) -> 
     assert PASSWORD not in result.out + result.err
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://reader:{pw}@127.0.0.1:notaport/db",
+        "postgresql+psycopg://reader:{pw}@127.0.0.1:{port}/db?sslmode=bogus",
+        "postgresql+psycopg://reader:{pw}@/db?host=/nonexistent",
+        "postgresql://reader:{pw}@127.0.0.1:{port}/db?bogus=1",
+        "postgres://reader:{pw}@127.0.0.1:{port}/db",
+    ],
+)
+def test_a_broken_database_url_is_an_error_without_its_password(cli, tree: Path, url: str) -> None:
+    url = url.format(pw=PASSWORD, port=_free_port())
+    result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={url}")
+    assert result.code == 1 and "ERROR  accepted-vs-sent" in result.out
+    assert PASSWORD not in result.out + result.err
+
+
 def test_unreachable_postgres_is_an_error_and_the_run_goes_on(cli, tree: Path) -> None:
     result = cli(
         "run",
