@@ -170,9 +170,11 @@ VARIANTS = [
     ("VALUES (pg_terminate_backend(1))", "pg_terminate_backend"),
     ("SELECT a FROM t ORDER BY pg_cancel_backend(a)", "pg_cancel_backend"),
     ("SELECT (12345).pg_cancel_backend", "field selection"),
-    ("SELECT * FROM xmltable('/a' PASSING '<a/>' COLUMNS x int)", "RangeTableFunc is not allowed"),
+    ("SELECT * FROM xmltable('/a' PASSING '<a/>' COLUMNS x int)", "XMLTABLE is not allowed"),
     ("SELECT 1 OPERATOR(public.+) 2", "operator public.+ is not on"),
     ("SELECT $1", "parameters"),
+    ("SELECT xmlelement(name a, pg_read_file('/etc/passwd'))", "an XML function is not allowed"),
+    ("SELECT * FROM t TABLESAMPLE SYSTEM (50)", "TABLESAMPLE is not allowed"),
     ("", "found 0"),
 ]
 

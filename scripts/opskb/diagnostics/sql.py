@@ -32,7 +32,7 @@ from .probe import Observation, ProbeError
 from .sources import Source
 
 SUPPORTED = ("postgresql", "sqlite")
-_POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
+_POSTGRES_SCHEMES = {"postgresql", "postgres"}
 # The server never gets less than this, whatever the content or a caller asks for.
 MIN_SERVER_TIMEOUT_MS = 1000
 APPLICATION_NAME = "opskb-run"
@@ -79,7 +79,7 @@ def _target(source: Source) -> tuple[str, str]:
     scheme = parts.scheme.lower()
     if not scheme or not (parts.netloc or parts.path):
         raise ProbeError(f"source {source.name}: not a database URL")
-    if scheme in _POSTGRES_SCHEMES:
+    if scheme.split("+")[0] in _POSTGRES_SCHEMES:  # any driver name: psycopg is the one used
         return "postgresql", "postgresql" + source.url[len(scheme) :]
     if scheme == "sqlite":
         return "sqlite", _sqlite_path(source)

@@ -111,8 +111,13 @@ NODES = frozenset(
     }
 )
 
-# How a refused statement is named to people (pglast class -> SQL words).
-_STATEMENT_WORDS = {
+# How a refused statement or construct is named to people (pglast class -> SQL words).
+_WORDS = {
+    "RangeTableFunc": "XMLTABLE",
+    "RangeTableSample": "TABLESAMPLE",
+    "XmlExpr": "an XML function",
+    "XmlSerialize": "XMLSERIALIZE",
+    "JsonTable": "JSON_TABLE",
     "DeleteStmt": "DELETE",
     "UpdateStmt": "UPDATE",
     "InsertStmt": "INSERT",
@@ -188,7 +193,7 @@ def _node_refusal(node: Any, allowed: frozenset[str]) -> str | None:
             return f"{_statement_word(kind)} inside the query is not a read-only SELECT"
         if kind == "ParamRef":
             return "parameters ($1) are not allowed: write the value into the query"
-        return f"{kind} is not allowed in a read-only check"
+        return f"{_WORDS.get(kind, kind)} is not allowed in a read-only check"
     if kind == "SelectStmt":
         if node.intoClause is not None:
             return "SELECT ... INTO creates a table"
@@ -224,7 +229,7 @@ def _shown(parts: tuple[Any, ...]) -> str:
 
 
 def _statement_word(kind: str) -> str:
-    return _STATEMENT_WORDS.get(kind, kind.removesuffix("Stmt").upper())
+    return _WORDS.get(kind, kind.removesuffix("Stmt").upper())
 
 
 def _walk(root: Any) -> Iterator[Any]:
