@@ -94,6 +94,7 @@ READ_ONLY = [
     "SELECT row_number() OVER (PARTITION BY m ORDER BY at DESC) AS n, lag(v) OVER w FROM t WINDOW w AS (ORDER BY at)",
     "SELECT pg_catalog.count(*), string_agg(name, ', ' ORDER BY name) FROM t WHERE name LIKE 'a%' AND d ->> 'k' = 'v'",
     "SELECT x FROM generate_series(1, 3) AS x UNION ALL SELECT 4 ORDER BY 1 LIMIT 2",
+    "SELECT a FROM t WHERE a > ANY (SELECT a FROM t) ORDER BY a USING >",
     "SELECT t.row_to_json FROM t",  # attribute notation on a whole row: only row functions apply
     "VALUES (1, 2)",
     "TABLE price_feed_last_run",
@@ -172,6 +173,9 @@ VARIANTS = [
     ("SELECT (12345).pg_cancel_backend", "field selection"),
     ("SELECT * FROM xmltable('/a' PASSING '<a/>' COLUMNS x int)", "XMLTABLE is not allowed"),
     ("SELECT 1 OPERATOR(public.+) 2", "operator public.+ is not on"),
+    ("SELECT a FROM t ORDER BY a USING OPERATOR(public.<<<)", "operator public.<<< is not on"),
+    ("SELECT 1 WHERE 1 OPERATOR(public.=) ANY (SELECT a FROM t)", "operator public.= is not on"),
+    ('SELECT U&"\\0070g_terminate_backend"(1)', "pg_terminate_backend is not on"),
     ("SELECT $1", "parameters"),
     ("SELECT xmlelement(name a, pg_read_file('/etc/passwd'))", "an XML function is not allowed"),
     ("SELECT * FROM t TABLESAMPLE SYSTEM (50)", "TABLESAMPLE is not allowed"),

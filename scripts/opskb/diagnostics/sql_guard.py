@@ -17,7 +17,9 @@ nowhere else:
 
 Also refused: more than one statement, ``SELECT ... INTO``, ``FOR UPDATE/SHARE``,
 parameters (``$1``), and field selection ``(x).name``, which PostgreSQL may read as the
-function call ``name(x)``: ``(12345).pg_cancel_backend`` cancels a backend.
+function call ``name(x)``: ``(12345).pg_cancel_backend`` cancels a backend. ``t.name``
+on a table alias stays allowed: PostgreSQL reads it as ``name(t)`` only for functions
+of a whole row, and every built-in one (row_to_json, to_jsonb, count ...) only reads.
 
 This is the first of three guards; sql.py adds the others (one statement through the
 extended protocol, a read-only transaction with a server-side timeout).
@@ -204,11 +206,20 @@ def _node_refusal(node: Any, allowed: frozenset[str]) -> str | None:
         if name is None or name not in allowed:
             return f"function {_shown(node.funcname)} is not on the read-only allow-list"
     elif kind == "A_Expr" and "BETWEEN" not in node.kind.name:  # BETWEEN names no operator
-        name = _qualified(node.name)
-        if name is None or name not in OPERATORS:
-            return f"operator {_shown(node.name)} is not on the read-only allow-list"
+        return _operator_refusal(node.name)
+    elif kind == "SortBy" and node.useOp:  # ORDER BY a USING <op>
+        return _operator_refusal(node.useOp)
+    elif kind == "SubLink" and node.operName:  # a <op> ANY (SELECT ...)
+        return _operator_refusal(node.operName)
     elif kind == "A_Indirection" and any(type(part).__name__ == "String" for part in node.indirection):
         return "field selection (x).name is not allowed: PostgreSQL may read it as a call name(x)"
+    return None
+
+
+def _operator_refusal(parts: tuple[Any, ...]) -> str | None:
+    name = _qualified(parts)
+    if name is None or name not in OPERATORS:
+        return f"operator {_shown(parts)} is not on the read-only allow-list"
     return None
 
 
