@@ -180,6 +180,8 @@ VARIANTS = [
     ("SELECT xmlelement(name a, pg_read_file('/etc/passwd'))", "an XML function is not allowed"),
     ("SELECT * FROM t TABLESAMPLE SYSTEM (50)", "TABLESAMPLE is not allowed"),
     ("", "found 0"),
+    ("SELECT 1\x00; DELETE FROM t", "NUL character"),
+    ("SELECT '\ud800'", "not valid UTF-8"),
 ]
 
 
@@ -470,7 +472,8 @@ def test_the_issue_payloads_are_refused_by_check_and_by_run(
 def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
     cli, tree: Path, cluster: Cluster, victim: int
 ) -> None:
-    queries = [q.replace("{victim}", str(victim)) for q, _ in VARIANTS if q]
+    # (YAML itself refuses a lone surrogate; the schema an empty query)
+    queries = [q.replace("{victim}", str(victim)) for q, _ in VARIANTS if q and "\ud800" not in q]
     checks = "".join(
         f"  - id: v{n}\n    title: Variant {n}\n    type: sql\n    source: pricing-db\n"
         f"    query: {json.dumps(q)}\n    condition: {{left: a, op: '==', right: 1}}\n"

@@ -160,8 +160,12 @@ def refusal(query: str, dialect: str | None = None) -> str | None:
     from pglast import parse_sql
     from pglast.parser import ParseError
 
+    if "\x00" in query:  # the parser would stop reading there
+        return "the query contains a NUL character"
     try:
         statements = parse_sql(query)
+    except UnicodeEncodeError:
+        return "the query is not valid UTF-8 text"
     except ParseError as err:
         return f"not valid PostgreSQL syntax: {err.args[0] if err.args else err}"
     except RecursionError:
