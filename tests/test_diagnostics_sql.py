@@ -28,7 +28,7 @@ import pytest
 
 from conftest import REPO
 from opskb.checker import check_tree
-from opskb.diagnostics import sql
+from opskb.diagnostics import sql, sql_guard
 from opskb.diagnostics.probe import ProbeError
 from opskb.diagnostics.sources import Source
 
@@ -104,7 +104,7 @@ READ_ONLY = [
 
 @pytest.mark.parametrize("query", READ_ONLY)
 def test_read_only_selects_pass_the_guard(query: str) -> None:
-    sql.validate(query)
+    sql_guard.validate(query)
 
 
 def test_every_repository_sql_query_passes_the_guard() -> None:
@@ -112,7 +112,7 @@ def test_every_repository_sql_query_passes_the_guard() -> None:
     queries = [c["query"] for r in kb.runbooks.values() for c in r.data.get("checks", []) if c["type"] == "sql"]
     assert queries
     for query in queries:
-        sql.validate(query.strip().rstrip(";"), "postgresql")
+        sql_guard.validate(query.strip().rstrip(";"), "postgresql")
 
 
 # The issue's payloads ({victim}: a backend's pid; {secret_file}: a file on the server),
@@ -187,21 +187,21 @@ VARIANTS = [
 
 @pytest.mark.parametrize(("query", "message"), ISSUE_PAYLOADS + VARIANTS)
 def test_everything_else_is_refused(query: str, message: str) -> None:
-    with pytest.raises(sql.RefusedQuery, match=re.escape(message)):
-        sql.validate(query.replace("{victim}", "1").replace("{secret_file}", "/etc/hostname"), "postgresql")
+    with pytest.raises(sql_guard.RefusedQuery, match=re.escape(message)):
+        sql_guard.validate(query.replace("{victim}", "1").replace("{secret_file}", "/etc/hostname"), "postgresql")
 
 
 def test_sqlite_spellings_are_refused_on_postgresql_and_postgresql_ones_on_sqlite() -> None:
-    with pytest.raises(sql.RefusedQuery, match="datetime is not on"):
-        sql.validate("SELECT datetime('now')", "postgresql")
-    with pytest.raises(sql.RefusedQuery, match="date_trunc is not on"):
-        sql.validate("SELECT date_trunc('day', now())", "sqlite")
+    with pytest.raises(sql_guard.RefusedQuery, match="datetime is not on"):
+        sql_guard.validate("SELECT datetime('now')", "postgresql")
+    with pytest.raises(sql_guard.RefusedQuery, match="date_trunc is not on"):
+        sql_guard.validate("SELECT date_trunc('day', now())", "sqlite")
 
 
 def test_refused_query_never_reaches_the_database() -> None:
     # The source points at nothing: a refusal, not a connection error, proves no connect.
     source = Source("db", "postgresql+psycopg://reader:x@127.0.0.1:1/none")
-    with pytest.raises(sql.RefusedQuery):
+    with pytest.raises(sql_guard.RefusedQuery):
         sql.probe({"query": "DELETE FROM t"}, source, 1)
 
 
@@ -460,7 +460,7 @@ def test_the_issue_payloads_are_refused_by_check_and_by_run(
 
     ran = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={url}")
     assert ran.code == 1 and f"{at}: KB320" in ran.err and "refusing" in ran.err
-    with pytest.raises(sql.RefusedQuery, match=re.escape(message)):  # the probe refuses on its own too
+    with pytest.raises(sql_guard.RefusedQuery, match=re.escape(message)):  # the probe refuses on its own too
         sql.probe({"query": query}, Source("db", url), 5)
 
     assert cluster.rows_of_t() == [(1,), (2,), (3,)]
@@ -489,7 +489,7 @@ def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
     assert refused == {(first_line + 6 * n + 4, 12) for n in range(len(queries))}
 
     for query in queries:
-        with pytest.raises(sql.RefusedQuery):
+        with pytest.raises(sql_guard.RefusedQuery):
             sql.probe({"query": query}, Source("db", cluster.url("writer")), 5)
     assert cluster.rows_of_t() == [(1,), (2,), (3,)]
 
@@ -612,7 +612,7 @@ def test_postgres_json_output(cli, tree: Path, postgres: str, monkeypatch: pytes
 
 @pytest.mark.xdist_group("postgres")
 def test_postgres_write_is_refused_before_the_database(postgres: str) -> None:
-    with pytest.raises(sql.RefusedQuery):
+    with pytest.raises(sql_guard.RefusedQuery):
         sql.probe({"query": "DELETE FROM price_feed_last_run"}, Source("db", postgres), 5)
     import psycopg
 

@@ -37,13 +37,6 @@ _POSTGRES_SCHEMES = {"postgresql", "postgres"}
 MIN_SERVER_TIMEOUT_MS = 1000
 APPLICATION_NAME = "opskb-run"
 
-RefusedQuery = sql_guard.RefusedQuery
-
-
-def validate(query: str, dialect: str | None = None) -> None:
-    """Refuse anything but one read-only SELECT (see ``sql_guard``)."""
-    sql_guard.validate(query, dialect)
-
 
 def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
     query = check["query"].strip().rstrip(";")
