@@ -34,6 +34,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Location", "http://example.invalid/elsewhere")
             self.end_headers()
             return None
+        if self.path.startswith("/echo"):  # like httpbin's /anything: the request, headers included
+            headers = dict(self.headers.items())
+            return self._send(200, {"headers": headers, "auth": headers.get("Authorization", ""), "path": self.path})
+        if self.path.startswith("/api/v1/query"):  # a Prometheus that quotes the request in its error
+            auth = self.headers.get("Authorization", "")
+            return self._send(400, {"status": "error", "error": f"rejected {auth} for {self.path}"})
         if self.path == "/auth":
             token = base64.b64encode(f"reader:{PASSWORD}".encode()).decode()
             ok = self.headers.get("Authorization") == f"Basic {token}"
@@ -125,7 +131,7 @@ checks:
     type: http
     source: app
     path: /slow
-    timeout_seconds: 0.5
+    timeout_seconds: 1
   - id: dead
     title: A source that is not listening
     type: http
@@ -150,6 +156,26 @@ checks:
     type: http
     source: secured
     path: /redirect
+  - id: echo
+    title: An endpoint that echoes the request
+    type: http
+    source: secured
+    path: /echo
+    json_path: $.headers
+    condition: {left: status, op: "==", right: 200}
+  - id: echo-auth
+    title: An endpoint that echoes the Authorization header alone
+    type: http
+    source: secured
+    path: /echo
+    json_path: $.auth
+    condition: {left: json, op: "==", right: "nobody"}
+  - id: prometheus-echo
+    title: A Prometheus whose error quotes the request
+    type: prometheus
+    source: secured
+    query: up
+    condition: {left: value, op: "==", right: 1}
   - id: not-json
     title: Body that is not JSON
     type: http
@@ -191,8 +217,8 @@ def test_every_outcome_with_observed_values_and_next_steps(cli, http_tree: Path)
         "line": "L2",
     }
     assert out["down"]["outcome"] == "fail" and out["down"]["message"] == "HTTP status 503, expected 200"
-    assert out["slow"]["outcome"] == "error" and "timed out after 0.5 s" in out["slow"]["message"]
-    assert out["slow"]["seconds"] < 2.5
+    assert out["slow"]["outcome"] == "error" and "timed out after 1 s" in out["slow"]["message"]
+    assert out["slow"]["seconds"] < 3
     assert out["dead"]["outcome"] == "error" and "unreachable" in out["dead"]["message"]
     assert out["auth"]["outcome"] == "pass"  # user:password in the URL became Basic auth
     assert out["head"]["outcome"] == "pass"
@@ -244,6 +270,38 @@ def test_usage_errors(cli, http_tree: Path, args: list[str], code: int, message:
     result = cli("run", "service-health", "--root", http_tree, *args)
     assert result.code == code
     assert message in result.err
+
+
+@pytest.mark.parametrize("check", ["echo", "echo-auth"])
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_an_echoed_credential_is_masked_in_observed_values(
+    cli, http_tree: Path, server: str, check: str, output: str
+) -> None:
+    """The password is sent (as Basic auth, to the source's origin only) but never shown,
+    in no form an echo can give it back: the Basic token, nested JSON, the message."""
+    token = base64.b64encode(f"reader:{PASSWORD}".encode()).decode()
+    result = cli("run", "service-health", "--root", http_tree, "--check", check, "--format", output)
+    shown = result.out + result.err
+    assert "***" in shown  # the echo was observed, and masked
+    for secret in (PASSWORD, token, token.rstrip("=")):
+        assert secret not in shown
+
+
+def test_a_credential_quoted_in_a_prometheus_error_is_masked(cli, http_tree: Path) -> None:
+    token = base64.b64encode(f"reader:{PASSWORD}".encode()).decode()
+    result = cli("run", "service-health", "--root", http_tree, "--check", "prometheus-echo")
+    assert "ERROR  prometheus-echo" in result.out and "rejected *** for /api/v1/query" in result.out
+    assert PASSWORD not in result.out + result.err and token not in result.out + result.err
+
+
+def test_a_header_token_echoed_in_nested_json_is_masked(cli, http_tree: Path, server: str) -> None:
+    (http_tree / "opskb.local.yaml").write_text(
+        f"sources:\n  secured:\n    url: {server}\n    headers: {{Authorization: Bearer tok-{PASSWORD}}}\n"
+    )
+    result = cli("run", "service-health", "--root", http_tree, "--check", "echo", "--format", "json")
+    (observed,) = [r["observed"] for r in json.loads(result.out)["results"]]
+    assert observed["json"]["Authorization"] == "***"
+    assert PASSWORD not in result.out + result.err
 
 
 def test_json_path_subset() -> None:

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import REPO
 from opskb.checker import check_tree
-from opskb.diagnostics import sql
+from opskb.diagnostics import sql, sql_guard
 from opskb.diagnostics.probe import ProbeError
 from opskb.diagnostics.sources import Source
 
@@ -49,50 +55,160 @@ CREATE TABLE price_export_runs (run_id integer, marketplace text, items_sent int
 INSERT INTO price_export_runs VALUES (41, 'ozon', 11800, 11800, now() - interval '1 day 2 hours');
 INSERT INTO price_export_runs VALUES (42, 'ozon', 12000, 9000, now() - interval '10 minutes');
 CREATE SEQUENCE ticket_numbers;
+CREATE TABLE t (a integer);
+INSERT INTO t VALUES (1), (2), (3);
 """
+WRITER_PASSWORD = "pg-Writer-77"
+SERVER_SECRET = "server-file-secret-5d1f"
+VICTIM_QUERY = "SELECT pg_sleep(60) AS victim"
+# Allowed by the guard, and endless: only a timeout ends it (streamed, so no memory grows).
+SLOW = "SELECT sum(g) AS sent, 0 AS accepted FROM (SELECT generate_series(1, 1000000000000) AS g) s"
+RUNBOOK = "runbooks/prices-not-applied.yaml"
+
+
+def _set_query(tree: Path, query: str, timeout: str | None = None) -> str:
+    """Put ``query`` (and a timeout) into the example runbook's sql check; where the query is."""
+    path = tree / RUNBOOK
+    old = "    query: SELECT sent, accepted FROM price_feed_last_run\n"
+    new = f"    query: {json.dumps(query)}\n" + (f"    timeout_seconds: {timeout}\n" if timeout else "")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return f"{RUNBOOK}:30:12"
 
 
 # --- the read-only guard, before any connection ---------------------------------------
 
+# Every query of the repository's runbooks and the example tree, and the shapes they take.
+READ_ONLY = [
+    "SELECT sent, accepted FROM price_feed_last_run",
+    "  -- a comment first\n  select 1;",
+    "WITH last AS (SELECT max(run_id) AS id FROM runs) SELECT * FROM runs, last WHERE run_id = last.id",
+    "SELECT 'DELETE FROM x; DROP TABLE y' AS text_that_looks_bad",
+    "SELECT $$pg_terminate_backend(1); DELETE FROM t$$ AS dollar_quoted_text",
+    "SELECT coalesce(sum(items_sent), 0) AS sent FROM runs WHERE finished_at > now() - interval '24 hours'",
+    "SELECT count(*) AS active, (SELECT setting::int FROM pg_settings WHERE name = 'max_connections') * 0.8 AS l"
+    " FROM pg_stat_activity",
+    "SELECT extract(epoch FROM now() - max(finished_at)) AS lag, trim(both ' ' FROM 'x') AS t FROM runs",
+    "SELECT nullif(a, 0), greatest(a, b), least(a, b), a IS DISTINCT FROM b, a BETWEEN 1 AND 2 FROM t",
+    "SELECT row_number() OVER (PARTITION BY m ORDER BY at DESC) AS n, lag(v) OVER w FROM t WINDOW w AS (ORDER BY at)",
+    "SELECT pg_catalog.count(*), string_agg(name, ', ' ORDER BY name) FROM t WHERE name LIKE 'a%' AND d ->> 'k' = 'v'",
+    "SELECT x FROM generate_series(1, 3) AS x UNION ALL SELECT 4 ORDER BY 1 LIMIT 2",
+    "SELECT a FROM t WHERE a > ANY (SELECT a FROM t) ORDER BY a USING >",
+    "SELECT t.row_to_json FROM t",  # attribute notation on a whole row: only row functions apply
+    "VALUES (1, 2)",
+    "TABLE price_feed_last_run",
+    "SELECT datetime('now'), ifnull(a, 0) FROM t",  # SQLite spellings: `opskb check` cannot know the source
+]
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT sent, accepted FROM price_feed_last_run",
-        "  -- a comment first\n  select 1;",
-        "WITH last AS (SELECT max(run_id) AS id FROM runs) SELECT * FROM runs, last WHERE run_id = last.id",
-        "SELECT 'DELETE FROM x; DROP TABLE y' AS text_that_looks_bad",
-    ],
-)
+
+@pytest.mark.parametrize("query", READ_ONLY)
 def test_read_only_selects_pass_the_guard(query: str) -> None:
-    sql.validate(query)
+    sql_guard.validate(query)
 
 
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("DELETE FROM price_feed_last_run", "only SELECT"),
-        ("UPDATE price_feed_last_run SET accepted = sent", "only SELECT"),
-        ("SELECT 1; DROP TABLE price_feed_last_run", "one statement, found 2"),
-        ("WITH gone AS (DELETE FROM t RETURNING *) SELECT * FROM gone", "DELETE inside the query"),
-        ("SELECT * INTO copy_of_t FROM t", "INTO is not allowed"),
-        ("SELECT * FROM t FOR UPDATE", "UPDATE inside the query"),
-        ("SELECT pg_terminate_backend(123)", "pg_terminate_backend acts on the server"),
-        ("SELECT set_config('default_transaction_read_only', 'off', false)", "set_config"),
-        ("PRAGMA query_only = OFF", "only SELECT"),
-        ("", "found 0"),
-    ],
-)
+def test_every_repository_sql_query_passes_the_guard() -> None:
+    kb, _ = check_tree(REPO)
+    queries = [c["query"] for r in kb.runbooks.values() for c in r.data.get("checks", []) if c["type"] == "sql"]
+    assert queries
+    for query in queries:
+        sql_guard.validate(query.strip().rstrip(";"), "postgresql")
+
+
+# The issue's payloads ({victim}: a backend's pid; {secret_file}: a file on the server),
+# then variants of each kind: (query, why it is refused).
+ISSUE_PAYLOADS = [
+    (r"SELECT '\' AS x; COMMIT; BEGIN READ WRITE; DELETE FROM t; COMMIT; SELECT 1 AS x -- '", "found 6"),
+    ('SELECT "pg_terminate_backend"({victim}) AS sent, 1 AS accepted', "pg_terminate_backend is not on"),
+    (
+        "SELECT 1 AS sent, 1 AS accepted, query_to_xml('select pg_cancel_backend({victim})', true, true, '') AS x",
+        "query_to_xml is not on",
+    ),
+    ("SELECT \"pg_read_file\"('{secret_file}') AS sent, 1 AS accepted", "pg_read_file is not on"),
+]
+VARIANTS = [
+    # several statements, hidden from a tokenizer by comments and quoting
+    ("SELECT 1 AS sent /* ' */; DELETE FROM t", "found 2"),
+    ("SELECT 1 AS sent -- '\n; DELETE FROM t", "found 2"),
+    ("SELECT $$'$$ AS sent; DELETE FROM t; SELECT $$'$$", "found 3"),
+    ("SELECT $q$ $$ $q$ AS sent; DELETE FROM t", "found 2"),
+    (r"SELECT E'\'' AS sent; DELETE FROM t; SELECT ''''", "found 3"),
+    ("SELECT 1 AS sent /* nested /* */ ; DELETE FROM t; */ ; UPDATE t SET a = 0", "found 2"),
+    # statements other than SELECT
+    ("DELETE FROM t", "this is DELETE"),
+    ("COPY t TO STDOUT", "this is COPY"),
+    ("COPY (SELECT 1) TO PROGRAM 'id'", "this is COPY"),
+    ("DO $$ BEGIN DELETE FROM t; END $$", "this is DO"),
+    ("CALL wipe()", "this is CALL"),
+    ("EXPLAIN ANALYZE DELETE FROM t", "this is EXPLAIN"),
+    ("SET ROLE postgres", "this is SET"),
+    ("BEGIN READ WRITE", "a transaction command"),
+    ("PRAGMA query_only = OFF", "not valid PostgreSQL syntax"),
+    # data-changing or locking SELECTs
+    ("WITH gone AS (DELETE FROM t RETURNING *) SELECT count(*) AS sent FROM gone", "DELETE inside the query"),
+    ("WITH x AS (UPDATE t SET a = 0 RETURNING a) SELECT 1 AS sent", "UPDATE inside the query"),
+    ("WITH x AS (INSERT INTO t VALUES (9) RETURNING a) SELECT 1 AS sent", "INSERT inside the query"),
+    ("SELECT * INTO stolen FROM t", "INTO creates a table"),
+    ("SELECT * FROM t FOR UPDATE", "locks rows"),
+    ("SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED", "locks rows"),
+    ("SELECT * FROM (SELECT * FROM t FOR SHARE) s", "locks rows"),
+    # functions, however they are spelled or wherever they hide
+    ("SELECT pg_catalog.pg_terminate_backend(1)", "pg_catalog.pg_terminate_backend is not on"),
+    ('SELECT "pg_catalog"."pg_cancel_backend"(1)', "pg_catalog.pg_cancel_backend is not on"),
+    ("SELECT PG_TERMINATE_BACKEND(1)", "pg_terminate_backend is not on"),
+    ("SELECT public.count(*) FROM t", "public.count is not on"),
+    ("SELECT set_config('default_transaction_read_only', 'off', true)", "set_config is not on"),
+    ("SELECT pg_sleep(3600)", "pg_sleep is not on"),
+    ("SELECT nextval('ticket_numbers')", "nextval is not on"),
+    ("SELECT lo_import('/etc/passwd')", "lo_import is not on"),
+    ("SELECT dblink_exec('dbname=postgres', 'DELETE FROM t')", "dblink_exec is not on"),
+    ("SELECT (SELECT max(x) FROM (SELECT pg_terminate_backend(1) AS x) s) AS sent", "pg_terminate_backend"),
+    ("SELECT 1 AS sent WHERE EXISTS (SELECT 1 FROM t WHERE pg_cancel_backend(a))", "pg_cancel_backend"),
+    ("WITH k AS (SELECT pg_terminate_backend(pid) FROM pg_stat_activity) SELECT 1 AS sent", "pg_terminate_backend"),
+    ("SELECT * FROM pg_terminate_backend(1)", "pg_terminate_backend"),
+    ("SELECT count(*) FILTER (WHERE pg_cancel_backend(1)) FROM t", "pg_cancel_backend"),
+    ("SELECT CASE WHEN a > 0 THEN pg_terminate_backend(a)::text END FROM t ORDER BY 1", "pg_terminate_backend"),
+    ("VALUES (pg_terminate_backend(1))", "pg_terminate_backend"),
+    ("SELECT a FROM t ORDER BY pg_cancel_backend(a)", "pg_cancel_backend"),
+    ("SELECT (12345).pg_cancel_backend", "field selection"),
+    ("SELECT * FROM xmltable('/a' PASSING '<a/>' COLUMNS x int)", "XMLTABLE is not allowed"),
+    ("SELECT 1 OPERATOR(public.+) 2", "operator public.+ is not on"),
+    ("SELECT a FROM t ORDER BY a USING OPERATOR(public.<<<)", "operator public.<<< is not on"),
+    ("SELECT 1 WHERE 1 OPERATOR(public.=) ANY (SELECT a FROM t)", "operator public.= is not on"),
+    ('SELECT U&"\\0070g_terminate_backend"(1)', "pg_terminate_backend is not on"),
+    ("SELECT $1", "parameters"),
+    ("SELECT xmlelement(name a, pg_read_file('/etc/passwd'))", "an XML function is not allowed"),
+    ("SELECT * FROM t TABLESAMPLE SYSTEM (50)", "TABLESAMPLE is not allowed"),
+    ("", "found 0"),
+    ("SELECT 1\x00; DELETE FROM t", "NUL character"),
+    ("SELECT '\ud800'", "not valid UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), ISSUE_PAYLOADS + VARIANTS)
 def test_everything_else_is_refused(query: str, message: str) -> None:
-    with pytest.raises(sql.RefusedQuery, match=message):
-        sql.validate(query)
+    with pytest.raises(sql_guard.RefusedQuery, match=re.escape(message)):
+        sql_guard.validate(query.replace("{victim}", "1").replace("{secret_file}", "/etc/hostname"), "postgresql")
+
+
+def test_sqlite_spellings_are_refused_on_postgresql_and_postgresql_ones_on_sqlite() -> None:
+    with pytest.raises(sql_guard.RefusedQuery, match="datetime is not on"):
+        sql_guard.validate("SELECT datetime('now')", "postgresql")
+    with pytest.raises(sql_guard.RefusedQuery, match="date_trunc is not on"):
+        sql_guard.validate("SELECT date_trunc('day', now())", "sqlite")
 
 
 def test_refused_query_never_reaches_the_database() -> None:
     # The source points at nothing: a refusal, not a connection error, proves no connect.
     source = Source("db", "postgresql+psycopg://reader:x@127.0.0.1:1/none")
-    with pytest.raises(sql.RefusedQuery):
+    with pytest.raises(sql_guard.RefusedQuery):
         sql.probe({"query": "DELETE FROM t"}, source, 1)
+
+
+@pytest.mark.parametrize(("timeout", "ms"), [(0.0001, 1000), (0.9994, 1000), (1, 1000), (2.5, 2500), (1.0001, 1001)])
+def test_the_server_timeout_is_never_below_one_second(timeout: float, ms: int) -> None:
+    assert sql.server_timeout_ms(timeout) == ms
+    assert sql.server_timeout_ms(float("nan")) == 1000
 
 
 # --- SQLite ---------------------------------------------------------------------------
@@ -123,14 +239,32 @@ def test_sqlite_passes_when_all_accepted(cli, tree: Path, sqlite_db: Path) -> No
     assert result.code == 0, result.out
 
 
-def test_sqlite_query_only_is_the_second_guard(sqlite_db: Path) -> None:
-    # Even if a write got past the tokenizer, the connection refuses it.
-    connection = sqlite3.connect(sqlite_db)
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        sql._run(connection, "sqlite", "INSERT INTO price_feed_last_run VALUES (1, 1)", 5)
-    connection.close()
-    with sqlite3.connect(sqlite_db) as db:
-        assert db.execute("SELECT count(*) FROM price_feed_last_run").fetchone() == (1,)
+def test_sqlite_itself_refuses_writes_other_statements_and_unlisted_functions(sqlite_db: Path) -> None:
+    # Past the guard (called directly): SQLite's authorizer, its one-statement rule and
+    # the read-only file refuse on their own.
+    before = sqlite_db.read_bytes()
+    for query, error in [
+        ("INSERT INTO price_feed_last_run VALUES (1, 1)", "not authorized"),
+        ("DELETE FROM price_feed_last_run", "not authorized"),
+        ("PRAGMA query_only = OFF", "not authorized"),
+        ("ATTACH DATABASE ':memory:' AS other", "not authorized"),
+        ("SELECT randomblob(8)", "not authorized"),
+        ("SELECT 1; DELETE FROM price_feed_last_run", "one statement at a time"),
+    ]:
+        with pytest.raises(sqlite3.Error, match=error):
+            sql._run_sqlite(str(sqlite_db), query, 5)
+    assert sqlite_db.read_bytes() == before
+
+
+def test_where_the_grammars_differ_sqlite_still_refuses(cli, tree: Path, sqlite_db: Path) -> None:
+    # PostgreSQL nests /* */ comments and SQLite does not: the guard reads
+    # "SELECT sent, accepted"; SQLite would also call randomblob(). Its authorizer refuses.
+    query = "SELECT sent, accepted /* /* */, randomblob(8) AS z FROM price_feed_last_run -- */"
+    _set_query(tree, query)
+    assert cli("check", tree).code == 0
+    result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db=sqlite:///{sqlite_db}")
+    assert result.code == 1
+    assert "ERROR  accepted-vs-sent" in result.out and "not authorized" in result.out
 
 
 def test_sqlite_timeout_interrupts_a_long_query(sqlite_db: Path) -> None:
@@ -169,9 +303,35 @@ def _as_cluster_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", PG_USER, "--", *command]
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A running test cluster: URLs of a read-only role, a role that can write, a superuser."""
+
+    port: int
+    secret_file: Path  # readable by the server, never to be printed
+
+    def url(self, role: str) -> str:
+        password = {"reader": PASSWORD, "writer": WRITER_PASSWORD}.get(role)
+        login = f"{role}:{password}" if password else role
+        return f"postgresql+psycopg://{login}@127.0.0.1:{self.port}/postgres"
+
+    def admin(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
+
+    def rows_of_t(self) -> list[tuple[int]]:
+        with self.admin() as db:
+            return db.execute("SELECT a FROM t ORDER BY a").fetchall()
+
+    def running(self, query: str) -> list[tuple[int, str]]:
+        with self.admin() as db:
+            return db.execute("SELECT pid, state FROM pg_stat_activity WHERE query = %s", (query,)).fetchall()
+
+
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a free port; yields a SQLAlchemy URL."""
+def cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster on a free port."""
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (install: make system-deps)")
     if os.geteuid() == 0 and subprocess.run(["id", PG_USER], capture_output=True).returncode != 0:
@@ -217,15 +377,24 @@ def postgres() -> Iterator[str]:
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
         shutil.rmtree(base, ignore_errors=True)
         pytest.skip(f"could not start PostgreSQL: {getattr(err, 'stderr', err)!r}")
-    import psycopg
-
-    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True) as db:
+    secret_file = base / "secret.txt"
+    secret_file.write_text(SERVER_SECRET)
+    if os.geteuid() == 0:
+        shutil.chown(secret_file, PG_USER)
+    running = Cluster(port, secret_file)
+    with running.admin() as db:
         db.execute(SEED)
         db.execute(f"CREATE ROLE reader LOGIN PASSWORD '{PASSWORD}'")
         db.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
         db.execute("GRANT USAGE ON SEQUENCE ticket_numbers TO reader")
+        # A source whose own default would let a backslash end a string: opskb turns it on.
+        db.execute("ALTER ROLE reader SET standard_conforming_strings = off")
+        # The role the issue measured with: it may write, so only opskb stands in the way.
+        db.execute(f"CREATE ROLE writer LOGIN PASSWORD '{WRITER_PASSWORD}'")
+        db.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO writer")
+        db.execute("GRANT ALL ON SEQUENCE ticket_numbers TO writer")
     try:
-        yield f"postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:{port}/postgres"
+        yield running
     finally:
         subprocess.run(
             _as_cluster_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
@@ -233,6 +402,193 @@ def postgres() -> Iterator[str]:
             timeout=60,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def postgres(cluster: Cluster) -> str:
+    """The read-only role's URL (SQLAlchemy style, as people write it in their config)."""
+    return cluster.url("reader")
+
+
+@pytest.fixture
+def victim(cluster: Cluster) -> Iterator[int]:
+    """Another session of the writing role, busy with a query: its pid (nothing may end it)."""
+    import psycopg
+
+    box: dict[str, Any] = {}
+    connection = psycopg.connect(cluster.url("writer").replace("+psycopg", ""), autocommit=True)
+    box["pid"] = connection.info.backend_pid
+
+    def work() -> None:
+        try:
+            connection.execute(VICTIM_QUERY)
+        except psycopg.Error as err:
+            box["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    _wait_for(lambda: cluster.running(VICTIM_QUERY) == [(box["pid"], "active")], "the victim's query to start")
+    yield box["pid"]
+    assert cluster.running(VICTIM_QUERY) == [(box["pid"], "active")], "another backend was cancelled or killed"
+    assert "error" not in box, box.get("error")
+    with cluster.admin() as db:
+        db.execute("SELECT pg_terminate_backend(%s)", (box["pid"],))
+    thread.join(10)
+    connection.close()
+
+
+def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.05)
+
+
+@pytest.mark.xdist_group("postgres")
+@pytest.mark.parametrize(("query", "message"), ISSUE_PAYLOADS, ids=["multi", "quoted", "query_to_xml", "read_file"])
+def test_the_issue_payloads_are_refused_by_check_and_by_run(
+    cli, tree: Path, cluster: Cluster, victim: int, query: str, message: str
+) -> None:
+    query = query.replace("{victim}", str(victim)).replace("{secret_file}", str(cluster.secret_file))
+    url = cluster.url("postgres" if "pg_read_file" in query else "writer")  # a superuser source, as the issue
+    at = _set_query(tree, query)
+
+    checked = cli("check", tree)
+    assert checked.code == 1
+    assert f"{at}: KB320 sql check 'accepted-vs-sent' is refused: " in checked.out, checked.out
+    assert message in checked.out
+
+    ran = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={url}")
+    assert ran.code == 1 and f"{at}: KB320" in ran.err and "refusing" in ran.err
+    with pytest.raises(sql_guard.RefusedQuery, match=re.escape(message)):  # the probe refuses on its own too
+        sql.probe({"query": query}, Source("db", url), 5)
+
+    assert cluster.rows_of_t() == [(1,), (2,), (3,)]
+    assert SERVER_SECRET not in checked.out + ran.out + ran.err
+    # the victim fixture asserts that its backend is still running its query
+
+
+@pytest.mark.xdist_group("postgres")
+def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
+    cli, tree: Path, cluster: Cluster, victim: int
+) -> None:
+    # (YAML itself refuses a lone surrogate; the schema an empty query)
+    queries = [q.replace("{victim}", str(victim)) for q, _ in VARIANTS if q and "\ud800" not in q]
+    checks = "".join(
+        f"  - id: v{n}\n    title: Variant {n}\n    type: sql\n    source: pricing-db\n"
+        f"    query: {json.dumps(q)}\n    condition: {{left: a, op: '==', right: 1}}\n"
+        for n, q in enumerate(queries)
+    )
+    path = tree / "runbooks" / "prices-not-applied.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("do_not:\n", checks + "do_not:\n", 1), encoding="utf-8")
+    first_line = text[: text.index("do_not:\n")].count("\n") + 1
+
+    problems = cli("check", tree, "--format", "json").json()
+    refused = {(p["line"], p["column"]) for p in problems if p["code"] == "KB320"}
+    assert refused == {(first_line + 6 * n + 4, 12) for n in range(len(queries))}
+
+    for query in queries:
+        with pytest.raises(sql_guard.RefusedQuery):
+            sql.probe({"query": query}, Source("db", cluster.url("writer")), 5)
+    assert cluster.rows_of_t() == [(1,), (2,), (3,)]
+
+
+@pytest.mark.xdist_group("postgres")
+def test_a_timeout_below_one_second_is_refused_by_check_and_by_run(cli, tree: Path, cluster: Cluster) -> None:
+    _set_query(tree, SLOW, timeout="0.0001")
+    checked = cli("check", tree, "--format", "json")
+    (problem,) = checked.json()
+    assert (problem["path"], problem["line"], problem["column"]) == (RUNBOOK, 31, 22)
+    assert problem["code"].startswith("KB1") and problem["level"] == "error" and problem["hint"]
+    ran = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('writer')}")
+    assert ran.code == 1 and "refusing" in ran.err
+    assert cluster.running(SLOW) == []
+
+
+@pytest.mark.xdist_group("postgres")
+def test_past_the_guard_the_server_runs_one_statement_read_only(cluster: Cluster) -> None:
+    # The guard is bypassed (the runner's private entry): these layers stand on their own.
+    _, conninfo = sql._target(Source("db", cluster.url("writer")))
+    multi = ISSUE_PAYLOADS[0][0]
+    for query, error in [
+        (multi, "cannot insert multiple commands into a prepared statement"),
+        ("SELECT 1; DELETE FROM t", "cannot insert multiple commands into a prepared statement"),
+        ("DELETE FROM t", "read-only transaction"),
+        ("WITH gone AS (DELETE FROM t RETURNING a) SELECT count(*) FROM gone", "read-only transaction"),
+        ("SELECT nextval('ticket_numbers')", "read-only transaction"),
+        ("SELECT set_config('transaction_read_only', 'off', false)", "read-write"),
+    ]:
+        with pytest.raises(Exception, match=re.escape(error)):
+            sql._run_postgres(conninfo, query, 5)
+    assert cluster.rows_of_t() == [(1,), (2,), (3,)]
+    with cluster.admin() as db:
+        assert db.execute("SELECT last_value, is_called FROM ticket_numbers").fetchone() == (1, False)
+
+
+@pytest.mark.xdist_group("postgres")
+@pytest.mark.parametrize(("timeout", "shown"), [(0.0001, "1s"), (2.5, "2500ms")])
+def test_the_transaction_a_check_runs_in(cluster: Cluster, timeout: float, shown: str) -> None:
+    _, conninfo = sql._target(Source("db", cluster.url("reader")))
+    settings = ["statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout"]
+    settings += ["standard_conforming_strings", "transaction_read_only", "application_name"]
+    query = "SELECT " + ", ".join(f"current_setting('{name}')" for name in settings)
+    row, _ = sql._run_postgres(conninfo, query, timeout)
+    assert row == (shown, shown, shown, "on", "on", "opskb-run")
+
+
+@pytest.mark.xdist_group("postgres")
+def test_a_slow_query_is_cancelled_by_the_server_even_with_a_tiny_timeout(cluster: Cluster) -> None:
+    box: dict[str, BaseException] = {}
+
+    def work() -> None:
+        try:
+            sql.probe({"query": SLOW}, Source("db", cluster.url("reader")), 0.0001)
+        except BaseException as err:
+            box["error"] = err
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(15)
+    assert not thread.is_alive(), "the query was not cancelled: no statement timeout on the server"
+    assert isinstance(box.get("error"), ProbeError) and "timeout" in str(box["error"])
+    assert cluster.running(SLOW) == []
+
+
+@pytest.mark.xdist_group("postgres")
+def test_the_server_stops_the_query_when_opskb_is_killed(tree: Path, cluster: Cluster) -> None:
+    """The issue: "the query ran on the server long after opskb gave up". Kill opskb mid-query:
+    the server itself cancels the query at the check's timeout."""
+    _set_query(tree, SLOW, timeout="3")
+    command = [str(Path(sys.executable).with_name("opskb")), "run", "prices-not-applied", "--root", str(tree)]
+    env = {**os.environ, "OPSKB_SOURCE_PRICING_DB": cluster.url("reader")}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: [s for _, s in cluster.running(SLOW)] == ["active"], "opskb's query to start", 20)
+        started = time.monotonic()
+    finally:
+        process.kill()
+        process.wait(10)
+    _wait_for(lambda: cluster.running(SLOW) == [], "the server to end the query", 3 + 5)
+    assert time.monotonic() - started < 3 + 5
+
+
+@pytest.mark.xdist_group("postgres")
+def test_a_legitimate_query_runs_and_passes_with_a_role_that_could_write(
+    cli, tree: Path, cluster: Cluster, victim: int
+) -> None:
+    _set_query(tree, "SELECT sent, sent AS accepted FROM price_feed_last_run WHERE sent > 0 AND 'a%' LIKE 'a%'")
+    assert cli("check", tree).code == 0
+    result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('writer')}")
+    assert result.code == 0, result.out + result.err
+    assert "PASS   accepted-vs-sent" in result.out and "observed: sent=12000, accepted=12000" in result.out
+    assert WRITER_PASSWORD not in result.out + result.err
+
+
+@pytest.mark.xdist_group("postgres")
+def test_postgres_statement_timeout(postgres: str) -> None:
+    with pytest.raises(ProbeError, match="ran past its 1 s timeout"):
+        sql.probe({"query": SLOW}, Source("db", postgres), 1)
 
 
 @pytest.mark.xdist_group("postgres")
@@ -256,7 +612,7 @@ def test_postgres_json_output(cli, tree: Path, postgres: str, monkeypatch: pytes
 
 @pytest.mark.xdist_group("postgres")
 def test_postgres_write_is_refused_before_the_database(postgres: str) -> None:
-    with pytest.raises(sql.RefusedQuery):
+    with pytest.raises(sql_guard.RefusedQuery):
         sql.probe({"query": "DELETE FROM price_feed_last_run"}, Source("db", postgres), 5)
     import psycopg
 
@@ -266,25 +622,28 @@ def test_postgres_write_is_refused_before_the_database(postgres: str) -> None:
 
 
 @pytest.mark.xdist_group("postgres")
-def test_postgres_read_only_transaction_catches_what_the_tokenizer_cannot(postgres: str) -> None:
-    # nextval() writes (it advances a sequence) but reads like a SELECT.
-    with pytest.raises(ProbeError, match="read-only transaction") as caught:
-        sql.probe({"query": "SELECT nextval('ticket_numbers') AS n"}, Source("db", postgres), 5)
-    assert PASSWORD not in str(caught.value)
-
-
-@pytest.mark.xdist_group("postgres")
-def test_postgres_statement_timeout(postgres: str) -> None:
-    with pytest.raises(ProbeError, match="timeout"):
-        sql.probe({"query": "SELECT pg_sleep(5)"}, Source("db", postgres), 1)
-
-
-@pytest.mark.xdist_group("postgres")
 def test_postgres_bad_password_does_not_leak(cli, tree: Path, postgres: str) -> None:
     wrong = postgres.replace("reader:", "nobody:")
     result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={wrong}")
     assert result.code == 1
     assert "ERROR  accepted-vs-sent" in result.out
+    assert PASSWORD not in result.out + result.err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://reader:{pw}@127.0.0.1:notaport/db",
+        "postgresql+psycopg://reader:{pw}@127.0.0.1:{port}/db?sslmode=bogus",
+        "postgresql+psycopg://reader:{pw}@/db?host=/nonexistent",
+        "postgresql://reader:{pw}@127.0.0.1:{port}/db?bogus=1",
+        "postgres://reader:{pw}@127.0.0.1:{port}/db",
+    ],
+)
+def test_a_broken_database_url_is_an_error_without_its_password(cli, tree: Path, url: str) -> None:
+    url = url.format(pw=PASSWORD, port=_free_port())
+    result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={url}")
+    assert result.code == 1 and "ERROR  accepted-vs-sent" in result.out
     assert PASSWORD not in result.out + result.err
 
 

@@ -5,11 +5,14 @@ step to go to next: on fail the check's on_fail step; on pass the step after the
 check verifies; on error (source not configured, unreachable, timed out, refused query)
 the step it verifies, to be done by hand. Other checks still run after an error.
 
-Nothing here changes a system: http checks are GET/HEAD, sql checks are one SELECT in a
-read-only transaction with a statement timeout, prometheus checks are instant queries.
-A step that changes a system is printed for a person, never performed.
+Nothing here changes a system: http checks are GET/HEAD, sql checks are one SELECT that
+PostgreSQL's grammar and an allow-list of functions accept (opskb check reports any other
+query, KB320), sent as one statement in a read-only transaction that the server ends at
+the timeout (at least 1 s), prometheus checks are instant queries. A step that changes
+a system is printed for a person, never performed.
 
-Sources are named in the runbook and configured outside the content, never printed:
+Sources are named in the runbook and configured outside the content; their credentials
+are never printed, not even when an endpoint echoes them back:
   --source NAME=URL                     (this run only)
   OPSKB_SOURCE_<NAME>=URL               (dashes become underscores, upper case)
   opskb.local.yaml in the content root  (git-ignored; or --config FILE / $OPSKB_CONFIG)

@@ -3,8 +3,8 @@
 Three probes (``http``, ``sql``, ``prometheus``) each observe named values; a declarative
 ``condition`` (``conditions.py``, never eval) turns them into pass or fail. Where to
 connect comes from named sources outside the content (``sources.py``). Nothing here
-changes a system: HTTP is GET/HEAD only, SQL is one SELECT in a read-only transaction,
-PromQL is an instant query.
+changes a system: HTTP is GET/HEAD only, SQL is one allow-listed SELECT (``sql_guard.py``)
+in a read-only transaction with a server-side timeout, PromQL is an instant query.
 """
 
 from .runner import CheckResult, run_checks

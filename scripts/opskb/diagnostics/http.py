@@ -1,12 +1,15 @@
 """HTTP probe: GET or HEAD a path under a named source; observe ``status`` and ``json``.
 
-Redirects are not followed (the status is observed as is): a redirect to another host
-must not receive the source's credentials. Bodies are read up to a limit.
+Credentials: ``user:password@`` in a source URL, or ``headers:`` of a source, are the
+operator's choice in the local config (never in the content) and are sent to that
+origin only. Redirects are not followed (the status is observed as is), so another host
+never receives them; and every observed value and message is scrubbed of them, in every
+form a server could echo (the password, ``user:password``, the Basic token, header
+values), nested JSON included (runner.py). Bodies are read up to a limit.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import socket
@@ -16,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .probe import Observation, ProbeError
-from .sources import Source, host_and_port
+from .sources import Source, basic_tokens, host_and_port
 
 MAX_BODY = 5 * 1024 * 1024
 _JSON_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
@@ -110,6 +113,5 @@ def _split_credentials(url: str) -> tuple[str, dict[str, str]]:
     if not parts.username:
         return url, {}
     host = host_and_port(parts)
-    token = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
     bare = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return bare, {"Authorization": "Basic " + base64.b64encode(token).decode()}
+    return bare, {"Authorization": basic_tokens(unquote(parts.username), unquote(parts.password or ""))[0]}

@@ -9,10 +9,13 @@ step comes next, marked when a person must do it because it changes a system.
 
 from __future__ import annotations
 
+import json
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 from .conditions import ConditionError, evaluate, plain
@@ -20,7 +23,6 @@ from .probe import Observation, ProbeError
 from .sources import Source, SourceError, Sources
 
 PASS, FAIL, ERROR = "pass", "fail", "error"
-DEFAULT_TIMEOUT = 10.0
 # Extra time the worker thread gets beyond the check's own timeout before we give up.
 _GRACE = 2.0
 
@@ -53,7 +55,7 @@ class CheckResult:
 
 
 def probes() -> dict[str, Probe]:
-    # Imported lazily: SQLAlchemy is only loaded when a runbook has a sql check.
+    # Imported lazily: the SQL guard and drivers are only loaded when a runbook has a sql check.
     from . import http, prometheus
 
     def sql_probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
@@ -89,7 +91,7 @@ _EXPECTED = (SourceError, ProbeError, ConditionError)
 
 def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources, table: dict[str, Probe]) -> CheckResult:
     started = time.monotonic()
-    timeout = float(check.get("timeout_seconds", DEFAULT_TIMEOUT))
+    timeout = check_timeout(check)
     result = CheckResult(check["id"], check["title"], check["type"], check["source"], ERROR, "")
     source: Source | None = None
     try:
@@ -104,6 +106,26 @@ def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources, ta
     result.next_step = _next_step(runbook, check, result.outcome)
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+@cache
+def timeout_bounds() -> tuple[float, float, float]:
+    """(minimum, default, maximum) of ``timeout_seconds``, as the runbook schema states them."""
+    from ..schemas import schema_dir
+
+    schema = json.loads((schema_dir() / "runbook.schema.json").read_text(encoding="utf-8"))
+    spec = schema["$defs"]["check"]["properties"]["timeout_seconds"]
+    return float(spec["minimum"]), float(spec["default"]), float(spec["maximum"])
+
+
+def check_timeout(check: dict[str, Any]) -> float:
+    """The check's timeout, held within the schema's bounds even for content that skipped
+    `opskb check` (a tiny timeout must never become "no limit" on a server)."""
+    low, default, high = timeout_bounds()
+    value = check.get("timeout_seconds", default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return default
+    return min(max(float(value), low), high)
 
 
 def _judge(result: CheckResult, check: dict[str, Any], observation: Observation) -> None:
@@ -179,5 +201,13 @@ def _next_step(runbook: dict[str, Any], check: dict[str, Any], outcome: str) -> 
     )
 
 
-def _scrub_values(observed: dict[str, Any], source: Source) -> dict[str, Any]:
-    return {k: source.scrub(v) if isinstance(v, str) else v for k, v in observed.items()}
+def _scrub_values(observed: Any, source: Source) -> Any:
+    """Every string in the observed values, keys and nested JSON included, without secrets:
+    an endpoint that echoes request headers must not print the source's credentials."""
+    if isinstance(observed, str):
+        return source.scrub(observed)
+    if isinstance(observed, dict):
+        return {_scrub_values(k, source): _scrub_values(v, source) for k, v in observed.items()}
+    if isinstance(observed, list):
+        return [_scrub_values(item, source) for item in observed]
+    return observed

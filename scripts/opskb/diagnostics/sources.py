@@ -21,6 +21,7 @@ Credentials are never printed: every message that leaves a probe goes through
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from collections.abc import Mapping
@@ -43,6 +44,12 @@ def host_and_port(parts: SplitResult) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+def basic_tokens(username: str, password: str) -> list[str]:
+    """The forms user:password takes in a Basic Authorization header (what an echo shows)."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return [f"Basic {token}", token, token.rstrip("=")]
+
+
 class SourceError(Exception):
     """A source that is not configured or cannot be read; the message is safe to print."""
 
@@ -63,6 +70,7 @@ class Source:
             found += [parts.password, unquote(parts.password)]
         if parts.username and parts.password:
             found.append(f"{parts.username}:{parts.password}")
+            found += basic_tokens(unquote(parts.username), unquote(parts.password))
         for key, value in parse_qsl(parts.query, keep_blank_values=False):
             if _SECRET_QUERY_KEYS.search(key) and value:
                 found.append(value)

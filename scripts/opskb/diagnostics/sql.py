@@ -1,170 +1,168 @@
 """SQL probe: one read-only SELECT against a named database; its first row is observed.
 
-Two independent guards, because the content is edited by many people:
+Three independent guards, because the content is edited by many people:
 
-1. Before anything connects, the query is tokenized (sqlparse) and refused unless it is
-   exactly one SELECT (a WITH ... SELECT included) with no data-changing keyword
-   anywhere (a DELETE inside a CTE, SELECT ... INTO, FOR UPDATE) and no function known to
-   act on the server (pg_terminate_backend, lo_export, ...).
-2. It runs in a read-only transaction with a statement timeout: PostgreSQL
-   ``SET TRANSACTION READ ONLY`` plus ``default_transaction_read_only`` and
-   ``statement_timeout``; SQLite ``PRAGMA query_only`` and an interrupt at the deadline.
-   Other dialects are refused: there is no guard for them here.
+1. Before anything connects, ``sql_guard`` parses the query with PostgreSQL's grammar
+   and refuses it unless it is exactly one plain SELECT that calls only allow-listed
+   functions (the list is in ``sql_guard.py``).
+2. It is sent as one statement that the database itself parses once: PostgreSQL gets it
+   through the extended protocol (one Parse message, which refuses a second statement),
+   with ``standard_conforming_strings`` on so the server reads quotes as the guard did;
+   SQLite prepares it with an authorizer that allows only reading and the SQLite
+   allow-list, and refuses a second statement.
+3. It runs in a read-only transaction that the server bounds: PostgreSQL
+   ``BEGIN READ ONLY`` with ``statement_timeout``, ``lock_timeout`` and
+   ``idle_in_transaction_session_timeout`` set for the transaction, never below 1 s;
+   SQLite opens the file read-only (``mode=ro``), with ``PRAGMA query_only`` and an
+   interrupt at the deadline. Other databases are refused: there is no guard for them.
 """
 
 from __future__ import annotations
 
-import re
+import math
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
-import sqlparse
-from sqlparse import tokens as T
-
+from . import sql_guard
 from .conditions import plain
 from .probe import Observation, ProbeError
 from .sources import Source
 
 SUPPORTED = ("postgresql", "sqlite")
-_FORBIDDEN_KEYWORDS = {
-    "INTO",
-    "COPY",
-    "LOCK",
-    "GRANT",
-    "REVOKE",
-    "VACUUM",
-    "ANALYZE",
-    "PRAGMA",
-    "ATTACH",
-    "DETACH",
-    "CALL",
-    "DO",
-    "EXECUTE",
-    "SET",
-    "RESET",
-    "LISTEN",
-    "NOTIFY",
-    "REINDEX",
-    "CLUSTER",
-    "REFRESH",
-    "TRUNCATE",
-    "COMMIT",
-    "ROLLBACK",
-    "BEGIN",
-    "SAVEPOINT",
-}
-# Functions that act on the server even inside a read-only transaction.
-_FORBIDDEN_FUNCTIONS = re.compile(
-    r"^(pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote"
-    r"|pg_switch_wal|pg_create_restore_point|pg_advisory\w*|pg_try_advisory\w*|pg_read_\w+"
-    r"|pg_ls_\w+|pg_stat_reset\w*|pg_file_\w+|set_config|lo_\w+|dblink\w*|load_extension"
-    r"|readfile|writefile|edit|fts3_tokenizer)$",
-    re.IGNORECASE,
-)
-
-
-class RefusedQuery(ProbeError):
-    """The query is not one read-only SELECT; it never reached the database."""
-
-
-def validate(query: str) -> None:
-    """Refuse anything but one read-only SELECT (RefusedQuery says why)."""
-    statements = [s for s in sqlparse.parse(query) if s.token_first(skip_cm=True, skip_ws=True) is not None]
-    if len(statements) != 1:
-        raise RefusedQuery(f"refused: expected one statement, found {len(statements)}")
-    statement = statements[0]
-    first = statement.token_first(skip_cm=True, skip_ws=True)
-    # Not get_type(): it answers UNKNOWN for a CTE whose name is a keyword (WITH last AS ...).
-    # The first word decides the statement kind; the scan below catches DML hidden later.
-    if not (first.ttype in T.Keyword.DML and first.value.upper() == "SELECT") and not (
-        first.ttype in T.Keyword.CTE and first.value.upper() == "WITH"
-    ):
-        raise RefusedQuery(f"refused: only SELECT is allowed, this starts with {first.value.split()[0].upper()}")
-    for token in statement.flatten():
-        word = token.value.upper()
-        if token.ttype in (T.Keyword.DML,) and word != "SELECT":
-            raise RefusedQuery(f"refused: {word} inside the query changes data")
-        if token.ttype in (T.Keyword.DDL,) or (token.ttype in T.Keyword and word in _FORBIDDEN_KEYWORDS):
-            raise RefusedQuery(f"refused: {word} is not allowed in a read-only check")
-        if token.ttype in T.Name and _FORBIDDEN_FUNCTIONS.match(token.value):
-            raise RefusedQuery(f"refused: function {token.value} acts on the server")
+_POSTGRES_SCHEMES = {"postgresql", "postgres"}
+# The server never gets less than this, whatever the content or a caller asks for.
+MIN_SERVER_TIMEOUT_MS = 1000
+APPLICATION_NAME = "opskb-run"
 
 
 def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
     query = check["query"].strip().rstrip(";")
-    validate(query)  # before any connection: a refused query never reaches the database
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-    from sqlalchemy.pool import NullPool
-
+    backend, target = _target(source)  # reads the URL only
+    sql_guard.validate(query, backend)  # before any connection: a refused query never reaches a database
     try:
-        url = make_url(source.url)
-    except (ArgumentError, ValueError):
-        raise ProbeError(f"source {source.name}: not a database URL") from None
-    backend = url.get_backend_name()
-    if backend not in SUPPORTED:
-        raise ProbeError(
-            f"source {source.name}: {backend} is not supported for read-only checks (supported: {', '.join(SUPPORTED)})"
-        )
-    if backend == "sqlite":
-        _require_sqlite_file(url.database, source)
-    connect_args: dict[str, Any] = {}
-    if backend == "postgresql":
-        ms = int(timeout * 1000)
-        connect_args = {
-            "connect_timeout": max(2, round(timeout)),
-            # Belt and braces with SET TRANSACTION READ ONLY below: the session default too.
-            "options": f"-c default_transaction_read_only=on -c statement_timeout={ms}",
-        }
-    try:
-        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
-        try:
-            with engine.connect() as connection:
-                raw = connection.connection.dbapi_connection
-                row, columns = _run(raw, backend, query, timeout)
-        finally:
-            engine.dispose()
-    except NoSuchModuleError:
-        raise ProbeError(f"source {source.name}: no driver installed for {url.drivername}") from None
-    except SQLAlchemyError as err:
-        raise ProbeError(_db_message(getattr(err, "orig", None) or err, timeout)) from None
+        if backend == "postgresql":
+            row, columns = _run_postgres(target, query, timeout)
+        else:
+            row, columns = _run_sqlite(target, query, timeout)
     except ProbeError:
         raise
-    except Exception as err:  # DB-API errors raised on the raw connection
+    except Exception as err:  # DB-API errors of either driver
         raise ProbeError(_db_message(err, timeout)) from None
     if row is None:
         raise ProbeError("the query returned no rows")
     return Observation([("", {name: plain(value) for name, value in zip(columns, row, strict=True)})])
 
 
-def _run(raw: Any, backend: str, query: str, timeout: float) -> tuple[Any, list[str]]:
-    """The first row and column names of ``query`` in a read-only transaction, rolled back."""
-    raw.rollback()  # start clean: our SET TRANSACTION must be the transaction's first statement
-    cursor = raw.cursor()
+def server_timeout_ms(timeout: float) -> int:
+    """The statement timeout the server enforces: whole milliseconds, never below 1 s.
+
+    Rounding down could give 0, which PostgreSQL reads as "no limit".
+    """
+    if not math.isfinite(timeout):
+        return MIN_SERVER_TIMEOUT_MS
+    return max(MIN_SERVER_TIMEOUT_MS, math.ceil(timeout * 1000))
+
+
+def _target(source: Source) -> tuple[str, str]:
+    """(backend, what to open): a libpq URI for PostgreSQL, a file path for SQLite."""
+    parts = urlsplit(source.url)
+    scheme = parts.scheme.lower()
+    if not scheme or not (parts.netloc or parts.path):
+        raise ProbeError(f"source {source.name}: not a database URL")
+    if scheme.split("+")[0] in _POSTGRES_SCHEMES:  # any driver name: psycopg is the one used
+        return "postgresql", "postgresql" + source.url[len(scheme) :]
+    if scheme == "sqlite":
+        return "sqlite", _sqlite_path(source)
+    backend = scheme.split("+")[0]
+    raise ProbeError(
+        f"source {source.name}: {backend} is not supported for read-only checks (supported: {', '.join(SUPPORTED)})"
+    )
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+def _run_postgres(conninfo: str, query: str, timeout: float) -> tuple[Any, list[str]]:
+    import psycopg
+
+    ms = str(server_timeout_ms(timeout))
+    with psycopg.connect(
+        conninfo, connect_timeout=max(2, math.ceil(timeout)), application_name=APPLICATION_NAME
+    ) as connection:
+        connection.read_only = True  # every transaction starts with BEGIN READ ONLY
+        with connection.cursor() as cursor:
+            # Parameters, not text: a value can never become SQL. is_local: this transaction only.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %(ms)s, true),"
+                " set_config('lock_timeout', %(ms)s, true),"
+                " set_config('idle_in_transaction_session_timeout', %(ms)s, true),"
+                " set_config('standard_conforming_strings', 'on', true),"
+                " set_config('search_path', 'pg_catalog, ' || current_setting('search_path'), true)",
+                {"ms": ms},
+            )
+            # stream() sends one Parse/Bind/Execute (the extended protocol): the server
+            # refuses a second statement instead of running it, and we read one row only.
+            rows = cursor.stream(query)
+            try:
+                row = next(rows, None)
+                columns = [column.name for column in cursor.description or []]
+            finally:
+                rows.close()
+        connection.rollback()
+    return row, columns
+
+
+# --- SQLite -----------------------------------------------------------------------------
+
+
+def _sqlite_path(source: Source) -> str:
+    # sqlite:///relative.db, sqlite:////absolute.db, sqlite:///:memory: (tests)
+    path = unquote(source.url.split("://", 1)[1].split("?", 1)[0].removeprefix("/"))
+    if path in ("", ":memory:"):
+        return ":memory:"
+    # Connecting to a missing SQLite file would create an empty one: refuse instead.
+    if not Path(path).is_file():
+        raise ProbeError(f"source {source.name}: no SQLite database file at that path")
+    return path
+
+
+def _run_sqlite(path: str, query: str, timeout: float) -> tuple[Any, list[str]]:
+    uri = "file::memory:" if path == ":memory:" else f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    connection = sqlite3.connect(uri, uri=True, timeout=timeout)
     try:
-        if backend == "postgresql":
-            cursor.execute("SET TRANSACTION READ ONLY")
-            cursor.execute(f"SET LOCAL statement_timeout = {int(timeout * 1000)}")
-        else:
-            cursor.execute("PRAGMA query_only = ON")
-            deadline = time.monotonic() + timeout
-            # Called every N VM instructions; a non-zero return interrupts the query.
-            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
-        cursor.execute(query)
-        columns = [column[0] for column in cursor.description or []]
-        return cursor.fetchone(), columns
+        return _sqlite_select(connection, query, timeout)
+    finally:
+        connection.close()
+
+
+def _sqlite_select(connection: sqlite3.Connection, query: str, timeout: float) -> tuple[Any, list[str]]:
+    connection.execute("PRAGMA query_only = ON")
+    allowed = sql_guard.SQLITE_FUNCTIONS
+    connection.set_authorizer(lambda action, arg1, arg2, *_: _sqlite_authorize(action, arg2, allowed))
+    deadline = time.monotonic() + timeout
+    # Called every N VM instructions; a non-zero return interrupts the query.
+    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 1000)
+    cursor = connection.execute(query)  # one statement: sqlite3 refuses a second
+    try:
+        return cursor.fetchone(), [column[0] for column in cursor.description or []]
     finally:
         cursor.close()
-        raw.rollback()
+        connection.rollback()
 
 
-def _require_sqlite_file(database: str | None, source: Source) -> None:
-    # Connecting to a missing SQLite file would create an empty one: refuse instead.
-    in_memory = not database or database == ":memory:" or database.startswith("file:")
-    if not in_memory and not Path(database).is_file():
-        raise ProbeError(f"source {source.name}: no SQLite database file at that path")
+_SQLITE_READING = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE}
+
+
+def _sqlite_authorize(action: int, function: str | None, allowed: frozenset[str]) -> int:
+    """SQLite's own view of the prepared statement: reading, and allow-listed functions."""
+    if action in _SQLITE_READING:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_FUNCTION and function and function.lower() in allowed:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
 
 
 def _db_message(err: BaseException, timeout: float) -> str:
@@ -174,4 +172,6 @@ def _db_message(err: BaseException, timeout: float) -> str:
         return f"the query ran past its {timeout:g} s timeout and was cancelled"
     if "read-only" in lowered or "readonly" in lowered:
         return f"refused by the database (read-only transaction): {text}"
+    if "not authorized" in lowered or "one statement at a time" in lowered:
+        return f"refused by the database (read-only check): {text}"
     return f"database error: {text}"

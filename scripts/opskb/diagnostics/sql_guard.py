@@ -1,0 +1,261 @@
+"""Which SQL a `sql` check may run: one plain SELECT, read with PostgreSQL's own grammar.
+
+The query is parsed by ``pglast`` (the PostgreSQL parser itself, as a library), never by
+regexes or a tokenizer, and then walked node by node against allow-lists kept here and
+nowhere else:
+
+* ``NODES``: the syntax a read-only SELECT is made of. Anything else is refused, so a
+  statement kind or construct this list does not know (DELETE in a CTE, COPY, DO, CALL,
+  SET, XMLTABLE, TABLESAMPLE, a JSON_TABLE of a newer release ...) never runs.
+* ``FUNCTIONS``: functions a check may call, by bare name or qualified with
+  ``pg_catalog``. Names are compared as PostgreSQL resolves them (quoted or not, after
+  schema qualification), so ``"pg_terminate_backend"(pid)``,
+  ``pg_catalog.pg_read_file(...)``, ``query_to_xml``, ``dblink``, ``lo_*``, ``set_config``
+  and ``pg_sleep`` are refused by not being on the list. ``SQLITE_FUNCTIONS`` adds
+  SQLite's own date and text functions for SQLite sources.
+* ``OPERATORS``: the built-in operators (an operator is a function call too).
+
+Also refused: more than one statement, ``SELECT ... INTO``, ``FOR UPDATE/SHARE``,
+parameters (``$1``), and field selection ``(x).name``, which PostgreSQL may read as the
+function call ``name(x)``: ``(12345).pg_cancel_backend`` cancels a backend. ``t.name``
+on a table alias stays allowed: PostgreSQL reads it as ``name(t)`` only for functions
+of a whole row, and every built-in one (row_to_json, to_jsonb, count ...) only reads.
+
+This is the first of three guards; sql.py adds the others (one statement through the
+extended protocol, a read-only transaction with a server-side timeout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .probe import ProbeError
+
+# Aggregates, window functions, dates, text, numbers, JSON and arrays: pure functions
+# that read their arguments and nothing else. Kept alphabetical per group.
+FUNCTIONS = frozenset(
+    {
+        # aggregates
+        *("array_agg", "avg", "bit_and", "bit_or", "bool_and", "bool_or", "count", "every"),
+        *("json_agg", "json_object_agg", "jsonb_agg", "jsonb_object_agg", "max", "min", "mode"),
+        *("percentile_cont", "percentile_disc", "stddev", "stddev_pop", "stddev_samp", "string_agg"),
+        *("sum", "var_pop", "var_samp", "variance"),
+        # window functions
+        *("cume_dist", "dense_rank", "first_value", "lag", "last_value", "lead", "nth_value"),
+        *("ntile", "percent_rank", "rank", "row_number"),
+        # dates and times (extract, AT TIME ZONE and OVERLAPS arrive as these names)
+        *("age", "clock_timestamp", "date_bin", "date_part", "date_trunc", "extract", "isfinite"),
+        *("justify_days", "justify_hours", "justify_interval", "make_date", "make_interval"),
+        *("make_time", "make_timestamp", "make_timestamptz", "now", "overlaps"),
+        *("statement_timestamp", "timezone", "to_char", "to_date", "to_timestamp"),
+        *("transaction_timestamp",),
+        # text (trim, substring, position and overlay arrive as these names)
+        *("btrim", "char_length", "character_length", "concat", "concat_ws", "initcap", "left"),
+        *("length", "lower", "lpad", "ltrim", "md5", "octet_length", "overlay", "position"),
+        *("regexp_count", "regexp_like", "regexp_match", "regexp_replace", "regexp_substr"),
+        *("replace", "reverse", "right", "rpad", "rtrim", "split_part", "starts_with", "strpos"),
+        *("substr", "substring", "to_number", "translate", "upper"),
+        *("like_escape", "similar_escape", "similar_to_escape"),
+        # numbers
+        *("abs", "cbrt", "ceil", "ceiling", "div", "exp", "floor", "ln", "log", "log10", "mod"),
+        *("power", "round", "sign", "sqrt", "trunc", "width_bucket"),
+        # JSON
+        *("json_array_length", "json_extract_path", "json_extract_path_text", "json_typeof"),
+        *("jsonb_array_length", "jsonb_extract_path", "jsonb_extract_path_text", "jsonb_typeof"),
+        *("json_build_array", "json_build_object", "jsonb_build_array", "jsonb_build_object"),
+        *("jsonb_array_elements", "jsonb_array_elements_text", "jsonb_each", "jsonb_each_text"),
+        *("jsonb_object_keys", "jsonb_path_exists", "jsonb_path_query_first", "to_json", "to_jsonb"),
+        # arrays and series
+        *("array_length", "array_position", "array_to_string", "cardinality", "generate_series"),
+        *("unnest",),
+        # null handling that is a function call in some spellings
+        *("num_nonnulls", "num_nulls"),
+        # read-only server state that diagnostics ask about (sizes, replication, uptime)
+        *("current_database", "pg_database_size", "pg_indexes_size", "pg_is_in_recovery"),
+        *("pg_last_wal_receive_lsn", "pg_last_wal_replay_lsn", "pg_last_xact_replay_timestamp"),
+        *("pg_current_wal_lsn", "pg_postmaster_start_time", "pg_relation_size", "pg_size_pretty"),
+        *("pg_table_size", "pg_total_relation_size", "pg_wal_lsn_diff", "version"),
+    }
+)
+
+# SQLite's own spellings (run time on a SQLite source; `opskb check` accepts both lists,
+# since the source's kind is configured outside the content).
+SQLITE_FUNCTIONS = frozenset(
+    {
+        *("abs", "avg", "coalesce", "count", "date", "datetime", "group_concat", "ifnull", "iif"),
+        *("instr", "json_array_length", "json_extract", "julianday", "length", "like", "glob"),
+        *("lower", "ltrim", "max", "min", "nullif", "printf", "replace", "round", "rtrim"),
+        *("strftime", "substr", "substring", "sum", "time", "total", "trim", "typeof"),
+        *("unixepoch", "upper"),
+    }
+)
+
+OPERATORS = frozenset(
+    {
+        *("=", "<>", "!=", "<", ">", "<=", ">="),  # comparison
+        *("+", "-", "*", "/", "%", "^", "|/", "||/", "@", "&", "|", "#", "~", "<<", ">>"),  # arithmetic, bits
+        *("||", "~~", "~~*", "!~~", "!~~*", "~*", "!~", "!~*", "@@"),  # text, LIKE, regex, search
+        *("->", "->>", "#>", "#>>", "@>", "<@", "?", "?|", "?&", "&&"),  # JSON, arrays, ranges
+    }
+)
+
+# The syntax of a read-only SELECT, by pglast node class name.
+NODES = frozenset(
+    {
+        *("RawStmt", "SelectStmt", "WithClause", "CommonTableExpr", "CTESearchClause", "CTECycleClause"),
+        *("ResTarget", "ColumnRef", "A_Star", "A_Const", "Integer", "Float", "Boolean", "String"),
+        *("BitString", "A_Expr", "BoolExpr", "FuncCall", "NamedArgExpr", "TypeCast", "TypeName"),
+        *("RangeVar", "Alias", "JoinExpr", "RangeSubselect", "RangeFunction", "SubLink", "CaseExpr"),
+        *("CaseWhen", "CoalesceExpr", "MinMaxExpr", "NullTest", "BooleanTest", "SQLValueFunction"),
+        *("A_ArrayExpr", "A_Indirection", "A_Indices", "RowExpr", "SortBy", "WindowDef"),
+        *("GroupingSet", "GroupingFunc", "CollateClause"),
+    }
+)
+
+# How a refused statement or construct is named to people (pglast class -> SQL words).
+_WORDS = {
+    "RangeTableFunc": "XMLTABLE",
+    "RangeTableSample": "TABLESAMPLE",
+    "XmlExpr": "an XML function",
+    "XmlSerialize": "XMLSERIALIZE",
+    "JsonTable": "JSON_TABLE",
+    "DeleteStmt": "DELETE",
+    "UpdateStmt": "UPDATE",
+    "InsertStmt": "INSERT",
+    "MergeStmt": "MERGE",
+    "CopyStmt": "COPY",
+    "DoStmt": "DO",
+    "CallStmt": "CALL",
+    "TransactionStmt": "a transaction command",
+    "VariableSetStmt": "SET",
+    "VariableShowStmt": "SHOW",
+    "ExplainStmt": "EXPLAIN",
+    "ExecuteStmt": "EXECUTE",
+    "PrepareStmt": "PREPARE",
+    "CreateTableAsStmt": "CREATE TABLE AS",
+    "NotifyStmt": "NOTIFY",
+    "LockStmt": "LOCK",
+}
+_ANY_SCHEMA = ("pg_catalog",)  # the only qualification allowed on a function or operator
+
+
+class RefusedQuery(ProbeError):
+    """The query is not one read-only SELECT; it never reached the database."""
+
+
+def validate(query: str, dialect: str | None = None) -> None:
+    """Refuse anything but one read-only SELECT (RefusedQuery says why).
+
+    ``dialect`` is ``postgresql`` or ``sqlite`` at run time; ``None`` at check time
+    accepts the functions of either.
+    """
+    reason = refusal(query, dialect)
+    if reason:
+        raise RefusedQuery(f"refused: {reason}")
+
+
+def refusal(query: str, dialect: str | None = None) -> str | None:
+    """Why ``query`` may not run, or None when it is one read-only SELECT."""
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+
+    if "\x00" in query:  # the parser would stop reading there
+        return "the query contains a NUL character"
+    try:
+        statements = parse_sql(query)
+    except UnicodeEncodeError:
+        return "the query is not valid UTF-8 text"
+    except ParseError as err:
+        return f"not valid PostgreSQL syntax: {err.args[0] if err.args else err}"
+    except RecursionError:
+        return "the query is nested too deeply to check"
+    if len(statements) != 1:
+        return f"expected one statement, found {len(statements)}"
+    statement = statements[0].stmt
+    kind = type(statement).__name__
+    if kind != "SelectStmt":
+        return f"only a SELECT is allowed, this is {_statement_word(kind)}"
+    allowed = allowed_functions(dialect)
+    for node in _walk(statement):
+        reason = _node_refusal(node, allowed)
+        if reason:
+            return reason
+    return None
+
+
+def allowed_functions(dialect: str | None) -> frozenset[str]:
+    if dialect == "sqlite":
+        return SQLITE_FUNCTIONS
+    if dialect == "postgresql":
+        return FUNCTIONS
+    return FUNCTIONS | SQLITE_FUNCTIONS
+
+
+def _node_refusal(node: Any, allowed: frozenset[str]) -> str | None:
+    kind = type(node).__name__
+    if kind not in NODES:
+        if kind.endswith("Stmt"):
+            return f"{_statement_word(kind)} inside the query is not a read-only SELECT"
+        if kind == "ParamRef":
+            return "parameters ($1) are not allowed: write the value into the query"
+        return f"{_WORDS.get(kind, kind)} is not allowed in a read-only check"
+    if kind == "SelectStmt":
+        if node.intoClause is not None:
+            return "SELECT ... INTO creates a table"
+        if node.lockingClause:
+            return "FOR UPDATE/SHARE locks rows"
+    elif kind == "FuncCall":
+        name = _qualified(node.funcname)
+        if name is None or name not in allowed:
+            return f"function {_shown(node.funcname)} is not on the read-only allow-list"
+    elif kind == "A_Expr" and "BETWEEN" not in node.kind.name:  # BETWEEN names no operator
+        return _operator_refusal(node.name)
+    elif kind == "SortBy" and node.useOp:  # ORDER BY a USING <op>
+        return _operator_refusal(node.useOp)
+    elif kind == "SubLink" and node.operName:  # a <op> ANY (SELECT ...)
+        return _operator_refusal(node.operName)
+    elif kind == "A_Indirection" and any(type(part).__name__ == "String" for part in node.indirection):
+        return "field selection (x).name is not allowed: PostgreSQL may read it as a call name(x)"
+    return None
+
+
+def _operator_refusal(parts: tuple[Any, ...]) -> str | None:
+    name = _qualified(parts)
+    if name is None or name not in OPERATORS:
+        return f"operator {_shown(parts)} is not on the read-only allow-list"
+    return None
+
+
+def _qualified(parts: tuple[Any, ...]) -> str | None:
+    """The bare name of a function or operator if it is unqualified or in pg_catalog."""
+    names = [getattr(part, "sval", None) for part in parts]
+    if any(name is None for name in names):
+        return None
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2 and names[0] in _ANY_SCHEMA:
+        return names[1]
+    return None
+
+
+def _shown(parts: tuple[Any, ...]) -> str:
+    return ".".join(str(getattr(part, "sval", part)) for part in parts)
+
+
+def _statement_word(kind: str) -> str:
+    return _WORDS.get(kind, kind.removesuffix("Stmt").upper())
+
+
+def _walk(root: Any) -> Iterator[Any]:
+    """Every AST node under ``root``, without recursion (queries can nest deeply)."""
+    from pglast.ast import Node
+
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Node):
+            yield item
+            stack.extend(getattr(item, slot, None) for slot in type(item).__slots__)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)

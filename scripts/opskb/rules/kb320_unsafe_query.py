@@ -1,0 +1,61 @@
+"""A sql check's query must be one read-only SELECT, judged by PostgreSQL's grammar.
+
+The allow-lists (statement syntax, functions, operators) are in
+``opskb/diagnostics/sql_guard.py``; `opskb run` applies the same guard before it connects.
+"""
+
+from collections.abc import Iterator
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+_QUERY = "    query: SELECT sent, accepted FROM price_feed_last_run"
+
+RULE = Rule(
+    code="KB320",
+    name="unsafe-sql-query",
+    level=ERROR,
+    summary=(
+        "A sql check whose query is not one plain SELECT calling only allow-listed functions: "
+        "several statements, a data-changing CTE, SELECT INTO, FOR UPDATE, or a function that "
+        "acts on the server (pg_terminate_backend, pg_read_file, query_to_xml, dblink, lo_*)."
+    ),
+    message="sql check '{check}' is refused: {reason}",
+    hint=(
+        "write one SELECT that only reads; the functions it may call are listed in "
+        "opskb/diagnostics/sql_guard.py (quoting or schema-qualifying a name does not change it)"
+    ),
+    bad=Example(
+        replace={
+            RUNBOOK: [
+                (_QUERY, '    query: SELECT "pg_terminate_backend"(12345) AS sent, 1 AS accepted'),
+            ]
+        },
+        expect=f"{RUNBOOK}:30:12",
+    ),
+    good=Example(
+        replace={
+            RUNBOOK: [
+                (
+                    _QUERY,
+                    "    query: SELECT coalesce(sum(sent), 0) AS sent, max(accepted) AS accepted"
+                    " FROM price_feed_last_run WHERE now() > date_trunc('day', now())",
+                )
+            ]
+        }
+    ),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    from ..diagnostics.sql_guard import refusal  # pglast is loaded only when there is SQL to read
+
+    for runbook in kb.runbooks.values():
+        for index, entry in enumerate(runbook.data.get("checks") or []):
+            if not isinstance(entry, dict) or entry.get("type") != "sql" or not isinstance(entry.get("query"), str):
+                continue
+            reason = refusal(entry["query"].strip().rstrip(";"))
+            if reason:
+                yield Finding(runbook, ("checks", index, "query"), {"check": entry.get("id", index), "reason": reason})
