@@ -305,9 +305,14 @@ def payload_tree(sample: Path, dest: Path, extend: Callable[[dict[str, Any]], No
         _, problems = check_tree(dest)
         if not problems:
             break
+        # one step per field and round: a file's several queries are one field, and two
+        # findings for it in one round must not skip the next variant unseen
+        failing = set()
         for problem in problems:
             where = lines.get((problem.path, problem.line))
             assert where is not None, f"a payload broke something outside its field: {problem.as_text()}"
+            failing.add(where)
+        for where in sorted(failing):
             variants = chosen[where]
             if variants:
                 variants.pop(0)
