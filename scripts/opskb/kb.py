@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .layout import CONTENT_FOLDERS, ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, walk_yaml
+from .layout import CONTENT_FOLDERS, DOCS, ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, SYNONYMS_FILE, walk_yaml
 from .problems import Problem
 from .registry import problem_from, schema_code
 from .schemas import SchemaSet, schema_dir
@@ -52,6 +52,8 @@ class KnowledgeBase:
     internal: Entity | None = None
     internal_statuses: dict[str, Entity] = field(default_factory=dict)
     marketplaces: dict[str, Entity] = field(default_factory=dict)
+    # docs/synonyms.yaml: the search synonym list (None when absent or invalid)
+    synonyms: Entity | None = None
     # ids seen in files that failed to load or validate, by kind: not reported as unknown
     broken: dict[str, set[str]] = field(default_factory=dict)
     # (kind, id) -> every entity that claimed it, for duplicate detection
@@ -139,6 +141,9 @@ def content_files(root: Path) -> Iterator[tuple[Path, str, str | None]]:
     for folder in CONTENT_FOLDERS:
         for entry, rel, top in walk_yaml(root, folder):
             yield Path(entry.path), rel, _schema_for(folder, entry.name) if top else None
+    synonyms = root / DOCS / SYNONYMS_FILE
+    if synonyms.is_file():
+        yield synonyms, f"{DOCS}/{SYNONYMS_FILE}", "synonyms"
 
 
 def _schema_for(folder: str, name: str) -> str | None:
@@ -246,6 +251,10 @@ def _index(kb: KnowledgeBase, schema_name: str, document: Document, valid: bool)
         _claim(kb, entity, valid)
         if not valid and data:
             kb.invalid.append(entity)
+        return
+    if schema_name == "synonyms":
+        if valid:
+            kb.synonyms = Entity("synonyms", "synonyms", data, document)
         return
     if schema_name == "internal-statuses":
         if valid:

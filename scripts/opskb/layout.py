@@ -16,6 +16,10 @@ STATUS_MAPPINGS = "status_mappings"
 CONTENT_FOLDERS = (RUNBOOKS, ESCALATION, STATUS_MAPPINGS)
 # A content root may carry its own JSON Schemas; without them the packaged ones apply.
 SCHEMAS = "schemas"
+# Handwritten site pages, and the content's synonym list for search (it feeds both the site
+# and `opskb find`, and is checked like every content file).
+DOCS = "docs"
+SYNONYMS_FILE = "synonyms.yaml"
 
 # Which schema each file follows; the file layout is the product's, not the content's.
 ESCALATION_FILES = {"teams.yaml": "teams", "sla.yaml": "sla", "routes.yaml": "routes"}

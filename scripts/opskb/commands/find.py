@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.CLEAN if result.runbooks or result.statuses else ExitCode.CONTENT_ERRORS
 
 
+KINDS = ("runbook", "status", "page")
+
+
 def _load(root: Path) -> tuple[Any, int]:
     from ..checker import check_tree
     from ..problems import ERROR
@@ -74,11 +77,21 @@ def _load(root: Path) -> tuple[Any, int]:
 
 
 def _as_json(query: str, result: Any) -> dict[str, Any]:
+    # `results` is the ranking the site's search box shows (runbooks, statuses and
+    # reference pages together); `runbooks` and `statuses` are its parts, with details.
     return {
         "query": query,
-        "runbooks": [{**hit.doc, "score": hit.score, "matched": hit.matched} for hit in result.runbooks],
-        "statuses": result.statuses,
+        "results": [
+            {"key": h.doc["key"], "kind": KINDS[h.doc["kind"]], "title": h.doc["title"], "url": h.doc["url"], "score": h.score}
+            for h in result.hits
+        ],
+        "runbooks": [_public(hit.doc) | {"score": hit.score, "matched": hit.matched} for hit in result.runbooks],
+        "statuses": [_public(status) for status in result.statuses],
     }
+
+
+def _public(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in ("key", "kind", "url")}
 
 
 def _as_text(query: str, result: Any) -> str:

@@ -1,0 +1,354 @@
+"""The search index: one format for the site and `opskb find`, built from the KnowledgeBase.
+
+What is indexed, as documents numbered in this order (the number breaks score ties):
+runbooks (by id), marketplace statuses (by marketplace, then file order), and reference
+pages (handwritten docs/ pages and the generated escalation, team, status-model and rule
+pages, one document per section). Each document's terms come from its fields with a
+weight per field (``RUNBOOK_FIELDS`` ...): what the incident *is* (alert name, title,
+symptoms) weighs more than what to do about it (steps).
+
+The index is a set of chunks, each holding every term and surface form that starts with
+its prefix: ``{"t": {term: [idf, doc, weight, doc delta, weight, ...]}, "f": {form:
+stem}}``. Prefixes are chosen by splitting any prefix whose entries exceed
+``CHUNK_BYTES`` by its next character, so a query loads only the chunks of its words.
+Titles, links and one line per document sit in ``meta`` blocks of ``META_BLOCK``
+documents, loaded for the results shown. The manifest carries the prefixes, the synonym
+phrases, the stop words and every constant of the scoring, so the browser has none of its
+own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+from .textanalysis import STOP_WORDS, Analyzer, Synonyms
+
+INDEX_FORMAT = 1
+CHUNK_BYTES = 24_000
+META_BLOCK = 40
+RUNBOOK, STATUS, PAGE = 0, 1, 2
+# A runbook says what to do about an incident; a status row or a reference page only
+# explains. Same words, so the runbook goes first; a status code or label still puts its
+# status first through the weight of those fields.
+PRIORS = (1.0, 0.7, 0.4)
+# How much a query word that did not match a term exactly counts (see opskb.search).
+FACTORS = {"exact": 1.0, "stem": 0.9, "prefix": 0.7, "fuzzy1": 0.6, "fuzzy2": 0.4}
+# Typos: at most this edit distance (optimal string alignment) for a word of this length.
+FUZZY = {"min_length": 4, "two_from": 8}
+
+RUNBOOK_FIELDS = {
+    "alert": 100,  # the exact alert name: L1 pastes what fired
+    "title": 30,
+    "symptom": 20,
+    "id": 20,
+    "alert_word": 15,
+    "tag": 12,
+    "system": 8,
+    "marketplace": 8,
+    "body": 3,
+}
+STATUS_FIELDS = {"code": 100, "label": 40, "code_word": 20, "marketplace": 10, "description": 6}
+# A named status also points at the runbooks about order statuses of its marketplace.
+STATUS_RUNBOOK_FIELDS = {"code": 2, "label": 1}
+PAGE_FIELDS = {"title": 10, "text": 2}
+STATUS_WORDS = ("status", "статус")
+
+
+@dataclass
+class Doc:
+    key: str
+    kind: int
+    title: str
+    url: str
+    line: str
+    terms: dict[str, int] = field(default_factory=dict)
+    cli: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, terms: Iterable[str], weight: int) -> None:
+        for term in terms:
+            self.terms[term] = self.terms.get(term, 0) + weight
+
+
+@dataclass
+class BuiltIndex:
+    """The chunks, meta blocks and manifest, each as the JSON text both readers parse."""
+
+    manifest: dict[str, Any]
+    chunks: list[str]
+    meta: list[str]
+    cli: list[str]
+
+
+def synonyms_of(kb: Any) -> Synonyms:
+    entity = getattr(kb, "synonyms", None)
+    groups = entity.data.get("groups", []) if entity is not None else []
+    return Synonyms((g["id"], g["terms"]) for g in groups)
+
+
+def build_index(kb: Any, docs_dir: Path | None, url_of: Callable[[str], str]) -> BuiltIndex:
+    """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL."""
+    analyzer = Analyzer(synonyms_of(kb))
+    docs = list(_runbooks(kb, analyzer, url_of))
+    statuses = list(_statuses(kb, analyzer, url_of))
+    _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
+    pages = list(_pages(kb, docs_dir, analyzer, url_of))
+    every = docs + statuses + pages
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for number, doc in enumerate(every):
+        for term, weight in doc.terms.items():
+            postings.setdefault(term, []).append((number, weight))
+    for stems in analyzer.synonyms.phrases:
+        for stem in stems:
+            postings.setdefault(stem, [])  # known to the lexicon, for phrase matching
+    entries = {term: _term_json(term, rows, len(every)) for term, rows in postings.items()}
+    forms = {form: stem for form, stem in analyzer.forms.items() if form != stem}
+    prefixes, chunks = _chunk(entries, forms)
+    meta = [
+        json.dumps([[d.title, d.url, d.line] for d in every[i : i + META_BLOCK]], ensure_ascii=False)
+        for i in range(0, len(every), META_BLOCK)
+    ]
+    manifest = {
+        "format": INDEX_FORMAT,
+        "counts": [len(docs), len(statuses), len(pages)],
+        "block": META_BLOCK,
+        "prefixes": prefixes,
+        "synonyms": analyzer.synonyms.as_data(),
+        "stop": sorted(STOP_WORDS),
+        "priors": list(PRIORS),
+        "factors": FACTORS,
+        "fuzzy": FUZZY,
+    }
+    cli = [_json({"key": d.key, "kind": d.kind, "title": d.title, "url": d.url, **d.cli}) for d in every]
+    return BuiltIndex(manifest, chunks, meta, cli)
+
+
+def _term_json(term: str, rows: list[tuple[int, int]], total: int) -> str:
+    idf = round(1000 * math.log(1 + total / len(rows))) if rows else 0
+    flat = [idf]
+    last = 0
+    for doc, weight in rows:  # doc numbers ascend: store the gaps
+        flat += (doc - last, weight)
+        last = doc
+    return json.dumps(term, ensure_ascii=False) + ":" + json.dumps(flat, separators=(",", ":"))
+
+
+def _chunk(entries: dict[str, str], forms: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Split terms and forms into chunks by prefix, none (but a single key) over CHUNK_BYTES."""
+    sizes: dict[str, int] = {}
+    for key, text in entries.items():
+        sizes[key] = sizes.get(key, 0) + len(text.encode())
+    form_json = {f: json.dumps(f, ensure_ascii=False) + ":" + json.dumps(s, ensure_ascii=False) for f, s in forms.items()}
+    for key, text in form_json.items():
+        sizes[key] = sizes.get(key, 0) + len(text.encode())
+    groups: list[tuple[str, list[str]]] = []
+    _split("", sorted(sizes), sizes, groups)
+    groups.sort()
+    prefixes, chunks = [], []
+    for prefix, keys in groups:
+        terms = ",".join(entries[k] for k in keys if k in entries)
+        chunk_forms = ",".join(form_json[k] for k in keys if k in form_json)
+        prefixes.append(prefix)
+        chunks.append(f'{{"t":{{{terms}}},"f":{{{chunk_forms}}}}}')
+    return prefixes, chunks
+
+
+def _split(prefix: str, keys: list[str], sizes: dict[str, int], out: list[tuple[str, list[str]]]) -> None:
+    if sum(sizes[k] for k in keys) <= CHUNK_BYTES or all(k == prefix for k in keys):
+        out.append((prefix, keys))
+        return
+    here = [k for k in keys if k == prefix]
+    if here:
+        out.append((prefix, here))
+    by_next: dict[str, list[str]] = {}
+    for key in keys:
+        if key != prefix:
+            by_next.setdefault(key[: len(prefix) + 1], []).append(key)
+    for child, child_keys in by_next.items():
+        _split(child, child_keys, sizes, out)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _runbooks(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iterator[Doc]:
+    from .site.pages import runbook_uri
+
+    weights = RUNBOOK_FIELDS
+    for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
+        data = runbook.data
+        markets = data.get("marketplaces", [])
+        symptoms = data.get("symptoms", [])
+        doc = Doc(
+            f"runbooks/{runbook.id}",
+            RUNBOOK,
+            data["title"],
+            url_of(runbook_uri(runbook.id)),
+            f"{data['severity']} · {symptoms[0]}" if symptoms else data["severity"],
+        )
+        owner = kb.owner_of(runbook.id)
+        doc.cli = {
+            "id": runbook.id,
+            "title": data["title"],
+            "severity": data["severity"],
+            "route": data["route"],
+            "file": runbook.file,
+            "alerts": list(data.get("alerts", [])),
+            "marketplaces": markets,
+            "owner": _team_summary(owner) if owner else None,
+        }
+        fields: dict[str, set[str]] = {name: set() for name in weights}
+        fields["id"] |= analyzer.code(runbook.id)
+        fields["title"] |= analyzer.text(data["title"])
+        for alert in data.get("alerts", []):
+            terms = analyzer.code(alert)
+            exact = _code_term(terms)
+            fields["alert"].add(exact)
+            fields["alert_word"] |= terms - {exact}
+        for symptom in symptoms:
+            fields["symptom"] |= analyzer.text(symptom)
+        for tag in data.get("tags", []):
+            fields["tag"] |= analyzer.code(tag)
+        for system in data.get("systems", []):
+            fields["system"] |= analyzer.code(system)
+        for market in list(kb.marketplaces) if markets == "all" else markets:
+            fields["marketplace"] |= analyzer.code(market)
+            entity = kb.marketplaces.get(market)
+            if entity is not None:
+                fields["marketplace"] |= analyzer.text(entity.data["name"])
+        body = [data.get("impact", ""), *data.get("first_response", [])]
+        body += [f"{s['title']} {s.get('tool', '')} {s.get('do', '')}" for s in data.get("steps", [])]
+        body += [item["action"] for item in data.get("do_not", [])]
+        for text in body:
+            fields["body"] |= analyzer.text(text)
+        for name, terms in fields.items():
+            doc.add(terms, weights[name])
+        yield doc
+
+
+def _code_term(terms: set[str]) -> str:
+    return next(t for t in terms if t.startswith("="))
+
+
+def _statuses(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iterator[Doc]:
+    from .kb import markets_in_order
+    from .site.pages import marketplace_uri
+
+    weights = STATUS_FIELDS
+    for market in sorted(markets_in_order(kb), key=lambda e: e.id):
+        name = market.data["name"]
+        for status in market.data["statuses"]:
+            code, label = status["code"], status.get("label", "")
+            title = f"{name}: {code}" + (f" — {label}" if label else "")
+            doc = Doc(
+                f"marketplaces/{market.id}#{code}",
+                STATUS,
+                title,
+                url_of(marketplace_uri(market.id)) + "#mapping",
+                f"status → {status['maps_to']} ({status['match']})",
+            )
+            doc.cli = {
+                "marketplace": market.id,
+                "marketplace_name": name,
+                "code": code,
+                "label": label,
+                "maps_to": status["maps_to"],
+                "match": status["match"],
+                "note": status.get("note", ""),
+            }
+            codes = {_code_term(analyzer.code(part)) for part in code.split("/")} | {_code_term(analyzer.code(code))}
+            doc.add(codes, weights["code"])
+            doc.add(set().union(*(analyzer.code(p) for p in code.split("/"))) - codes, weights["code_word"])
+            doc.add(analyzer.text(label), weights["label"])
+            doc.add(analyzer.code(market.id) | analyzer.text(name), weights["marketplace"])
+            doc.add(analyzer.text(status.get("description", "")), weights["description"])
+            doc.cli["_market"] = market.id
+            yield doc
+
+
+def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: Any, analyzer: Analyzer) -> None:
+    """A status code or label also finds the runbooks about order statuses of its marketplace."""
+    status_stems = set(analyzer.stems(STATUS_WORDS))
+    about = []
+    for doc in runbooks:
+        data = kb.runbooks[doc.cli["id"]].data
+        heading = analyzer.text(data["title"]) | set().union(*(analyzer.code(t) for t in data.get("tags", [])))
+        if heading & status_stems:
+            about.append((doc, data.get("marketplaces", [])))
+    for status in statuses:
+        market = status.cli.pop("_market")
+        code_terms = {t for t in status.terms if t.startswith("=")}
+        label_terms = analyzer.text(status.cli["label"])
+        for doc, markets in about:
+            if markets == "all" or market in markets:
+                doc.add(code_terms - set(doc.terms), STATUS_RUNBOOK_FIELDS["code"])
+                doc.add(label_terms - set(doc.terms), STATUS_RUNBOOK_FIELDS["label"])
+
+
+def _pages(kb: Any, docs_dir: Path | None, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iterator[Doc]:
+    for src, page_title, anchor, title, text in _reference_sections(kb, docs_dir):
+        url = url_of(src) + (f"#{anchor}" if anchor else "")
+        label = page_title if title == page_title else f"{page_title}: {title}"
+        doc = Doc(f"{src[: -len('.md')]}#{anchor}", PAGE, label, url, _first_words(text))
+        doc.add(analyzer.text(title) | analyzer.text(page_title), PAGE_FIELDS["title"])
+        doc.add(analyzer.text(text), PAGE_FIELDS["text"])
+        yield doc
+
+
+def _first_words(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _reference_sections(kb: Any, docs_dir: Path | None) -> Iterator[tuple[str, str, str, str, str]]:
+    """(src, page title, anchor, section title, text) of every reference page section."""
+    from .site.pages import Site
+
+    site = Site(kb)
+    for page in (site.escalation_map(), site.team_directory(), site.internal_page(), site.rules_page()):
+        page_title = unescape(page.sections[0][1]) if page.sections else page.src_uri
+        for anchor, title, text in page.sections:
+            yield page.src_uri, page_title, anchor, unescape(title), unescape(text)
+    if docs_dir is None or not docs_dir.is_dir():
+        return
+    for path in sorted(docs_dir.glob("*.md")):
+        yield from _markdown_sections(path.name, path.read_text(encoding="utf-8"))
+
+
+_MD_HEADING = re.compile(r"^(#{1,3}) +(.+?)(?: *\{#([\w-]+)[^}]*\})? *$", re.M)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"[*_`>|#]+|^\s*[-+] ", re.M)
+
+
+def _markdown_sections(src: str, text: str) -> Iterator[tuple[str, str, str, str, str]]:
+    from markdown.extensions.toc import slugify
+
+    text = _JINJA.sub(" ", text.split("\n---\n", 1)[-1] if text.startswith("---\n") else text)
+    headings = list(_MD_HEADING.finditer(text))
+    if not headings:
+        return
+    page_title = _plain(headings[0].group(2))
+    for number, heading in enumerate(headings):
+        end = headings[number + 1].start() if number + 1 < len(headings) else len(text)
+        title = _plain(heading.group(2))
+        anchor = "" if number == 0 else heading.group(3) or slugify(title, "-")
+        body = _plain(text[heading.end() : end])
+        yield src, page_title, anchor, title, body
+
+
+def _plain(markdown: str) -> str:
+    return " ".join(_MD_MARKS.sub(" ", _MD_LINK.sub(r"\1", markdown)).split())
+
+
+def _team_summary(team: Any) -> dict[str, Any]:
+    return {"id": team.id, "name": team.data["name"], "contacts": dict(team.data["contacts"])}
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
