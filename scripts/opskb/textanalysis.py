@@ -60,8 +60,12 @@ def code_key(code: str) -> str:
 
 def code_words(code: str) -> list[str]:
     """The normalized words inside an identifier (CamelCase and snake_case split)."""
-    parts = [p for p in re.split(r"[\W_]+", code) if p]
-    return [normalize(m) for p in parts for m in CAMEL.findall(p)]
+    out = []
+    for part in (p for p in re.split(r"[\W_]+", code) if p):
+        pieces = CAMEL.findall(part)
+        # CamelCase is split in Latin letters only: "ПВЗ" or "Озон" stays one word.
+        out.extend(pieces if "".join(pieces) == part else [part])
+    return [normalize(w) for w in out]
 
 
 class Synonyms:

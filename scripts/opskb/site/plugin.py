@@ -18,12 +18,13 @@ What it does, by MkDocs event:
   number of runbooks (see benchmarks/site_bench.py).
 * ``on_pre_build``: replaces the CDN polyfill that mkdocs-material's offline plugin adds
   (for search from file://) with the vendored copy.
-* ``on_page_context``: adds the search entries of generated pages from their known
-  sections instead of letting the search plugin re-parse their HTML.
+* ``on_files`` also writes the search index (opskb.searchindex: the same index and
+  ranking as `opskb find`) as script files under ``assets/opskb/search/``.
 * ``on_page_content``: puts the HTML blocks of a generated page in place of their
   placeholders (see ``pages._Page``: only headings go through Markdown).
-* ``on_post_page``: loads the vendored Mermaid only on pages that have a diagram, before
-  the theme bundle, so the theme never fetches it from its CDN.
+* ``on_post_page``: puts the search box in the header (opskb.site.searchbox; Material's
+  own search plugin is not used), and loads the vendored Mermaid only on pages that have
+  a diagram, before the theme bundle, so the theme never fetches it from its CDN.
 * ``on_serve``: watches the content folders and the schemas, so ``mkdocs serve``
   rebuilds when a YAML file changes.
 """
@@ -41,17 +42,18 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..checker import check_tree
 from ..kb import KnowledgeBase, markets_in_order
-from ..layout import CONTENT_FOLDERS, SCHEMAS
+from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
 from ..problems import ERROR, Problem
 from .escape import page_title
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
+from .searchbox import index_files, with_search_box
 
 log = logging.getLogger("mkdocs.plugins.opskb")
 
@@ -100,6 +102,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError(f"opskb: the content under {root} has errors:\n{lines}")
         config.extra_css.append(f"{ASSET_DIR}/opskb.css")
         config.extra_javascript.append(f"{ASSET_DIR}/opskb.js")
+        config.extra_javascript.append(f"{ASSET_DIR}/search.js")
         self._extend_nav(config)
         return config
 
@@ -139,6 +142,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if path.is_file():
                 uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        synonyms = files.get_file_from_path(SYNONYMS_FILE)
+        if synonyms is not None:
+            files.remove(synonyms)  # content for search, not a page or an asset
+        docs_dir = Path(config.docs_dir)
+        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls):
+            files.append(File.generated(config, f"{ASSET_DIR}/{uri}", content=content))
         return files
 
     @staticmethod
@@ -154,39 +163,6 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url for url in polyfills
             ]
 
-    @event_priority(50)  # before the search plugin's on_page_context, which would parse it
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        """Index generated pages for search from their known sections, not by parsing.
-
-        mkdocs-material's search plugin re-parses every page's HTML with Python's
-        HTMLParser to split it into sections, which was the largest single cost of a
-        build with thousands of runbooks. The generated pages know their sections
-        already (heading anchor, title, text), so their entries are added directly, in
-        the plugin's own format, and the page is marked excluded from its parser. Only
-        when the search plugin looks as expected; otherwise it parses as usual.
-        """
-        generated = self.generated.get(page.file.src_uri)
-        # With the material theme, `search` in mkdocs.yml loads `material/search`.
-        search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
-        index = getattr(search_plugin, "search_index", None)
-        entries = getattr(index, "entries", None)
-        if generated is None or not generated.sections or not isinstance(entries, list):
-            return context
-        search = dict(page.meta.get("search") or {})
-        if search.get("exclude"):
-            return context
-        for anchor, title, text in generated.sections:
-            entry: dict[str, Any] = {
-                "location": f"{page.url}#{anchor}" if anchor else page.url,
-                "title": title,
-                "text": text,
-            }
-            if "boost" in search:
-                entry["boost"] = search["boost"]
-            entries.append(entry)
-        page.meta["search"] = {**search, "exclude": True}
-        return context
-
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.generated.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
@@ -194,6 +170,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return generated.expand(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = with_search_box(output)
         if 'class="mermaid"' not in output:
             return output
         src = get_relative_url(f"{ASSET_DIR}/{MERMAID}", page.url)
