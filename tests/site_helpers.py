@@ -58,7 +58,7 @@ def write_config(root: Path, *, today: str | None = None, handwritten: bool = Fa
         docs.mkdir()
         shutil.copy(REPO / "docs" / "index.md", docs / "index.md")
         if handwritten:
-            for name in HANDWRITTEN:
+            for name in (*HANDWRITTEN, "synonyms.yaml"):
                 shutil.copy(REPO / "docs" / name, docs / name)
     if not handwritten:
         text = "\n".join(line for line in text.splitlines() if not any(line.endswith(" " + n) for n in HANDWRITTEN))
