@@ -13,6 +13,7 @@ import shutil
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,13 +196,30 @@ def test_rule_reference_lists_every_rule(built: Path) -> None:
         assert rule.name in _text(page)
 
 
-def test_search_index_is_bilingual_and_skips_listing_pages(built: Path) -> None:
-    index = json.loads(read(built, "search/search_index.json"))
-    assert index["config"]["lang"] == ["en", "ru"]
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert "runbooks/prices-not-applied.html" in locations
-    assert "browse/systems.html" not in locations  # listings would outrank the runbooks
-    assert (built / "search" / "search_index.js").read_text().startswith("var __index = ")
+def _index_script(site: Path, name: str) -> Any:
+    """The JSON an index file hands to window.opskbSearch (its last call argument)."""
+    text = read(site, f"assets/opskb/search/{name}.js")
+    call = re.fullmatch(r"opskbSearch\.(\w+)\((?:\d+,)?(.*)\);\n", text, re.S)
+    assert call, text[:80]
+    return json.loads(call.group(2))
+
+
+def test_search_index_is_bilingual_chunked_and_skips_listing_pages(built: Path) -> None:
+    """The site's own index (no Material search plugin, so no whole-site search_index.json):
+    a manifest, term chunks with English and Russian stems and their word forms, and
+    document blocks with titles and links; listing pages are not documents."""
+    assert not (built / "search" / "search_index.json").exists()
+    manifest = _index_script(built, "manifest")
+    chunks = [_index_script(built, f"t{n}") for n in range(len(manifest["prefixes"]))]
+    terms = {t for c in chunks for t in c["t"]}
+    forms = {f: s for c in chunks for f, s in c["f"].items()}
+    assert {"price", "сборк", "=marketplacepricesacceptedbelowsent"} <= terms
+    assert forms["prices"] == "price" and forms["сборки"] == "сборк"
+    blocks = -(-sum(manifest["counts"]) // manifest["block"])
+    urls = {row[1].split("#")[0] for n in range(blocks) for row in _index_script(built, f"m{n}")}
+    assert "runbooks/prices-not-applied.html" in urls and "marketplaces/ozon.html" in urls
+    assert "browse/systems.html" not in urls  # listings would outrank the runbooks
+    assert 'data-opskb-search' in read(built, "index.html")  # the search box is in the header
 
 
 def broken_links(site: Path) -> list[str]:

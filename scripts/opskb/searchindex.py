@@ -56,7 +56,7 @@ RUNBOOK_FIELDS = {
 }
 STATUS_FIELDS = {"code": 100, "label": 40, "code_word": 20, "marketplace": 10, "description": 6}
 # A named status also points at the runbooks about order statuses of its marketplace.
-STATUS_RUNBOOK_FIELDS = {"code": 2, "label": 1}
+STATUS_RUNBOOK_FIELDS = {"code": 12, "label": 6}
 PAGE_FIELDS = {"title": 10, "text": 2}
 STATUS_WORDS = ("status", "статус")
 
@@ -283,7 +283,8 @@ def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: An
             about.append((doc, data.get("marketplaces", [])))
     for status in statuses:
         market = status.cli.pop("_market")
-        code_terms = {t for t in status.terms if t.startswith("=")}
+        code = status.cli["code"]
+        code_terms = analyzer.code(code).union(*(analyzer.code(part) for part in code.split("/")))
         label_terms = analyzer.text(status.cli["label"])
         for doc, markets in about:
             if markets == "all" or market in markets:
