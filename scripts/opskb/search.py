@@ -242,16 +242,22 @@ def rank(index: Index, units: list[Unit]) -> list[tuple[int, float, int, list[st
 
 
 def search(index: Index, text: str, limit: int = 10) -> Result:
-    """Documents ranked best first; the runbooks among them; the statuses the text names."""
+    """Documents ranked best first; the runbooks among them; the statuses the text names.
+
+    Only the records shown are decoded: a common word matches thousands of documents."""
     units = analyze(index, text)
     ranked = rank(index, units)
-    hits = [
-        Hit(index.record(doc), round(score, 3), sorted(set(terms)), covered == len(units))
-        for doc, score, covered, terms in ranked
-    ]
-    runbooks = [h for h in hits if h.doc["kind"] == RUNBOOK][:limit]
-    statuses = [h.doc for h in hits if h.doc["kind"] == STATUS and h.covered][:5]
-    return Result(hits[:limit], runbooks, statuses)
+
+    def hit(doc: int, score: float, covered: int, terms: list[str]) -> Hit:
+        return Hit(index.record(doc), round(score, 3), sorted(set(terms)), covered == len(units))
+
+    runbooks = [row for row in ranked if index.kind(row[0]) == RUNBOOK][:limit]
+    statuses = [row for row in ranked if index.kind(row[0]) == STATUS and row[2] == len(units)][:5]
+    return Result(
+        [hit(*row) for row in ranked[:limit]],
+        [hit(*row) for row in runbooks],
+        [index.record(row[0]) for row in statuses],
+    )
 
 
 # ---------------------------------------------------------------- the CLI's cache
