@@ -137,7 +137,9 @@ def test_site_puts_the_right_document_first(site_ranking: dict[str, list[str]], 
 @needs_chromium
 def test_site_and_cli_rank_alike(site_ranking: dict[str, list[str]], cli_ranking: dict[str, list[str]]) -> None:
     """Same top results, in the same order, for every query of the set."""
-    differ = {q: (cli_ranking[q][:3], site_ranking[q][:3]) for q in cli_ranking if cli_ranking[q][:3] != site_ranking[q][:3]}
+    differ = {
+        q: (cli_ranking[q][:3], site_ranking[q][:3]) for q in cli_ranking if cli_ranking[q][:3] != site_ranking[q][:3]
+    }
     assert not differ, "\n".join(f"{q!r}: cli {c} site {s}" for q, (c, s) in differ.items())
 
 

@@ -219,7 +219,7 @@ def test_search_index_is_bilingual_chunked_and_skips_listing_pages(built: Path) 
     urls = {row[1].split("#")[0] for n in range(blocks) for row in _index_script(built, f"m{n}")}
     assert "runbooks/prices-not-applied.html" in urls and "marketplaces/ozon.html" in urls
     assert "browse/systems.html" not in urls  # listings would outrank the runbooks
-    assert 'data-opskb-search' in read(built, "index.html")  # the search box is in the header
+    assert "data-opskb-search" in read(built, "index.html")  # the search box is in the header
 
 
 def broken_links(site: Path) -> list[str]:

@@ -15,7 +15,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .layout import CONTENT_FOLDERS, DOCS, ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, SYNONYMS_FILE, walk_yaml
+from .layout import (
+    CONTENT_FOLDERS,
+    DOCS,
+    ESCALATION,
+    ESCALATION_FILES,
+    INTERNAL_FILE,
+    RUNBOOKS,
+    SYNONYMS_FILE,
+    walk_yaml,
+)
 from .problems import Problem
 from .registry import problem_from, schema_code
 from .schemas import SchemaSet, schema_dir

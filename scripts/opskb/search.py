@@ -236,7 +236,9 @@ def rank(index: Index, units: list[Unit]) -> list[tuple[int, float, int, list[st
             matched.setdefault(doc, []).append(why[doc])
     count = len(units)
     priors = index.manifest["priors"]
-    final = {doc: score * hits[doc] * hits[doc] / (count * count) * priors[index.kind(doc)] for doc, score in scores.items()}
+    final = {
+        doc: score * hits[doc] * hits[doc] / (count * count) * priors[index.kind(doc)] for doc, score in scores.items()
+    }
     order = sorted(final, key=lambda doc: (-final[doc], doc))
     return [(doc, final[doc], hits[doc], matched[doc]) for doc in order]
 

@@ -144,7 +144,9 @@ def _chunk(entries: dict[str, str], forms: dict[str, str]) -> tuple[list[str], l
     sizes: dict[str, int] = {}
     for key, text in entries.items():
         sizes[key] = sizes.get(key, 0) + len(text.encode())
-    form_json = {f: json.dumps(f, ensure_ascii=False) + ":" + json.dumps(s, ensure_ascii=False) for f, s in forms.items()}
+    form_json = {
+        f: json.dumps(f, ensure_ascii=False) + ":" + json.dumps(s, ensure_ascii=False) for f, s in forms.items()
+    }
     for key, text in form_json.items():
         sizes[key] = sizes.get(key, 0) + len(text.encode())
     groups: list[tuple[str, list[str]]] = []

@@ -20,8 +20,55 @@ from typing import Any
 # is written "prices not applied" and typed "prices did not apply"; "not" tells no runbook
 # apart from another.
 STOP_WORDS = frozenset(
-    "a an and are as at be by did do does for from has have in is it no not of on or the to "
-    "was were with а в во и из к как на не но о об от по с со у что это".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "was",
+        "were",
+        "with",
+        "а",
+        "в",
+        "во",
+        "и",
+        "из",
+        "к",
+        "как",
+        "на",
+        "не",
+        "но",
+        "о",
+        "об",
+        "от",
+        "по",
+        "с",
+        "со",
+        "у",
+        "что",
+        "это",
+    ]
 )
 WORD = re.compile(r"[^\W_]+")
 CODE = re.compile(r"\w+(?:[/.:-]\w+)*")

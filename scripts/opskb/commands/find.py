@@ -82,7 +82,13 @@ def _as_json(query: str, result: Any) -> dict[str, Any]:
     return {
         "query": query,
         "results": [
-            {"key": h.doc["key"], "kind": KINDS[h.doc["kind"]], "title": h.doc["title"], "url": h.doc["url"], "score": h.score}
+            {
+                "key": h.doc["key"],
+                "kind": KINDS[h.doc["kind"]],
+                "title": h.doc["title"],
+                "url": h.doc["url"],
+                "score": h.score,
+            }
             for h in result.hits
         ],
         "runbooks": [_public(hit.doc) | {"score": hit.score, "matched": hit.matched} for hit in result.runbooks],

@@ -56,7 +56,8 @@ def search_box() -> str:
         'autocomplete="off" spellcheck="false" required>'
         f'<label class="md-search__icon md-icon" for="__search">{_icon("magnify")}{_icon("arrow-left")}</label>'
         '<nav class="md-search__options" aria-label="Search">'
-        f'<button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear">{_icon("close")}</button>'
+        '<button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear">'
+        f"{_icon('close')}</button>"
         "</nav></form>"
         '<div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0">'
         '<div class="md-search-result"><div class="md-search-result__meta">Type to start searching</div>'

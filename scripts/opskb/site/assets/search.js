@@ -31,6 +31,7 @@
       pending[name] = new Promise(function (resolve, reject) {
         var tag = document.createElement("script");
         tag.src = dir + name + ".js";
+        tag.charset = "utf-8";  // the files are UTF-8 whatever the page says (file:// has no headers)
         tag.onload = function () { resolve(); };
         tag.onerror = function () { delete pending[name]; reject(new Error("cannot load " + tag.src)); };
         document.head.appendChild(tag);
