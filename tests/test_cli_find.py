@@ -204,3 +204,34 @@ def test_a_schema_edit_invalidates_the_cache(cli, kb_tree: Path) -> None:
     result = cli("find", "MarketplacePricesAcceptedBelowSent", "--root", kb_tree, "--format", "json")
     assert "prices-not-applied" not in [hit["id"] for hit in json.loads(result.out or '{"runbooks": []}')["runbooks"]]
     assert "error" in result.err
+
+
+def test_a_typo_finds_the_word_it_misspells_and_never_outranks_an_exact_match(cli, kb_tree: Path) -> None:
+    # "stack" is one letter from "stock": typed exactly, the runbook that says "stack" (in
+    # its body only) comes before every runbook that says "stock" (in their titles).
+    path = kb_tree / "runbooks" / "status-mismatch.yaml"
+    path.write_text(STATUSES.replace("Look up the order in both systems.", "Check the stack trace."), encoding="utf-8")
+    assert _ids(cli, kb_tree, "stack")[0] == "status-mismatch"
+    assert _ids(cli, kb_tree, "stokc pages")[0] == "stock-pages-missing"  # a transposition
+
+
+def test_the_content_owns_its_synonyms(cli, kb_tree: Path) -> None:
+    """docs/synonyms.yaml feeds the index; editing it rebuilds the cached index."""
+    assert "stock-pages-missing" not in _ids_or_none(cli, kb_tree, "нехватка")
+    (kb_tree / "docs").mkdir(exist_ok=True)
+    synonyms = kb_tree / "docs" / "synonyms.yaml"
+    synonyms.write_text("groups:\n  - id: stock\n    terms: [stock, нехватка, остатки]\n", encoding="utf-8")
+    assert _ids(cli, kb_tree, "нехватка страниц")[0] == "stock-pages-missing"
+
+
+def test_a_broken_synonym_list_is_a_located_content_error(cli, kb_tree: Path) -> None:
+    (kb_tree / "docs").mkdir(exist_ok=True)
+    (kb_tree / "docs" / "synonyms.yaml").write_text("groups:\n  - id: stock\n    terms: [stock]\n", encoding="utf-8")
+    result = cli("check", kb_tree)
+    assert result.code == 1
+    assert "docs/synonyms.yaml:3:12: KB106" in result.out
+
+
+def _ids_or_none(cli, root: Path, *query: str) -> list[str]:
+    result = cli("find", *query, "--root", root, "--format", "json")
+    return [hit["id"] for hit in json.loads(result.out)["runbooks"]] if result.code == 0 else []

@@ -57,6 +57,7 @@
     },
     chunk: function (n, c) { data.chunks[n] = c; },
     meta: function (n, rows) { data.meta[n] = rows; },
+    ready: function () { return load("manifest"); },
     search: search
   };
 
@@ -340,7 +341,10 @@
     }
     input.addEventListener("input", run);
     input.addEventListener("keyup", run);
-    input.addEventListener("focus", function () { if (toggle) toggle.checked = true; });
+    input.addEventListener("focus", function () {
+      if (toggle) toggle.checked = true;
+      window.opskbSearch.ready().catch(function () {});  // while the person types, not after
+    });
     box.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); run(); });
     box.querySelector("form").addEventListener("reset", function () {
       setTimeout(function () { last = null; run(); }, 0);
