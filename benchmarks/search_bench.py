@@ -157,7 +157,7 @@ def bench_scale(work: Path, browser: object, size: int) -> None:
         f"Index: {len(files)} files, {total / 1e6:.1f} MB in all, {total / 1e6 / (size / 1000):.2f} MB per 1,000 "
         f"runbooks (written in {seconds:.1f} s). Each query in a fresh browser context (nothing cached), "
         "CPU slowed 4x, the search box focused first (which loads the manifest); time from the "
-        "query to ranked results with titles, from file:// and served over HTTP on a \"Fast 3G\" "
+        'query to ranked results with titles, from file:// and served over HTTP on a "Fast 3G" '
         "network (150 ms latency, 1.6 Mbit/s); bytes: every index file the query needed, with "
         "search.js and the manifest:\n"
     )

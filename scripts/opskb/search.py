@@ -43,7 +43,7 @@ from .atomic import write_atomically
 from .layout import CONTENT_FOLDERS, DOCS, SCHEMAS, walk_yaml
 from .textanalysis import CODE, WORD, code_words, looks_like_code, normalize
 
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 CACHE_DIR = Path(".cache") / "opskb"
 CACHE_FILE = "find-index.marshal"
 RUNBOOK, STATUS, PAGE = 0, 1, 2
@@ -76,6 +76,7 @@ class Index:
         self.prefixes = {p: n for n, p in enumerate(self.manifest["prefixes"])}
         self.phrases = {tuple(stems): group for group, stems in self.manifest["synonyms"]}
         self.longest = max((len(p) for p in self.phrases), default=1)
+        self.digits = {c: n for n, c in enumerate(self.manifest["alphabet"])}
         counts = self.manifest["counts"]
         self.bounds = (counts[0], counts[0] + counts[1])
 
@@ -88,6 +89,21 @@ class Index:
                     self._parsed[number] = json.loads(self.chunks[number])
                 return self._parsed[number]
         return {"t": {}, "f": {}}
+
+    def unpack(self, text: str) -> list[int]:
+        """The numbers of packed postings (opskb.searchindex.pack)."""
+        digit = self.digits
+        numbers = []
+        number = shift = 0
+        for char in text:
+            value = digit[char]
+            if value >= 32:
+                number += (value - 32) << shift
+                shift += 5
+            else:
+                numbers.append(number + (value << shift))
+                number = shift = 0
+        return numbers
 
     def kind(self, doc: int) -> int:
         return RUNBOOK if doc < self.bounds[0] else STATUS if doc < self.bounds[1] else PAGE
@@ -195,7 +211,7 @@ def _apply_synonyms(index: Index, units: list[Unit], words: list[Unit]) -> None:
             group = index.phrases.get(tuple(w.primary for w in words[at : at + length]))
             if group is None:
                 continue
-            posted = len(index.chunk_of(group)["t"].get(group, [])) > 1
+            posted = bool(index.chunk_of(group)["t"].get(group, [0, ""])[1])
             if length == 1:
                 if posted:
                     words[at].terms.setdefault(group, index.manifest["factors"]["exact"])
@@ -223,10 +239,11 @@ def rank(index: Index, units: list[Unit]) -> list[tuple[int, float, int, list[st
             if not entry:
                 continue
             idf = entry[0]
+            numbers = index.unpack(entry[1])
             doc = 0
-            for at in range(1, len(entry), 2):
-                doc += entry[at]
-                value = factor * idf * entry[at + 1]
+            for at in range(0, len(numbers), 2):
+                doc += numbers[at]
+                value = factor * idf * numbers[at + 1]
                 if value > best.get(doc, 0.0):
                     best[doc] = value
                     why[doc] = term

@@ -8,8 +8,8 @@ weight per field (``RUNBOOK_FIELDS`` ...): what the incident *is* (alert name, t
 symptoms) weighs more than what to do about it (steps).
 
 The index is a set of chunks, each holding every term and surface form that starts with
-its prefix: ``{"t": {term: [idf, doc, weight, doc delta, weight, ...]}, "f": {form:
-stem}}``. Prefixes are chosen by splitting any prefix whose entries exceed
+its prefix: ``{"t": {term: [idf, packed postings]}, "f": {form: stem}}``, the postings
+being doc, weight, doc gap, weight, ... (``pack``). Prefixes are chosen by splitting any prefix whose entries exceed
 ``CHUNK_BYTES`` by its next character, so a query loads only the chunks of its words.
 Titles, links and one line per document sit in ``meta`` blocks of ``META_BLOCK``
 documents, loaded for the results shown. The manifest carries the prefixes, the synonym
@@ -30,7 +30,7 @@ from typing import Any
 
 from .textanalysis import STOP_WORDS, Analyzer, Synonyms
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 CHUNK_BYTES = 24_000
 META_BLOCK = 40
 RUNBOOK, STATUS, PAGE = 0, 1, 2
@@ -116,6 +116,7 @@ def build_index(kb: Any, docs_dir: Path | None, url_of: Callable[[str], str]) ->
     ]
     manifest = {
         "format": INDEX_FORMAT,
+        "alphabet": PACK_ALPHABET,
         "counts": [len(docs), len(statuses), len(pages)],
         "block": META_BLOCK,
         "prefixes": prefixes,
@@ -129,14 +130,30 @@ def build_index(kb: Any, docs_dir: Path | None, url_of: Callable[[str], str]) ->
     return BuiltIndex(manifest, chunks, meta, cli)
 
 
+# Postings are packed as text: each number in base 32, low digits first, a digit from the
+# upper half of the alphabet meaning "more digits follow". A gap of 1 or a weight under 32
+# is one character: a third of the JSON number list's size.
+PACK_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def pack(numbers: Iterable[int]) -> str:
+    out = []
+    for number in numbers:
+        while number >= 32:
+            out.append(PACK_ALPHABET[32 + (number & 31)])
+            number >>= 5
+        out.append(PACK_ALPHABET[number])
+    return "".join(out)
+
+
 def _term_json(term: str, rows: list[tuple[int, int]], total: int) -> str:
     idf = round(1000 * math.log(1 + total / len(rows))) if rows else 0
-    flat = [idf]
+    flat = []
     last = 0
     for doc, weight in rows:  # doc numbers ascend: store the gaps
         flat += (doc - last, weight)
         last = doc
-    return json.dumps(term, ensure_ascii=False) + ":" + json.dumps(flat, separators=(",", ":"))
+    return json.dumps(term, ensure_ascii=False) + ":" + json.dumps([idf, pack(flat)])
 
 
 def _chunk(entries: dict[str, str], forms: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -52,6 +52,8 @@
         if (!(key in m.phraseIndex)) m.phraseIndex[key] = row[0];
         m.longest = Math.max(m.longest, row[1].length);
       });
+      m.digits = {};
+      for (var d = 0; d < m.alphabet.length; d++) m.digits[m.alphabet.charAt(d)] = d;
       m.stopSet = {};
       m.stop.forEach(function (w) { m.stopSet[w] = true; });
     },
@@ -98,6 +100,17 @@
       return EMPTY;
     };
   }
+
+  /* The numbers of packed postings (opskb/searchindex.py: pack). */
+  Engine.prototype.unpack = function (text) {
+    var digits = this.m.digits, numbers = [], number = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var value = digits[text.charAt(i)];
+      if (value >= 32) { number += (value - 32) * Math.pow(2, shift); shift += 5; }
+      else { numbers.push(number + value * Math.pow(2, shift)); number = 0; shift = 0; }
+    }
+    return numbers;
+  };
 
   function unit(terms, primary) { return { terms: terms, primary: primary || "" }; }
 
@@ -205,7 +218,7 @@
         if (!has(m.phraseIndex, key)) continue;
         var group = m.phraseIndex[key];
         var entry = this.chunkOf(group).t[group];
-        var posted = !!entry && entry.length > 1;
+        var posted = !!entry && entry[1].length > 0;
         if (len === 1) {
           if (posted && !has(words[at].terms, group)) words[at].terms[group] = m.factors.exact;
           break;
@@ -230,10 +243,10 @@
       Object.keys(u.terms).forEach(function (term) {
         var entry = self.chunkOf(term).t[term];
         if (!entry) return;
-        var idf = entry[0], doc = 0, factor = u.terms[term];
-        for (var at = 1; at < entry.length; at += 2) {
-          doc += entry[at];
-          var value = factor * idf * entry[at + 1];
+        var idf = entry[0], doc = 0, factor = u.terms[term], numbers = self.unpack(entry[1]);
+        for (var at = 0; at < numbers.length; at += 2) {
+          doc += numbers[at];
+          var value = factor * idf * numbers[at + 1];
           if (value > (bestOf[doc] || 0)) bestOf[doc] = value;
         }
       });
