@@ -235,11 +235,10 @@ def test_timer_working_hours_match_opskb_clocks(
 def type_query(page: Any, query: str) -> None:
     """Put ``query`` in the search box the way a person's typing ends: with a key released.
 
-    Material reads the box on `keyup` (and when its search worker reports ready), not on
-    `input`; Playwright's `fill` sends only `input`, so a query filled after the worker
-    was ready was never searched. One `fill` and then one key released (End) searches the
-    whole query once; typing key by key would queue a search per prefix, and a prefix's
-    results can linger long enough to look final.
+    The box (assets/search.js) searches on `input` and on `keyup`, as Material's did, so
+    a fill and a key released search the whole query (the second sees the same text and
+    does nothing). Typing key by key would search every prefix; only the last answer is
+    shown, but waiting for it would need a signal a person does not have.
     """
     page.click(".md-search__input")
     page.fill(".md-search__input", query)
@@ -321,6 +320,31 @@ def test_search_known_phrases(page: Any, base_url: str, content: Any, query: str
         pytest.skip(f"{expected} is not in this content")
     results = search_results(page, base_url, query)
     assert results and results[0] == expected, results[:3]
+
+
+def test_search_on_a_phone_opens_the_runbook(browser: Any, base_url: str, content: Any) -> None:
+    """On a narrow screen the header shows the magnifier; tapping it opens the box, and
+    the first result is a link to the runbook page."""
+    _, kb = content
+    runbook, alert = next(
+        (r.id, a) for r in sorted(kb.runbooks.values(), key=lambda e: e.id) for a in r.data.get("alerts", [])
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{base_url}/index.html")
+        magnifier = tab.locator('label.md-header__button[for="__search"]')
+        assert magnifier.is_visible()
+        magnifier.tap()
+        tab.locator(".md-search__input").wait_for(state="visible")
+        type_query(tab, alert)
+        first = tab.locator(".md-search-result__item > .md-search-result__link").first
+        first.wait_for(timeout=10000)
+        tab.screenshot(path=str(ARTIFACTS / "site-search-phone.png"))
+        first.tap()
+        tab.wait_for_url(f"**/runbooks/{runbook}.html")
+    finally:
+        context.close()
 
 
 # ------------------------------------------------------------------ diagrams
