@@ -235,3 +235,11 @@ def test_a_broken_synonym_list_is_a_located_content_error(cli, kb_tree: Path) ->
 def _ids_or_none(cli, root: Path, *query: str) -> list[str]:
     result = cli("find", *query, "--root", root, "--format", "json")
     return [hit["id"] for hit in json.loads(result.out)["runbooks"]] if result.code == 0 else []
+
+
+def test_a_word_typed_with_a_combining_mark_is_the_same_word(cli) -> None:
+    """ "й" may arrive as и + U+0306 (pasted from some editors): the same query."""
+    composed_query, decomposed_query = "сайт тормозит", "сай\u0306т тормозит"
+    result = cli("find", decomposed_query, "--root", REPO, "--format", "json")
+    expected = cli("find", composed_query, "--root", REPO, "--format", "json")
+    assert json.loads(result.out)["results"] == json.loads(expected.out)["results"]

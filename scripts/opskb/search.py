@@ -41,15 +41,15 @@ from typing import Any
 from . import __version__
 from .atomic import write_atomically
 from .layout import CONTENT_FOLDERS, DOCS, SCHEMAS, walk_yaml
-from .textanalysis import CODE, WORD, code_words, looks_like_code, normalize
+from .textanalysis import CODE, WORD, code_words, composed, looks_like_code, normalize
 
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 CACHE_DIR = Path(".cache") / "opskb"
 CACHE_FILE = "find-index.marshal"
 RUNBOOK, STATUS, PAGE = 0, 1, 2
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity, as search.js does (indexOf)
 class Unit:
     """One part of a query: its terms, each with how much a match on it counts."""
 
@@ -132,7 +132,7 @@ class Result:
 def analyze(index: Index, text: str) -> list[Unit]:
     """The units of a query (steps 1 to 3 of the module docstring)."""
     stop = set(index.manifest["stop"])
-    tokens = CODE.findall(text)
+    tokens = CODE.findall(composed(text))
     units: list[Unit] = []
     words: list[Unit] = []
     for token in tokens:

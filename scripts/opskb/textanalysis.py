@@ -13,6 +13,7 @@ every phrase of the content's synonym list that a field contains).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -145,9 +146,15 @@ class Synonyms:
         return found
 
 
+def composed(text: str) -> str:
+    """NFC: "й" typed as и + combining breve is the same letter as "й" (both sides tokenize
+    composed text, so a combining mark never splits a word)."""
+    return unicodedata.normalize("NFC", text)
+
+
 def words_of(text: str) -> list[str]:
     """Normalized words of free text, stop words dropped."""
-    return [w for w in (normalize(m) for m in WORD.findall(text)) if w not in STOP_WORDS]
+    return [w for w in (normalize(m) for m in WORD.findall(composed(text))) if w not in STOP_WORDS]
 
 
 class Analyzer:
@@ -172,5 +179,6 @@ class Analyzer:
 
     def code(self, code: str) -> set[str]:
         """Terms of an identifier: the whole code, and its words as text."""
+        code = composed(code)
         stems = self.stems(w for w in code_words(code) if w not in STOP_WORDS)
         return {code_key(code), *stems} | self.synonyms.groups_in(stems)

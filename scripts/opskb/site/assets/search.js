@@ -16,10 +16,10 @@
   if (!here) return;
   var root = here.replace(/assets\/opskb\/search\.js([?#].*)?$/, "");
   var dir = root + "assets/opskb/search/";
-  var CODE = /[\p{L}\p{N}\p{M}_]+(?:[\/.:-][\p{L}\p{N}\p{M}_]+)*/gu;
-  var WORD = /[\p{L}\p{N}\p{M}]+/gu;
+  var CODE = /[\p{L}\p{N}_]+(?:[\/.:-][\p{L}\p{N}_]+)*/gu;
+  var WORD = /[\p{L}\p{N}]+/gu;
   var CAMEL = /[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+/g;
-  var SPLIT = /[^\p{L}\p{N}\p{M}]+|_+/u;
+  var SPLIT = /[^\p{L}\p{N}]+|_+/u;
   var EMPTY = { t: {}, f: {} };
   var data = { manifest: null, chunks: {}, meta: {} };
   var pending = {};
@@ -190,7 +190,7 @@
 
   Engine.prototype.analyze = function (text) {
     var self = this, stop = this.m.stopSet;
-    var tokens = text.match(CODE) || [];
+    var tokens = text.normalize("NFC").match(CODE) || [];
     var units = [], words = [];
     tokens.forEach(function (token) {
       var isCode = looksLikeCode(token);
