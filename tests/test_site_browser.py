@@ -471,8 +471,8 @@ def test_no_payload_runs_on_any_page(hostile_page: Any, hostile: tuple[PayloadTr
 
 
 def test_search_results_show_payloads_as_text(hostile_page: Any, hostile: tuple[PayloadTree, Path, str]) -> None:
-    """The search UI writes results with innerHTML: payloads in titles and texts stay text,
-    and the page a result opens (with its search highlight) runs nothing either."""
+    """Payloads in the titles and lines of search results show as text (the box writes
+    them with textContent), and the page a result opens runs nothing either."""
     tree, _, url = hostile
     page = hostile_page
     # a word of every full payload, and the token of a runbook's title

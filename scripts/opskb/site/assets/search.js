@@ -7,7 +7,7 @@
  * A query loads the manifest once, then only the chunks its words fall in, then the
  * blocks of the results shown. No stemmer here: the chunks map every word form the build
  * saw to its stem (see opskb/search.py for the order in which a word is read).
- * Results are inserted with textContent, never innerHTML.
+ * Results are written with textContent only: a title is text, never markup.
  */
 (function () {
   "use strict";
