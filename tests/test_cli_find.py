@@ -105,6 +105,17 @@ def test_marketplace_status_code_and_buyer_label(cli, kb_tree: Path) -> None:
     assert label["runbooks"][0]["id"] == "status-mismatch"
 
 
+def test_text_output_follows_the_ranking_for_a_status_code(cli, kb_tree: Path) -> None:
+    """A status code ranks its mapping first (as the site does), so the text leads with it;
+    symptom words lead with the runbooks."""
+    status = cli("find", "awaiting_packaging", "--root", kb_tree).out.splitlines()
+    assert status[0] == "marketplace statuses named:"
+    assert "awaiting_packaging" in status[1]
+    assert any(line.startswith("1. status-mismatch") for line in status)
+    words = cli("find", "prices", "--root", kb_tree).out.splitlines()
+    assert words[0].startswith("1. ")
+
+
 def test_text_output_shows_owner_and_contacts(cli, kb_tree: Path) -> None:
     result = cli("find", "prices", "--root", kb_tree)
     first = result.out.splitlines()[0:2]

@@ -103,8 +103,17 @@ def _public(doc: dict[str, Any]) -> dict[str, Any]:
 def _as_text(query: str, result: Any) -> str:
     if not result.runbooks and not result.statuses:
         return f"nothing found for {query!r}; try fewer or other words, or an alert name"
+    runbooks = _runbook_lines(result.runbooks)
+    statuses = _status_lines(result.statuses)
+    # The blocks follow the one ranking the site shows: a status code leads with its mapping.
+    status_first = bool(result.hits) and KINDS[result.hits[0].doc["kind"]] == "status"
+    blocks = [statuses, runbooks] if status_first else [runbooks, statuses]
+    return "\n\n".join("\n".join(block) for block in blocks if block)
+
+
+def _runbook_lines(hits: list[Any]) -> list[str]:
     lines = []
-    for number, hit in enumerate(result.runbooks, 1):
+    for number, hit in enumerate(hits, 1):
         doc = hit.doc
         lines.append(f"{number}. {doc['id']}  [{doc['severity']}]  {doc['title']}")
         owner = doc["owner"]
@@ -114,12 +123,14 @@ def _as_text(query: str, result: Any) -> str:
         else:
             lines.append(f"   owner: none on route {doc['route']}")
         lines.append(f"   next: opskb escalate {doc['id']}   ({doc['file']})")
-    if result.statuses:
-        lines.append("")
-        lines.append("marketplace statuses named:")
-        for status in result.statuses:
-            label = f' "{status["label"]}"' if status["label"] else ""
-            lines.append(
-                f"  {status['marketplace']} {status['code']}{label} -> {status['maps_to']} ({status['match']})"
-            )
-    return "\n".join(lines)
+    return lines
+
+
+def _status_lines(statuses: list[dict[str, Any]]) -> list[str]:
+    if not statuses:
+        return []
+    lines = ["marketplace statuses named:"]
+    for status in statuses:
+        label = f' "{status["label"]}"' if status["label"] else ""
+        lines.append(f"  {status['marketplace']} {status['code']}{label} -> {status['maps_to']} ({status['match']})")
+    return lines
