@@ -132,4 +132,6 @@ def test_two_field_keys_state_their_precedence(kb) -> None:
     two_field = [m for m in kb.marketplaces.values() if len(m.data["key"]["fields"]) == 2]
     assert {m.id for m in two_field} >= {"ozon", "wildberries", "yandex-market"}
     for market in two_field:
-        assert market.data["key"]["precedence"].strip()
+        precedence = market.data["key"]["precedence"]
+        assert precedence["rule"].strip() and precedence["unlisted_pair"]
+    assert "sold" in kb.marketplaces["wildberries"].data["key"]["precedence"]["decides_alone"]

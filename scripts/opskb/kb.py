@@ -28,6 +28,7 @@ from .layout import (
 from .problems import Problem
 from .registry import problem_from, schema_code
 from .schemas import SchemaSet, schema_dir
+from .status_keys import Resolution, StatusKey
 from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, load_document
 
 
@@ -104,22 +105,13 @@ class KnowledgeBase:
                 owners.setdefault(system, []).append(team.id)
         return owners
 
-    def internal_status_of(self, marketplace_id: str, code: str) -> dict[str, Any] | None:
-        """The mapping entry for a marketplace status code; a two-part code falls back to its
-        first part when only that is listed (the precedence rule of the file says why)."""
+    def resolve_status(self, marketplace_id: str, code: str) -> Resolution | None:
+        """The listed status a marketplace code resolves to under the file's precedence
+        (opskb.status_keys), or None when the marketplace or the code is unknown."""
         market = self.marketplaces.get(marketplace_id)
         if market is None:
             return None
-        return status_entry({status["code"]: status for status in market.data["statuses"]}, code)
-
-
-def status_entry(by_code: dict[str, dict[str, Any]], code: str) -> dict[str, Any] | None:
-    """The entry for ``code``: exact, else the first part of a two-part code (the precedence
-    rule of the mapping files)."""
-    found = by_code.get(code)
-    if found is None and "/" in code:
-        found = by_code.get(code.split("/", 1)[0])
-    return found
+        return StatusKey(market.data).resolve(code)
 
 
 def markets_in_order(kb: KnowledgeBase) -> list[Entity]:

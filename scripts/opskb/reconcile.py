@@ -21,7 +21,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .kb import status_entry
+from .status_keys import StatusKey
 
 MISMATCH = "mismatch"
 BAD_ROW = "bad_row"
@@ -85,9 +85,8 @@ class StatusMap:
     """The mapping of every marketplace, flattened for fast per-row lookups."""
 
     def __init__(self, kb: Any) -> None:
-        self.markets: dict[str, dict[str, dict[str, Any]]] = {
-            market_id: {status["code"]: status for status in entity.data["statuses"]}
-            for market_id, entity in kb.marketplaces.items()
+        self.markets: dict[str, StatusKey] = {
+            market_id: StatusKey(entity.data) for market_id, entity in kb.marketplaces.items()
         }
         self.internal: set[str] = set(kb.internal_statuses)
 
@@ -157,8 +156,8 @@ def _judge(line: int, row: list[str], status_map: StatusMap) -> Finding | None:
     market = status_map.markets.get(market_id)
     if market is None:
         return Finding(line, BAD_ROW, f"unknown marketplace {market_id!r}", **base)
-    mapped = status_entry(market, code)
-    if mapped is None:
+    resolved = market.resolve(code)
+    if resolved is None:
         # Marketplaces add statuses between API versions: say so, never guess a default.
         return Finding(
             line,
@@ -166,6 +165,7 @@ def _judge(line: int, row: list[str], status_map: StatusMap) -> Finding | None:
             f"status {code!r} is not in the {market_id} mapping (status_mappings/{market_id}.yaml)",
             **base,
         )
+    mapped = resolved.entry
     if ours not in status_map.internal:
         return Finding(line, BAD_ROW, f"unknown internal status {ours!r}", **base)
     expected = mapped["maps_to"]

@@ -309,7 +309,8 @@ source:
   api: "TODO: API and field, e.g. Seller API v3, order.status"
   read_on: "{today}"
 # The API fields that make up a status code. Two fields are written first/second in codes
-# and need precedence: (which field decides when both are set).
+# and need precedence: (rule: in words; decides_alone: final second-field values that
+# decide whatever the first says; unlisted_pair: first_alone or unknown).
 key:
   fields: [status]
 initial: NEW

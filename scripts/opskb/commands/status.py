@@ -4,7 +4,9 @@
       The internal status STATUS maps to, whether the match is exact or the closest in
       meaning, and the note saying why. Two-field codes are written 'first/second'
       (Ozon status/substatus, Wildberries supplierStatus/wbStatus, Yandex Market
-      status/substatus); a pair that is not listed falls back to its first part.
+      status/substatus); a pair resolves by the file's key.precedence: listed as it is,
+      else a final second value that decides alone, else (where the file says so) its
+      first part alone.
       Exit 1 when the marketplace has no such status (report it: marketplaces add
       statuses between API versions, and nothing is mapped by default).
 
@@ -60,15 +62,19 @@ def run(args: argparse.Namespace) -> int:
 
 def describe(kb: Any, market_id: str, code: str) -> dict[str, Any] | None:
     """The mapping of one status as plain data, or None when the marketplace lacks it."""
-    entry = kb.internal_status_of(market_id, code)
-    if entry is None:
+    resolution = kb.resolve_status(market_id, code)
+    if resolution is None:
         return None
+    entry = resolution.entry
     internal = kb.internal_statuses.get(entry["maps_to"])
+    data = kb.marketplaces[market_id].data
     return {
         "marketplace": market_id,
-        "marketplace_name": kb.marketplaces[market_id].data["name"],
+        "marketplace_name": data["name"],
         "code": code,
         "matched_code": entry["code"],
+        "resolved_by": resolution.how,
+        "why": resolution.why(data["key"]["fields"]) or None,
         "label": entry.get("label"),
         "description": entry.get("description"),
         "terminal": bool(entry.get("terminal", False)),
@@ -111,8 +117,8 @@ def _lookup_text(found: dict[str, Any]) -> str:
     russian = f", «{found['internal_name_ru']}»" if found["internal_name_ru"] else ""
     name = f" ({found['internal_name']}{russian})"
     lines = [f"{found['marketplace']} {found['code']}{label} -> {found['maps_to']}{name}  [{found['match']}]"]
-    if found["matched_code"] != found["code"]:
-        lines.append(f"  listed as {found['matched_code']}: the pair is not listed, its first part decides")
+    if found["why"]:
+        lines.append(f"  {found['why']}")
     if found["description"]:
         lines.append(f"  means: {found['description']}")
     if found["note"]:

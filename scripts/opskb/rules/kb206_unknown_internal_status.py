@@ -12,7 +12,7 @@ RULE = Rule(
     summary="A mapping, a transition or the initial status names an internal status that does not exist.",
     message="internal status '{status}' is not defined in status_mappings/internal.yaml",
     hint="use an id from status_mappings/internal.yaml, or add the status there",
-    bad=Example(replace={OZON: [("maps_to: shipped", "maps_to: in-delivery")]}, expect=f"{OZON}:23:14"),
+    bad=Example(replace={OZON: [("maps_to: shipped", "maps_to: in-delivery")]}, expect=f"{OZON}:25:14"),
     good=Example(replace={INTERNAL: [("next: [delivered]", "next: [delivered, cancelled]")]}),
 )
 

@@ -12,7 +12,7 @@ RULE = Rule(
     summary="A marketplace transition or its initial status names a code the file does not list.",
     message="status '{code}' is not listed in this marketplace's statuses",
     hint="add the status (as the API spells it) to statuses:, or fix the spelling",
-    bad=Example(replace={OZON: [("next: [delivered]", "next: [delivered, delivery_failed]")]}, expect=f"{OZON}:25:23"),
+    bad=Example(replace={OZON: [("next: [delivered]", "next: [delivered, delivery_failed]")]}, expect=f"{OZON}:27:23"),
     good=Example(),
 )
 

@@ -23,7 +23,7 @@ RULE = Rule(
                 )
             ]
         },
-        expect=f"{OZON}:26:11",
+        expect=f"{OZON}:28:11",
     ),
     good=Example(
         replace={

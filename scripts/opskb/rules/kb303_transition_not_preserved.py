@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
+from ..kb import Entity, KnowledgeBase
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
+from ..status_keys import Resolution, StatusKey
 from ._tree import INTERNAL, OZON
 
 RULE = Rule(
@@ -16,7 +17,7 @@ RULE = Rule(
     message="{market} moves {source} -> {target}, but internal '{mapped_source}' cannot move to '{mapped_target}'",
     hint="add '{mapped_target}' to next: of '{mapped_source}' in status_mappings/internal.yaml, or fix the mapping",
     bad=Example(
-        replace={OZON: [("    next: [delivered]", "    next: [delivered, cancelled]")]}, expect=f"{OZON}:25:23"
+        replace={OZON: [("    next: [delivered]", "    next: [delivered, cancelled]")]}, expect=f"{OZON}:27:23"
     ),
     good=Example(
         replace={
@@ -31,25 +32,40 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     if kb.internal is None:
         return
     for market in kb.marketplaces.values():
-        mapped = {s["code"]: s["maps_to"] for s in market.data["statuses"]}
+        key = StatusKey(market.data)
+        seen: set[tuple | None] = set()  # never holds None: listed moves are all reported
         for index, status in enumerate(market.data["statuses"]):
-            source = status["maps_to"]
-            allowed = kb.internal_statuses.get(source)
-            if allowed is None:
+            if status["maps_to"] not in kb.internal_statuses:
                 continue
-            for position, code in enumerate(status.get("next", [])):
-                target = mapped.get(code)
-                if target is None or target == source or target not in kb.internal_statuses:
-                    continue
-                if target not in allowed.data.get("next", []):
-                    yield Finding(
-                        market,
-                        ("statuses", index, "next", position),
-                        {
-                            "market": market.id,
-                            "source": status["code"],
-                            "target": code,
-                            "mapped_source": source,
-                            "mapped_target": target,
-                        },
-                    )
+            moves = [(code, ("statuses", index, "next", n)) for n, code in enumerate(status.get("next", []))]
+            if not status.get("terminal"):
+                # A final second value decides whatever the first field says, so it may follow
+                # any open status: the pair it makes resolves by the precedence like any other.
+                first = status["code"].split("/", 1)[0]
+                moves += [
+                    (f"{first}/{second}", ("key", "precedence", "decides_alone", n))
+                    for n, second in enumerate(key.decides_alone)
+                ]
+            for code, where in moves:
+                finding = _unless_allowed(kb, market, key.resolve(code), status, code, where)
+                # one finding per refused internal move at a decides_alone value, not one per status
+                implied = (where, finding.params["mapped_source"]) if finding and where[0] == "key" else None
+                if finding and implied not in seen:
+                    if implied:
+                        seen.add(implied)
+                    yield finding
+
+
+def _unless_allowed(
+    kb: KnowledgeBase, market: Entity, resolved: Resolution | None, status: dict, code: str, where: tuple
+) -> Finding | None:
+    """A finding when the internal model refuses the move ``status`` -> ``code``."""
+    if resolved is None:
+        return None  # KB212 reports a code that resolves to nothing
+    source, target = status["maps_to"], resolved.entry["maps_to"]
+    if target == source or target not in kb.internal_statuses:
+        return None
+    if target in kb.internal_statuses[source].data.get("next", []):
+        return None
+    params = {"market": market.id, "source": status["code"], "target": code}
+    return Finding(market, where, {**params, "mapped_source": source, "mapped_target": target})

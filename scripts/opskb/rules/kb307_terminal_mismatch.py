@@ -17,7 +17,7 @@ RULE = Rule(
     hint="map it to a status of the same kind, or explain the exception in note:",
     bad=Example(
         replace={OZON: [("    maps_to: delivered\n    match: exact", "    maps_to: shipped\n    match: exact")]},
-        expect=f"{OZON}:27:14",
+        expect=f"{OZON}:29:14",
     ),
     good=Example(
         replace={

@@ -35,6 +35,7 @@ from ..durations import humanize, parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
 from ..registry import all_rules
 from ..rulesdoc import example_text
+from ..status_keys import StatusKey
 from .escape import attr, code, h, link, md, mermaid_label, pre
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -833,7 +834,6 @@ class Site:
     def marketplace_page(self, market: Entity) -> GeneratedPage:
         src = marketplace_uri(market.id)
         data = market.data
-        internal = self.kb.internal_statuses
         kind = "Online pharmacy (vertical)" if data["kind"] == "online_pharmacy" else "Marketplace (horizontal)"
         source = data["source"]
         api = h(source["api"])
@@ -848,7 +848,7 @@ class Site:
             f"<strong>Status key:</strong> {_list(code(f) for f in data['key']['fields'])}",
         ]
         if data["key"].get("precedence"):
-            facts.append(f"<strong>Precedence:</strong> {h(data['key']['precedence'])}")
+            facts.append(f"<strong>Precedence:</strong> {h(data['key']['precedence']['rule'])}")
         if data.get("chat"):
             facts.append(f"<strong>Seller support chat:</strong> {link(data['chat'], data['chat'])}")
         out = [_front_matter(data["name"], search={"boost": 3}), f"# {md(data['name'])}", _ul(facts)]
@@ -861,23 +861,19 @@ class Site:
         out.append("## Status mapping {#mapping}")
         rows = []
         for status in data["statuses"]:
-            target = internal.get(status["maps_to"])
-            target_text = (
-                self.a(src, INTERNAL, h(target.data["name"]), f"status-{status['maps_to']}")
-                + f" ({code(status['maps_to'])})"
-                if target
-                else code(status["maps_to"])
-            )
             rows.append(
                 (
                     code(status["code"]) + (" (terminal)" if status.get("terminal") else ""),
                     h(status["label"]) if status.get("label") else "—",
-                    target_text,
+                    self.internal_link(src, status["maps_to"]),
                     status["match"],
                     h(status["note"]) if status.get("note") else "",
                 )
             )
         out.append(_table(("Marketplace status", "Buyer sees", "Internal status", "Match", "Note"), rows))
+        if len(data["key"]["fields"]) == 2:
+            out.append("## How pairs resolve {#pairs}")
+            out.append(self.pair_resolution(src, market))
         out.append("## State diagram {#diagram}")
         out.append(
             self.state_diagram(
@@ -888,6 +884,36 @@ class Site:
         out.append("## Runbooks {#runbooks}")
         out.append(self.runbook_table(src, self.runbooks_for_marketplace(market.id)))
         return self.finish(src, out)
+
+    def pair_resolution(self, src: str, market: Entity) -> str:
+        """The precedence of a two-field key as a table: each step, then worked examples of
+        pairs the file does not list, resolved by the one resolver every command uses."""
+        key = StatusKey(market.data)
+        first, second = (code(f) for f in key.fields)
+        steps = [("<em>a pair listed above</em>", "itself", f"as listed: the {first} and {second} together")]
+        for value in key.decides_alone:
+            entry = key.deciding.get(value)
+            target = self.internal_link(src, entry["maps_to"]) if entry else "—"
+            steps.append((code(f"*/{value}"), target, f"{second} {code(value)} is final and decides alone"))
+        if key.first_alone:
+            steps.append((code("first/*"), f"the {first} alone", f"any other {second}: the {first} decides"))
+        else:
+            steps.append((code("first/*"), "not in the mapping", "reported, never mapped to a default"))
+        rows = list(steps)
+        for pair in [*key.worked_examples(), "NOT_LISTED/NOT_LISTED"]:
+            resolved = key.resolve(pair)
+            if resolved is None:
+                rows.append((code(pair), "not in the mapping", "reported by opskb status and reconcile"))
+                continue
+            why = resolved.why(key.fields) or "listed"
+            rows.append((code(pair), self.internal_link(src, resolved.entry["maps_to"]), h(why)))
+        return _table((f"{first} / {second}", "Resolves to", "Why"), rows)
+
+    def internal_link(self, src: str, status_id: str) -> str:
+        target = self.kb.internal_statuses.get(status_id)
+        if target is None:
+            return code(status_id)
+        return self.a(src, INTERNAL, h(target.data["name"]), f"status-{status_id}") + f" ({code(status_id)})"
 
     def internal_page(self) -> GeneratedPage:
         src = INTERNAL
