@@ -1,59 +1,66 @@
-"""Reconcile a file of orders against the status mapping, streaming.
+"""Reconcile order exports against the status mapping, streaming.
 
-Each row is ``order id, marketplace, marketplace status, our internal status``. A row
-whose internal status differs from the one the marketplace status maps to is a mismatch
-(the sources' case: the buyer sees "being assembled", our system says "in delivery").
-A row that cannot be judged (wrong column count, bad encoding, unknown marketplace,
-status or internal status) is a bad row. Both are reported with the file's line number,
-and the rest of the file is still checked.
+Two shapes, as the job really is:
 
-The file is read line by line and findings are handed to a callback as they are found:
-memory does not grow with the file (1,000,000 rows is an ordinary nightly export).
+* one file whose rows carry the order id, the marketplace, the marketplace's status and
+  ours (``reconcile_file``);
+* the marketplace's export and our order system's export, joined by order id
+  (``reconcile_pair``): mismatches, orders on one side only, and a summary by
+  (marketplace status -> ours) pair.
+
+A row whose internal status differs from the one the marketplace status resolves to (by
+the file's precedence: opskb.status_keys) is a mismatch (the sources' case: the buyer sees
+"being assembled", our system says "in delivery"). A row that cannot be judged is a bad
+row, with the reason (opskb.exports reads broken lines to the end of the file). The
+marketplace may be given as its id, name or an alias, the status as its code or as the
+label buyers see, ours as an internal id or name, in Russian or English.
+
+Memory: the one-file mode and the marketplace side of a join are streamed, and findings
+are handed to a callback as they are found. The join holds our side only, as one packed
+integer per order (a 64-bit hash of the order id, the line and the status), about 50
+bytes an order; orders on our side only are found by reading our file a second time.
 """
 
 from __future__ import annotations
 
-import csv
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from .status_keys import StatusKey
+from .exports import Broken, Export, ReadOptions, Row, normal
+from .status_keys import LISTED, Resolution, StatusKey
 
 MISMATCH = "mismatch"
 BAD_ROW = "bad_row"
+ONLY_MARKETPLACE = "only_in_marketplace"
+ONLY_OURS = "only_in_ours"
 COLUMNS = ("order_id", "marketplace", "marketplace_status", "internal_status")
-_HEADER_WORDS = {
-    "order",
-    "order_id",
-    "id",
-    "marketplace",
-    "marketplace_status",
-    "status",
-    "internal",
-    "internal_status",
-    "our_status",
-}
+_CACHE_LIMIT = 10_000
+
+Report = Callable[["Finding"], None]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One row that disagrees with the mapping or cannot be judged."""
+    """One row that disagrees with the mapping, is on one side only, or cannot be judged."""
 
     line: int
     kind: str
     message: str
+    file: str = ""
     order_id: str = ""
     marketplace: str = ""
     marketplace_status: str = ""
     internal_status: str = ""
     expected: str = ""
+    ours_file: str = ""
+    ours_line: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v != ""}
+        return {k: v for k, v in self.__dict__.items() if v not in ("", 0)}
 
 
 @dataclass
@@ -62,12 +69,23 @@ class Summary:
     ok: int = 0
     mismatches: int = 0
     bad_rows: int = 0
-    # (marketplace, expected, ours) -> count: which disagreement dominates
-    pairs: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    only_marketplace: int = 0
+    only_ours: int = 0
+    skipped: int = 0  # rows of our export that belong to another marketplace
+    # (marketplace, status as the precedence saw it, expected, ours) -> rows
+    pairs: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not self.mismatches and not self.bad_rows
+        return not (self.mismatches or self.bad_rows or self.only_marketplace or self.only_ours)
+
+    def mismatch_pairs(self) -> Counter[tuple[str, str, str]]:
+        counts: Counter[tuple[str, str, str]] = Counter()
+        for (market, _, expected, ours), n in self.pairs.items():
+            if expected != ours:
+                counts[(market, expected, ours)] += n
+        return counts
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,123 +93,381 @@ class Summary:
             "ok": self.ok,
             "mismatches": self.mismatches,
             "bad_rows": self.bad_rows,
+            "only_in_marketplace": self.only_marketplace,
+            "only_in_ours": self.only_ours,
+            "skipped_other_marketplaces": self.skipped,
             "top_mismatches": [
-                {"marketplace": m, "expected": e, "ours": o, "count": n} for (m, e, o), n in self.pairs.most_common(10)
+                {"marketplace": m, "expected": e, "ours": o, "count": n}
+                for (m, e, o), n in self.mismatch_pairs().most_common(10)
             ],
+            "pairs": [
+                {"marketplace": m, "marketplace_status": s, "expected": e, "ours": o, "ok": e == o, "count": n}
+                for (m, s, e, o), n in self.pairs.most_common()
+            ],
+            "files": self.files,
         }
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A marketplace status resolved for one row: the code, its entry, how it resolved."""
+
+    resolution: Resolution
+    label: str
+
+    @property
+    def expected(self) -> str:
+        return self.resolution.entry["maps_to"]
 
 
 class StatusMap:
-    """The mapping of every marketplace, flattened for fast per-row lookups."""
+    """Every marketplace's mapping, its names and labels, indexed for per-row lookups."""
 
     def __init__(self, kb: Any) -> None:
-        self.markets: dict[str, StatusKey] = {
-            market_id: StatusKey(entity.data) for market_id, entity in kb.marketplaces.items()
-        }
-        self.internal: set[str] = set(kb.internal_statuses)
+        self.keys: dict[str, StatusKey] = {m: StatusKey(e.data) for m, e in kb.marketplaces.items()}
+        self.names: dict[str, str] = {}
+        for market_id, entity in kb.marketplaces.items():
+            for name in (market_id, entity.data["name"], *entity.data.get("aliases", [])):
+                self.names.setdefault(normal(name), market_id)
+        self.labels: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for market_id, entity in kb.marketplaces.items():
+            by_label = self.labels.setdefault(market_id, {})
+            for status in entity.data["statuses"]:
+                if status.get("label"):
+                    by_label.setdefault(normal(status["label"]), []).append(status)
+        self.internal: dict[str, str] = {}
+        for status_id, entity in kb.internal_statuses.items():
+            for name in (status_id, entity.data.get("name", ""), entity.data.get("name_ru", "")):
+                if name:
+                    self.internal.setdefault(normal(name), status_id)
+        self.internal.update({status_id: status_id for status_id in kb.internal_statuses})
+        self._cache: dict[tuple[str, str, str], Judged | str] = {}
+
+    def marketplace(self, text: str) -> str | None:
+        """The marketplace id for an id, name or alias as people write it."""
+        return text if text in self.keys else self.names.get(normal(text))
+
+    def internal_status(self, text: str) -> str | None:
+        found = self.internal.get(text)
+        return found if found is not None else self.internal.get(normal(text))
+
+    def judge(self, market_id: str, status: str, substatus: str = "") -> Judged | str:
+        """The status of one row resolved, or a message saying why it cannot be."""
+        key = (market_id, status, substatus)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()  # a file of ever-new values costs time, never memory
+            found = self._cache[key] = self._judge(market_id, status, substatus)
+        return found
+
+    def _judge(self, market_id: str, status: str, substatus: str) -> Judged | str:
+        keys = self.keys[market_id]
+        code = f"{status}/{substatus}" if substatus and keys.two_fields else status
+        resolved = keys.resolve(code)
+        if resolved is not None:
+            return Judged(resolved, resolved.entry.get("label", ""))
+        listed = self.labels[market_id].get(normal(status)) if not substatus else None
+        if listed:
+            targets = {entry["maps_to"] for entry in listed}
+            if len(targets) == 1:
+                return Judged(Resolution(listed[0]["code"], listed[0], LISTED), status)
+            options = ", ".join(f"{entry['code']} -> {entry['maps_to']}" for entry in listed)
+            return f"label {status!r} is ambiguous in {market_id} ({options}): export the status code"
+        # Marketplaces add statuses between API versions: say so, never guess a default.
+        return f"status {code!r} is not in the {market_id} mapping (status_mappings/{market_id}.yaml)"
 
 
-def reconcile_file(path: Path, status_map: StatusMap, report: Callable[[Finding], None]) -> Summary:
-    """Check every row of ``path``; ``report`` gets each finding as soon as it is found."""
-    with path.open("rb") as handle:
-        return reconcile_stream(handle, status_map, report)
+# ---------------------------------------------------------------- one file
+
+_SINGLE_ROLES = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus", "internal_status")
 
 
-def reconcile_stream(handle: BinaryIO, status_map: StatusMap, report: Callable[[Finding], None]) -> Summary:
+def reconcile_file(
+    path: Path,
+    status_map: StatusMap,
+    report: Report,
+    options: ReadOptions | None = None,
+    marketplace: str | None = None,
+) -> Summary:
+    """Check every row of one export; ``report`` gets each finding as soon as it is found."""
     summary = Summary()
-    bad_encoding: set[int] = set()
-    lines = _decoded_lines(handle, bad_encoding)
-    first = next(lines, None)
-    if first is None:
-        return summary
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(chain([first], lines), delimiter=delimiter)
-    previous_end = 0
-    while True:
-        line = previous_end + 1  # a quoted field may span lines: report where the row starts
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as err:  # NUL byte, runaway quote, oversized field: skip the row
-            previous_end = reader.line_num
-            _bad(summary, report, Finding(line, BAD_ROW, f"unreadable CSV: {err}"))
-            continue
-        previous_end = reader.line_num
-        if line in bad_encoding:
-            bad_encoding.discard(line)  # keep the set small: each line is seen once
-            _bad(summary, report, Finding(line, BAD_ROW, "bad encoding: not UTF-8"))
-            continue
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # blank line
-        if line == 1 and _is_header(row):
-            continue
-        finding = _judge(line, row, status_map)
-        if finding is not None and finding.kind == BAD_ROW:
-            _bad(summary, report, finding)
-            continue
-        summary.rows += 1
-        if finding is None:
-            summary.ok += 1
-        else:
-            summary.mismatches += 1
-            summary.pairs[(finding.marketplace, finding.expected, finding.internal_status)] += 1
-            report(finding)
+    required = ("order_id", "marketplace_status", "internal_status") + (() if marketplace else ("marketplace",))
+    with path.open("rb") as handle:
+        export = Export(
+            handle,
+            roles=_SINGLE_ROLES,
+            positional=COLUMNS,
+            required=required,
+            generic="marketplace_status",
+            options=options,
+        )
+        for item in export.rows():
+            if isinstance(item, Broken):
+                _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, str(path)))
+                continue
+            cells = _cells(item, export.layout.columns)
+            market_id = marketplace or status_map.marketplace(cells["marketplace"])
+            finding = _judge_row(item.line, str(path), cells, market_id, status_map, summary)
+            if finding is not None:
+                report(finding)
+        summary.files.append({"path": str(path), **export.layout.as_dict()})
     return summary
 
 
-def _bad(summary: Summary, report: Callable[[Finding], None], finding: Finding) -> None:
+def _cells(row: Row, columns: dict[str, int]) -> dict[str, str]:
+    cells = {role: row.cells[i].strip() for role, i in columns.items()}
+    cells.setdefault("marketplace", "")
+    cells.setdefault("marketplace_substatus", "")
+    return cells
+
+
+def _judge_row(
+    line: int,
+    path: str,
+    cells: dict[str, str],
+    market_id: str | None,
+    status_map: StatusMap,
+    summary: Summary,
+    ours: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Finding | None:
+    """Count one row in ``summary`` and return its finding, if any. ``ours`` is the internal
+    status when it comes from the other file of a join, already checked."""
+    base = {
+        "order_id": cells["order_id"],
+        "marketplace": market_id or cells["marketplace"],
+        "marketplace_status": cells["marketplace_status"]
+        + (f"/{cells['marketplace_substatus']}" if cells["marketplace_substatus"] else ""),
+        "internal_status": ours if ours is not None else cells.get("internal_status", ""),
+        **(extra or {}),
+    }
+    summary.rows += 1
+
+    def bad(message: str) -> Finding:
+        summary.bad_rows += 1
+        return Finding(line, BAD_ROW, message, path, **base)
+
+    if not cells["order_id"]:
+        return bad("empty order id")
+    if market_id is None:
+        return bad(f"unknown marketplace {cells['marketplace']!r}")
+    judged = status_map.judge(market_id, cells["marketplace_status"], cells["marketplace_substatus"])
+    if isinstance(judged, str):
+        return bad(judged)
+    if ours is None:
+        ours = status_map.internal_status(cells["internal_status"])
+        if ours is None:
+            return bad(f"unknown internal status {cells['internal_status']!r}")
+        base["internal_status"] = ours
+    expected = judged.expected
+    summary.pairs[(market_id, judged.resolution.pattern, expected, ours)] += 1
+    if ours == expected:
+        summary.ok += 1
+        return None
+    summary.mismatches += 1
+    label = f' (buyer sees "{judged.label}")' if judged.label else ""
+    status = base["marketplace_status"]
+    message = f"order {base['order_id']}: {market_id} {status}{label} maps to {expected}, ours is {ours}"
+    return Finding(line, MISMATCH, message, path, expected=expected, **base)
+
+
+def _bad(summary: Summary, report: Report, finding: Finding) -> None:
     summary.rows += 1
     summary.bad_rows += 1
     report(finding)
 
 
-def _judge(line: int, row: list[str], status_map: StatusMap) -> Finding | None:
-    if len(row) != len(COLUMNS):
-        return Finding(line, BAD_ROW, f"expected {len(COLUMNS)} columns ({', '.join(COLUMNS)}), got {len(row)}")
-    order_id, market_id, code, ours = (cell.strip() for cell in row)
-    base = {"order_id": order_id, "marketplace": market_id, "marketplace_status": code, "internal_status": ours}
-    if not order_id:
-        return Finding(line, BAD_ROW, "empty order id", **base)
-    market = status_map.markets.get(market_id)
-    if market is None:
-        return Finding(line, BAD_ROW, f"unknown marketplace {market_id!r}", **base)
-    resolved = market.resolve(code)
-    if resolved is None:
-        # Marketplaces add statuses between API versions: say so, never guess a default.
-        return Finding(
-            line,
-            BAD_ROW,
-            f"status {code!r} is not in the {market_id} mapping (status_mappings/{market_id}.yaml)",
-            **base,
+# ---------------------------------------------------------------- two files
+
+_MARKET_ROLES = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus")
+_OURS_ROLES = ("order_id", "internal_status", "marketplace")
+
+
+class OursIndex:
+    """Our side of a join, compact: one int per order packing a 64-bit hash of the order id,
+    the line and the status index, sorted once and searched by bisection. Two different ids
+    share a hash with a chance of about 1 in 30 million at a million orders."""
+
+    _LINE_BITS = 32
+    _STATUS_BITS = 8
+
+    def __init__(self, statuses: list[str]) -> None:
+        self.statuses = statuses
+        self.index = {status: i for i, status in enumerate(statuses)}
+        self.packed: list[int] = []
+        self.matched = bytearray()
+
+    @staticmethod
+    def digest(order_id: str) -> int:
+        return hash(order_id) & 0xFFFF_FFFF_FFFF_FFFF
+
+    def add(self, order_id: str, line: int, status: str) -> None:
+        low = (line << self._STATUS_BITS) | self.index[status]
+        self.packed.append((self.digest(order_id) << (self._LINE_BITS + self._STATUS_BITS)) | low)
+
+    def seal(self) -> Iterator[tuple[int, int, str, str]]:
+        """Sort; yield (line, first line, status, first status) for an order listed again
+        with another status (the first listing is the one kept)."""
+        self.packed.sort()
+        self.matched = bytearray(len(self.packed))
+        shift = self._LINE_BITS + self._STATUS_BITS
+        for i in range(1, len(self.packed)):
+            here, before = self.packed[i], self.packed[i - 1]
+            if here >> shift == before >> shift:
+                self.matched[i] = 1  # a repeat never counts as one-sided
+                if self._status(here) != self._status(before):
+                    yield self._line(here), self._line(before), self._status(here), self._status(before)
+
+    def find(self, order_id: str) -> tuple[int, str] | None:
+        """(line, status) of our listing of ``order_id``, marking it as matched."""
+        shift = self._LINE_BITS + self._STATUS_BITS
+        digest = self.digest(order_id)
+        at = bisect_left(self.packed, digest << shift)
+        if at == len(self.packed) or self.packed[at] >> shift != digest:
+            return None
+        self.matched[at] = 1
+        return self._line(self.packed[at]), self._status(self.packed[at])
+
+    def unmatched_lines(self) -> bytearray:
+        """A flag per line of our file: 1 where an order no marketplace row named is listed."""
+        flags = bytearray(max((self._line(p) for p in self.packed), default=0) + 1)
+        for packed, seen in zip(self.packed, self.matched, strict=True):
+            if not seen:
+                flags[self._line(packed)] = 1
+        return flags
+
+    def _line(self, packed: int) -> int:
+        return (packed >> self._STATUS_BITS) & ((1 << self._LINE_BITS) - 1)
+
+    def _status(self, packed: int) -> str:
+        return self.statuses[packed & ((1 << self._STATUS_BITS) - 1)]
+
+
+def reconcile_pair(
+    market_path: Path,
+    ours_path: Path,
+    marketplace: str,
+    status_map: StatusMap,
+    report: Report,
+    options: ReadOptions | None = None,
+    ours_options: ReadOptions | None = None,
+) -> Summary:
+    """Join the marketplace's export with ours by order id and check every order."""
+    summary = Summary()
+    held = _read_ours(ours_path, marketplace, status_map, report, ours_options, summary)
+    market_file, ours_file = str(market_path), str(ours_path)
+    with market_path.open("rb") as handle:
+        export = Export(
+            handle,
+            roles=_MARKET_ROLES,
+            positional=("order_id", "marketplace_status"),
+            required=("order_id", "marketplace_status"),
+            generic="marketplace_status",
+            options=options,
         )
-    mapped = resolved.entry
-    if ours not in status_map.internal:
-        return Finding(line, BAD_ROW, f"unknown internal status {ours!r}", **base)
-    expected = mapped["maps_to"]
-    if ours == expected:
-        return None
-    label = f' (buyer sees "{mapped["label"]}")' if mapped.get("label") else ""
-    return Finding(
-        line,
-        MISMATCH,
-        f"order {order_id}: {market_id} {code}{label} maps to {expected}, ours is {ours}",
-        expected=expected,
-        **base,
+        for item in export.rows():
+            if isinstance(item, Broken):
+                _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, market_file))
+                continue
+            cells = _cells(item, export.layout.columns)
+            if cells["marketplace"] and status_map.marketplace(cells["marketplace"]) != marketplace:
+                message = f"row is for {cells['marketplace']!r}, not {marketplace}"
+                _bad(summary, report, Finding(item.line, BAD_ROW, message, market_file, order_id=cells["order_id"]))
+                continue
+            ours = held.find(cells["order_id"]) if cells["order_id"] else None
+            if ours is None and cells["order_id"]:
+                summary.rows += 1
+                summary.only_marketplace += 1
+                message = f"order {cells['order_id']} is in the {marketplace} export but not in ours ({ours_file})"
+                report(Finding(item.line, ONLY_MARKETPLACE, message, market_file, cells["order_id"], marketplace))
+                continue
+            line, status = ours if ours else (0, "")
+            extra = {"ours_file": ours_file, "ours_line": line}
+            finding = _judge_row(item.line, market_file, cells, marketplace, status_map, summary, status, extra)
+            if finding is not None:
+                report(finding)
+        summary.files.append({"path": market_file, **export.layout.as_dict()})
+    _report_ours_only(ours_path, held, marketplace, status_map, report, ours_options, summary)
+    return summary
+
+
+def _ours_export(handle: Any, options: ReadOptions | None) -> Export:
+    return Export(
+        handle,
+        roles=_OURS_ROLES,
+        positional=("order_id", "internal_status"),
+        required=("order_id", "internal_status"),
+        generic="internal_status",
+        options=options,
     )
 
 
-def _is_header(row: list[str]) -> bool:
-    return sum(cell.strip().lower().replace(" ", "_") in _HEADER_WORDS for cell in row) >= 2
+def _our_rows(
+    path: Path, marketplace: str, status_map: StatusMap, options: ReadOptions | None
+) -> Iterator[tuple[Export, Row | Broken, dict[str, str]]]:
+    """Rows of our export that belong to ``marketplace`` (all rows, when it has no such column)."""
+    with path.open("rb") as handle:
+        export = _ours_export(handle, options)
+        for item in export.rows():
+            if isinstance(item, Broken):
+                yield export, item, {}
+                continue
+            cells = {role: item.cells[i].strip() for role, i in export.layout.columns.items()}
+            if cells.get("marketplace") and status_map.marketplace(cells["marketplace"]) != marketplace:
+                yield export, item, {"skip": "1"}
+                continue
+            yield export, item, cells
 
 
-def _decoded_lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
-    """Lines as text; an undecodable line becomes blank and its number is remembered."""
-    for number, raw in enumerate(handle, 1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # UTF-8 BOM from spreadsheet exports
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            bad.add(number)
-            yield "\n"
+def _read_ours(
+    path: Path,
+    marketplace: str,
+    status_map: StatusMap,
+    report: Report,
+    options: ReadOptions | None,
+    summary: Summary,
+) -> OursIndex:
+    held = OursIndex(sorted(set(status_map.internal.values())))
+    ours_file = str(path)
+    layout = None
+    for export, item, cells in _our_rows(path, marketplace, status_map, options):
+        layout = export.layout
+        if isinstance(item, Broken):
+            _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, ours_file))
+        elif "skip" in cells:
+            summary.skipped += 1
+        elif not cells["order_id"]:
+            _bad(summary, report, Finding(item.line, BAD_ROW, "empty order id", ours_file))
+        elif (status := status_map.internal_status(cells["internal_status"])) is None:
+            message = f"unknown internal status {cells['internal_status']!r}"
+            _bad(summary, report, Finding(item.line, BAD_ROW, message, ours_file, order_id=cells["order_id"]))
+        else:
+            held.add(cells["order_id"], item.line, status)
+    for line, first, status, first_status in held.seal():
+        message = f"the same order id as line {first} with another status ({status}, there {first_status})"
+        _bad(summary, report, Finding(line, BAD_ROW, message, ours_file, internal_status=status))
+    if layout is not None:
+        summary.files.append({"path": ours_file, **layout.as_dict()})
+    return held
+
+
+def _report_ours_only(
+    path: Path,
+    held: OursIndex,
+    marketplace: str,
+    status_map: StatusMap,
+    report: Report,
+    options: ReadOptions | None,
+    summary: Summary,
+) -> None:
+    lines = held.unmatched_lines()
+    if not any(lines):
+        return
+    for _, item, cells in _our_rows(path, marketplace, status_map, options):
+        if isinstance(item, Row) and item.line < len(lines) and lines[item.line] and "skip" not in cells:
+            summary.rows += 1
+            summary.only_ours += 1
+            order_id = cells["order_id"]
+            message = f"order {order_id} is in ours but not in the {marketplace} export"
+            report(Finding(item.line, ONLY_OURS, message, str(path), order_id, marketplace))

@@ -11,18 +11,34 @@
       statuses between API versions, and nothing is mapped by default).
 
   opskb status reconcile ORDERS.csv
-      Every row (order id, marketplace, marketplace status, our internal status) is
-      checked against the mapping. Rows where ours disagrees with the mapped status are
-      reported with their line number, and so are bad rows (unknown marketplace or
-      status, wrong column count, bad encoding); the rest of the file is still checked.
-      A header row is optional; ';' or ',' separated; UTF-8. Exit 1 when any row
-      disagrees or is bad. --format json prints one JSON object per line (each finding,
-      then {"summary": ...}) so that memory stays flat on any file size.
+      One export whose rows carry the order id, the marketplace, its status and ours.
+  opskb status reconcile --marketplace ozon MARKETPLACE.csv --ours OURS.csv
+      The marketplace's export and our order system's, joined by order id.
+
+      Every order is checked against the mapping: mismatches (ours is not what the
+      marketplace status maps to), orders on one side only, and bad rows (unknown
+      marketplace, status or internal status, an unterminated quote, a wrong column
+      count, a NUL byte, bytes invalid in the file's encoding, an overlong field) are
+      reported with their file and line; the rest of the file is still checked. Then a
+      summary by (marketplace status -> ours) pair.
+      Read as people have them: encoding detected (UTF-8 with or without BOM, cp1251,
+      KOI8-R), delimiter (';' ',' tab '|') and header detected from the data, headers in
+      Russian or English with columns found by name in any order (extra columns are
+      ignored; --column ROLE=NAME for an unusual header, --ours-column for OURS.csv), the
+      marketplace as its id, name or an alias, statuses as codes or as the labels buyers
+      see. Without a header: order_id, marketplace, marketplace_status, internal_status.
+      Exit 1 when anything disagrees or is bad. --format json prints one JSON object per
+      line (each finding, then {"summary": ...}); --format csv is safe to open in a
+      spreadsheet (a cell starting with = + - @ tab or CR is prefixed with a quote).
+      Memory stays flat on any file size; a join holds our side only (about 50 bytes an
+      order).
 
 examples:
   opskb status ozon awaiting_packaging
   opskb status yandex-market PROCESSING/READY_TO_SHIP --format json
   opskb status reconcile exports/orders-2026-11-23.csv
+  opskb status reconcile --marketplace ozon ozon-postings.csv --ours oms-orders.csv --format csv
+  opskb status reconcile orders.csv --column order_id="Номер отправления" --delimiter tab
 """
 
 from __future__ import annotations
@@ -44,7 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("status", metavar="STATUS|FILE", help="status code as the API spells it, or the CSV file")
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="output format (default: text; csv for reconcile only)",
+    )
     parser.add_argument(
         "--max-shown",
         type=int,
@@ -52,6 +73,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="reconcile, text format: print only the first N findings (all are counted)",
     )
+    reconcile = parser.add_argument_group("reconcile")
+    reconcile.add_argument("--ours", type=Path, metavar="OURS.csv", help="our order system's export, joined by id")
+    reconcile.add_argument(
+        "--marketplace", dest="market", metavar="ID", help="the marketplace of the export (needed with --ours)"
+    )
+    reconcile.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="ROLE=NAME",
+        help=f"the header NAME of a column of FILE; ROLE is one of {', '.join(ROLES)}",
+    )
+    reconcile.add_argument(
+        "--ours-column", action="append", default=[], metavar="ROLE=NAME", help="the same, for OURS.csv"
+    )
+    reconcile.add_argument("--encoding", help="the files' encoding, when detection guesses wrong (e.g. cp1251)")
+    reconcile.add_argument("--delimiter", choices=tuple(DELIMITERS), help="the files' delimiter (default: detected)")
+
+
+ROLES = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus", "internal_status")
+DELIMITERS = {";": ";", ",": ",", "tab": "\t", "|": "|"}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,6 +131,9 @@ def describe(kb: Any, market_id: str, code: str) -> dict[str, Any] | None:
 
 def _lookup(args: argparse.Namespace) -> int:
     from ._support import CommandError, did_you_mean, guard, load
+
+    if args.format == "csv":
+        raise CommandError("opskb status: --format csv is for reconcile; use text or json")
 
     kb, problems = load(args.root, NAME)
     market = kb.marketplaces.get(args.marketplace)
@@ -132,43 +177,142 @@ def _lookup_text(found: dict[str, Any]) -> str:
 
 def _reconcile(args: argparse.Namespace) -> int:
     from .. import reconcile
+    from ..exports import ExportError
     from ..layout import STATUS_MAPPINGS
-    from ._support import CommandError, files_in, guard, load
+    from ._support import CommandError, did_you_mean, files_in, guard, load
 
-    path = Path(args.status)
-    if not path.is_file():
-        raise CommandError(f"opskb status reconcile: {path}: no such file")
+    paths = [Path(args.status), *([args.ours] if args.ours else [])]
+    for path in paths:
+        if not path.is_file():
+            raise CommandError(f"opskb status reconcile: {path}: no such file")
+    if args.ours and not args.market:
+        raise CommandError("opskb status reconcile: --ours needs --marketplace ID (the marketplace of FILE)")
+    options, ours_options = _read_options(args.column, args), _read_options(args.ours_column, args)
     kb, problems = load(args.root, "status reconcile")
     guard("status reconcile", problems, files_in(kb, STATUS_MAPPINGS))
     status_map = reconcile.StatusMap(kb)
-    shown = 0
-
-    def report(finding: reconcile.Finding) -> None:
-        nonlocal shown
-        if args.format == "json":
-            print(json.dumps({"file": str(path), **finding.as_dict()}, ensure_ascii=False))
-        elif args.max_shown is None or shown < args.max_shown:
-            kind = "mismatch" if finding.kind == reconcile.MISMATCH else "bad row"
-            print(f"{path}:{finding.line}: {kind}: {finding.message}")
-        shown += 1
-
+    market = None
+    if args.market:
+        market = status_map.marketplace(args.market)
+        if market is None:
+            raise CommandError(
+                f"opskb status reconcile: no marketplace {args.market!r}{did_you_mean(args.market, kb.marketplaces)}"
+            )
+    out = _Output(args.format, args.max_shown)
     try:
-        summary = reconcile.reconcile_file(path, status_map, report)
+        if args.ours:
+            summary = reconcile.reconcile_pair(
+                paths[0], args.ours, market, status_map, out.report, options, ours_options
+            )
+        else:
+            summary = reconcile.reconcile_file(paths[0], status_map, out.report, options, market)
+    except ExportError as err:
+        raise CommandError(f"opskb status reconcile: {err}") from None
     except OSError as err:
-        raise CommandError(f"opskb status reconcile: {path}: {err.strerror or err}") from None
-    if args.format == "json":
-        print(json.dumps({"summary": summary.as_dict()}, ensure_ascii=False))
-    else:
-        print(_summary_text(summary, shown, args.max_shown))
+        raise CommandError(f"opskb status reconcile: {err.filename or paths[0]}: {err.strerror or err}") from None
+    out.finish(summary, market)
     return 0 if summary.clean else 1
 
 
-def _summary_text(summary: Any, shown: int, max_shown: int | None) -> str:
-    lines = [
-        f"{summary.rows} row(s): {summary.ok} ok, {summary.mismatches} mismatch(es), {summary.bad_rows} bad row(s)"
-    ]
+def _read_options(pairs: list[str], args: argparse.Namespace) -> Any:
+    import codecs
+
+    from ..exports import ReadOptions
+    from ._support import CommandError
+
+    columns = {}
+    for pair in pairs:
+        role, equals, name = pair.partition("=")
+        if not equals or role not in ROLES or not name.strip():
+            raise CommandError(f"opskb status reconcile: --column {pair!r}: expected ROLE=NAME, ROLE one of {ROLES}")
+        columns[role] = name
+    encoding = None
+    if args.encoding:
+        try:
+            encoding = codecs.lookup(args.encoding).name.replace("-", "_")
+        except LookupError:
+            raise CommandError(f"opskb status reconcile: --encoding {args.encoding!r}: no such encoding") from None
+    delimiter = "\t" if args.delimiter == "tab" else args.delimiter
+    return ReadOptions(columns=columns, encoding=encoding, delimiter=delimiter)
+
+
+class _Output:
+    """Findings as they come, then the summary, in text, JSON lines or spreadsheet-safe CSV."""
+
+    CSV_COLUMNS = (
+        "kind",
+        "file",
+        "line",
+        "order_id",
+        "marketplace",
+        "marketplace_status",
+        "expected",
+        "internal_status",
+        "ours_file",
+        "ours_line",
+        "count",
+        "message",
+    )
+
+    def __init__(self, fmt: str, max_shown: int | None) -> None:
+        import csv
+        import sys
+
+        self.format, self.max_shown, self.shown = fmt, max_shown, 0
+        if fmt == "csv":
+            self.csv = csv.writer(sys.stdout, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+            self.row(dict(zip(self.CSV_COLUMNS, self.CSV_COLUMNS, strict=True)))
+
+    def row(self, values: dict[str, Any]) -> None:
+        from ..spreadsheet import safe_cell
+
+        self.csv.writerow([safe_cell(values.get(column, "")) for column in self.CSV_COLUMNS])
+
+    def report(self, finding: Any) -> None:
+        if self.format == "json":
+            print(json.dumps(finding.as_dict(), ensure_ascii=False))
+        elif self.format == "csv":
+            self.row(finding.as_dict())
+        elif self.max_shown is None or self.shown < self.max_shown:
+            kind = finding.kind.replace("_", " ")
+            where = f" [ours: {finding.ours_file}:{finding.ours_line}]" if finding.ours_line else ""
+            print(f"{finding.file}:{finding.line}: {kind}: {finding.message}{where}")
+        self.shown += 1
+
+    def finish(self, summary: Any, market: str | None) -> None:
+        if self.format == "json":
+            print(json.dumps({"summary": summary.as_dict()}, ensure_ascii=False))
+        elif self.format == "csv":
+            data = summary.as_dict()
+            for pair in data["pairs"]:
+                verdict = "ok" if pair["ok"] else "mismatch"
+                self.row({**pair, "kind": "pair", "internal_status": pair["ours"], "message": verdict})
+            for name in ("rows", "ok", "mismatches", "bad_rows", "only_in_marketplace", "only_in_ours"):
+                self.row({"kind": "summary", "count": data[name], "message": name})
+        else:
+            print(_summary_text(summary, self.shown, self.max_shown, market))
+
+
+def _summary_text(summary: Any, shown: int, max_shown: int | None, market: str | None) -> str:
+    first = f"{summary.rows} row(s): {summary.ok} ok, {summary.mismatches} mismatch(es), {summary.bad_rows} bad row(s)"
+    if summary.only_marketplace or summary.only_ours or len(summary.files) > 1:
+        first += f", {summary.only_marketplace} only in the {market} export, {summary.only_ours} only in ours"
+    lines = [first]
+    if summary.skipped:
+        lines.append(f"({summary.skipped} row(s) of ours are for other marketplaces: not compared)")
     if max_shown is not None and shown > max_shown:
         lines.append(f"(printed the first {max_shown} of {shown} findings)")
-    for (market, expected, ours), count in summary.pairs.most_common(5):
-        lines.append(f"  {count:>8} x {market}: mapped {expected}, ours {ours}")
+    pairs = sorted(summary.pairs.items(), key=lambda item: (item[0][2] == item[0][3], -item[1]))
+    if pairs:
+        lines.append("by (marketplace status -> ours):")
+    for (market_id, status, expected, ours), count in pairs[:20]:
+        verdict = "ok" if expected == ours else f"MISMATCH: maps to {expected}"
+        lines.append(f"  {count:>8} x {market_id} {status} -> ours {ours}  ({verdict})")
+    if len(pairs) > 20:
+        lines.append(f"  ... {len(pairs) - 20} more pair(s) (--format json or csv lists them all)")
+    for read in summary.files:
+        columns = ", ".join(f"{role}={name!r}" for role, name in read["columns"].items())
+        header = f"header on line {read['header_line']}" if read["header_line"] else "no header"
+        delimiter = "tab" if read["delimiter"] == "\t" else repr(read["delimiter"])
+        lines.append(f"read {read['path']}: {read['encoding']}, {delimiter}, {header}: {columns}")
     return "\n".join(lines)

@@ -1,0 +1,356 @@
+"""Read an order export as people really have them, to the end, one row at a time.
+
+A CSV saved by a spreadsheet on a Russian desktop is cp1251, ``;``-separated, CRLF, with a
+Russian header; another tool writes UTF-8 with a byte-order mark, or tabs. This module
+finds out which from the data, names the columns from the header (``export_columns.json``
+holds every phrasing it knows, in Russian and English), and yields rows.
+
+A row that cannot be read is yielded as ``Broken`` with its line and the reason, and
+reading goes on with the next line: an unterminated quote, a wrong column count, a NUL
+byte, bytes that are not valid in the file's encoding, an overlong line or field. A quoted
+field may span lines (a spreadsheet writes a line break in a cell that way), but only
+for a few lines and only when the result is a whole row; otherwise the line that opened
+the quote is the broken one and the lines after it are read as rows of their own. Memory
+stays flat whatever the file's size: a line is read with a length limit, and at most
+``MAX_SPAN`` lines are held.
+
+Encodings: the first ``SAMPLE_BYTES`` go to charset-normalizer, restricted to UTF-8,
+cp1251 and KOI8-R. Left free, it reads a short cp1251 file as cp1250, Big5 or Shift JIS
+(measured on 6 to 90 byte exports); Russian order exports come in these three (KOI8-R from
+old Unix tools), and UTF-16 ("Unicode text" from a spreadsheet) is refused with a message
+saying how to save the file instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import BinaryIO
+
+ENCODINGS = ("utf_8", "cp1251", "koi8_r")
+DELIMITERS = (";", ",", "\t", "|")
+SAMPLE_BYTES = 64 * 1024
+SAMPLE_LINES = 50
+MAX_LINE_BYTES = 1024 * 1024
+MAX_FIELD = 10_000
+MAX_SPAN = 10
+_BOMS = {b"\xef\xbb\xbf": "utf_8_sig", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+_NAMES = {"utf_8": "UTF-8", "utf_8_sig": "UTF-8 with BOM", "cp1251": "cp1251", "koi8_r": "KOI8-R"}
+
+
+class ExportError(Exception):
+    """The file as a whole cannot be read as an export (a usage error, not a bad row)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class Broken:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a person says about a file when the data cannot: columns by name (role -> the
+    header's name for it), the encoding, the delimiter."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass
+class Layout:
+    """What was found out about a file before its rows are read."""
+
+    encoding: str
+    delimiter: str
+    header_line: int = 0  # 0: no header
+    header: list[str] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)  # role -> cell index
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "encoding": _NAMES.get(self.encoding, self.encoding),
+            "delimiter": self.delimiter,
+            "header_line": self.header_line or None,
+            "columns": {role: self.header[i] if self.header else i + 1 for role, i in self.columns.items()},
+        }
+
+    def describe(self) -> str:
+        delimiter = {"\t": "tab", ";": "';'", ",": "','", "|": "'|'"}[self.delimiter]
+        where = f"header on line {self.header_line}" if self.header_line else "no header"
+        names = ", ".join(
+            f"{role}={self.header[i]!r}" if self.header else f"{role}=column {i + 1}"
+            for role, i in self.columns.items()
+        )
+        return f"{_NAMES.get(self.encoding, self.encoding)}, {delimiter}, {where}: {names}"
+
+
+# ---------------------------------------------------------------- column names
+
+
+@cache
+def column_names() -> dict[str, list[str]]:
+    """role -> the header phrasings that name it (export_columns.json: data, not code)."""
+    text = resources.files("opskb").joinpath("export_columns.json").read_text(encoding="utf-8")
+    return json.loads(text)["roles"]
+
+
+def normal(text: str) -> str:
+    """A name as compared: case, ё/е, spaces and punctuation aside ('Номер заказа',
+    'номер_заказа' and '№ заказа' are one name; so are 'Yandex Market' and 'yandex-market')."""
+    text = text.replace("№", "номер").casefold().replace("ё", "е")
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def find_columns(header: list[str], roles: Iterable[str], generic: str | None, given: dict[str, str]) -> dict[str, int]:
+    """Which cell holds each role: a name given on the command line, else a phrasing the
+    role is known by; ``generic`` is the role a bare 'Status' column means in this file."""
+    cells = [normal(cell) for cell in header]
+    found: dict[str, int] = {}
+    names = column_names()
+    for role in roles:
+        wanted = [normal(given[role])] if role in given else [normal(n) for n in names.get(role, [])]
+        index = next((i for i, cell in enumerate(cells) if cell in wanted and i not in found.values()), None)
+        if index is None and role == generic and role not in given:
+            bare = {normal(n) for n in names.get("status", [])}
+            index = next((i for i, cell in enumerate(cells) if cell in bare and i not in found.values()), None)
+        if index is not None:
+            found[role] = index
+    return found
+
+
+def _known_cells(cells: list[str], given: dict[str, str]) -> int:
+    known = {normal(n) for names in column_names().values() for n in names} | {normal(n) for n in given.values()}
+    return sum(1 for cell in cells if normal(cell) in known)
+
+
+# ---------------------------------------------------------------- detection
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The codec of an export from its first bytes (see the module's note on candidates)."""
+    for bom, name in _BOMS.items():
+        if sample.startswith(bom):
+            if name == "UTF-16":
+                raise ExportError("the file is UTF-16 (a spreadsheet's 'Unicode text'): save it as CSV in UTF-8")
+            return name
+    from charset_normalizer import from_bytes  # imported here: only reconcile needs it
+
+    cut = sample.rfind(b"\n")
+    if 0 < cut < len(sample) - 1:
+        sample = sample[: cut + 1]  # never hand the detector half a character
+    best = from_bytes(sample, cp_isolation=list(ENCODINGS)).best()
+    if best is None or best.encoding not in ENCODINGS:
+        return "utf_8"  # ASCII or undecidable: lines that do not decode are reported one by one
+    return best.encoding
+
+
+def detect_delimiter(lines: list[str], given: dict[str, str]) -> tuple[str, bool]:
+    """The delimiter, and whether the first line is a header, from the data: a delimiter
+    that splits the first line into known column names wins; else the one that splits
+    most lines into the same number (two or more) of cells."""
+    if not lines:
+        return ",", False
+    headers = [(_known_cells(_cells(lines[0], d), given), d) for d in DELIMITERS]
+    known, delimiter = max(headers, key=lambda pair: pair[0])
+    if known >= 2:
+        return delimiter, True
+    best: tuple[int, int, int] = (0, 0, 0)
+    chosen = ","
+    for rank, candidate in enumerate(DELIMITERS):
+        widths = [len(_cells(line, candidate)) for line in lines]
+        width = max(set(widths), key=widths.count)
+        if width < 2:
+            continue
+        score = (widths.count(width), width, -rank)
+        if score > best:
+            best, chosen = score, candidate
+    return chosen, False
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
+# ---------------------------------------------------------------- reading
+
+
+class Export:
+    """One export file: its layout found from the first lines, then its rows, once."""
+
+    def __init__(
+        self,
+        handle: BinaryIO,
+        *,
+        roles: tuple[str, ...],
+        positional: tuple[str, ...] = (),
+        required: tuple[str, ...] = (),
+        generic: str | None = None,
+        options: ReadOptions | None = None,
+    ) -> None:
+        self.handle = handle
+        options = options or ReadOptions()
+        given, encoding, delimiter = options.columns, options.encoding, options.delimiter
+        sample = handle.read(SAMPLE_BYTES)
+        handle.seek(0)
+        encoding = encoding or detect_encoding(sample)
+        first_lines = _sample_lines(sample, encoding)
+        found_delimiter, has_header = detect_delimiter(first_lines, given)
+        self.layout = Layout(encoding, delimiter or found_delimiter)
+        if delimiter and first_lines:
+            has_header = _known_cells(_cells(first_lines[0], delimiter), given) >= 2
+        self._has_header = has_header
+        # a file without a header gets its width from most of its first lines, not from
+        # its first row alone (which may be the broken one)
+        widths = [len(_cells(line, self.layout.delimiter)) for line in first_lines]
+        self._width_hint = max(set(widths), key=widths.count) if widths else 0
+        self._roles, self._positional, self._generic, self._given = roles, positional, generic, given
+        self._required = required
+
+    def rows(self) -> Iterator[Row | Broken]:
+        """Every row after the header, and every broken line, in file order."""
+        lines = _Pushback(_decoded(self.handle, self.layout.encoding))
+        self.width = 0  # read by _rows: a quoted row spanning lines must be this wide
+        for item in _rows(lines, self.layout.delimiter, self):
+            if isinstance(item, Broken):
+                yield item
+                continue
+            if not any(cell.strip() for cell in item.cells):
+                continue  # blank line
+            if not self.width:
+                if self._has_header:
+                    self.width = len(item.cells)
+                    self._read_header(item)
+                    continue
+                self.width = self._width_hint or len(item.cells)
+                if self.width != len(self._positional):
+                    raise ExportError(
+                        f"no header row found, and rows have {self.width} columns, not {len(self._positional)} "
+                        f"({', '.join(self._positional)}): add a header row, or name columns with --column ROLE=NAME"
+                    )
+                self.layout.columns = {role: i for i, role in enumerate(self._positional)}
+            if len(item.cells) != self.width:
+                yield Broken(item.line, f"expected {self.width} columns, got {len(item.cells)}")
+                continue
+            long = next((i for i, cell in enumerate(item.cells) if len(cell) > MAX_FIELD), None)
+            if long is not None:
+                yield Broken(item.line, f"column {long + 1} is longer than {MAX_FIELD} characters")
+                continue
+            yield item
+
+    def _read_header(self, row: Row) -> None:
+        self.layout.header_line = row.line
+        self.layout.header = [cell.strip() for cell in row.cells]
+        self.layout.columns = find_columns(self.layout.header, self._roles, self._generic, self._given)
+        missing = [role for role in self._required if role not in self.layout.columns]
+        if missing:
+            names = "; ".join(f"{role}: {', '.join(column_names().get(role, [])[:4])}, ..." for role in missing)
+            raise ExportError(
+                f"header on line {row.line} has no column for {', '.join(missing)} "
+                f"(known names: {names}): name it with --column ROLE=NAME"
+            )
+
+
+def _sample_lines(sample: bytes, encoding: str) -> list[str]:
+    text = sample.decode(encoding, errors="replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(sample) == SAMPLE_BYTES and lines:
+        lines.pop()  # the last line of a full sample may be cut
+    return lines[:SAMPLE_LINES]
+
+
+def _decoded(handle: BinaryIO, encoding: str) -> Iterator[tuple[int, str] | Broken]:
+    """(line number, text) per physical line, or Broken for a line that cannot be text."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the line, in bounded pieces
+                raw = handle.readline(MAX_LINE_BYTES)
+            yield Broken(number, f"line longer than {MAX_LINE_BYTES // 1024 // 1024} MiB")
+            continue
+        if number == 1 and encoding == "utf_8_sig" and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            yield Broken(number, f"bytes not valid in {_NAMES.get(encoding, encoding)} at byte {err.start + 1}")
+            continue
+        if "\x00" in text:
+            yield Broken(number, f"NUL byte at column {text.index(chr(0)) + 1}")
+            continue
+        yield number, text
+
+
+class _Pushback:
+    """An iterator that takes items back, so that lines read ahead can be read again."""
+
+    def __init__(self, items: Iterator[tuple[int, str] | Broken]) -> None:
+        self.items = items
+        self.back: deque[tuple[int, str] | Broken] = deque()
+
+    def __iter__(self) -> _Pushback:
+        return self
+
+    def __next__(self) -> tuple[int, str] | Broken:
+        return self.back.popleft() if self.back else next(self.items)
+
+    def push(self, items: list[tuple[int, str] | Broken]) -> None:
+        self.back.extendleft(reversed(items))
+
+
+def _rows(lines: _Pushback, delimiter: str, export: Export) -> Iterator[Row | Broken]:
+    for item in lines:
+        if isinstance(item, Broken):
+            yield item
+            continue
+        number, text = item
+        if '"' not in text:  # the common case, and what csv would do with it
+            yield Row(number, text.rstrip("\r\n").split(delimiter))
+            continue
+        yield _quoted(lines, number, text, delimiter, export.width)
+
+
+def _quoted(lines: _Pushback, number: int, text: str, delimiter: str, width: int) -> Row | Broken:
+    """A line with quotes: one row, possibly spanning the next few lines."""
+    ahead: list[tuple[int, str] | Broken] = []
+    while True:
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+        except csv.Error as err:
+            if "unexpected end of data" not in str(err):
+                lines.push(ahead)
+                return Broken(number, f"bad quoting: {err}")
+        else:
+            if not ahead or not width or len(cells) == width:
+                return Row(number, cells)
+            lines.push(ahead)  # a quote that closes lines later but makes no whole row
+            return Broken(number, 'unterminated quote: a " opened on this line does not close')
+        following = next(lines, None) if len(ahead) < MAX_SPAN and len(text) <= MAX_FIELD else None
+        if following is None or isinstance(following, Broken):
+            if following is not None:
+                ahead.append(following)
+            lines.push(ahead)
+            return Broken(number, 'unterminated quote: a " opened on this line does not close')
+        ahead.append(following)
+        text += following[1]
