@@ -569,6 +569,27 @@ def test_the_repository_site_builds_strict(tmp_path: Path) -> None:
     for market_id in kb.marketplaces:
         assert (tmp_path / "site" / "marketplaces" / f"{market_id}.html").is_file()
     assert broken_links(tmp_path / "site") == []
+    # How a Wildberries pair resolves, as opskb status resolves it: a final wbStatus decides
+    # alone; an unlisted pair falls back to its supplierStatus; an unknown one is reported.
+    page = read(tmp_path / "site", "marketplaces/wildberries.html")
+    table = page[page.index('id="pairs"') :]
+
+    def cell(html_text: str) -> str:
+        return re.sub(r"\( | \)", lambda m: m.group(0).strip(), _text(html_text)).strip()
+
+    rows = {
+        cell(cells[0]): [cell(c) for c in cells[1:]]
+        for cells in (re.findall(r"<td>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S))
+        if cells
+    }
+    assert rows["*/sold"][0] == "Delivered (delivered)"
+    assert rows["*/canceled_by_missed_call"][0] == "Cancelled (cancelled)"
+    assert rows["new/sold"] == [
+        "Delivered (delivered)",
+        "listed as complete/sold: wbStatus sold is final and decides alone",
+    ]
+    assert rows["new/sorted"][1] == "listed as new: the pair is not listed, its supplierStatus decides"
+    assert rows["NOT_LISTED/NOT_LISTED"][0] == "not in the mapping"
 
 
 def test_serve_rerenders_after_a_yaml_change(tmp_path: Path) -> None:

@@ -146,15 +146,31 @@ def detect_encoding(sample: bytes) -> str:
             if name == "UTF-16":
                 raise ExportError("the file is UTF-16 (a spreadsheet's 'Unicode text'): save it as CSV in UTF-8")
             return name
-    from charset_normalizer import from_bytes  # imported here: only reconcile needs it
+    lines = sample.splitlines(keepends=True)
+    if len(sample) == SAMPLE_BYTES and len(lines) > 1:
+        lines.pop()  # never judge half a line (or half a character)
+    failing = {name: {i for i, line in enumerate(lines) if not _decodes(line, name)} for name in ENCODINGS}
+    if not failing["utf_8"]:
+        return "utf_8"  # valid UTF-8 (ASCII included) is no accident in a Russian file
+    # Not UTF-8, so one of the 8-bit code pages. One bad byte must not decide which: the
+    # detector sees the lines valid in each of them; the broken ones are reported later.
+    broken = set().union(*(failing[name] for name in ENCODINGS if name != "utf_8"))
+    clean = b"".join(line for i, line in enumerate(lines) if i not in broken)
+    if not clean.isascii():
+        from charset_normalizer import from_bytes  # imported here: only reconcile needs it
 
-    cut = sample.rfind(b"\n")
-    if 0 < cut < len(sample) - 1:
-        sample = sample[: cut + 1]  # never hand the detector half a character
-    best = from_bytes(sample, cp_isolation=list(ENCODINGS)).best()
-    if best is None or best.encoding not in ENCODINGS:
-        return "utf_8"  # ASCII or undecidable: lines that do not decode are reported one by one
-    return best.encoding
+        best = from_bytes(clean, cp_isolation=list(ENCODINGS)).best()
+        if best is not None and best.encoding in ENCODINGS:
+            return best.encoding
+    return min(ENCODINGS, key=lambda name: len(failing[name]))
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def detect_delimiter(lines: list[str], given: dict[str, str]) -> tuple[str, bool]:

@@ -112,7 +112,8 @@ class StatusKey:
             if first is not None:
                 examples.append(f"{first}/{second}")
                 break
-        seconds = [code.split("/", 1)[1] for code in self.by_code if "/" in code]
+        # a second value the file lists with another first value, or one it never names
+        seconds = [code.split("/", 1)[1] for code in self.by_code if "/" in code] + ["NEW_VALUE"]
         for first in firsts:
             second = next(
                 (s for s in seconds if s not in self.decides_alone and f"{first}/{s}" not in self.by_code), None
