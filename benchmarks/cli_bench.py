@@ -5,8 +5,11 @@ find: the first query builds the index (parses and checks every file) and caches
 the whole `opskb find` process (what a person waits for) and in-process (index load +
 query, without Python start-up and the CLI's imports).
 
-reconcile: a generated CSV, streamed; wall time and the process's peak memory for
-100,000 and 1,000,000 rows (flat memory: the two peaks are about the same).
+reconcile: generated CSVs, streamed; wall time and the process's peak memory for
+100,000 and 1,000,000 rows: one file as a script writes it (UTF-8, ',', codes) and as a
+spreadsheet does (cp1251, ';', CRLF, Russian header, labels) - flat memory, the two peaks
+about the same - and two files joined by order id, which holds our side (about 50 bytes an
+order) and streams the marketplace's.
 
 Prints Markdown tables for the README. Targets: find < 300 ms with the cached index,
 reconcile 1,000,000 rows < 10 s.
@@ -109,17 +112,66 @@ def write_orders(path: Path, rows: int) -> None:
             out.write(f"{number},{cycle[number % len(cycle)]}\n")
 
 
+def write_spreadsheet_orders(path: Path, rows: int) -> None:
+    """The same orders as a spreadsheet on a Russian desktop saves them: cp1251, ';', CRLF, a
+    Russian header, the marketplace by its Russian name, statuses partly as buyer labels."""
+    cycle = [
+        "Озон;Ожидает сборки;new",
+        "Ozon;awaiting_deliver;assembling",
+        "Озон;delivering;shipped",
+        "OZON;delivered;delivered",
+        "Озон;cancelled;cancelled",
+        "Озон;awaiting_deliver;shipped",
+    ]
+    with path.open("w", encoding="cp1251", newline="") as out:
+        out.write("Номер заказа;Маркетплейс;Статус на маркетплейсе;Наш статус\r\n")
+        for number in range(rows):
+            out.write(f"{number};{cycle[number % len(cycle)]}\r\n")
+
+
+def write_pair(market: Path, ours: Path, rows: int) -> None:
+    """The marketplace's export and ours for the same orders, in different orders: every
+    sixth order disagrees, and one in 1,000 is on one side only (each side)."""
+    cycle = [
+        ("awaiting_packaging", "new"),
+        ("awaiting_deliver", "assembling"),
+        ("delivering", "shipped"),
+        ("delivered", "delivered"),
+        ("cancelled", "cancelled"),
+        ("awaiting_deliver", "shipped"),
+    ]
+    with market.open("w", encoding="utf-8") as out:
+        out.write("posting_number;status;substatus\n")
+        for number in range(rows):
+            if number % 1000 != 999:
+                out.write(f"{number:08d}-1;{cycle[number % 6][0]};\n")
+    with ours.open("w", encoding="utf-8") as out:
+        out.write("order_id,marketplace,internal_status\n")
+        for number in reversed(range(rows)):
+            name = f"{number:08d}-1" if number % 1000 != 998 else f"{number:08d}-9"
+            out.write(f"{name},ozon,{cycle[number % 6][1]}\n")
+
+
 def bench_reconcile(work: Path, sizes: list[int]) -> None:
     root = make_tree(work / "kb-reconcile", 1)
     print("### opskb status reconcile\n")
-    print("| rows | mismatches | wall time | peak memory |")
-    print("|---:|---:|---:|---:|")
+    print("| file | rows | findings | wall time | peak memory |")
+    print("|---|---:|---:|---:|---:|")
     for rows in sizes:
-        path = work / f"orders-{rows}.csv"
-        write_orders(path, rows)
-        run = measure([OPSKB, "status", "reconcile", str(path), "--root", str(root), "--max-shown", "0"])
-        assert run.returncode == 1, "every sixth row is a mismatch"
-        print(f"| {rows:,} | {rows // 6:,} | {run.seconds:.2f} s | {run.peak_mb:.0f} MB |")
+        for shape, writer in (("UTF-8, ',', codes", write_orders), ("cp1251, ';', labels", write_spreadsheet_orders)):
+            path = work / f"orders-{rows}.csv"
+            writer(path, rows)
+            run = measure([OPSKB, "status", "reconcile", str(path), "--root", str(root), "--max-shown", "0"])
+            assert run.returncode == 1, "every sixth row is a mismatch"
+            print(f"| one file, {shape} | {rows:,} | {rows // 6:,} | {run.seconds:.2f} s | {run.peak_mb:.0f} MB |")
+        market, ours = work / f"market-{rows}.csv", work / f"ours-{rows}.csv"
+        write_pair(market, ours, rows)
+        argv = [OPSKB, "status", "reconcile", "--marketplace", "ozon", str(market), "--ours", str(ours)]
+        run = measure([*argv, "--root", str(root), "--max-shown", "0"], capture=True)
+        assert run.returncode == 1, run.output[-2000:]
+        findings = rows // 6 + 2 * (rows // 1000)
+        figures = f"{run.seconds:.2f} s | {run.peak_mb:.0f} MB"
+        print(f"| two files joined | {rows:,} + {rows:,} | ~{findings:,} | {figures} |")
     print()
 
 

@@ -118,7 +118,7 @@ def test_bad_encoding_nul_and_quotes_do_not_stop_the_file(cli, tree: Path, tmp_p
     records = [json.loads(line) for line in result.out.splitlines()]
     found = {(r["line"], r["kind"]) for r in records[:-1]}
     assert found == {(2, "bad_row"), (3, "bad_row"), (4, "mismatch")}
-    assert records[0]["message"] == "bytes not valid in UTF-8 with BOM at byte 20"
+    assert records[0]["message"] == "bytes not valid in UTF-8 at byte 20"
     assert records[1]["message"] == "NUL byte at column 15"
     assert records[-1]["summary"]["ok"] == 2
 

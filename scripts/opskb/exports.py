@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 ENCODINGS = ("utf_8", "cp1251", "koi8_r")
 DELIMITERS = (";", ",", "\t", "|")
@@ -47,14 +47,12 @@ class ExportError(Exception):
     """The file as a whole cannot be read as an export (a usage error, not a bad row)."""
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: a million of them are made and dropped, cheaply
     line: int
     cells: list[str]
 
 
-@dataclass(frozen=True)
-class Broken:
+class Broken(NamedTuple):
     line: int
     reason: str
 
@@ -86,15 +84,6 @@ class Layout:
             "header_line": self.header_line or None,
             "columns": {role: self.header[i] if self.header else i + 1 for role, i in self.columns.items()},
         }
-
-    def describe(self) -> str:
-        delimiter = {"\t": "tab", ";": "';'", ",": "','", "|": "'|'"}[self.delimiter]
-        where = f"header on line {self.header_line}" if self.header_line else "no header"
-        names = ", ".join(
-            f"{role}={self.header[i]!r}" if self.header else f"{role}=column {i + 1}"
-            for role, i in self.columns.items()
-        )
-        return f"{_NAMES.get(self.encoding, self.encoding)}, {delimiter}, {where}: {names}"
 
 
 # ---------------------------------------------------------------- column names
@@ -238,36 +227,58 @@ class Export:
         self._roles, self._positional, self._generic, self._given = roles, positional, generic, given
         self._required = required
 
-    def rows(self) -> Iterator[Row | Broken]:
-        """Every row after the header, and every broken line, in file order."""
-        lines = _Pushback(_decoded(self.handle, self.layout.encoding))
-        self.width = 0  # read by _rows: a quoted row spanning lines must be this wide
-        for item in _rows(lines, self.layout.delimiter, self):
+    def rows(self, wanted: bytearray | None = None) -> Iterator[Row | Broken]:
+        """Every row after the header, and every broken line, in file order; with
+        ``wanted`` (a flag per line), only the rows starting on flagged lines."""
+        lines = _Lines(self.handle, self.layout.encoding)
+        read, delimiter = lines.read, self.layout.delimiter
+        blank = delimiter + " \t\r\n"  # a line of these alone holds no row
+        width = 0
+        while (item := read()) is not None:
             if isinstance(item, Broken):
                 yield item
                 continue
-            if not any(cell.strip() for cell in item.cells):
-                continue  # blank line
-            if not self.width:
-                if self._has_header:
-                    self.width = len(item.cells)
-                    self._read_header(item)
+            number, text = item
+            if '"' in text:
+                row = _quoted(lines, number, text, delimiter, width)
+                if isinstance(row, Broken):
+                    yield row
                     continue
-                self.width = self._width_hint or len(item.cells)
-                if self.width != len(self._positional):
-                    raise ExportError(
-                        f"no header row found, and rows have {self.width} columns, not {len(self._positional)} "
-                        f"({', '.join(self._positional)}): add a header row, or name columns with --column ROLE=NAME"
-                    )
-                self.layout.columns = {role: i for i, role in enumerate(self._positional)}
-            if len(item.cells) != self.width:
-                yield Broken(item.line, f"expected {self.width} columns, got {len(item.cells)}")
+                cells = row.cells
+            elif wanted is not None and width and (number >= len(wanted) or not wanted[number]):
                 continue
-            long = next((i for i, cell in enumerate(item.cells) if len(cell) > MAX_FIELD), None)
-            if long is not None:
-                yield Broken(item.line, f"column {long + 1} is longer than {MAX_FIELD} characters")
-                continue
-            yield item
+            else:  # the common case, split as csv would split it
+                cells = text.rstrip("\r\n").split(delimiter)
+                if len(cells) == width and len(text) <= MAX_FIELD and text.strip(blank):
+                    yield Row(number, cells)  # the common case of the common case: nothing to check
+                    continue
+            if not "".join(cells).strip():
+                continue  # a blank line, or one of delimiters only (a spreadsheet's empty row)
+            if not width:
+                width = self._start(number, cells)
+                if self._has_header:
+                    continue
+            if len(cells) != width:
+                yield Broken(number, f"expected {width} columns, got {len(cells)}")
+            elif max(map(len, cells)) > MAX_FIELD:
+                long = next(i for i, cell in enumerate(cells) if len(cell) > MAX_FIELD)
+                yield Broken(number, f"column {long + 1} is longer than {MAX_FIELD} characters")
+            else:
+                yield Row(number, cells)
+
+    def _start(self, number: int, cells: list[str]) -> int:
+        """Read the header (or take the columns by position) at the first row; its width."""
+        if self._has_header:
+            self._read_header(Row(number, cells))
+            return len(cells)
+        width = self._width_hint or len(cells)
+        if width != len(self._positional):
+            raise ExportError(
+                f"no header row found, and rows have {width} columns, not {len(self._positional)} "
+                f"({', '.join(self._positional)}): add a header row, or name columns with --column ROLE=NAME"
+            )
+        self.layout.columns = {role: i for i, role in enumerate(self._positional)}
+        return width
 
     def _read_header(self, row: Row) -> None:
         self.layout.header_line = row.line
@@ -292,62 +303,43 @@ def _sample_lines(sample: bytes, encoding: str) -> list[str]:
     return lines[:SAMPLE_LINES]
 
 
-def _decoded(handle: BinaryIO, encoding: str) -> Iterator[tuple[int, str] | Broken]:
-    """(line number, text) per physical line, or Broken for a line that cannot be text."""
-    number = 0
-    while True:
-        raw = handle.readline(MAX_LINE_BYTES + 1)
+class _Lines:
+    """Physical lines as (number, text), or Broken for a line that cannot be text; lines
+    read ahead (a quote that might span lines) can be put back and are read again."""
+
+    def __init__(self, handle: BinaryIO, encoding: str) -> None:
+        self.handle, self.number = handle, 0
+        self.back: deque[tuple[int, str] | Broken] = deque()
+        if encoding == "utf_8_sig":
+            if handle.read(3) != b"\xef\xbb\xbf":
+                handle.seek(0)
+            encoding = "utf_8"
+        self.encoding, self.name = encoding, _NAMES.get(encoding, encoding)
+
+    def read(self) -> tuple[int, str] | Broken | None:
+        if self.back:
+            return self.back.popleft()
+        raw = self.handle.readline(MAX_LINE_BYTES + 1)
         if not raw:
-            return
-        number += 1
+            return None
+        self.number += 1
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
             while raw and not raw.endswith(b"\n"):  # skip the rest of the line, in bounded pieces
-                raw = handle.readline(MAX_LINE_BYTES)
-            yield Broken(number, f"line longer than {MAX_LINE_BYTES // 1024 // 1024} MiB")
-            continue
-        if number == 1 and encoding == "utf_8_sig" and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
+                raw = self.handle.readline(MAX_LINE_BYTES)
+            return Broken(self.number, f"line longer than {MAX_LINE_BYTES // 1024 // 1024} MiB")
         try:
-            text = raw.decode(encoding)
+            text = raw.decode(self.encoding)
         except UnicodeDecodeError as err:
-            yield Broken(number, f"bytes not valid in {_NAMES.get(encoding, encoding)} at byte {err.start + 1}")
-            continue
+            return Broken(self.number, f"bytes not valid in {self.name} at byte {err.start + 1}")
         if "\x00" in text:
-            yield Broken(number, f"NUL byte at column {text.index(chr(0)) + 1}")
-            continue
-        yield number, text
-
-
-class _Pushback:
-    """An iterator that takes items back, so that lines read ahead can be read again."""
-
-    def __init__(self, items: Iterator[tuple[int, str] | Broken]) -> None:
-        self.items = items
-        self.back: deque[tuple[int, str] | Broken] = deque()
-
-    def __iter__(self) -> _Pushback:
-        return self
-
-    def __next__(self) -> tuple[int, str] | Broken:
-        return self.back.popleft() if self.back else next(self.items)
+            return Broken(self.number, f"NUL byte at column {text.index(chr(0)) + 1}")
+        return self.number, text
 
     def push(self, items: list[tuple[int, str] | Broken]) -> None:
         self.back.extendleft(reversed(items))
 
 
-def _rows(lines: _Pushback, delimiter: str, export: Export) -> Iterator[Row | Broken]:
-    for item in lines:
-        if isinstance(item, Broken):
-            yield item
-            continue
-        number, text = item
-        if '"' not in text:  # the common case, and what csv would do with it
-            yield Row(number, text.rstrip("\r\n").split(delimiter))
-            continue
-        yield _quoted(lines, number, text, delimiter, export.width)
-
-
-def _quoted(lines: _Pushback, number: int, text: str, delimiter: str, width: int) -> Row | Broken:
+def _quoted(lines: _Lines, number: int, text: str, delimiter: str, width: int) -> Row | Broken:
     """A line with quotes: one row, possibly spanning the next few lines."""
     ahead: list[tuple[int, str] | Broken] = []
     while True:
@@ -362,7 +354,7 @@ def _quoted(lines: _Pushback, number: int, text: str, delimiter: str, width: int
                 return Row(number, cells)
             lines.push(ahead)  # a quote that closes lines later but makes no whole row
             return Broken(number, 'unterminated quote: a " opened on this line does not close')
-        following = next(lines, None) if len(ahead) < MAX_SPAN and len(text) <= MAX_FIELD else None
+        following = lines.read() if len(ahead) < MAX_SPAN and len(text) <= MAX_FIELD else None
         if following is None or isinstance(following, Broken):
             if following is not None:
                 ahead.append(following)

@@ -27,8 +27,9 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .exports import Broken, Export, ReadOptions, Row, normal
 from .status_keys import LISTED, Resolution, StatusKey
@@ -141,25 +142,48 @@ class StatusMap:
                 if name:
                     self.internal.setdefault(normal(name), status_id)
         self.internal.update({status_id: status_id for status_id in kb.internal_statuses})
+        # what rows wrote -> what it resolved to: a file repeats a few values a million times
         self._cache: dict[tuple[str, str, str], Judged | str] = {}
+        self._markets: dict[str, str | None] = {}
+        self._ours: dict[str, str | None] = {}
+        self._agreeing: dict[tuple[str, str, str, str], tuple[str, str, str, str] | None] = {}
 
     def marketplace(self, text: str) -> str | None:
         """The marketplace id for an id, name or alias as people write it."""
-        return text if text in self.keys else self.names.get(normal(text))
+        found = self._markets.get(text, _MISSING)
+        if found is _MISSING:
+            found = _remember(self._markets, text, text if text in self.keys else self.names.get(normal(text)))
+        return found  # type: ignore[return-value]
 
     def internal_status(self, text: str) -> str | None:
-        found = self.internal.get(text)
-        return found if found is not None else self.internal.get(normal(text))
+        """The internal status id for an id or a name (English or Russian) as written."""
+        found = self._ours.get(text, _MISSING)
+        if found is _MISSING:
+            found = _remember(self._ours, text, self.internal.get(text) or self.internal.get(normal(text)))
+        return found  # type: ignore[return-value]
 
     def judge(self, market_id: str, status: str, substatus: str = "") -> Judged | str:
         """The status of one row resolved, or a message saying why it cannot be."""
         key = (market_id, status, substatus)
         found = self._cache.get(key)
         if found is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()  # a file of ever-new values costs time, never memory
-            found = self._cache[key] = self._judge(market_id, status, substatus)
+            found = _remember(self._cache, key, self._judge(market_id, status, substatus))
         return found
+
+    def agreeing(self, market: str, status: str, substatus: str, ours: str) -> tuple[str, str, str, str] | None:
+        """The summary pair of a row whose status and ours agree, else None: the one lookup
+        most rows cost (anything else is explained by _judge_row)."""
+        key = (market, status, substatus, ours)
+        found = self._agreeing.get(key, _MISSING)
+        if found is _MISSING:
+            found = None
+            market_id = self.marketplace(market)
+            judged = self.judge(market_id, status, substatus) if market_id else None
+            internal = self.internal_status(ours) if isinstance(judged, Judged) else None
+            if isinstance(judged, Judged) and internal == judged.expected:
+                found = (market_id, judged.resolution.pattern, internal, internal)
+            _remember(self._agreeing, key, found)
+        return found  # type: ignore[return-value]
 
     def _judge(self, market_id: str, status: str, substatus: str) -> Judged | str:
         keys = self.keys[market_id]
@@ -176,6 +200,16 @@ class StatusMap:
             return f"label {status!r} is ambiguous in {market_id} ({options}): export the status code"
         # Marketplaces add statuses between API versions: say so, never guess a default.
         return f"status {code!r} is not in the {market_id} mapping (status_mappings/{market_id}.yaml)"
+
+
+_MISSING = object()
+
+
+def _remember(cache: dict, key: Any, value: Any) -> Any:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()  # a file of ever-new values costs time, never memory
+    cache[key] = value
+    return value
 
 
 # ---------------------------------------------------------------- one file
@@ -202,12 +236,21 @@ def reconcile_file(
             generic="marketplace_status",
             options=options,
         )
+        pick = None
         for item in export.rows():
             if isinstance(item, Broken):
                 _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, str(path)))
                 continue
-            cells = _cells(item, export.layout.columns)
-            market_id = marketplace or status_map.marketplace(cells["marketplace"])
+            pick = pick or Cells.picker(export.layout.columns)
+            cells = pick(item.cells)
+            market = marketplace or cells.marketplace
+            pair = status_map.agreeing(market, cells.marketplace_status, cells.marketplace_substatus, cells[4])
+            if pair is not None and cells.order_id:
+                summary.rows += 1
+                summary.ok += 1
+                summary.pairs[pair] += 1
+                continue
+            market_id = status_map.marketplace(market)
             finding = _judge_row(item.line, str(path), cells, market_id, status_map, summary)
             if finding is not None:
                 report(finding)
@@ -215,17 +258,31 @@ def reconcile_file(
     return summary
 
 
-def _cells(row: Row, columns: dict[str, int]) -> dict[str, str]:
-    cells = {role: row.cells[i].strip() for role, i in columns.items()}
-    cells.setdefault("marketplace", "")
-    cells.setdefault("marketplace_substatus", "")
-    return cells
+class Cells(NamedTuple):
+    """The cells of one row that reconcile reads, stripped ('' for a column the file lacks)."""
+
+    order_id: str
+    marketplace: str
+    marketplace_status: str
+    marketplace_substatus: str
+    internal_status: str
+
+    @staticmethod
+    def picker(columns: dict[str, int]) -> Callable[[list[str]], Cells]:
+        """A function from a row's cells to Cells, for this file's columns."""
+        get = itemgetter(*(columns.get(role, -1) for role in Cells._fields))
+
+        def pick(cells: list[str]) -> Cells:
+            cells.append("")  # what index -1 (a column the file lacks) reads
+            return Cells._make(map(str.strip, get(cells)))
+
+        return pick
 
 
 def _judge_row(
     line: int,
     path: str,
-    cells: dict[str, str],
+    cells: Cells,
     market_id: str | None,
     status_map: StatusMap,
     summary: Summary,
@@ -233,41 +290,44 @@ def _judge_row(
     extra: dict[str, Any] | None = None,
 ) -> Finding | None:
     """Count one row in ``summary`` and return its finding, if any. ``ours`` is the internal
-    status when it comes from the other file of a join, already checked."""
+    status when it comes from the other file of a join, already checked. The common case
+    (a row that agrees) builds nothing."""
+    summary.rows += 1
+    problem = ""
+    judged: Judged | str = ""
+    if not cells.order_id:
+        problem = "empty order id"
+    elif market_id is None:
+        problem = f"unknown marketplace {cells.marketplace!r}"
+    else:
+        judged = status_map.judge(market_id, cells.marketplace_status, cells.marketplace_substatus)
+        if isinstance(judged, str):
+            problem = judged
+        elif ours is None:
+            ours = status_map.internal_status(cells.internal_status)
+            if ours is None:
+                problem = f"unknown internal status {cells.internal_status!r}"
+    expected = ""
+    if not problem and isinstance(judged, Judged):
+        expected = judged.expected
+        summary.pairs[(market_id, judged.resolution.pattern, expected, ours)] += 1  # type: ignore[index]
+        if ours == expected:
+            summary.ok += 1
+            return None
+    substatus = cells.marketplace_substatus
+    status = cells.marketplace_status + (f"/{substatus}" if substatus else "")
     base = {
-        "order_id": cells["order_id"],
-        "marketplace": market_id or cells["marketplace"],
-        "marketplace_status": cells["marketplace_status"]
-        + (f"/{cells['marketplace_substatus']}" if cells["marketplace_substatus"] else ""),
-        "internal_status": ours if ours is not None else cells.get("internal_status", ""),
+        "order_id": cells.order_id,
+        "marketplace": market_id or cells.marketplace,
+        "marketplace_status": status,
+        "internal_status": ours if ours is not None else cells.internal_status,
         **(extra or {}),
     }
-    summary.rows += 1
-
-    def bad(message: str) -> Finding:
+    if problem:
         summary.bad_rows += 1
-        return Finding(line, BAD_ROW, message, path, **base)
-
-    if not cells["order_id"]:
-        return bad("empty order id")
-    if market_id is None:
-        return bad(f"unknown marketplace {cells['marketplace']!r}")
-    judged = status_map.judge(market_id, cells["marketplace_status"], cells["marketplace_substatus"])
-    if isinstance(judged, str):
-        return bad(judged)
-    if ours is None:
-        ours = status_map.internal_status(cells["internal_status"])
-        if ours is None:
-            return bad(f"unknown internal status {cells['internal_status']!r}")
-        base["internal_status"] = ours
-    expected = judged.expected
-    summary.pairs[(market_id, judged.resolution.pattern, expected, ours)] += 1
-    if ours == expected:
-        summary.ok += 1
-        return None
+        return Finding(line, BAD_ROW, problem, path, **base)
     summary.mismatches += 1
-    label = f' (buyer sees "{judged.label}")' if judged.label else ""
-    status = base["marketplace_status"]
+    label = f' (buyer sees "{judged.label}")' if isinstance(judged, Judged) and judged.label else ""
     message = f"order {base['order_id']}: {market_id} {status}{label} maps to {expected}, ours is {ours}"
     return Finding(line, MISMATCH, message, path, expected=expected, **base)
 
@@ -366,23 +426,31 @@ def reconcile_pair(
             generic="marketplace_status",
             options=options,
         )
+        pick = None
         for item in export.rows():
             if isinstance(item, Broken):
                 _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, market_file))
                 continue
-            cells = _cells(item, export.layout.columns)
-            if cells["marketplace"] and status_map.marketplace(cells["marketplace"]) != marketplace:
-                message = f"row is for {cells['marketplace']!r}, not {marketplace}"
-                _bad(summary, report, Finding(item.line, BAD_ROW, message, market_file, order_id=cells["order_id"]))
+            pick = pick or Cells.picker(export.layout.columns)
+            cells = pick(item.cells)
+            if cells.marketplace and status_map.marketplace(cells.marketplace) != marketplace:
+                message = f"row is for {cells.marketplace!r}, not {marketplace}"
+                _bad(summary, report, Finding(item.line, BAD_ROW, message, market_file, order_id=cells.order_id))
                 continue
-            ours = held.find(cells["order_id"]) if cells["order_id"] else None
-            if ours is None and cells["order_id"]:
+            ours = held.find(cells.order_id) if cells.order_id else None
+            if ours is None and cells.order_id:
                 summary.rows += 1
                 summary.only_marketplace += 1
-                message = f"order {cells['order_id']} is in the {marketplace} export but not in ours ({ours_file})"
-                report(Finding(item.line, ONLY_MARKETPLACE, message, market_file, cells["order_id"], marketplace))
+                message = f"order {cells.order_id} is in the {marketplace} export but not in ours ({ours_file})"
+                report(Finding(item.line, ONLY_MARKETPLACE, message, market_file, cells.order_id, marketplace))
                 continue
             line, status = ours if ours else (0, "")
+            pair = status_map.agreeing(marketplace, cells.marketplace_status, cells.marketplace_substatus, status)
+            if pair is not None:
+                summary.rows += 1
+                summary.ok += 1
+                summary.pairs[pair] += 1
+                continue
             extra = {"ours_file": ours_file, "ours_line": line}
             finding = _judge_row(item.line, market_file, cells, marketplace, status_map, summary, status, extra)
             if finding is not None:
@@ -404,19 +472,34 @@ def _ours_export(handle: Any, options: ReadOptions | None) -> Export:
 
 
 def _our_rows(
-    path: Path, marketplace: str, status_map: StatusMap, options: ReadOptions | None
+    path: Path,
+    marketplace: str,
+    status_map: StatusMap,
+    options: ReadOptions | None,
+    wanted: bytearray | None = None,
 ) -> Iterator[tuple[Export, Row | Broken, dict[str, str]]]:
-    """Rows of our export that belong to ``marketplace`` (all rows, when it has no such column)."""
+    """Rows of our export that belong to ``marketplace`` (all rows, when it has no such
+    column); with ``wanted``, only the rows on flagged lines."""
     with path.open("rb") as handle:
         export = _ours_export(handle, options)
-        for item in export.rows():
+        other: dict[str, bool] = {}  # marketplace as written -> is it another marketplace?
+        for item in export.rows(wanted):
             if isinstance(item, Broken):
                 yield export, item, {}
                 continue
-            cells = {role: item.cells[i].strip() for role, i in export.layout.columns.items()}
-            if cells.get("marketplace") and status_map.marketplace(cells["marketplace"]) != marketplace:
-                yield export, item, {"skip": "1"}
-                continue
+            columns = export.layout.columns
+            cells = {"order_id": item.cells[columns["order_id"]].strip()}
+            cells["internal_status"] = item.cells[columns["internal_status"]].strip()
+            if "marketplace" in columns:
+                written = item.cells[columns["marketplace"]].strip()
+                is_other = other.get(written)
+                if is_other is None:
+                    if len(other) > 1000:
+                        other.clear()  # ever-new names cost time, never memory
+                    is_other = other[written] = bool(written) and status_map.marketplace(written) != marketplace
+                if is_other:
+                    yield export, item, {"skip": "1"}
+                    continue
             yield export, item, cells
 
 
@@ -464,7 +547,7 @@ def _report_ours_only(
     lines = held.unmatched_lines()
     if not any(lines):
         return
-    for _, item, cells in _our_rows(path, marketplace, status_map, options):
+    for _, item, cells in _our_rows(path, marketplace, status_map, options, lines):
         if isinstance(item, Row) and item.line < len(lines) and lines[item.line] and "skip" not in cells:
             summary.rows += 1
             summary.only_ours += 1
