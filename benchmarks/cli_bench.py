@@ -155,22 +155,23 @@ def write_pair(market: Path, ours: Path, rows: int) -> None:
 def bench_reconcile(work: Path, sizes: list[int]) -> None:
     root = make_tree(work / "kb-reconcile", 1)
     print("### opskb status reconcile\n")
-    print("| file | rows | findings | wall time | peak memory |")
-    print("|---|---:|---:|---:|---:|")
+    print("| file | rows | findings | wall time | CPU time | peak memory |")
+    print("|---|---:|---:|---:|---:|---:|")
     for rows in sizes:
         for shape, writer in (("UTF-8, ',', codes", write_orders), ("cp1251, ';', labels", write_spreadsheet_orders)):
             path = work / f"orders-{rows}.csv"
             writer(path, rows)
             run = measure([OPSKB, "status", "reconcile", str(path), "--root", str(root), "--max-shown", "0"])
             assert run.returncode == 1, "every sixth row is a mismatch"
-            print(f"| one file, {shape} | {rows:,} | {rows // 6:,} | {run.seconds:.2f} s | {run.peak_mb:.0f} MB |")
+            figures = f"{run.seconds:.2f} s | {run.cpu_seconds:.2f} s | {run.peak_mb:.0f} MB"
+            print(f"| one file, {shape} | {rows:,} | {rows // 6:,} | {figures} |")
         market, ours = work / f"market-{rows}.csv", work / f"ours-{rows}.csv"
         write_pair(market, ours, rows)
         argv = [OPSKB, "status", "reconcile", "--marketplace", "ozon", str(market), "--ours", str(ours)]
         run = measure([*argv, "--root", str(root), "--max-shown", "0"], capture=True)
         assert run.returncode == 1, run.output[-2000:]
         findings = rows // 6 + 2 * (rows // 1000)
-        figures = f"{run.seconds:.2f} s | {run.peak_mb:.0f} MB"
+        figures = f"{run.seconds:.2f} s | {run.cpu_seconds:.2f} s | {run.peak_mb:.0f} MB"
         print(f"| two files joined | {rows:,} + {rows:,} | ~{findings:,} | {figures} |")
     print()
 

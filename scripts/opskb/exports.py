@@ -245,8 +245,6 @@ class Export:
                     yield row
                     continue
                 cells = row.cells
-            elif wanted is not None and width and (number >= len(wanted) or not wanted[number]):
-                continue
             else:  # the common case, split as csv would split it
                 cells = text.rstrip("\r\n").split(delimiter)
                 if len(cells) == width and len(text) <= MAX_FIELD and text.strip(blank):
@@ -256,6 +254,7 @@ class Export:
                 continue  # a blank line, or one of delimiters only (a spreadsheet's empty row)
             if not width:
                 width = self._start(number, cells)
+                lines.wanted = wanted  # from the first row on: the header is always read
                 if self._has_header:
                     continue
             if len(cells) != width:
@@ -309,6 +308,7 @@ class _Lines:
 
     def __init__(self, handle: BinaryIO, encoding: str) -> None:
         self.handle, self.number = handle, 0
+        self.wanted: bytearray | None = None  # a flag per line: read only the flagged ones
         self.back: deque[tuple[int, str] | Broken] = deque()
         if encoding == "utf_8_sig":
             if handle.read(3) != b"\xef\xbb\xbf":
@@ -320,6 +320,13 @@ class _Lines:
         if self.back:
             return self.back.popleft()
         raw = self.handle.readline(MAX_LINE_BYTES + 1)
+        wanted = self.wanted
+        # A line nobody asked for is only counted (unless a quote might make it part of a row)
+        while wanted is not None and raw and (self.number + 1 >= len(wanted) or not wanted[self.number + 1]):
+            if b'"' in raw or (len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n")):
+                break
+            self.number += 1
+            raw = self.handle.readline(MAX_LINE_BYTES + 1)
         if not raw:
             return None
         self.number += 1
