@@ -231,3 +231,50 @@ def test_repository_content_reconciles(cli, tmp_path: Path) -> None:
     assert result.code == 1
     assert f":{len(rows)}: mismatch: order X-1" in result.out
     assert f"{len(rows)} row(s): {len(rows) - 1} ok, 1 mismatch(es), 0 bad row(s)" in result.out
+
+
+_MEASURE_PAIR = """
+import resource, sys
+from pathlib import Path
+from opskb.checker import check_tree
+from opskb.reconcile import StatusMap, reconcile_pair
+kb, _ = check_tree(Path(sys.argv[1]))
+summary = reconcile_pair(Path(sys.argv[2]), Path(sys.argv[3]), "ozon", StatusMap(kb), lambda f: None)
+print(summary.rows, summary.ok, summary.mismatches, summary.only_marketplace, summary.only_ours,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _pair_files(market: Path, ours: Path, rows: int, ours_rows: int) -> None:
+    """A marketplace export of ``rows`` orders and ours of ``ours_rows``, in reverse order;
+    one in 1,000 orders of the marketplace's disagrees."""
+    with market.open("w", encoding="utf-8") as out:
+        out.write("posting_number;status\n")
+        for number in range(rows):
+            out.write(f"{number:09d};{'awaiting_deliver' if number % 1000 == 7 else 'delivered'}\n")
+    with ours.open("w", encoding="utf-8") as out:
+        out.write("order_id,internal_status\n")
+        for number in reversed(range(ours_rows)):
+            out.write(f"{number:09d},{'shipped' if number % 1000 == 7 else 'delivered'}\n")
+
+
+@pytest.mark.slow
+def test_join_holds_our_side_only(tree: Path, tmp_path: Path) -> None:
+    """Memory follows our file, not the marketplace's: 100x the marketplace rows against the
+    same 10,000 of ours costs a few MB at most; a million of ours, about 50 bytes each."""
+
+    def measure(rows: int, ours_rows: int) -> list[float]:
+        market, ours = tmp_path / f"m-{rows}.csv", tmp_path / f"o-{ours_rows}.csv"
+        _pair_files(market, ours, rows, ours_rows)
+        argv = [sys.executable, "-c", _MEASURE_PAIR, str(tree), str(market), str(ours)]
+        proc = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=300)
+        return [float(x) for x in proc.stdout.split()]
+
+    *counts, small_kb = measure(10_000, 10_000)
+    assert counts == [10_000, 9_990, 10, 0, 0]
+    *counts, big_market_kb = measure(1_000_000, 10_000)
+    assert counts == [1_000_000, 9_990, 10, 990_000, 0]
+    assert big_market_kb - small_kb < 16 * 1024, (small_kb, big_market_kb)
+    *counts, big_ours_kb = measure(10_000, 1_000_000)
+    assert counts == [1_000_000, 9_990, 10, 0, 990_000]
+    assert big_ours_kb - small_kb < 100 * 1024, (small_kb, big_ours_kb)
