@@ -32,7 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .exports import Broken, Export, ReadOptions, Row, normal
+from .exports import Broken, Export, ReadOptions, normal
 from .status_keys import LISTED, Resolution, StatusKey
 
 MISMATCH = "mismatch"
@@ -77,6 +77,12 @@ class Summary:
     # (marketplace, status as the precedence saw it, expected, ours) -> rows
     pairs: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
     files: list[dict[str, Any]] = field(default_factory=list)
+
+    def agree(self, pair: tuple[str, str, str, str]) -> None:
+        """Count a row whose status and ours agree."""
+        self.rows += 1
+        self.ok += 1
+        self.pairs[pair] += 1
 
     @property
     def clean(self) -> bool:
@@ -215,7 +221,33 @@ def _remember(cache: dict, key: Any, value: Any) -> Any:
 
 # ---------------------------------------------------------------- one file
 
-_SINGLE_ROLES = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus", "internal_status")
+# What reconcile looks for in each kind of file: the roles a header may name (in this
+# order for a file without one), those it must name, and what a bare "Status" means there.
+_ALL = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus", "internal_status")
+_KINDS = {
+    "single": (_ALL, COLUMNS, ("order_id", "marketplace", "marketplace_status", "internal_status")),
+    "marketplace": (_ALL[:4], ("order_id", "marketplace_status"), ("order_id", "marketplace_status")),
+    "ours": (
+        ("order_id", "internal_status", "marketplace"),
+        ("order_id", "internal_status"),
+        ("order_id", "internal_status"),
+    ),
+}
+
+
+def _export(handle: Any, kind: str, options: ReadOptions | None, marketplace_given: bool = False) -> Export:
+    roles, positional, required = _KINDS[kind]
+    if marketplace_given:
+        required = tuple(role for role in required if role != "marketplace")
+    generic = "internal_status" if kind == "ours" else "marketplace_status"
+    return Export(
+        handle,
+        roles=roles,
+        positional=positional,
+        required=required,
+        generic=generic,
+        options=options,
+    )
 
 
 def reconcile_file(
@@ -227,32 +259,19 @@ def reconcile_file(
 ) -> Summary:
     """Check every row of one export; ``report`` gets each finding as soon as it is found."""
     summary = Summary()
-    required = ("order_id", "marketplace_status", "internal_status") + (() if marketplace else ("marketplace",))
     with path.open("rb") as handle:
-        export = Export(
-            handle,
-            roles=_SINGLE_ROLES,
-            positional=COLUMNS,
-            required=required,
-            generic="marketplace_status",
-            options=options,
-        )
-        pick = None
-        for item in export.rows():
-            if isinstance(item, Broken):
-                _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, str(path)))
+        export = _export(handle, "single", options, marketplace_given=bool(marketplace))
+        for line, cells in _cells(export):
+            if isinstance(cells, str):
+                _bad(summary, report, Finding(line, BAD_ROW, cells, str(path)))
                 continue
-            pick = pick or Cells.picker(export.layout.columns)
-            cells = pick(item.cells)
             market = marketplace or cells.marketplace
             pair = status_map.agreeing(market, cells.marketplace_status, cells.marketplace_substatus, cells[4])
             if pair is not None and cells.order_id:
-                summary.rows += 1
-                summary.ok += 1
-                summary.pairs[pair] += 1
+                summary.agree(pair)
                 continue
             market_id = status_map.marketplace(market)
-            finding = _judge_row(item.line, str(path), cells, market_id, status_map, summary)
+            finding = _judge_row(line, str(path), cells, market_id, status_map, summary)
             if finding is not None:
                 report(finding)
         summary.files.append({"path": str(path), **export.layout.as_dict()})
@@ -340,9 +359,6 @@ def _bad(summary: Summary, report: Report, finding: Finding) -> None:
 
 
 # ---------------------------------------------------------------- two files
-
-_MARKET_ROLES = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus")
-_OURS_ROLES = ("order_id", "internal_status", "marketplace")
 
 
 _STATUS_BITS = 8
@@ -432,41 +448,29 @@ def reconcile_pair(
     held = _read_ours(ours_path, marketplace, status_map, report, ours_options, summary)
     market_file, ours_file = str(market_path), str(ours_path)
     with market_path.open("rb") as handle:
-        export = Export(
-            handle,
-            roles=_MARKET_ROLES,
-            positional=("order_id", "marketplace_status"),
-            required=("order_id", "marketplace_status"),
-            generic="marketplace_status",
-            options=options,
-        )
-        pick = None
-        for item in export.rows():
-            if isinstance(item, Broken):
-                _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, market_file))
+        export = _export(handle, "marketplace", options)
+        for line, cells in _cells(export):
+            if isinstance(cells, str):
+                _bad(summary, report, Finding(line, BAD_ROW, cells, market_file))
                 continue
-            pick = pick or Cells.picker(export.layout.columns)
-            cells = pick(item.cells)
             if cells.marketplace and status_map.marketplace(cells.marketplace) != marketplace:
                 message = f"row is for {cells.marketplace!r}, not {marketplace}"
-                _bad(summary, report, Finding(item.line, BAD_ROW, message, market_file, order_id=cells.order_id))
+                _bad(summary, report, Finding(line, BAD_ROW, message, market_file, order_id=cells.order_id))
                 continue
             ours = held.find(cells.order_id) if cells.order_id else None
             if ours is None and cells.order_id:
                 summary.rows += 1
                 summary.only_marketplace += 1
                 message = f"order {cells.order_id} is in the {marketplace} export but not in ours ({ours_file})"
-                report(Finding(item.line, ONLY_MARKETPLACE, message, market_file, cells.order_id, marketplace))
+                report(Finding(line, ONLY_MARKETPLACE, message, market_file, cells.order_id, marketplace))
                 continue
-            line, status = ours if ours else (0, "")
+            ours_line, status = ours if ours else (0, "")
             pair = status_map.agreeing(marketplace, cells.marketplace_status, cells.marketplace_substatus, status)
             if pair is not None:
-                summary.rows += 1
-                summary.ok += 1
-                summary.pairs[pair] += 1
+                summary.agree(pair)
                 continue
-            extra = {"ours_file": ours_file, "ours_line": line}
-            finding = _judge_row(item.line, market_file, cells, marketplace, status_map, summary, status, extra)
+            extra = {"ours_file": ours_file, "ours_line": ours_line}
+            finding = _judge_row(line, market_file, cells, marketplace, status_map, summary, status, extra)
             if finding is not None:
                 report(finding)
         summary.files.append({"path": market_file, **export.layout.as_dict()})
@@ -474,31 +478,27 @@ def reconcile_pair(
     return summary
 
 
-def _ours_export(handle: Any, options: ReadOptions | None) -> Export:
-    return Export(
-        handle,
-        roles=_OURS_ROLES,
-        positional=("order_id", "internal_status"),
-        required=("order_id", "internal_status"),
-        generic="internal_status",
-        options=options,
-    )
+def _cells(export: Export, wanted: bytearray | None = None) -> Iterator[tuple[int, Cells | str]]:
+    """(line, cells) of each row, or (line, why it is broken)."""
+    pick = None
+    for item in export.rows(wanted):
+        if isinstance(item, Broken):
+            yield item  # (line, reason) already
+            continue
+        pick = pick or Cells.picker(export.layout.columns)
+        yield item.line, pick(item.cells)
 
 
 def _our_rows(
     export: Export, marketplace: str, status_map: StatusMap, wanted: bytearray | None = None
-) -> Iterator[tuple[Row | Broken, Cells | None]]:
-    """Rows of our export with their cells; None for a row of another marketplace (our
-    system exports every channel). With ``wanted``, only the rows on flagged lines."""
-    pick = None
-    for item in export.rows(wanted):
-        if isinstance(item, Broken):
-            yield item, None
-            continue
-        pick = pick or Cells.picker(export.layout.columns)
-        cells = pick(item.cells)
-        other = cells.marketplace and status_map.marketplace(cells.marketplace) != marketplace
-        yield item, None if other else cells
+) -> Iterator[tuple[int, Cells | str | None]]:
+    """Rows of our export as _cells gives them; None for a row of another marketplace (our
+    system exports every channel)."""
+    for line, cells in _cells(export, wanted):
+        if isinstance(cells, Cells) and cells.marketplace and status_map.marketplace(cells.marketplace) != marketplace:
+            yield line, None
+        else:
+            yield line, cells
 
 
 def _read_ours(
@@ -512,19 +512,19 @@ def _read_ours(
     held = OursIndex(sorted(set(status_map.internal.values())))
     ours_file = str(path)
     with path.open("rb") as handle:
-        export = _ours_export(handle, options)
-        for item, cells in _our_rows(export, marketplace, status_map):
-            if isinstance(item, Broken):
-                _bad(summary, report, Finding(item.line, BAD_ROW, item.reason, ours_file))
+        export = _export(handle, "ours", options)
+        for line, cells in _our_rows(export, marketplace, status_map):
+            if isinstance(cells, str):
+                _bad(summary, report, Finding(line, BAD_ROW, cells, ours_file))
             elif cells is None:
                 summary.skipped += 1
             elif not cells.order_id:
-                _bad(summary, report, Finding(item.line, BAD_ROW, "empty order id", ours_file))
+                _bad(summary, report, Finding(line, BAD_ROW, "empty order id", ours_file))
             elif (status := status_map.internal_status(cells.internal_status)) is None:
                 message = f"unknown internal status {cells.internal_status!r}"
-                _bad(summary, report, Finding(item.line, BAD_ROW, message, ours_file, order_id=cells.order_id))
+                _bad(summary, report, Finding(line, BAD_ROW, message, ours_file, order_id=cells.order_id))
             else:
-                held.add(cells.order_id, item.line, status)
+                held.add(cells.order_id, line, status)
         summary.files.append({"path": ours_file, **export.layout.as_dict()})
     for line, first, status, first_status in held.seal():
         message = f"the same order id as line {first} with another status ({status}, there {first_status})"
@@ -545,9 +545,9 @@ def _report_ours_only(
     if not any(lines):
         return
     with path.open("rb") as handle:
-        for item, cells in _our_rows(_ours_export(handle, options), marketplace, status_map, lines):
-            if cells is not None and isinstance(item, Row) and item.line < len(lines) and lines[item.line]:
+        for line, cells in _our_rows(_export(handle, "ours", options), marketplace, status_map, lines):
+            if isinstance(cells, Cells) and line < len(lines) and lines[line]:
                 summary.rows += 1
                 summary.only_ours += 1
                 message = f"order {cells.order_id} is in ours but not in the {marketplace} export"
-                report(Finding(item.line, ONLY_OURS, message, str(path), cells.order_id, marketplace))
+                report(Finding(line, ONLY_OURS, message, str(path), cells.order_id, marketplace))
