@@ -247,6 +247,12 @@ def payload_tree(sample: Path, dest: Path, extend: Callable[[dict[str, Any]], No
     files = {rel: yaml.safe_load((dest / rel).read_text(encoding="utf-8")) for rel in _content_files(dest)}
     if extend is not None:
         extend(files)
+    for data in files.values():
+        # A value that decides alone names the second part of codes ('sold' in
+        # 'complete/sold'); a payload replaces a code whole, so the copy declares none. Its
+        # schema pattern (no slash, no space) lets no payload in anyway.
+        precedence = data.get("key", {}).get("precedence", {}) if isinstance(data, dict) else {}
+        precedence.pop("decides_alone", None)
     tree = PayloadTree(dest)
     # field -> index into VARIANTS (per file: a field is one path in one file)
     chosen: dict[tuple[str, Path_], list[int]] = {}

@@ -3,8 +3,7 @@
 What it does: checks ``key.precedence`` against the statuses listed. Every value in
 ``decides_alone`` must be the second part of at least one listed code, and every code
 listed with it must be terminal and map to the same internal status (a value that decides
-alone cannot mean two things); a one-field key has no precedence and no 'first/second'
-codes.
+alone cannot mean two things); a one-field key has no precedence.
 
 Why: the precedence is what `opskb status`, reconcile and the site apply to every pair
 the API returns. A value that names nothing, or two listings of it that disagree, would
@@ -33,7 +32,7 @@ RULE = Rule(
     level=ERROR,
     summary=(
         "A two-field key's precedence names a value no listed code has, or lists a deciding value "
-        "that means two things; or a one-field key declares a precedence or a pair."
+        "that means two things; or a one-field key declares a precedence."
     ),
     message="{market}: {problem}",
     hint="list the value as 'first/{value}' (terminal, one internal status), fix its spelling, or remove it",
@@ -61,10 +60,6 @@ def _check_market(market: Entity) -> Iterator[Finding]:
     if len(key["fields"]) < 2:
         if "precedence" in key:
             yield _finding(market, ("key", "precedence"), "precedence", "a one-field key has no precedence")
-        for index, status in enumerate(statuses):
-            if "/" in status["code"]:
-                problem = f"'{status['code']}' is written as a pair, but key.fields names one field"
-                yield _finding(market, ("statuses", index, "code"), status["code"], problem)
         return
     deciding = key.get("precedence", {}).get("decides_alone", [])
     for position, value in enumerate(deciding):

@@ -847,6 +847,8 @@ class Site:
             f"<strong>Status source:</strong> {api}",
             f"<strong>Status key:</strong> {_list(code(f) for f in data['key']['fields'])}",
         ]
+        if data.get("aliases"):
+            facts.append(f"<strong>Also written as:</strong> {_list(h(alias) for alias in data['aliases'])}")
         if data["key"].get("precedence"):
             facts.append(f"<strong>Precedence:</strong> {h(data['key']['precedence']['rule'])}")
         if data.get("chat"):
