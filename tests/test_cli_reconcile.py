@@ -295,6 +295,17 @@ def test_unusual_header_needs_a_column_name(cli, tmp_path: Path) -> None:
     assert bad.code == 2 and "expected ROLE=NAME" in bad.err
 
 
+def test_encoding_and_delimiter_can_be_given(cli, tmp_path: Path) -> None:
+    """When the data cannot say (a one-column-looking file, a code page guessed wrong)."""
+    data = "Номер заказа|Маркетплейс|Статус на маркетплейсе|Наш статус\n1|Озон|Отменён|Отменён\n".encode("koi8_r")
+    path = _write(tmp_path, data)
+    findings, summary = _records(_reconcile(cli, path, "--encoding", "KOI8-R", "--delimiter", "|"))
+    assert findings == [] and summary["ok"] == 1
+    assert summary["files"][0]["encoding"] == "KOI8-R" and summary["files"][0]["delimiter"] == "|"
+    wrong = _reconcile(cli, path, "--encoding", "klingon", fmt="text")
+    assert wrong.code == 2 and "no such encoding" in wrong.err
+
+
 # ---------------------------------------------------------------- two files
 
 

@@ -89,11 +89,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ours-column", action="append", default=[], metavar="ROLE=NAME", help="the same, for OURS.csv"
     )
     reconcile.add_argument("--encoding", help="the files' encoding, when detection guesses wrong (e.g. cp1251)")
-    reconcile.add_argument("--delimiter", choices=tuple(DELIMITERS), help="the files' delimiter (default: detected)")
+    reconcile.add_argument(
+        "--delimiter", choices=DELIMITERS, metavar="';'|','|tab|'|'", help="the files' delimiter (default: detected)"
+    )
 
 
 ROLES = ("order_id", "marketplace", "marketplace_status", "marketplace_substatus", "internal_status")
-DELIMITERS = {";": ";", ",": ",", "tab": "\t", "|": "|"}
+DELIMITERS = (";", ",", "tab", "|")
 
 
 def run(args: argparse.Namespace) -> int:
