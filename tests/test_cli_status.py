@@ -278,3 +278,34 @@ def test_join_holds_our_side_only(tree: Path, tmp_path: Path) -> None:
     *counts, big_ours_kb = measure(10_000, 1_000_000)
     assert counts == [1_000_000, 9_990, 10, 0, 990_000]
     assert big_ours_kb - small_kb < 100 * 1024, (small_kb, big_ours_kb)
+
+
+def test_a_value_that_decides_alone_is_a_move_from_every_open_status(cli, tree: Path) -> None:
+    """KB303 reads the precedence too: wbStatus-like 'posting_canceled' may arrive while the
+    posting is delivering, and internal 'shipped' cannot move to 'cancelled'."""
+    ozon = tree / "status_mappings" / "ozon.yaml"
+    text = ozon.read_text(encoding="utf-8")
+    text = text.replace(
+        "    unlisted_pair: first_alone\n", "    unlisted_pair: first_alone\n    decides_alone: [posting_canceled]\n"
+    )
+    text = text.replace(
+        "  - code: cancelled\n",
+        "  - code: cancelled/posting_canceled\n    maps_to: cancelled\n    match: exact\n    terminal: true\n"
+        "  - code: cancelled\n",
+    )
+    ozon.write_text(text, encoding="utf-8")
+    result = cli("check", tree, "--format", "json")
+    found = [(p["code"], p["line"], p["message"]) for p in result.json()]
+    assert found == [
+        (
+            "KB303",
+            12,
+            "ozon moves delivering -> delivering/posting_canceled, but internal 'shipped' cannot move to 'cancelled'",
+        )
+    ]
+    internal = tree / "status_mappings" / "internal.yaml"
+    moves = internal.read_text(encoding="utf-8").replace("    next: [delivered]", "    next: [delivered, cancelled]")
+    internal.write_text(moves, encoding="utf-8")
+    assert cli("check", tree).code == 0
+    looked_up = cli("status", "ozon", "awaiting_deliver/posting_canceled", "--root", tree, "--format", "json")
+    assert json.loads(looked_up.out)["maps_to"] == "cancelled"
