@@ -103,7 +103,15 @@ class Document:
 
 # Cheap, over-inclusive looks at the raw text and at the parsed data; a hit sends the file
 # through the event scan, which decides precisely (and gives positions).
-_SIGILS = ("!", "&", "*", "\n---", "\n...", "- - - -", "? ? ? ?", "\n" + " " * 48)
+_SIGILS = ("!", "&", "*", "\n---", "\n...")
+# Nesting that the parsers recurse on, bounded from the text. Block collections start at
+# increasing columns, two levels per column at most (a sequence may sit at its mapping's
+# column). With every line indented less than I, at most two compact indicators in a row
+# (`- - `, `- ? `, `? - `, `: - `: collections start at column I + 3 at most) and flow
+# nesting two deep at most (`[{...}]`), a file nests at most 2 * (I + 4) + 2 levels.
+# Anything that could nest deeper goes through the event scan, which counts exactly.
+_COMPACT_RUN = re.compile(r"[-?:][ \t]+[-?:][ \t]+[-?:][ \t\n]")
+_DEEP_FLOW = re.compile(r"[\[{][^\]}]*[\[{][^\]}]*[\[{]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # Plain values YAML 1.1 reads as booleans or numbers, where a value can stand. Each pattern
 # starts with a literal, so the regex engine skips ahead in C: ~18 us per runbook in all,
@@ -131,9 +139,21 @@ def _text_looks_risky(text: str, limits: Limits) -> bool:
     return (
         any(sigil in text for sigil in _SIGILS)
         or text.startswith(("---", "..."))
+        or _may_nest_deeply(text, limits.max_depth)
         or _CONTROL.search(text) is not None
         or _too_long_line(text, limits.max_line_length)
         or any(pattern.search(text) for pattern in _AMBIGUOUS_PLACES)
+    )
+
+
+def _may_nest_deeply(text: str, max_depth: int) -> bool:
+    """Over-inclusive: False only when the text cannot nest deeper than ``max_depth``."""
+    deep_indent = " " * max(0, (max_depth - 1) // 2 - 4)
+    return (
+        "\n" + deep_indent in text
+        or text.startswith(deep_indent)
+        or _COMPACT_RUN.search(text) is not None
+        or _DEEP_FLOW.search(text) is not None
     )
 
 
