@@ -111,7 +111,10 @@ def deadline(start: datetime, duration: timedelta, clock: Clock) -> datetime:
     if not isinstance(clock, WorkingCalendar):
         if clock != CLOCK_24X7:
             raise ClockError(f"unknown clock {clock!r}")
-        return (start.astimezone(UTC) + duration).astimezone(start.tzinfo)
+        try:
+            return (start.astimezone(UTC) + duration).astimezone(start.tzinfo)
+        except OverflowError as err:
+            raise ClockError("the deadline falls after the year 9999") from err
     return _working_deadline(start, duration, clock)
 
 
@@ -133,7 +136,11 @@ def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCal
     now = start.astimezone(zone).replace(tzinfo=None)
     remaining = duration
     day = now.date()
-    for _ in range(_MAX_DAYS_SEARCHED):
+    # Counted from the last working minute, not from the start: a long duration on a
+    # calendar of one working day a week must still end, a calendar with none must not spin.
+    idle_days = 0
+    while idle_days < _MAX_DAYS_SEARCHED:
+        idle_days += 1
         if calendar.is_working_day(day):
             opens, closes = _at(day, calendar.start), _at(day, calendar.end)
             begin = max(now, opens)
@@ -142,6 +149,9 @@ def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCal
                 if remaining <= available:
                     return (begin + remaining).replace(tzinfo=zone)
                 remaining -= available
+                idle_days = 0
+        if day == date.max:
+            raise ClockError("the deadline falls after the year 9999")
         day += timedelta(days=1)
         now = _at(day, time.min)
     raise ClockError(f"calendar {calendar.id}: no working time in {_MAX_DAYS_SEARCHED} days")
@@ -149,6 +159,24 @@ def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCal
 
 def _at(day: date, moment: time) -> datetime:
     return datetime.combine(day, moment)
+
+
+def zone_exists(name: str) -> bool:
+    """Whether ``name`` is a time zone of the IANA database this Python reads."""
+    try:
+        _zone(name)
+    except ClockError:
+        return False
+    return True
+
+
+def holidays_exist(country: str) -> bool:
+    """Whether the holidays package has a public-holiday calendar for this country code."""
+    try:
+        _holidays(country)
+    except ClockError:
+        return False
+    return True
 
 
 @cache

@@ -9,11 +9,14 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
 def parse_duration(text: str) -> timedelta:
-    """'15m' -> 15 minutes. The schema guarantees the form; ValueError otherwise."""
+    """'15m' -> 15 minutes. The schema guarantees the form and a bound; ValueError otherwise."""
     number, unit = text[:-1], text[-1:]
     if unit not in _UNITS or not number.isdigit():
         raise ValueError(f"not a duration: {text!r}")
-    return timedelta(**{_UNITS[unit]: int(number)})
+    try:
+        return timedelta(**{_UNITS[unit]: int(number)})
+    except OverflowError as err:  # past timedelta's range: as unreadable as a wrong form
+        raise ValueError(f"duration out of range: {text!r}") from err
 
 
 def humanize(text: str) -> str:

@@ -120,9 +120,12 @@ def markets_in_order(kb: KnowledgeBase) -> list[Entity]:
 
 
 def review_due(runbook: dict[str, Any]) -> date:
-    """The day a runbook's review falls due; ValueError for an impossible date."""
+    """The day a runbook's review falls due; ValueError for an impossible date or interval."""
     review = runbook["review"]
-    return date.fromisoformat(review["last_reviewed"]) + timedelta(days=review["interval_days"])
+    try:
+        return date.fromisoformat(review["last_reviewed"]) + timedelta(days=review["interval_days"])
+    except OverflowError as err:  # e.g. 9999-12-31 plus 90 days, or an interval of 1e29 days
+        raise ValueError(f"review date out of range: {review['last_reviewed']!r}") from err
 
 
 TABLES = {

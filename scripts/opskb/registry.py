@@ -140,7 +140,7 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
 
 
 # What a rule may raise when it reads a field whose schema error is already reported.
-_UNREADABLE = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+_UNREADABLE = (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError)
 
 
 def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:

@@ -67,7 +67,9 @@ class SchemaSet:
     def _fast(self) -> dict[str, jsonschema_rs.Draft202012Validator]:
         registry = jsonschema_rs.Registry([(s["$id"], s) for s in self.schemas.values()])
         return {
-            name: jsonschema_rs.Draft202012Validator(schema, registry=registry) for name, schema in self.schemas.items()
+            # formats are assertions here: a "date" must be a real day (2026-02-31 is not)
+            name: jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=True)
+            for name, schema in self.schemas.items()
         }
 
     @cached_property
@@ -77,7 +79,9 @@ class SchemaSet:
         import jsonschema
 
         return {
-            name: jsonschema.Draft202012Validator(schema, registry=self._registry)
+            name: jsonschema.Draft202012Validator(
+                schema, registry=self._registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+            )
             for name, schema in self.schemas.items()
         }
 
@@ -192,6 +196,8 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         return
     elif keyword == "pattern":
         message = f"{field} has the wrong form (got {_show(instance)})"
+    elif keyword == "format":
+        message = f"{field} is not a real {expected} (got {_show(instance)})"
     elif keyword in ("minItems", "minLength", "minProperties"):
         message = f"{field} must not be empty" if expected == 1 else f"{field} needs at least {expected} entries"
     elif keyword in ("maxItems", "maxLength", "maxProperties"):

@@ -1,0 +1,31 @@
+from collections.abc import Iterator
+
+from ..clocks import zone_exists
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import SLA, TEAMS
+
+RULE = Rule(
+    code="KB220",
+    name="unknown-time-zone",
+    level=ERROR,
+    summary="A team's hours or a working-hours calendar name a time zone the IANA database does not have.",
+    message="time zone '{zone}' is not in the IANA time zone database",
+    hint="use a zone name such as Europe/Moscow or Asia/Yekaterinburg (the TZ identifier, case as written there)",
+    bad=Example(
+        replace={TEAMS: [("      timezone: Europe/Moscow", "      timezone: Mars/Olympus")]}, expect=f"{TEAMS}:12:17"
+    ),
+    good=Example(replace={SLA: [("timezone: Europe/Moscow", "timezone: Asia/Yekaterinburg")]}),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for team in kb.teams.values():
+        zone = team.data["hours"]["timezone"]
+        if not zone_exists(zone):
+            yield Finding(team, ("hours", "timezone"), {"zone": zone})
+    for calendar in kb.calendars.values():
+        zone = calendar.data["timezone"]
+        if not zone_exists(zone):
+            yield Finding(calendar, ("timezone",), {"zone": zone})

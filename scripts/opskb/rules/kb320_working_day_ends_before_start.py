@@ -1,0 +1,33 @@
+from collections.abc import Iterator
+from typing import Any
+
+from ..kb import Entity, KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import SLA, TEAMS
+
+RULE = Rule(
+    code="KB320",
+    name="working-day-ends-before-start",
+    level=ERROR,
+    summary="A working-hours calendar or a team's working hours end at or before they start.",
+    message="the working day ends at {end}, not after it starts at {start}",
+    hint="give an end later than the start on the same day; a night shift needs a 24x7 schedule",
+    bad=Example(replace={SLA: [('    end: "18:00"', '    end: "09:00"')]}, expect=f"{SLA}:5:10"),
+    good=Example(replace={TEAMS: [('      end: "18:00"', '      end: "17:30"')]}),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for calendar in kb.calendars.values():
+        yield from _reversed(calendar, calendar.data, ())
+    for team in kb.teams.values():
+        hours = team.data["hours"]
+        if hours["schedule"] == "working_hours":
+            yield from _reversed(team, hours, ("hours",))
+
+
+def _reversed(entity: Entity, hours: dict[str, Any], at: tuple[str, ...]) -> Iterator[Finding]:
+    # HH:MM, zero-padded (the schema's clock_time): text order is time order
+    if hours["end"] <= hours["start"]:
+        yield Finding(entity, (*at, "end"), {"start": hours["start"], "end": hours["end"]})
