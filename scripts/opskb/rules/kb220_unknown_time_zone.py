@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from ..clocks import zone_exists
 from ..kb import KnowledgeBase
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
@@ -21,6 +20,8 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    from ..clocks import zone_exists  # the holidays package loads only when rules run
+
     for team in kb.teams.values():
         zone = team.data["hours"]["timezone"]
         if not zone_exists(zone):

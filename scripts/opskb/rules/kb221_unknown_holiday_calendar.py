@@ -1,6 +1,5 @@
 from collections.abc import Iterator
 
-from ..clocks import holidays_exist
 from ..kb import KnowledgeBase
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
@@ -19,6 +18,8 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    from ..clocks import holidays_exist  # the holidays package loads only when rules run
+
     for calendar in kb.calendars.values():
         country = calendar.data.get("holidays")
         if country and not holidays_exist(country):

@@ -3,8 +3,10 @@
 Loaded with ``plugins: - macros: modules: [opskb.site.macros]``. Every value returned is
 either a number, a humanized duration (``15 minutes``, built from a schema-checked
 ``15m``) or YAML text passed through ``escape.md``: a macro never puts raw content into a
-page. An unknown id raises, which fails the build (``on_error_fail: true``), just like an
-undefined variable does with ``on_undefined: strict``.
+page. `opskb check` knows every literal call in docs/ (KB222, from ``MACRO_ARGUMENT_KINDS``),
+so an unknown id fails the gate first; should a macro fail anyway (an id computed in the
+template), the opskb plugin fails the build with one located line, not mkdocs-macros'
+traceback.
 
 The knowledge base is the one the ``opskb`` plugin loaded and checked (it must come
 before ``macros`` in the plugin list); nothing here reads YAML on its own.
@@ -12,12 +14,26 @@ before ``macros`` in the plugin list); nothing here reads YAML on its own.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..durations import humanize
 from ..kb import Entity, KnowledgeBase
+from ..layout import DOCS
 from .escape import md
+
+
+# The kind of entity (a key of opskb.kb.TABLES) each macro's first argument names.
+MACRO_ARGUMENT_KINDS = {
+    "sla_react": "sla",
+    "sla_resolve": "sla",
+    "sla_clock": "sla",
+    "sla_name": "sla",
+    "team_name": "team",
+    "runbook_title": "runbook",
+}
 
 
 def _kb(env: Any) -> KnowledgeBase:
@@ -35,9 +51,30 @@ def _kb(env: Any) -> KnowledgeBase:
 def _get(table: dict[str, Entity], kind: str, ident: str) -> Entity:
     try:
         return table[ident]
-    except KeyError:
+    except (KeyError, TypeError):
         known = ", ".join(sorted(table)) or "none"
-        raise KeyError(f"opskb macros: unknown {kind} {ident!r} (known: {known})") from None
+        raise LookupError(f"unknown {kind} {ident!r} (known: {known})") from None
+
+
+def _failing_quietly(env: Any, macro: Callable[..., str]) -> Callable[..., str]:
+    """``macro``, but an error is handed to the opskb plugin, which fails the build with it:
+    mkdocs-macros would print a Python traceback for it."""
+    errors = getattr(env.conf.plugins.get("opskb"), "macro_errors", None)
+
+    @functools.wraps(macro)
+    def quiet(*args: Any, **kwargs: Any) -> str:
+        try:
+            return macro(*args, **kwargs)
+        except Exception as err:
+            if errors is None:
+                raise
+            page = getattr(getattr(env, "page", None), "file", None)
+            where = f"{DOCS}/{page.src_uri}" if page is not None else DOCS
+            arguments = ", ".join(map(repr, args))
+            errors.append(f"{where}: {macro.__name__}({arguments}): {err}")
+            return ""
+
+    return quiet
 
 
 def define_env(env: Any) -> None:
@@ -51,33 +88,37 @@ def define_env(env: Any) -> None:
     def policy(policy_id: str) -> dict[str, Any]:
         return _get(kb.sla_policies, "SLA policy", policy_id).data
 
-    @env.macro
+    def register(macro: Callable[..., str]) -> Callable[..., str]:
+        env.macro(_failing_quietly(env, macro), macro.__name__)
+        return macro
+
+    @register
     def sla_react(policy_id: str) -> str:
         """Time to react under an SLA policy, e.g. '15 minutes'."""
         return humanize(policy(policy_id)["react_within"])
 
-    @env.macro
+    @register
     def sla_resolve(policy_id: str) -> str:
         """Time to resolve or escalate under an SLA policy, e.g. '30 minutes'."""
         return humanize(policy(policy_id)["resolve_within"])
 
-    @env.macro
+    @register
     def sla_clock(policy_id: str) -> str:
         """The clock of an SLA policy: '24x7 calendar hours' or 'working hours (calendar)'."""
         clock = policy(policy_id)["clock"]
         return "24x7 calendar hours" if clock == "24x7" else f"working hours ({md(clock)})"
 
-    @env.macro
+    @register
     def sla_name(policy_id: str) -> str:
         """The human name of an SLA policy."""
         return md(policy(policy_id)["name"])
 
-    @env.macro
+    @register
     def team_name(team_id: str) -> str:
         """The name of a team."""
         return md(_get(kb.teams, "team", team_id).data["name"])
 
-    @env.macro
+    @register
     def runbook_title(runbook_id: str) -> str:
         """The title of a runbook (link to it with runbooks/ID.md)."""
         return md(_get(kb.runbooks, "runbook", runbook_id).data["title"])

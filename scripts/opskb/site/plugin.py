@@ -82,6 +82,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     problems: list[Problem]
     site: Site
     generated: dict[str, GeneratedPage]
+    # what a docs/ macro failed with (opskb.site.macros): the build fails on the first page
+    macro_errors: list[str]
 
     def content_root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -90,6 +92,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self.content_root(config)
+        self.macro_errors = []
         self.kb, self.problems = check_tree(root)
         errors = [p for p in self.problems if p.level == ERROR]
         for problem in self.problems:
@@ -164,6 +167,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             ]
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.macro_errors:  # macros rendered this page's Markdown just before
+            raise PluginError("opskb: a macro in docs/ failed:\n" + "\n".join(self.macro_errors))
         generated = self.generated.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
             return html
