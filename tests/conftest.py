@@ -85,3 +85,7 @@ def apply_example(root: Path, example: Example) -> None:
         (root / rel).write_bytes(data)
     for rel in example.remove:
         (root / rel).unlink()
+    for rel, target in example.links.items():
+        if (root / rel).is_dir():
+            (root / rel).rmdir()
+        (root / rel).symlink_to(target)

@@ -33,6 +33,25 @@ def walk_yaml(root: Path | str, folder: str) -> Iterator[tuple[os.DirEntry[str],
     yield from _walk(os.path.join(root, folder), folder, top=True)
 
 
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, or a link that cannot be followed (a loop): the loader reports that
+    one as unreadable instead of the walk leaving it out unsaid."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
+
+
+def unreadable_folders(root: Path | str, folder: str) -> Iterator[tuple[str, str]]:
+    """Folders under ``root/folder`` that exist but cannot be listed: path and reason."""
+    errors: list[OSError] = []
+    for _ in os.walk(os.path.join(root, folder), onerror=errors.append):
+        pass
+    for error in errors:
+        if not isinstance(error, FileNotFoundError) and error.filename:
+            yield os.path.relpath(error.filename, root).replace(os.sep, "/"), error.strerror or str(error)
+
+
 def _walk(path: str, rel: str, top: bool) -> Iterator[tuple[os.DirEntry[str], str, bool]]:
     # scandir, not os.walk + relpath: 10,000 files are listed and stat-ed in milliseconds.
     try:
@@ -43,7 +62,7 @@ def _walk(path: str, rel: str, top: bool) -> Iterator[tuple[os.DirEntry[str], st
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             subfolders.append(entry)
-        elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+        elif entry.name.endswith((".yaml", ".yml")) and _is_file(entry):
             yield entry, f"{rel}/{entry.name}", top
     for subfolder in subfolders:
         yield from _walk(subfolder.path, f"{rel}/{subfolder.name}", top=False)

@@ -28,13 +28,15 @@ class Example:
     """A change to the example tree (tests/fixtures/minimal) that shows the rule.
 
     ``files`` adds or replaces whole files; ``replace`` edits lines of existing files as
-    (old, new) pairs; ``remove`` deletes files. ``expect`` is where a bad example is
+    (old, new) pairs; ``remove`` deletes files; ``links`` makes symbolic links (path: target)
+    in place of files or emptied folders. ``expect`` is where a bad example is
     reported (``path:line:col``); ``also`` lists other codes the bad example triggers.
     """
 
     files: dict[str, str] = field(default_factory=dict)
     replace: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
+    links: dict[str, str] = field(default_factory=dict)
     binary: dict[str, bytes] = field(default_factory=dict)
     expect: str = ""
     also: tuple[str, ...] = ()

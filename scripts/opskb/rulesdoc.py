@@ -18,6 +18,8 @@ def example_text(example: Example) -> str:
         parts.append("\n".join(lines))
     for path in example.remove:
         parts.append(f"# {path} removed")
+    for path, target in example.links.items():
+        parts.append(f"# {path}: a symbolic link to {target}")
     for path, data in example.binary.items():
         parts.append(f"# {path}: {len(data)} bytes starting {data[:12]!r}")
     if example.args:

@@ -289,7 +289,10 @@ def fingerprint(root: Path) -> str:
     lines = [f"{CACHE_VERSION}:{sys.version_info[:2]}:{__version__}"]
     for folder in CONTENT_FOLDERS:
         for entry, rel, _ in walk_yaml(root, folder):
-            stat = entry.stat()
+            try:
+                stat = entry.stat()
+            except OSError:  # a link loop: the checker reports it; the key still changes with it
+                stat = entry.stat(follow_symlinks=False)
             lines.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}")
     for folder, pattern in ((SCHEMAS, "*.json"), (DOCS, "*.md"), (DOCS, "*.yaml")):
         for path in sorted(Path(root, folder).glob(pattern)):

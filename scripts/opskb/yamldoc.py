@@ -365,7 +365,7 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
                 return document, [RawFinding("KB005", 1, 1, {"size": size, "limit": limits.max_bytes})]
             raw = handle.read(size + 1)
     except OSError as err:
-        return document, [RawFinding("KB001", 1, 1, {"reason": f"cannot read the file: {err.strerror or err}"})]
+        return document, [RawFinding("KB022", 1, 1, {"reason": err.strerror or str(err)})]
     text, finding = _decode(raw)
     if finding is not None:
         return document, [finding]

@@ -13,7 +13,7 @@ RULE = Rule(
     name="missing-layout-file",
     level=ERROR,
     summary="A file every knowledge base needs is missing (teams, SLA policies, routes, internal statuses).",
-    message="required file is missing",
+    message="required file {state}",
     hint="create it (`opskb new` writes a valid start for each kind)",
     bad=Example(remove=(SLA,), expect=f"{SLA}:1:1", also=("KB203",)),
     good=Example(),
@@ -25,5 +25,6 @@ REQUIRED = [f"{ESCALATION}/{name}" for name in ESCALATION_FILES] + [f"{STATUS_MA
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for rel in REQUIRED:
         path = kb.root / rel
-        if not path.exists():
-            yield Finding(Document(path=Path(path), rel=rel, text=None, data=None))
+        if not path.is_file():
+            state = "is a directory, not a file" if path.is_dir() else "is missing"
+            yield Finding(Document(path=Path(path), rel=rel, text=None, data=None), params={"state": state})

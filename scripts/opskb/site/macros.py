@@ -24,7 +24,6 @@ from ..kb import Entity, KnowledgeBase
 from ..layout import DOCS
 from .escape import md
 
-
 # The kind of entity (a key of opskb.kb.TABLES) each macro's first argument names.
 MACRO_ARGUMENT_KINDS = {
     "sla_react": "sla",

@@ -1,0 +1,33 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..kb import KnowledgeBase
+from ..layout import CONTENT_FOLDERS, unreadable_folders
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ..yamldoc import Document
+
+RULE = Rule(
+    code="KB021",
+    name="unreadable-folder",
+    level=ERROR,
+    summary=(
+        "A content folder that cannot be listed (no permission, a link loop): its files would be left out unsaid."
+    ),
+    message="cannot list this folder: {reason}",
+    hint="give the user that runs opskb read and execute permission on the folder, or fix the link",
+    bad=Example(
+        remove=("runbooks/prices-not-applied.yaml",),
+        links={"runbooks": "runbooks"},
+        expect="runbooks:1:1",
+        also=("KB213",),
+    ),
+    good=Example(),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for folder in CONTENT_FOLDERS:
+        for rel, reason in unreadable_folders(kb.root, folder):
+            document = Document(path=Path(kb.root, rel), rel=rel, text=None, data=None)
+            yield Finding(document, params={"reason": reason})
