@@ -25,6 +25,10 @@ REQUIRED = [f"{ESCALATION}/{name}" for name in ESCALATION_FILES] + [f"{STATUS_MA
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for rel in REQUIRED:
         path = kb.root / rel
-        if not path.is_file():
+        try:
+            if path.is_file():
+                continue
             state = "is a directory, not a file" if path.is_dir() else "is missing"
-            yield Finding(Document(path=Path(path), rel=rel, text=None, data=None), params={"state": state})
+        except OSError:  # its folder cannot be searched: KB021 reports the folder
+            continue
+        yield Finding(Document(path=Path(path), rel=rel, text=None, data=None), params={"state": state})

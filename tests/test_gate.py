@@ -1,0 +1,189 @@
+"""What `opskb check` accepts works: each input that used to pass the gate and then crash
+the build or a command is now a located error from the checker itself.
+
+Each case is a small edit of the example tree (tests/fixtures/minimal) and the place where
+`opskb check` must report it; none of them may end in an internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, apply_example, run_opskb
+from opskb.registry import Example
+from site_helpers import mkdocs_build, write_config
+
+RUNBOOK = "runbooks/prices-not-applied.yaml"
+TEAMS = "escalation/teams.yaml"
+SLA = "escalation/sla.yaml"
+ROUTES = "escalation/routes.yaml"
+
+
+def _edit(path: str, old: str, new: str) -> Example:
+    return Example(replace={path: [(old, new)]})
+
+
+CASES = {
+    # dates: a real day, in a range where review arithmetic and the site work
+    "impossible-date": (_edit(RUNBOOK, '"2026-11-01"', '"2026-02-31"'), "KB105", f"{RUNBOOK}:43:18"),
+    "year-zero": (_edit(RUNBOOK, '"2026-11-01"', '"0000-01-01"'), "KB105", f"{RUNBOOK}:43:18"),
+    "year-9999": (_edit(RUNBOOK, '"2026-11-01"', '"9999-12-31"'), "KB105", f"{RUNBOOK}:43:18"),
+    # numbers: bounded and finite
+    "huge-interval": (_edit(RUNBOOK, "interval_days: 90", "interval_days: 1e29"), "KB106", f"{RUNBOOK}:44:18"),
+    "infinite-interval": (_edit(RUNBOOK, "interval_days: 90", "interval_days: .inf"), "KB020", f"{RUNBOOK}:44:18"),
+    "nan-timeout": (
+        _edit(RUNBOOK, "    on_fail: resend", "    timeout_seconds: .NaN\n    on_fail: resend"),
+        "KB020",
+        f"{RUNBOOK}:32:22",
+    ),
+    "overflowing-literal": (
+        _edit(RUNBOOK, "right_ref: sent}", "right: 1e400}"),
+        "KB020",
+        f"{RUNBOOK}:31:50",
+    ),
+    "huge-literal": (_edit(RUNBOOK, "right_ref: sent}", "right: 1e300}"), "KB106", f"{RUNBOOK}:31:50"),
+    # durations: bounded
+    "huge-resolve-within": (
+        _edit(SLA, "resolve_within: 30m", "resolve_within: 99999999999999d"),
+        "KB105",
+        f"{SLA}:12:21",
+    ),
+    "huge-hop-after": (_edit(ROUTES, "after: 15m", "after: 99999999999999m"), "KB105", f"{ROUTES}:10:16"),
+    "long-days-on-a-calendar": (_edit(SLA, "resolve_within: 4h", "resolve_within: 1000d"), "KB105", f"{SLA}:18:21"),
+    # clocks: zones, holiday calendars and working days that escalate can use
+    "team-zone": (
+        _edit(TEAMS, "      timezone: Europe/Moscow", "      timezone: Mars/Olympus"),
+        "KB220",
+        f"{TEAMS}:12:17",
+    ),
+    "calendar-zone": (_edit(SLA, "timezone: Europe/Moscow", "timezone: Europe/Atlantis"), "KB220", f"{SLA}:3:15"),
+    "holiday-country": (_edit(SLA, "holidays: RU", "holidays: ZZ"), "KB221", f"{SLA}:6:15"),
+    "calendar-day-reversed": (_edit(SLA, 'end: "18:00"', 'end: "08:00"'), "KB320", f"{SLA}:5:10"),
+    "team-day-empty": (_edit(TEAMS, '      end: "18:00"', '      end: "09:00"'), "KB320", f"{TEAMS}:24:12"),
+    # pages: an id whose page the site already generates, or a handwritten page has
+    "runbook-index": (
+        Example(files={"runbooks/index.yaml": ""}, replace={}),
+        "KB321",
+        "runbooks/index.yaml:1:5",
+    ),
+    "marketplace-index": (Example(files={"status_mappings/index.yaml": ""}), "KB321", "status_mappings/index.yaml:1:5"),
+    "handwritten-page": (
+        Example(files={"docs/runbooks/prices-not-applied.md": "# Prices\n"}),
+        "KB321",
+        f"{RUNBOOK}:1:5",
+    ),
+    # docs/ macros: the ids they name
+    "macro-policy": (
+        Example(files={"docs/index.md": '# Home\n\nReact within {{ sla_react("critical") }}.\n'}),
+        "KB222",
+        "docs/index.md:3:27",
+    ),
+    "macro-team": (
+        Example(files={"docs/index.md": '# Home\n\n{{ sla_name("high-business") }}, {{ team_name("l1") }}\n'}),
+        "KB222",
+        "docs/index.md:3:47",
+    ),
+    "macro-page-syntax": (Example(files={"docs/index.md": "# Home\n\n{% if %}\n"}), "KB223", "docs/index.md:3:1"),
+    # the file system
+    "link-loop": (Example(links={"runbooks/loop.yaml": "loop.yaml"}), "KB022", "runbooks/loop.yaml:1:1"),
+    "folder-loop": (
+        Example(remove=(RUNBOOK,), links={"runbooks": "runbooks"}),
+        "KB021",
+        "runbooks:1:1",
+    ),
+}
+
+
+def _copy_of(tree: Path, source: str, ident: str) -> str:
+    """The text of a content file of the tree, with another id."""
+    text = (tree / source).read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    assert first.startswith("id: ")
+    return f"id: {ident}\n{rest}"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_input_that_used_to_crash_later_is_a_located_error(name: str, tree: Path) -> None:
+    example, code, where = CASES[name]
+    if name == "runbook-index":
+        example = Example(files={"runbooks/index.yaml": _copy_of(tree, RUNBOOK, "index")})
+    elif name == "marketplace-index":
+        example = Example(files={"status_mappings/index.yaml": _copy_of(tree, "status_mappings/ozon.yaml", "index")})
+    apply_example(tree, example)
+    result = run_opskb("check", tree, "--strict", "--format", "json")
+    assert result.code == 1, result.out + result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    located = {f"{p['path']}:{p['line']}:{p['column']}" for p in result.json() if p["code"] == code}
+    assert where in located, result.out
+
+
+def test_a_required_file_that_is_a_directory_is_named(tree: Path) -> None:
+    (tree / TEAMS).unlink()
+    (tree / TEAMS).mkdir()
+    result = run_opskb("check", tree, "--format", "json")
+    assert result.code == 1 and "internal error" not in result.err
+    (missing,) = [p for p in result.json() if p["code"] == "KB215"]
+    assert missing["path"] == TEAMS and "directory" in missing["message"]
+
+
+def _as_a_user_file_modes_bind(*args: str) -> subprocess.CompletedProcess[str]:
+    """`opskb ARGS`; as root, with the capabilities that let root read anything dropped."""
+    opskb = str(Path(sys.executable).with_name("opskb"))
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, opskb, *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root reads every file")
+def test_unreadable_files_and_folders_are_reported_not_skipped(tree: Path) -> None:
+    (tree / TEAMS).chmod(0)
+    (tree / "status_mappings").chmod(0)
+    try:
+        result = _as_a_user_file_modes_bind("check", str(tree), "--format", "json")
+    finally:
+        (tree / TEAMS).chmod(0o644)
+        (tree / "status_mappings").chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    found = {(p["code"], p["path"]) for p in json.loads(result.stdout)}
+    assert ("KB022", TEAMS) in found, found
+    assert ("KB021", "status_mappings") in found, found
+
+
+def test_renaming_a_policy_a_docs_page_names_fails_the_gate_not_the_build(tmp_path: Path) -> None:
+    """The real content and docs/: renaming the 'high' SLA policy leaves docs/ macros naming it."""
+    root = tmp_path / "kb"
+    for folder in ("runbooks", "escalation", "status_mappings", "docs", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    for path in (root / SLA, root / ROUTES):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("id: high\n", "id: high-priority\n").replace("sla: high\n", "sla: high-priority\n")
+        )
+    result = run_opskb("check", root, "--format", "json", "--ignore", "KB401")
+    assert result.code == 1, result.out + result.err
+    unknown = [p for p in result.json() if p["code"] == "KB222"]
+    assert unknown and all("'high'" in p["message"] for p in unknown)
+    assert {p["code"] for p in result.json()} == {"KB222"}, result.out
+    lines = (root / unknown[0]["path"]).read_text(encoding="utf-8").splitlines()
+    assert lines[unknown[0]["line"] - 1][unknown[0]["column"] - 1 :].startswith('"high"')
+
+
+def test_a_macro_that_fails_in_the_build_says_where_without_a_traceback(tmp_path: Path) -> None:
+    """An id computed in the template is beyond the checker: the build fails with one line."""
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", root)
+    config = write_config(root)
+    index = root / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + '\n{{ sla_react("critical-" ~ "nope") }}\n')
+    assert run_opskb("check", root).code == 0
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode != 0
+    output = built.stdout + built.stderr
+    assert "Traceback" not in output, output
+    assert "docs/index.md: sla_react('critical-nope'): unknown SLA policy 'critical-nope'" in output
