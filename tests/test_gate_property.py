@@ -263,6 +263,7 @@ def _commands(sample: Sample, mutation: Mutation) -> Iterator[tuple[str, ...]]:
     yield ("rules",)
 
 
+@pytest.mark.slow
 def test_what_the_gate_accepts_every_command_and_the_build_handle(sample: Sample, tmp_path: Path) -> None:
     assert _opskb("check", sample.root, *GATE)[0] == 0, "the sample content must pass the gate"
     accepted: list[Mutation] = []
