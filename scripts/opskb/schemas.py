@@ -8,6 +8,7 @@ reference implementation (jsonschema) to report every error with its keyword and
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -96,6 +97,10 @@ class SchemaSet:
         data = document.data
         if self.is_valid(name, data):
             return []
+        non_finite = list(_non_finite_numbers(data))
+        if non_finite:
+            # NaN passes every bound in the reference validator (comparisons are false)
+            return [SchemaError(path, "finite", "this number is not finite", "", False) for path in non_finite]
         bad_keys = list(_non_text_keys(data, ()))
         if bad_keys:
             return [
@@ -106,6 +111,19 @@ class SchemaSet:
         for error in self._slow[name].iter_errors(data):
             found.extend(_explain(error, self.schemas))
         return found
+
+
+def _non_finite_numbers(data: Any) -> Iterator[JsonPath]:
+    """Paths of NaN and infinite numbers (.nan, .inf, 1e400): values JSON cannot hold."""
+    stack: list[tuple[Any, JsonPath]] = [(data, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            yield where
+        elif isinstance(node, dict):
+            stack.extend((value, (*where, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*where, index)) for index, value in enumerate(node))
 
 
 def _non_text_keys(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, Any]]:

@@ -19,7 +19,6 @@ composer and yaml_rs crash the process on very deep nesting).
 from __future__ import annotations
 
 import codecs
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -332,25 +331,6 @@ def _decode(raw: bytes) -> tuple[str | None, RawFinding | None]:
         return None, RawFinding("KB007", line, column, {"byte": f"0x{raw[err.start]:02x}"})
 
 
-# Where a float that JSON cannot hold may be written: .nan, .inf, or past a double's range
-# (1e400, or hundreds of digits). Over-inclusive; the parsed data decides.
-_MAYBE_NON_FINITE = re.compile(r"\.(?:nan|NaN|NAN|inf|Inf|INF)|[eE]\+?[0-9]{3}|[0-9]{300}")
-
-
-def non_finite_number(data: Any) -> JsonPath | None:
-    """The path of the first NaN or infinite number in ``data``, if any."""
-    stack: list[tuple[Any, JsonPath]] = [(data, ())]
-    while stack:
-        node, path = stack.pop()
-        if isinstance(node, float) and not math.isfinite(node):
-            return path
-        if isinstance(node, dict):
-            stack.extend((value, (*path, key)) for key, value in node.items())
-        elif isinstance(node, list):
-            stack.extend((value, (*path, index)) for index, value in enumerate(node))
-    return None
-
-
 def _too_long_line(text: str, limit: int) -> bool:
     return len(text) > limit and any(len(line) > limit for line in text.split("\n"))
 
@@ -398,9 +378,5 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
         return document, findings or [_rs_finding(err, limits)]
     if data is None:
         return document, [RawFinding("KB010", 1, 1)]
-    if _MAYBE_NON_FINITE.search(text):
-        where = non_finite_number(data)
-        if where is not None:
-            return document, [RawFinding("KB020", *document.locate(where))]
     document.data = data
     return document, []

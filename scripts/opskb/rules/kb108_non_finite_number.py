@@ -3,15 +3,17 @@ from ..registry import Example, Rule
 from ._tree import RUNBOOK
 
 RULE = Rule(
-    code="KB020",
+    code="KB108",
     name="non-finite-number",
     level=ERROR,
     summary=(
-        "A number that is not a finite value (.nan, .inf, or past a double's range such as 1e400): "
-        "JSON, the schemas and every comparison treat it differently, or not at all."
+        "A number that is not finite (.nan, .inf, or past a double's range such as 1e400): JSON cannot "
+        "hold it, and NaN passes every bound of a schema because every comparison with it is false."
     ),
     message="this number is not finite (NaN or infinity)",
     hint="write a plain number within the field's range",
+    # reported by the schema phase, before any other keyword of the file
+    keywords=("finite",),
     bad=Example(
         replace={RUNBOOK: [("    on_fail: resend", "    timeout_seconds: .nan\n    on_fail: resend")]},
         expect=f"{RUNBOOK}:32:22",
