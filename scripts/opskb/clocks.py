@@ -11,6 +11,7 @@ same answer for the same moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -163,17 +164,17 @@ def _at(day: date, moment: time) -> datetime:
 
 def zone_exists(name: str) -> bool:
     """Whether ``name`` is a time zone of the IANA database this Python reads."""
-    try:
-        _zone(name)
-    except ClockError:
-        return False
-    return True
+    return _found(_zone, name)
 
 
 def holidays_exist(country: str) -> bool:
     """Whether the holidays package has a public-holiday calendar for this country code."""
+    return _found(_holidays, country)
+
+
+def _found(lookup: Callable[[str], object], name: str) -> bool:
     try:
-        _holidays(country)
+        lookup(name)
     except ClockError:
         return False
     return True
