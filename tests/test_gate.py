@@ -223,3 +223,15 @@ def test_the_reserved_pages_are_every_page_the_site_generates_besides_entities()
     pages = {page.src_uri for page in Site(kb).pages()}
     entities = {runbook_uri(r) for r in kb.runbooks} | {marketplace_uri(m) for m in kb.marketplaces}
     assert pages - entities == set(FIXED_PAGES)
+
+
+def test_a_broken_schema_of_the_content_root_is_one_line_for_check_and_build(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", root)
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    (root / "schemas" / "teams.schema.json").write_text("{", encoding="utf-8")
+    checked = run_opskb("check", root)
+    assert checked.code == 2 and "cannot read the schema" in checked.err and "internal error" not in checked.err
+    built = mkdocs_build(write_config(root), tmp_path / "site")
+    assert built.returncode != 0
+    assert "cannot read the schema" in built.stderr and "Traceback" not in built.stdout + built.stderr

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from .layout import SCHEMAS
+from .problems import CommandError
 from .yamldoc import Document, JsonPath
 
 if TYPE_CHECKING:  # the reference implementation is imported only when a file fails (~110 ms)
@@ -53,7 +54,11 @@ class SchemaSet:
     def __init__(self, folder: Path) -> None:
         self.schemas: dict[str, dict[str, Any]] = {}
         for path in sorted(folder.glob("*.schema.json")):
-            schema = json.loads(path.read_text(encoding="utf-8"))
+            try:
+                schema = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as err:
+                # not content but the content model: nothing can be checked without it
+                raise CommandError(f"opskb: cannot read the schema {path}: {err}") from None
             self.schemas[path.name.removesuffix(".schema.json")] = schema
 
     @cached_property

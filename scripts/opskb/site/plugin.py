@@ -50,7 +50,7 @@ from mkdocs.utils import get_relative_url
 from ..checker import check_tree
 from ..kb import KnowledgeBase, markets_in_order
 from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
-from ..problems import ERROR, Problem
+from ..problems import ERROR, CommandError, Problem
 from .escape import page_title
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
 from .searchbox import index_files, with_search_box
@@ -93,7 +93,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self.content_root(config)
         self.macro_errors = []
-        self.kb, self.problems = check_tree(root)
+        try:
+            self.kb, self.problems = check_tree(root)
+        except CommandError as err:  # an unreadable schema: one line, as opskb check says it
+            raise PluginError(str(err)) from None
         errors = [p for p in self.problems if p.level == ERROR]
         for problem in self.problems:
             if problem.level != ERROR:
