@@ -65,18 +65,18 @@ CASES = {
     ),
     "calendar-zone": (_edit(SLA, "timezone: Europe/Moscow", "timezone: Europe/Atlantis"), "KB220", f"{SLA}:3:15"),
     "holiday-country": (_edit(SLA, "holidays: RU", "holidays: ZZ"), "KB221", f"{SLA}:6:15"),
-    "calendar-day-reversed": (_edit(SLA, 'end: "18:00"', 'end: "08:00"'), "KB320", f"{SLA}:5:10"),
-    "team-day-empty": (_edit(TEAMS, '      end: "18:00"', '      end: "09:00"'), "KB320", f"{TEAMS}:24:12"),
+    "calendar-day-reversed": (_edit(SLA, 'end: "18:00"', 'end: "08:00"'), "KB330", f"{SLA}:5:10"),
+    "team-day-empty": (_edit(TEAMS, '      end: "18:00"', '      end: "09:00"'), "KB330", f"{TEAMS}:24:12"),
     # pages: an id whose page the site already generates, or a handwritten page has
     "runbook-index": (
         Example(files={"runbooks/index.yaml": ""}, replace={}),
-        "KB321",
+        "KB331",
         "runbooks/index.yaml:1:5",
     ),
-    "marketplace-index": (Example(files={"status_mappings/index.yaml": ""}), "KB321", "status_mappings/index.yaml:1:5"),
+    "marketplace-index": (Example(files={"status_mappings/index.yaml": ""}), "KB331", "status_mappings/index.yaml:1:5"),
     "handwritten-page": (
         Example(files={"docs/runbooks/prices-not-applied.md": "# Prices\n"}),
-        "KB321",
+        "KB331",
         f"{RUNBOOK}:1:5",
     ),
     # docs/ macros: the ids they name
@@ -214,7 +214,7 @@ def test_every_number_in_the_schemas_is_bounded() -> None:
 
 
 def test_the_reserved_pages_are_every_page_the_site_generates_besides_entities() -> None:
-    """KB321 reads FIXED_PAGES: it must name every page the plugin writes besides one per runbook
+    """KB331 reads FIXED_PAGES: it must name every page the plugin writes besides one per runbook
     and marketplace, or an id could still take a generated page's place."""
     from opskb.checker import check_tree
     from opskb.site.pages import FIXED_PAGES, Site, marketplace_uri, runbook_uri

@@ -59,7 +59,7 @@ MARKETPLACES = "marketplaces/index.md"
 INTERNAL = "marketplaces/internal.md"
 RULES = "reference/rules.md"
 # Every page generated besides one per runbook and marketplace: an id whose page would be
-# one of these is refused by `opskb check` (KB321).
+# one of these is refused by `opskb check` (KB331).
 FIXED_PAGES = (
     RUNBOOK_INDEX,
     BY_SYSTEM,

@@ -7,7 +7,7 @@ from ..registry import Example, Finding, Rule
 from ._tree import RUNBOOK
 
 RULE = Rule(
-    code="KB321",
+    code="KB331",
     name="page-collision",
     level=ERROR,
     summary=(

@@ -7,7 +7,7 @@ from ..registry import Example, Finding, Rule
 from ._tree import SLA, TEAMS
 
 RULE = Rule(
-    code="KB320",
+    code="KB330",
     name="working-day-ends-before-start",
     level=ERROR,
     summary="A working-hours calendar or a team's working hours end at or before they start.",
