@@ -88,7 +88,7 @@ def define_env(env: Any) -> None:
         return _get(kb.sla_policies, "SLA policy", policy_id).data
 
     def register(macro: Callable[..., str]) -> Callable[..., str]:
-        env.macro(_failing_quietly(env, macro), macro.__name__)
+        env.macro(_failing_quietly(env, macro))  # named by functools.wraps
         return macro
 
     @register
