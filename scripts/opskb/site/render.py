@@ -1,0 +1,113 @@
+"""Templates: how a generated page looks, given what it says (the page model).
+
+Its own Jinja2 environment, not MkDocs' (which runs with autoescape off): autoescape on,
+``StrictUndefined`` (a misspelt variable fails the build instead of printing nothing),
+and a ``finalize`` that makes every plain string from the content inert in a raw HTML
+block (HTML-escaped, braces as references, newlines as ``<br>``; see ``escape``).
+
+Templates live in ``templates/`` beside this module. A site overrides any of them by
+putting a file of the same path under ``opskb/`` in its theme's ``custom_dir``
+(``overrides/opskb/runbook/do_not.html``): the loader looks there first, the way
+mkdocs-material resolves its own partials.
+
+A page template writes Markdown headings through ``heading()`` and search sections
+without a heading through ``search_section()``; both are framed by markers carrying a
+random per-build nonce, so no content can forge one. :func:`split` turns the rendered
+text back into the parts ``pages`` assembles: headings (Markdown: table of contents,
+anchors, search sections) and HTML blocks (put back after Markdown, never parsed by it).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import escape
+from .labels import Labels
+
+TEMPLATES = Path(__file__).parent / "templates"
+# The folder of a theme's custom_dir that holds opskb's overrides.
+OVERRIDE_FOLDER = "opskb"
+
+
+def _finalize(value: Any) -> Any:
+    # Plain strings are content: the policy of escape.h, in one place. Markup (from a
+    # filter or a nested template) is already safe; other values go to autoescape.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape.h(value))
+    return value
+
+
+class Renderer:
+    """The template environment of one build: overrides, language and part markers."""
+
+    def __init__(self, nonce: str, labels: Labels, override_dirs: list[Path] | None = None) -> None:
+        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in override_dirs or []]
+        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.labels = labels
+        self._open = f"\x1eopskb{nonce}"
+        self._close = f"\x1eopskb{nonce}e\x1e"
+        self._parts = re.compile(re.escape(self._open) + r"([hs])\x1e(.*?)" + re.escape(self._close), re.S)
+        self.env.globals.update(
+            t=labels.get,
+            heading=self.heading,
+            markdown=self.markdown,
+            search_section=self.search_section,
+        )
+        self.env.filters.update(
+            pre=lambda text: Markup(escape.pre(text)),
+            code=lambda text: Markup(f"<code>{escape.h(text)}</code>"),
+            safe_url=escape.safe_url,
+            mermaid_label=escape.mermaid_label,
+            json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+        )
+
+    def heading(self, level: int, text: str, anchor: str = "", classes: str = "") -> Markup:
+        """A Markdown heading with an explicit id; its text is inert Markdown."""
+        extra = f" .{classes}" if classes else ""
+        ident = f" {{ #{anchor}{extra} }}" if anchor else ""
+        return self.markdown(f"{'#' * level} {escape.md(text)}{ident}")
+
+    def markdown(self, source: str) -> Markup:
+        """A line the template passes to Markdown as it is (a heading, a directive)."""
+        return Markup(f"{self._open}h\x1e{source}{self._close}")
+
+    def search_section(self, anchor: str, title: str) -> Markup:
+        """A search section for an element inside an HTML block (``id=anchor``)."""
+        return Markup(f"{self._open}s\x1e{anchor}\x1f{html.escape(title)}{self._close}")
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(**context)
+
+    def split(self, rendered: str) -> Iterator[tuple[str, Any]]:
+        """("md", line), ("section", (anchor, title)) and ("html", block) parts in order."""
+        pos = 0
+        for match in self._parts.finditer(rendered):
+            block = rendered[pos : match.start()].strip()
+            if block:
+                yield "html", block
+            if match.group(1) == "h":
+                yield "md", match.group(2)
+            else:
+                anchor, title = match.group(2).split("\x1f", 1)
+                yield "section", (anchor, title)
+            pos = match.end()
+        block = rendered[pos:].strip()
+        if block:
+            yield "html", block
