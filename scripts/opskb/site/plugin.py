@@ -53,6 +53,7 @@ from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
 from ..problems import ERROR, CommandError, Problem
 from .escape import page_title
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
+from .render import OVERRIDE_FOLDER
 from .searchbox import index_files, with_search_box
 
 log = logging.getLogger("mkdocs.plugins.opskb")
@@ -137,7 +138,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         # The Site is made here, not in on_config: the offline plugin (listed later)
         # changes use_directory_urls in its on_config, and generated links depend on it.
         today = date.fromisoformat(self.config.today) if self.config.today else None
-        self.site = Site(self.kb, today=today, use_directory_urls=config.use_directory_urls)
+        self.site = Site(
+            self.kb,
+            today=today,
+            use_directory_urls=config.use_directory_urls,
+            language=self.language(config),
+            override_dirs=self.override_dirs(config),
+        )
         self.generated = {}
         for page in self.site.pages():
             self.generated[page.src_uri] = page
@@ -155,6 +162,21 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls):
             files.append(File.generated(config, f"{ASSET_DIR}/{uri}", content=content))
         return files
+
+    @staticmethod
+    def language(config: MkDocsConfig) -> str:
+        """The theme's language (``theme.language``): Material's interface follows it too."""
+        return str(config.theme.get("language") or "en")
+
+    @staticmethod
+    def override_dirs(config: MkDocsConfig) -> list[Path]:
+        """``opskb/`` under the theme's custom_dir: a team's own versions of our templates,
+        looked up before the packaged ones, as Material looks up its partials."""
+        custom = config.theme.custom_dir
+        if not custom:
+            return []
+        folder = Path(custom) / OVERRIDE_FOLDER
+        return [folder] if folder.is_dir() else []
 
     @staticmethod
     def _generated(page: GeneratedPage, config: MkDocsConfig) -> File:

@@ -81,10 +81,20 @@
     return d.toLocaleString(undefined, opts);
   }
 
-  function fmtLeft(ms) {
+  /* A label from the page's catalog (data-opskb-labels), {name} fields filled in. */
+  function label(L, key, fields) {
+    var text = L[key] === undefined ? key : String(L[key]);
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
+      return fields && fields[name] !== undefined ? String(fields[name]) : m;
+    });
+  }
+
+  function fmtLeft(L, ms) {
     var mins = Math.round(Math.abs(ms) / MINUTE);
-    var text = mins >= 120 ? Math.floor(mins / 60) + " h " + (mins % 60) + " min" : mins + " min";
-    return ms >= 0 ? "in " + text : text + " overdue";
+    var text = mins >= 120
+      ? label(L, "hours", { hours: Math.floor(mins / 60), minutes: mins % 60 })
+      : label(L, "minutes", { minutes: mins });
+    return label(L, ms >= 0 ? "in" : "overdue", { time: text });
   }
 
   function el(tag, cls, text) {
@@ -102,51 +112,70 @@
   function mountTimer(box) {
     var data;
     try { data = JSON.parse(box.getAttribute("data-opskb-timer")); } catch (e) { return; }
+    var L = {};
+    try { L = JSON.parse(box.getAttribute("data-opskb-labels") || "{}"); } catch (e) { L = {}; }
     var key = "opskb-timer:" + data.runbook;
+    var live = document.querySelector(".opskb-deadline-live");
+    var liveBefore = live ? live.textContent : "";
     box.textContent = "";
-    box.appendChild(el("p", "opskb-timer-title", "Incident timer"));
+    box.appendChild(el("p", "opskb-timer-title", label(L, "title")));
     var controls = el("p", "opskb-timer-controls");
-    var label = el("label", null, "Registered at ");
+    var field = el("label", null, label(L, "registered"));
     var input = el("input");
     input.type = "datetime-local";
     input.className = "opskb-timer-start";
-    label.appendChild(input);
-    var startBtn = el("button", "md-button md-button--primary opskb-timer-go", "Start timer");
+    field.appendChild(input);
+    var startBtn = el("button", "md-button md-button--primary opskb-timer-go", label(L, "start"));
     startBtn.type = "button";
-    var resetBtn = el("button", "md-button opskb-timer-reset", "Reset");
+    var resetBtn = el("button", "md-button opskb-timer-reset", label(L, "reset"));
     resetBtn.type = "button";
-    controls.appendChild(label);
+    controls.appendChild(field);
     controls.appendChild(startBtn);
     controls.appendChild(resetBtn);
     box.appendChild(controls);
     var clockNote = data.clock.kind === "calendar"
-      ? "Deadlines on working hours (" + data.clock.start + "–" + data.clock.end + ", " +
-        data.clock.timezone + ", public holidays skipped)."
-      : "Deadlines in calendar time (24x7).";
+      ? label(L, "clock_calendar", data.clock)
+      : label(L, "clock_24x7");
     box.appendChild(el("p", "opskb-timer-note", clockNote));
     var table = el("table", "opskb-timer-table");
     box.appendChild(table);
 
-    var rows = [{ what: "React (acknowledge)", minutes: data.react }];
+    var rows = [{ what: label(L, "react"), minutes: data.react }];
     data.hops.forEach(function (hop) {
       rows.push({
-        what: hop.line + ": " + hop.team + (hop.after ? "" : " (now)"),
+        what: hop.line + ": " + hop.team + (hop.after ? "" : label(L, "now")),
         minutes: hop.after, hop: true
       });
     });
-    rows.push({ what: "Resolve or escalate", minutes: data.resolve });
+    rows.push({ what: label(L, "resolve"), minutes: data.resolve });
+
+    /* The live deadline at the top of the page: the next one still ahead. */
+    function showNext() {
+      if (!live) return;
+      if (started === null) { live.textContent = liveBefore; return; }
+      var now = Date.now();
+      var next = null;
+      rows.forEach(function (row) {
+        if (!row.minutes) return;
+        var due = addOnClock(started, row.minutes, data.clock);
+        if (due >= now && (next === null || due < next.due)) next = { row: row, due: due };
+      });
+      live.textContent = next === null
+        ? label(L, "all_passed")
+        : label(L, "next", { what: next.row.what, time: fmtTime(next.due), left: fmtLeft(L, next.due - now) });
+    }
 
     var started = null;
     function render() {
       table.textContent = "";
       var head = el("tr");
-      ["", "Due", ""].forEach(function (t) { head.appendChild(el("th", null, t)); });
+      ["", label(L, "due"), ""].forEach(function (t) { head.appendChild(el("th", null, t)); });
       table.appendChild(head);
       rows.forEach(function (row) {
         var tr = el("tr", row.hop ? "opskb-timer-hop" : "opskb-timer-sla");
         tr.appendChild(el("td", null, row.what));
         if (started === null) {
-          tr.appendChild(el("td", null, row.minutes ? "+" + row.minutes + " min" : "at once"));
+          tr.appendChild(el("td", null, row.minutes ? label(L, "plus", { minutes: row.minutes }) : label(L, "at_once")));
           tr.appendChild(el("td", null, ""));
         } else {
           var due = addOnClock(started, row.minutes, data.clock);
@@ -154,12 +183,13 @@
           var cell = el("td", "opskb-timer-due", fmtTime(due));
           cell.setAttribute("data-due", new Date(due).toISOString());
           tr.appendChild(cell);
-          if (!row.minutes) tr.appendChild(el("td", "opskb-timer-left", "from registration"));
-          else tr.appendChild(el("td", left < 0 ? "opskb-timer-late" : "opskb-timer-left", fmtLeft(left)));
+          if (!row.minutes) tr.appendChild(el("td", "opskb-timer-left", label(L, "from_registration")));
+          else tr.appendChild(el("td", left < 0 ? "opskb-timer-late" : "opskb-timer-left", fmtLeft(L, left)));
         }
         table.appendChild(tr);
       });
-      startBtn.textContent = started === null ? "Start timer" : "Restart from this time";
+      startBtn.textContent = label(L, started === null ? "start" : "restart");
+      showNext();
     }
 
     function start(ms) {
