@@ -47,6 +47,7 @@ from .render import Renderer
 SEVERITIES = ("critical", "high", "medium", "low")
 LINES = ("L1", "L2", "L3")
 
+HOME = "index.md"
 RUNBOOK_INDEX = "runbooks/index.md"
 BY_SYSTEM = "browse/systems.md"
 BY_MARKETPLACE = "browse/marketplaces.md"
@@ -541,6 +542,17 @@ class Site:
         }
 
     # ---------------------------------------------------------------- indexes
+
+    def home_lead(self) -> str:
+        """The block that opens the home page (HTML): search box and critical runbooks."""
+        src = HOME
+        critical = [r for r in self.runbooks if r.data["severity"] == "critical"]
+        model = {
+            "critical": self.runbook_rows(src, critical),
+            "all": self.href(src, RUNBOOK_INDEX),
+            "count": len(self.runbooks),
+        }
+        return self.renderer.render("home/lead.html", **model)
 
     def runbook_index(self) -> GeneratedPage:
         src = RUNBOOK_INDEX

@@ -52,8 +52,8 @@ from ..kb import KnowledgeBase, markets_in_order
 from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
 from ..problems import ERROR, CommandError, Problem
 from .escape import page_title
-from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
-from .render import OVERRIDE_FOLDER
+from .pages import HOME, MARKETPLACES, GeneratedPage, Site, marketplace_uri
+from .render import OVERRIDE_FOLDER, TemplateProblem
 from .searchbox import index_files, with_search_box
 
 log = logging.getLogger("mkdocs.plugins.opskb")
@@ -85,6 +85,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     generated: dict[str, GeneratedPage]
     # what a docs/ macro failed with (opskb.site.macros): the build fails on the first page
     macro_errors: list[str]
+    home_lead: str
 
     def content_root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -146,7 +147,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             override_dirs=self.override_dirs(config),
         )
         self.generated = {}
-        for page in self.site.pages():
+        try:
+            pages = self.site.pages()
+            self.home_lead = self.site.home_lead()
+        except TemplateProblem as problem:
+            raise PluginError(f"opskb: a page template fails: {problem}") from None
+        for page in pages:
             self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"opskb: docs/{page.src_uri} collides with a generated page; rename it")
@@ -194,6 +200,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.macro_errors:  # macros rendered this page's Markdown just before
             raise PluginError("opskb: a macro in docs/ failed:\n" + "\n".join(self.macro_errors))
+        if page.file.src_uri == HOME and page.file.generated_by is None:
+            return _after_title(html, self.home_lead)
         generated = self.generated.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
             return html
@@ -217,6 +225,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _after_title(html: str, block: str) -> str:
+    """``block`` right after the page's first heading (or first, without one)."""
+    end = html.find("</h1>")
+    if end < 0:
+        return block + html
+    end += len("</h1>")
+    return html[:end] + block + html[end:]
 
 
 def _target(item: Any) -> Any:

@@ -37,6 +37,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 OVERRIDE_FOLDER = "opskb"
 
 
+class TemplateProblem(Exception):
+    """A template (most likely a site's override) that does not render: which and why."""
+
+
 def _finalize(value: Any) -> Any:
     # Plain strings are content: the policy of escape.h, in one place. Markup (from a
     # filter or a nested template) is already safe; other values go to autoescape.
@@ -93,7 +97,12 @@ class Renderer:
         return Markup(f"{self._open}s\x1e{anchor}\x1f{html.escape(title)}{self._close}")
 
     def render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(**context)
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}") from None
+        except jinja2.TemplateError as error:
+            raise TemplateProblem(f"{template} (or a template it includes): {error}") from None
 
     def split(self, rendered: str) -> Iterator[tuple[str, Any]]:
         """("md", line), ("section", (anchor, title)) and ("html", block) parts in order."""

@@ -1,0 +1,143 @@
+"""The site's own words in English and Russian, and templates a team overrides.
+
+Both catalogs hold the same labels (counted labels in the plural forms each language
+has); the language follows ``theme.language`` of mkdocs.yml; a team's template under
+``overrides/opskb/`` replaces the packaged one. Builds run `mkdocs build --strict`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from opskb.site import labels
+from opskb.site.labels import Labels, catalog, languages, plural_categories
+from opskb.site.render import TEMPLATES
+from site_helpers import copy_minimal, mkdocs_build, write_config
+
+pytestmark = pytest.mark.xdist_group("site")
+
+PLURAL = re.compile(r"^(duration\.\w+)\.(\w+)$")
+
+
+def _split(table: dict[str, str]) -> tuple[set[str], dict[str, set[str]]]:
+    plain, counted = set(), {}
+    for key in table:
+        match = PLURAL.match(key)
+        if match:
+            counted.setdefault(match.group(1), set()).add(match.group(2))
+        else:
+            plain.add(key)
+    return plain, counted
+
+
+def test_both_catalogs_hold_the_same_labels() -> None:
+    assert languages() == ["en", "ru"]
+    en_plain, en_counted = _split(catalog("en"))
+    for language in languages():
+        plain, counted = _split(catalog(language))
+        assert plain == en_plain, (language, sorted(plain ^ en_plain))
+        assert set(counted) == set(en_counted), language
+        for key, forms in counted.items():
+            assert forms == plural_categories(language), (language, key, forms)
+        assert all(text.strip() for text in catalog(language).values()), language
+
+
+def test_every_label_a_template_names_is_in_the_catalog() -> None:
+    used, prefixes = set(), set()
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'\bt\("([\w.]+)"[,)]', text))
+        prefixes |= set(re.findall(r'\bt\("([\w.]+\.)" ~', text))
+    pages = (TEMPLATES.parent / "pages.py").read_text(encoding="utf-8")
+    used |= set(re.findall(r'self\.t\("([\w.]+)"\)', pages)) | set(re.findall(r'\(\w+, "(index\.\w+)"\)', pages))
+    assert len(used) > 100
+    assert sorted(used - set(catalog("en"))) == []
+    for prefix in prefixes:
+        assert any(key.startswith(prefix) for key in catalog("en")), prefix
+
+
+def test_plural_forms_follow_the_language() -> None:
+    ru = Labels("ru")
+    assert [ru.duration(d) for d in ("1m", "2h", "5m", "21d", "30m")] == [
+        "1 минута",
+        "2 часа",
+        "5 минут",
+        "21 день",
+        "30 минут",
+    ]
+    assert Labels("en").duration("1h") == "1 hour" and Labels("en").duration("30m") == "30 minutes"
+
+
+def test_a_missing_label_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(catalog("ru"), "runbook.steps")
+    assert Labels("ru").get("runbook.steps") == "Steps"
+    assert Labels("ru").get("runbook.do_not") == "Не делать"
+    assert Labels("de").language == labels.FALLBACK and Labels("de").get("runbook.do_not") == "Do not"
+
+
+def _build(tmp_path: Path, edit=None, overrides: dict[str, str] | None = None) -> tuple[Path, str]:
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    text = config.read_text(encoding="utf-8")
+    if edit:
+        text = edit(text)
+    if overrides:
+        for rel, body in overrides.items():
+            path = root / "overrides" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(body, encoding="utf-8")
+        text = text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1)
+    config.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(config, site)
+    return site, result.stderr if result.returncode else ""
+
+
+def _visible(page: str) -> str:
+    import html
+
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_a_russian_site_speaks_russian(tmp_path: Path) -> None:
+    site, error = _build(tmp_path, lambda text: text.replace("  language: en\n", "  language: ru\n", 1))
+    assert not error, error
+    page = (site / "runbooks" / "prices-not-applied.html").read_text(encoding="utf-8")
+    assert '<html lang="ru"' in page  # Material's own interface follows the same setting
+    text = _visible(page)
+    for label in ("Первые действия", "Не делать", "Звонить сейчас:", "Срок:", "Шаги", "Владелец и эскалация"):
+        assert label in text, label
+    assert "Реакция в течение 15 минут" in text and "через 30 минут после регистрации" in text
+    for english in ("First response", "Do not", "Call now", "Owner and escalation", "Symptoms and alerts"):
+        assert english not in text, english
+    assert 'data-opskb-labels="' in page and "Таймер инцидента" in page
+    teams = _visible((site / "escalation" / "teams.html").read_text(encoding="utf-8"))
+    assert "Справочник команд" in teams and "Контакты:" in teams
+    # anchors do not change with the language: links into a page keep working
+    assert 'id="do-not"' in page and 'id="first-response"' in page
+
+
+def test_a_team_overrides_one_section_from_its_custom_dir(tmp_path: Path) -> None:
+    override = (
+        '<div class="team-do-not"><p>Our own Do-not block</p><ul>'
+        "{% for item in page.data.do_not %}<li>{{ item.action }}</li>{% endfor %}</ul></div>\n"
+    )
+    site, error = _build(tmp_path, overrides={"opskb/runbook/do_not.html": override})
+    assert not error, error
+    page = (site / "runbooks" / "prices-not-applied.html").read_text(encoding="utf-8")
+    assert 'class="team-do-not"' in page and "Our own Do-not block" in page
+    assert "admonition danger" not in page
+    assert 'class="opskb-first-response"' in page  # every other section is the packaged one
+
+
+def test_a_broken_override_fails_the_build_saying_where(tmp_path: Path) -> None:
+    overrides = {"opskb/runbook/steps.html": "{{ page.no_such_thing }}\n", "opskb/runbook/do_not.html": "{% if %}\n"}
+    _, error = _build(tmp_path, overrides={"opskb/runbook/do_not.html": overrides["opskb/runbook/do_not.html"]})
+    assert "opskb: a page template fails: " in error and "overrides/opskb/runbook/do_not.html:1: " in error, error
+    assert "Traceback" not in error
+    _, error = _build(tmp_path / "again", overrides={"opskb/runbook/steps.html": overrides["opskb/runbook/steps.html"]})
+    assert "no_such_thing" in error and "Traceback" not in error, error
