@@ -35,6 +35,8 @@ from html import unescape as _html_unescape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
@@ -542,6 +544,12 @@ class Site:
         }
 
     # ---------------------------------------------------------------- indexes
+
+    def search_box(self, icons: dict[str, str]) -> str:
+        """The header's search box (HTML), in the site's language; ``icons`` are the
+        theme's SVGs by name (magnify, arrow-left, close), given by the adapter."""
+        safe = {name: Markup(svg) for name, svg in icons.items()}
+        return self.renderer.render("partials/search_box.html", icons=safe, labels=self.labels.subset("search"))
 
     def home_lead(self) -> str:
         """The block that opens the home page (HTML): search box and critical runbooks."""

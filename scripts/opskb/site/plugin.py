@@ -86,6 +86,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # what a docs/ macro failed with (opskb.site.macros): the build fails on the first page
     macro_errors: list[str]
     home_lead: str
+    search_box: str
 
     def content_root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -150,6 +151,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         try:
             pages = self.site.pages()
             self.home_lead = self.site.home_lead()
+            self.search_box = self.site.search_box({name: _material_icon(name) for name in SEARCH_ICONS})
         except TemplateProblem as problem:
             raise PluginError(f"opskb: a page template fails: {problem}") from None
         for page in pages:
@@ -208,7 +210,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return generated.expand(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        output = with_search_box(output)
+        output = with_search_box(output, self.search_box)
         if 'class="mermaid"' not in output:
             return output
         src = get_relative_url(f"{ASSET_DIR}/{MERMAID}", page.url)
@@ -225,6 +227,16 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+SEARCH_ICONS = ("magnify", "arrow-left", "close")
+
+
+def _material_icon(name: str) -> str:
+    """One of Material's bundled SVG icons (the search box uses the theme's own)."""
+    import material
+
+    return (Path(material.__file__).parent / "templates" / ".icons" / "material" / f"{name}.svg").read_text("utf-8")
 
 
 def _after_title(html: str, block: str) -> str:

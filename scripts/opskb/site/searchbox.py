@@ -7,14 +7,15 @@ only the chunks a query needs, from a server or from file:// alike.
 Material's search plugin is not used (it downloads the whole index before the first
 result: 36.7 MB at 10,000 runbooks). The box keeps Material's markup and classes, so it
 looks and behaves like the theme's own, but carries none of the ``data-md-component``
-hooks that would make the theme's bundle start its own search worker on it.
+hooks that would make the theme's bundle start its own search worker on it. The box
+itself is a template (templates/partials/search_box.html, ``Site.search_box``) in the
+site's language; this module only places it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,41 +36,10 @@ def index_files(kb: Any, docs_dir: Path, use_directory_urls: bool) -> Iterator[t
         yield f"{INDEX_DIR}/m{number}.js", f"opskbSearch.meta({number},{block});\n"
 
 
-@cache
-def _icon(name: str) -> str:
-    import material
-
-    return (Path(material.__file__).parent / "templates" / ".icons" / "material" / f"{name}.svg").read_text("utf-8")
-
-
-@cache
-def search_box() -> str:
-    """Material's search markup (partials/search.html), with opskb's hook instead of its own."""
-    return (
-        f'<label class="md-header__button md-icon" for="__search">{_icon("magnify")}</label>'
-        '<div class="md-search" data-opskb-search role="dialog">'
-        '<label class="md-search__overlay" for="__search"></label>'
-        '<div class="md-search__inner" role="search">'
-        '<form class="md-search__form" name="search">'
-        '<input type="text" class="md-search__input" name="query" aria-label="Search" '
-        'placeholder="Search: symptom, alert, status" autocapitalize="off" autocorrect="off" '
-        'autocomplete="off" spellcheck="false" required>'
-        f'<label class="md-search__icon md-icon" for="__search">{_icon("magnify")}{_icon("arrow-left")}</label>'
-        '<nav class="md-search__options" aria-label="Search">'
-        '<button type="reset" class="md-search__icon md-icon" title="Clear" aria-label="Clear">'
-        f"{_icon('close')}</button>"
-        "</nav></form>"
-        '<div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0">'
-        '<div class="md-search-result"><div class="md-search-result__meta">Type to start searching</div>'
-        '<ol class="md-search-result__list" role="presentation"></ol></div></div></div>'
-        "</div></div>"
-    )
-
-
 _HEADER_END = "</nav>"
 
 
-def with_search_box(output: str) -> str:
+def with_search_box(output: str, box: str) -> str:
     """The page with the search box at the end of its header bar (before its </nav>)."""
     start = output.find('<header class="md-header')
     if start < 0:
@@ -77,4 +47,4 @@ def with_search_box(output: str) -> str:
     end = output.find(_HEADER_END, start)
     if end < 0:
         return output
-    return output[:end] + search_box() + output[end:]
+    return output[:end] + box + output[end:]

@@ -296,14 +296,29 @@
 
   /* ---------------------------------------------------------------- the search box */
 
-  var KIND = ["Runbook", "Marketplace status", "Reference"];
+  /* The box's words, from the site's label catalog (data-opskb-labels on the box). */
+  var WORDS = {
+    kind_runbook: "Runbook", kind_status: "Marketplace status", kind_reference: "Reference",
+    none: "No matching documents", one: "1 matching document", many: "{n} matching documents",
+    start: "Type to start searching", unavailable: "Search is unavailable: {error}"
+  };
+  function word(key, n, error) {
+    return String(WORDS[key]).replace("{n}", String(n)).replace("{error}", String(error));
+  }
+  function loadWords(box) {
+    try {
+      var given = JSON.parse(box.getAttribute("data-opskb-labels") || "{}");
+      Object.keys(given).forEach(function (k) { WORDS[k] = String(given[k]); });
+    } catch (e) { /* keep English */ }
+  }
+  var KIND = ["kind_runbook", "kind_status", "kind_reference"];
 
   function render(box, answer) {
     var meta = box.querySelector(".md-search-result__meta");
     var list = box.querySelector(".md-search-result__list");
     list.textContent = "";
     var n = answer.total;
-    meta.textContent = n === 0 ? "No matching documents" : n === 1 ? "1 matching document" : n + " matching documents";
+    meta.textContent = word(n === 0 ? "none" : n === 1 ? "one" : "many", n);
     answer.results.forEach(function (r) {
       var li = document.createElement("li");
       li.className = "md-search-result__item";
@@ -317,7 +332,7 @@
       h.textContent = r.title;
       var kind = document.createElement("span");
       kind.className = "opskb-search-kind opskb-search-kind--" + r.kind;
-      kind.textContent = KIND[r.kind];
+      kind.textContent = word(KIND[r.kind]);
       var p = document.createElement("p");
       p.textContent = r.line;
       article.appendChild(kind);
@@ -332,6 +347,7 @@
   function start() {
     var box = document.querySelector("[data-opskb-search]");
     if (!box) return;
+    loadWords(box);
     var input = box.querySelector(".md-search__input");
     var toggle = document.getElementById("__search");
     var meta = box.querySelector(".md-search-result__meta");
@@ -343,13 +359,13 @@
       var mine = ++asked;
       if (!text) {
         box.querySelector(".md-search-result__list").textContent = "";
-        meta.textContent = "Type to start searching";
+        meta.textContent = word("start");
         return;
       }
       search(text, 10).then(function (answer) {
         if (mine === asked) render(box, answer);
       }, function (error) {
-        if (mine === asked) meta.textContent = "Search is unavailable: " + error.message;
+        if (mine === asked) meta.textContent = word("unavailable", 0, error.message);
       });
     }
     input.addEventListener("input", run);
