@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr $(HOST)
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr $(HOST)
 
 # The merge gate leaves out KB401 (review overdue): reviews fall due with the calendar,
 # not with a change, and a clean clone must not start failing on a date. `make review`

@@ -213,6 +213,7 @@ class Site:
         use_directory_urls: bool = False,
         language: str = "en",
         override_dirs: list[Path] | None = None,
+        nonce: str | None = None,
     ) -> None:
         self.kb = kb
         self.today = today or date.today()
@@ -227,7 +228,9 @@ class Site:
         self._clocks: dict[str, dict[str, Any]] = {}
         # Relative URLs repeat a lot (thousands of index rows point at the same pages).
         self._hrefs: dict[tuple[str, str], str] = {}
-        self.nonce = secrets.token_hex(8)
+        # Random per build, or per `mkdocs serve` session (the adapter passes one), so that
+        # an unchanged page renders to the same Markdown from one rebuild to the next.
+        self.nonce = nonce or secrets.token_hex(8)
         self.renderer = Renderer(self.nonce, self.labels, override_dirs)
 
     def finish(self, src: str, template: str, meta: dict[str, Any], model: dict[str, Any], in_nav: bool = True):

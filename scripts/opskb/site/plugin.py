@@ -31,8 +31,12 @@ What it does, by MkDocs event:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import secrets
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -87,6 +91,22 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     macro_errors: list[str]
     home_lead: str
     search_box: str
+
+    # Kept across the rebuilds of one `mkdocs serve` (MkDocs reuses a plugin instance that
+    # has on_startup): the nonce and, under --dirty, the folder of generated page sources.
+    nonce: str | None = None
+    preview_dir: Path | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.nonce = secrets.token_hex(8)
+        if command == "serve" and dirty:
+            self.preview_dir = Path(tempfile.mkdtemp(prefix="opskb-preview-"))
+            self.preview_digests: dict[str, str] = {}
+
+    def on_shutdown(self) -> None:
+        if self.preview_dir is not None:
+            shutil.rmtree(self.preview_dir, ignore_errors=True)
+            self.preview_dir = None
 
     def content_root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -146,6 +166,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             use_directory_urls=config.use_directory_urls,
             language=self.language(config),
             override_dirs=self.override_dirs(config),
+            nonce=self.nonce,
         )
         self.generated = {}
         try:
@@ -186,10 +207,21 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         folder = Path(custom) / OVERRIDE_FOLDER
         return [folder] if folder.is_dir() else []
 
-    @staticmethod
-    def _generated(page: GeneratedPage, config: MkDocsConfig) -> File:
+    def _generated(self, page: GeneratedPage, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        return File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+        if self.preview_dir is None:
+            return File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
+        # `mkdocs serve --dirty`: MkDocs re-renders a page only when its source is newer
+        # than its output, so each generated page is a file rewritten only when what it
+        # says changed (its Markdown with the blocks in place). One YAML edit re-renders
+        # the pages it changes, not the site.
+        path = self.preview_dir / page.src_uri
+        digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).hexdigest()
+        if self.preview_digests.get(page.src_uri) != digest or not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.content, encoding="utf-8")
+            self.preview_digests[page.src_uri] = digest
+        return File.generated(config, page.src_uri, abs_src_path=str(path), inclusion=inclusion)
 
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -207,6 +239,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         generated = self.generated.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
             return html
+        log.debug("opskb: rendered %s", page.file.src_uri)
         return generated.expand(html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
