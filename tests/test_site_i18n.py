@@ -115,6 +115,7 @@ def test_a_russian_site_speaks_russian(tmp_path: Path) -> None:
     for english in ("First response", "Do not", "Call now", "Owner and escalation", "Symptoms and alerts"):
         assert english not in text, english
     assert 'data-opskb-labels="' in page and "Таймер инцидента" in page
+    assert 'placeholder="Поиск: симптом, алерт, статус"' in page  # the header's search box
     teams = _visible((site / "escalation" / "teams.html").read_text(encoding="utf-8"))
     assert "Справочник команд" in teams and "Контакты:" in teams
     # anchors do not change with the language: links into a page keep working
