@@ -77,3 +77,10 @@ def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
     for path in ours:
         other = tmp_path / "other" / "assets" / "opskb" / "search" / path.name
         assert other.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_loader_does_not_import_the_rule_registry() -> None:
+    """Layering: the loader returns raw findings; the registry names them (no import cycle)."""
+    code = "import sys, opskb.kb; print(sorted(m for m in sys.modules if m.startswith('opskb.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "opskb.registry" not in out and "opskb.rules" not in out, out

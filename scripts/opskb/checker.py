@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .kb import KnowledgeBase, load_knowledge_base, no_cyclic_gc
 from .problems import Problem, sort_problems
-from .registry import run_cross_checks
+from .registry import problem_of, run_cross_checks
 from .yamldoc import DEFAULT_LIMITS, Limits
 
 
@@ -14,7 +14,8 @@ def check_tree(
     root: Path, limits: Limits = DEFAULT_LIMITS, alert_rules: list[Path] | None = None
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Every problem in the content under ``root``, sorted by file, line and column."""
-    kb, problems = load_knowledge_base(root, limits, alert_rules=alert_rules)
+    kb, findings = load_knowledge_base(root, limits, alert_rules=alert_rules)
+    problems = [problem_of(finding) for finding in findings]
     with no_cyclic_gc():
         problems.extend(run_cross_checks(kb))
     return kb, sort_problems(problems)

@@ -25,8 +25,6 @@ from .layout import (
     SYNONYMS_FILE,
     walk_yaml,
 )
-from .problems import Problem
-from .registry import problem_from, schema_code
 from .schemas import SchemaSet, schema_dir
 from .status_keys import Resolution, StatusKey
 from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, load_document
@@ -158,6 +156,21 @@ def _schema_for(folder: str, name: str) -> str | None:
     return "internal-statuses" if name == INTERNAL_FILE else "marketplace"
 
 
+@dataclass(frozen=True)
+class LoadFinding:
+    """What the loader found in one file, before the rule registry names it: a rule code
+    (the YAML findings, KB0xx) or the JSON Schema keyword violated (the schema rules, KB1xx,
+    declare which keywords they report), at a 1-based position. The loader never imports
+    the registry: ``registry.problem_of`` turns a finding into a Problem."""
+
+    path: str
+    line: int
+    column: int
+    code: str = ""
+    keyword: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 @contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Loaded content is acyclic; the cyclic collector only rescans it (measured: a quarter of
@@ -175,19 +188,19 @@ def load_knowledge_base(
     root: Path,
     limits: Limits = DEFAULT_LIMITS,
     alert_rules: list[Path] | None = None,
-) -> tuple[KnowledgeBase, list[Problem]]:
-    """Load, validate and index everything under ``root``. Problems are returned, never raised."""
+) -> tuple[KnowledgeBase, list[LoadFinding]]:
+    """Load, validate and index everything under ``root``. Findings are returned, never raised."""
     with no_cyclic_gc():
         return _load_knowledge_base(root, limits, alert_rules)
 
 
 def _load_knowledge_base(
     root: Path, limits: Limits, alert_rules: list[Path] | None
-) -> tuple[KnowledgeBase, list[Problem]]:
+) -> tuple[KnowledgeBase, list[LoadFinding]]:
     root = root.resolve()
     schemas = SchemaSet(schema_dir(root))
     kb = KnowledgeBase(root=root)
-    problems: list[Problem] = []
+    problems: list[LoadFinding] = []
     for path in alert_rules or []:
         kb.alert_rules.append(_load(path, _display_path(path, root), limits, problems))
     for path, rel, schema_name in content_files(root):
@@ -201,23 +214,15 @@ def _load_knowledge_base(
             for error in schemas.errors(schema_name, document):
                 valid = False
                 line, column = document.locate(error.path, on_key=error.on_key)
-                problems.append(
-                    problem_from(
-                        schema_code(error.keyword),
-                        rel,
-                        line,
-                        column,
-                        detail=error.message,
-                        schema_hint=error.hint,
-                    )
-                )
+                params = {"detail": error.message, "schema_hint": error.hint}
+                problems.append(LoadFinding(rel, line, column, keyword=error.keyword, params=params))
         _index(kb, schema_name, document, valid)
     return kb, problems
 
 
-def _load(path: Path, rel: str, limits: Limits, problems: list[Problem]) -> Document:
+def _load(path: Path, rel: str, limits: Limits, problems: list[LoadFinding]) -> Document:
     document, findings = load_document(path, rel, limits)
-    problems.extend(problem_from(f.code, rel, f.line, f.column, **f.params) for f in findings)
+    problems.extend(LoadFinding(rel, f.line, f.column, code=f.code, params=f.params) for f in findings)
     return document
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .problems import ERROR, Problem
 
 if TYPE_CHECKING:
-    from .kb import Entity, KnowledgeBase
+    from .kb import Entity, KnowledgeBase, LoadFinding
     from .yamldoc import Document, JsonPath
 
 
@@ -109,6 +109,12 @@ def schema_code(keyword: str) -> str:
     return _code_by_keyword().get(keyword, "KB100")
 
 
+def problem_of(finding: LoadFinding) -> Problem:
+    """The Problem a loader finding reports, named by the rule that owns it."""
+    code = finding.code or schema_code(finding.keyword)
+    return problem_from(code, finding.path, finding.line, finding.column, **finding.params)
+
+
 def problem_from(code: str, path: str, line: int, column: int, /, **params: Any) -> Problem:
     rule = all_rules()[code]
     message = rule.message.format(**params)
@@ -161,4 +167,14 @@ def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
     return found
 
 
-__all__ = ["ERROR", "Example", "Finding", "Rule", "all_rules", "problem_from", "run_cross_checks", "schema_code"]
+__all__ = [
+    "ERROR",
+    "Example",
+    "Finding",
+    "Rule",
+    "all_rules",
+    "problem_from",
+    "problem_of",
+    "run_cross_checks",
+    "schema_code",
+]
