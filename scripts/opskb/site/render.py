@@ -63,6 +63,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # One environment per build: templates cannot change during it, so no stat()
+            # of every included file at every render (a third of the time at 1,000 pages).
+            auto_reload=False,
         )
         self.labels = labels
         self._open = f"\x1eopskb{nonce}"
