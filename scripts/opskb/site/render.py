@@ -41,9 +41,15 @@ class TemplateProblem(Exception):
     """A template (most likely a site's override) that does not render: which and why."""
 
 
+# A string with none of these needs no escaping at all (most labels, ids, names).
+_NEEDS_ESCAPE = re.compile(r"[&<>\"'{}\n\r]|^\s|\s$")
+
+
 def _finalize(value: Any) -> Any:
     # Plain strings are content: the policy of escape.h, in one place. Markup (from a
     # filter or a nested template) is already safe; other values go to autoescape.
+    if type(value) is str:
+        return Markup(value if _NEEDS_ESCAPE.search(value) is None else escape.h(value))
     if isinstance(value, str) and not isinstance(value, Markup):
         return Markup(escape.h(value))
     return value
@@ -71,7 +77,9 @@ class Renderer:
         self._open = f"\x1eopskb{nonce}"
         self._close = f"\x1eopskb{nonce}e\x1e"
         self._parts = re.compile(re.escape(self._open) + r"([hs])\x1e(.*?)" + re.escape(self._close), re.S)
+        self._shared: dict[tuple[str, str], Markup] = {}
         self.env.globals.update(
+            shared=self.shared,
             t=labels.get,
             heading=self.heading,
             markdown=self.markdown,
@@ -98,6 +106,15 @@ class Renderer:
     def search_section(self, anchor: str, title: str) -> Markup:
         """A search section for an element inside an HTML block (``id=anchor``)."""
         return Markup(f"{self._open}s\x1e{anchor}\x1f{html.escape(title)}{self._close}")
+
+    def shared(self, template: str, key: str, **context: Any) -> Markup:
+        """``template`` rendered once per ``key`` in a build: for a section that many pages
+        show alike (the escalation chain of a route is the same on each of its runbooks).
+        It sees only ``context``, so what it shows cannot differ between those pages."""
+        found = self._shared.get((template, key))
+        if found is None:
+            found = self._shared[(template, key)] = Markup(self.env.get_template(template).render(**context))
+        return found
 
     def render(self, template: str, **context: Any) -> str:
         try:
