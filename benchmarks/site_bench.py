@@ -23,12 +23,10 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -42,7 +40,7 @@ from synth import make_tree  # noqa: E402
 
 from opskb.checker import check_tree  # noqa: E402
 from opskb.site.pages import Site  # noqa: E402
-from site_helpers import write_config  # noqa: E402
+from site_helpers import free_port, http_get, write_config  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -107,24 +105,10 @@ def bench_plain(work: Path, count: int, tree: Path) -> Result:
     return _build("plain", count, root / "mkdocs.yml", work / f"plain-{count}-site", strict=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8", "replace")
-    except OSError:
-        return None
-
-
 def bench_serve(tree: Path, count: int, limit: float = 600.0, dirty: bool = False) -> dict[str, float | int]:
     """Seconds from a YAML edit to the served page showing it, under ``mkdocs serve``
     (``--dirty``: what `make serve` runs; only the pages the edit changed re-render)."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -145,7 +129,7 @@ def bench_serve(tree: Path, count: int, limit: float = 600.0, dirty: bool = Fals
     url = f"http://127.0.0.1:{port}/runbooks/synthetic-00000.html"
     try:
         start = time.perf_counter()
-        while _get(url) is None:
+        while http_get(url) is None:
             if time.perf_counter() - start > limit or proc.poll() is not None:
                 raise RuntimeError("mkdocs serve did not come up")
             time.sleep(0.2)
@@ -157,7 +141,7 @@ def bench_serve(tree: Path, count: int, limit: float = 600.0, dirty: bool = Fals
         path.write_text(re.sub(r"^title: (.*)$", rf"title: \1 {marker}", text, count=1, flags=re.M), encoding="utf-8")
         edited = time.perf_counter()
         while True:
-            page = _get(url)
+            page = http_get(url)
             if page is not None and marker in page:
                 break
             if time.perf_counter() - edited > limit or proc.poll() is not None:

@@ -8,9 +8,11 @@ import functools
 import http.server
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,41 @@ def mkdocs_build(config: Path, site: Path, *, strict: bool = True) -> subprocess
         check=False,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
     )
+
+
+def content_site(base: Path, *, handwritten: bool = False) -> tuple[Path, Any]:
+    """The site of the repository's own content (the product), or of the minimal tree when
+    the repository has none, built strict under ``base``; and its KnowledgeBase."""
+    from opskb.checker import check_tree
+
+    root = base / "content"
+    wanted = [REPO / "runbooks"] + [REPO / "docs" / name for name in HANDWRITTEN if handwritten]
+    if all(path.exists() for path in wanted):
+        for name in CONTENT:
+            shutil.copytree(REPO / name, root / name)
+        config = write_config(root, handwritten=handwritten)
+    else:
+        config = write_config(copy_minimal(root))
+    site = base / "site"
+    result = mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+    kb, _ = check_tree(root)
+    return site, kb
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str) -> str | None:
+    """The body at ``url``, or None while nothing answers there."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return None
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

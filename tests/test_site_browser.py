@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from opskb.checker import check_tree
 from opskb.clocks import calendar_from, deadline
 from opskb.kb import KnowledgeBase
 from payloads import CLOSE, OPEN, PayloadTree
@@ -27,11 +25,9 @@ from site_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     REPO,
-    copy_minimal,
+    content_site,
     hostile_site,
-    mkdocs_build,
     serve,
-    write_config,
 )
 
 pytestmark = [
@@ -57,19 +53,7 @@ def _has_real_content() -> bool:
 @pytest.fixture(scope="module")
 def content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, KnowledgeBase]:
     """The site of the repository's own content (the product), or of the minimal tree."""
-    base = tmp_path_factory.mktemp("browser")
-    root = base / "content"
-    if _has_real_content():
-        for name in ("runbooks", "escalation", "status_mappings", "schemas"):
-            shutil.copytree(REPO / name, root / name)
-        config = write_config(root, handwritten=True)
-    else:
-        config = write_config(copy_minimal(root))
-    site = base / "site"
-    result = mkdocs_build(config, site)
-    assert result.returncode == 0, result.stderr
-    kb, _ = check_tree(root)
-    return site, kb
+    return content_site(tmp_path_factory.mktemp("browser"), handwritten=True)
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,14 @@ are kept in test-artifacts/layout-*.png.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from opskb.checker import check_tree
 from opskb.kb import KnowledgeBase
-from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, REPO, copy_minimal, mkdocs_build, serve, write_config
+from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, content_site, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,19 +40,7 @@ FIRST_SCREEN = [
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, KnowledgeBase]:
-    base = tmp_path_factory.mktemp("layout")
-    root = base / "content"
-    if (REPO / "runbooks").is_dir():
-        for name in ("runbooks", "escalation", "status_mappings", "schemas"):
-            shutil.copytree(REPO / name, root / name)
-    else:
-        copy_minimal(root)
-    config = write_config(root)
-    site = base / "site"
-    result = mkdocs_build(config, site)
-    assert result.returncode == 0, result.stderr
-    kb, _ = check_tree(root)
-    return site, kb
+    return content_site(tmp_path_factory.mktemp("layout"))
 
 
 @pytest.fixture(scope="module")

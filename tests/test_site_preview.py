@@ -6,36 +6,20 @@ this test asserts which pages MkDocs rebuilt (its own debug log) and what is ser
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from site_helpers import copy_minimal, write_config
+from site_helpers import copy_minimal, free_port, http_get, write_config
 
 pytestmark = pytest.mark.xdist_group("site")
 
 RUNBOOK = "runbooks/prices-not-applied.yaml"
 # what `make serve` runs; -v for MkDocs' debug log, which names each page rendered
 SERVE = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-v"]
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return None
 
 
 def _wait(predicate, limit: float, proc: subprocess.Popen) -> None:
@@ -49,7 +33,7 @@ def _wait(predicate, limit: float, proc: subprocess.Popen) -> None:
 def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "content")
     config = write_config(root)
-    port = _port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -61,7 +45,7 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
         )
     url = f"http://127.0.0.1:{port}/runbooks/prices-not-applied.html"
     try:
-        _wait(lambda: _get(url) is not None, 120, proc)
+        _wait(lambda: http_get(url) is not None, 120, proc)
         time.sleep(1.0)  # the watcher starts after the first build
         first = log.read_text()
         assert len(re.findall(r"opskb: rendered (\S+)", first)) > 10  # the first build renders all
@@ -71,7 +55,7 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
         edited, count = re.subn(r"(\n  - id: compare\n(?:.*\n)*?    do: )", rf"\1{marker} ", text, count=1)
         assert count == 1
         path.write_text(edited, encoding="utf-8")
-        _wait(lambda: marker in (_get(url) or ""), 120, proc)
+        _wait(lambda: marker in (http_get(url) or ""), 120, proc)
         time.sleep(0.5)
     finally:
         proc.terminate()
