@@ -49,7 +49,7 @@ def test_every_label_a_template_names_is_in_the_catalog() -> None:
     used, prefixes = set(), set()
     for path in TEMPLATES.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r'\bt\(["\x27]([\w.]+)["\x27][,)]', text))
+        used |= set(re.findall(r'\btm?\(["\x27]([\w.]+)["\x27][,)]', text))
         prefixes |= set(re.findall(r'\bt\("([\w.]+\.)" ~', text))
     pages = (TEMPLATES.parent / "pages.py").read_text(encoding="utf-8")
     used |= set(re.findall(r'self\.t\("([\w.]+)"\)', pages)) | set(re.findall(r'\(\w+, "(index\.\w+)"\)', pages))

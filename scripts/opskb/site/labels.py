@@ -52,6 +52,10 @@ class Labels:
         text = self._table[key]  # a key in no catalog is a bug: fail the build
         return text.format(**fields) if fields else text
 
+    def raw(self, key: str) -> str:
+        """The label with its ``{fields}`` unfilled."""
+        return self._table[key]
+
     def duration(self, text: str) -> str:
         """A content duration ('15m', '4h', '1d') in words, with the plural form the
         language's rules (CLDR, through Babel) give the number: '15 минут', '2 часа'."""

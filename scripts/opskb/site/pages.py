@@ -42,6 +42,7 @@ from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
 from ..registry import all_rules
 from ..rulesdoc import example_text
+from ..status_keys import StatusKey
 from .escape import attr, safe_url
 from .labels import Labels
 from .render import Renderer
@@ -716,20 +717,12 @@ class Site:
     def marketplace_page(self, market: Entity) -> GeneratedPage:
         src = marketplace_uri(market.id)
         data = market.data
-        internal = self.kb.internal_statuses
         statuses = []
         for status in data["statuses"]:
-            target = internal.get(status["maps_to"])
-            statuses.append(
-                {
-                    "status": status,
-                    "target": self.link(src, INTERNAL, target.data["name"], f"status-{status['maps_to']}")
-                    if target
-                    else None,
-                }
-            )
+            statuses.append({"status": status, "target": self.internal_target(src, status["maps_to"])})
         model = {
             "data": data,
+            "pairs": self.pair_resolution(src, market) if len(data["key"]["fields"]) == 2 else None,
             "source_url": safe_url(data["source"]["reference"]) if data["source"].get("reference") else None,
             "chat_url": safe_url(data["chat"]) if data.get("chat") else None,
             "statuses": statuses,
@@ -740,6 +733,33 @@ class Site:
             "rows": self.runbook_rows(src, self.runbooks_for_marketplace(market.id)),
         }
         return self.finish(src, "marketplaces/page.html", {"title": data["name"], "search": {"boost": 3}}, model)
+
+    def internal_target(self, src: str, status_id: str) -> dict[str, Any]:
+        """An internal status as a mapping table shows it: linked by name, with its id."""
+        target = self.kb.internal_statuses.get(status_id)
+        link = self.link(src, INTERNAL, target.data["name"], f"status-{status_id}") if target else None
+        return {"id": status_id, "link": link}
+
+    def pair_resolution(self, src: str, market: Entity) -> dict[str, Any]:
+        """The precedence of a two-field key: each step, then worked examples of pairs the
+        file does not list, resolved by the one resolver every command uses."""
+        key = StatusKey(market.data)
+        steps = []
+        for value in key.decides_alone:
+            entry = key.deciding.get(value)
+            steps.append({"value": value, "target": self.internal_target(src, entry["maps_to"]) if entry else None})
+        examples = []
+        for pair in [*key.worked_examples(), "NOT_LISTED/NOT_LISTED"]:
+            resolved = key.resolve(pair)
+            examples.append(
+                {
+                    "pair": pair,
+                    "target": self.internal_target(src, resolved.entry["maps_to"]) if resolved else None,
+                    # the resolver's own words, as `opskb status` prints them
+                    "why": (resolved.why(key.fields) or "listed") if resolved else None,
+                }
+            )
+        return {"fields": key.fields, "steps": steps, "first_alone": key.first_alone, "examples": examples}
 
     def internal_page(self) -> GeneratedPage:
         src = INTERNAL

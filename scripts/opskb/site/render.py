@@ -81,6 +81,7 @@ class Renderer:
         self.env.globals.update(
             shared=self.shared,
             t=labels.get,
+            tm=self.label_markup,
             heading=self.heading,
             markdown=self.markdown,
             search_section=self.search_section,
@@ -92,6 +93,11 @@ class Renderer:
             mermaid_label=escape.mermaid_label,
             json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),
         )
+
+    def label_markup(self, key: str, **fields: Any) -> Markup:
+        """A label whose fields are markup (a ``| code`` value): the label's text and any
+        plain field are escaped, Markup fields are kept (markupsafe's ``format``)."""
+        return Markup.escape(self.labels.raw(key)).format(**fields)
 
     def heading(self, level: int, text: str, anchor: str = "", classes: str = "") -> Markup:
         """A Markdown heading with an explicit id; its text is inert Markdown."""
