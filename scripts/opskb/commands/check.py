@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..alertrules import rule_file_paths
 from ..problems import ERROR, ExitCode, has_errors, render
 
 NAME = "check"
@@ -29,8 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         type=Path,
         default=[],
-        metavar="FILE",
-        help="Prometheus rule file whose alerts must each have a runbook (KB403); repeatable",
+        metavar="PATH",
+        help="Prometheus rule file, PrometheusRule manifest or a folder of them: validated as promtool does"
+        " (KB5xx), and each alert must have a runbook (KB403) and a runbook_url into the site; repeatable",
+    )
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the site's address for checking runbook_url links (default: site_url of mkdocs.yml)",
     )
     parser.add_argument("--no-hints", action="store_true", help="text format: omit the hint lines")
     for flag, verb in (("--select", "report only"), ("--ignore", "do not report")):
@@ -64,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"opskb check: {root}: not a directory", file=sys.stderr)
         return ExitCode.USAGE
-    missing = [str(p) for p in args.alert_rules if not p.is_file()]
-    if missing:
-        print(f"opskb check: no such alert rule file: {', '.join(missing)}", file=sys.stderr)
+    rule_files, unusable = rule_file_paths(args.alert_rules)
+    if unusable:
+        print(f"opskb check: --alert-rules: {', '.join(unusable)}", file=sys.stderr)
         return ExitCode.USAGE
     select, ignore = _codes(args.select), _codes(args.ignore)
     unknown = _unknown_codes(select + ignore)
@@ -75,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
-    _, found = check_tree(root, alert_rules=args.alert_rules)
+    _, found = check_tree(root, alert_rules=rule_files, site_url=args.site_url)
     problems = [p for p in found if _wanted(p.code, select, ignore)]
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:

@@ -6,3 +6,20 @@ SLA = "escalation/sla.yaml"
 ROUTES = "escalation/routes.yaml"
 INTERNAL = "status_mappings/internal.yaml"
 OZON = "status_mappings/ozon.yaml"
+
+# Alert rule examples (KB403, KB5xx): a rule file beside the example tree, checked with
+# --alert-rules; SITE is an mkdocs.yml that gives the site's address for runbook_url links.
+ALERT_RULES = "monitoring/rules.yaml"
+ALERT_ARGS = ("--alert-rules", ALERT_RULES)
+SITE = {"mkdocs.yml": "site_name: Example\nsite_url: https://kb.example.org/\nuse_directory_urls: false\n"}
+# The alert the example runbook lists, firing when fewer prices are accepted than sent.
+PRICE_ALERT = """groups:
+  - name: pricing
+    rules:
+      - alert: MarketplacePricesAcceptedBelowSent
+        expr: price_feed_accepted < price_feed_sent
+        for: 10m
+        labels:
+          severity: critical
+"""
+RUNBOOK_URL = "https://kb.example.org/alerts/MarketplacePricesAcceptedBelowSent.html"
