@@ -222,7 +222,7 @@ def _merge(node: Node) -> None:
     names = {k.value for k, _ in own if k.kind == "scalar"}
     merged: list[tuple[Node, Node]] = []
     for key, value in node.items:
-        if key.kind != "scalar" or key.value != MERGE_KEY or key.style:
+        if not _is_merge(key):
             continue
         for source in value.items if value.kind == "seq" else [value]:
             if source.kind != "map":
@@ -232,3 +232,7 @@ def _merge(node: Node) -> None:
                     names.add(k.value)
                     merged.append((k, v))
     node.items = own + merged
+
+
+def _is_merge(key: Node) -> bool:
+    return key.kind == "scalar" and key.value == MERGE_KEY and not key.style

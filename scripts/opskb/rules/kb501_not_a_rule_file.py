@@ -6,7 +6,10 @@ RULE = Rule(
     code="KB501",
     name="not-a-rule-file",
     level=ERROR,
-    summary="A file given to --alert-rules is not a Prometheus rule file (a server config, a list, an empty file, a stream without a PrometheusRule).",
+    summary=(
+        "A file given to --alert-rules is not a Prometheus rule file (a server config, a list, an"
+        " empty file, a stream without a PrometheusRule)."
+    ),
     message="not a Prometheus rule file: {reason}",
     hint="give the rule files themselves: top-level groups:, or PrometheusRule manifests (spec.groups)",
     bad=Example(

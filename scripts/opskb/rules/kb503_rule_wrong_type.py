@@ -6,7 +6,10 @@ RULE = Rule(
     code="KB503",
     name="rule-wrong-type",
     level=ERROR,
-    summary="A rule file field holds the wrong kind of YAML value (a list where Prometheus expects a string, a quoted limit).",
+    summary=(
+        "A rule file field holds the wrong kind of YAML value (a list where Prometheus expects a"
+        " string, a quoted limit)."
+    ),
     message="{field} must be {expected}, not {found}",
     hint="write one value of the expected kind; a label holds a single string",
     bad=Example(

@@ -6,7 +6,9 @@ RULE = Rule(
     code="KB506",
     name="promql-syntax",
     level=ERROR,
-    summary="The expression is not valid PromQL (checked with a parser of Prometheus's grammar): the rule never evaluates.",
+    summary=(
+        "The expression is not valid PromQL (checked with a parser of Prometheus's grammar): the rule never evaluates."
+    ),
     message="expr is not valid PromQL: {reason}",
     hint="fix the expression; try it in the Prometheus expression browser first",
     bad=Example(

@@ -6,7 +6,9 @@ RULE = Rule(
     code="KB508",
     name="alert-field-in-recording-rule",
     level=ERROR,
-    summary="for, keep_firing_for and annotations belong to alerting rules; Prometheus refuses them on a recording rule.",
+    summary=(
+        "for, keep_firing_for and annotations belong to alerting rules; Prometheus refuses them on a recording rule."
+    ),
     message="field {field} is not allowed in a recording rule",
     hint="remove it, or make the rule an alert: if it should page",
     bad=Example(

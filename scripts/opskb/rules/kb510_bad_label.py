@@ -6,7 +6,10 @@ RULE = Rule(
     code="KB510",
     name="bad-label",
     level=ERROR,
-    summary="Label and annotation names are [a-zA-Z_][a-zA-Z0-9_]* (and a rule may not set __name__); label values are UTF-8.",
+    summary=(
+        "Label and annotation names are [a-zA-Z_][a-zA-Z0-9_]* (and a rule may not set __name__);"
+        " label values are UTF-8."
+    ),
     message="invalid {what} {name!r}",
     hint="rename it with letters, digits and underscores, e.g. on_call instead of 'on call'",
     bad=Example(

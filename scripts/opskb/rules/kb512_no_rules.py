@@ -6,7 +6,9 @@ RULE = Rule(
     code="KB512",
     name="no-rules",
     level=WARNING,
-    summary="A rule file or group without rules: Prometheus loads it and evaluates nothing; usually an edit left half done.",
+    summary=(
+        "A rule file or group without rules: Prometheus loads it and evaluates nothing; usually an edit left half done."
+    ),
     message="{what}",
     hint="add the rules, or remove the empty group",
     bad=Example(

@@ -6,7 +6,10 @@ RULE = Rule(
     code="KB513",
     name="ignored-document",
     level=WARNING,
-    summary="A plain rule file with more than one YAML document: Prometheus reads only the first, so the rules after --- never run.",
+    summary=(
+        "A plain rule file with more than one YAML document: Prometheus reads only the first, so"
+        " the rules after --- never run."
+    ),
     message="Prometheus reads only the first document of a rule file; this one is ignored",
     hint="move these groups into the first document (or into a file of their own)",
     bad=Example(

@@ -13,7 +13,9 @@ RULE = Rule(
     code="KB514",
     name="runbook-url-broken",
     level=ERROR,
-    summary="An alert's runbook_url leads into the site but to no page, or to a runbook that does not handle the alert.",
+    summary=(
+        "An alert's runbook_url leads into the site but to no page, or to a runbook that does not handle the alert."
+    ),
     message="runbook_url of '{alert}' {problem}",
     hint="run `opskb alerts annotate --write` to point it at {expected}",
     bad=Example(

@@ -10,7 +10,9 @@ RULE = Rule(
     code="KB516",
     name="alert-page-collision",
     level=ERROR,
-    summary="Two alert names differ only in letter case: their pages (alerts/NAME.html) collide on a case-insensitive disk.",
+    summary=(
+        "Two alert names differ only in letter case: their pages (alerts/NAME.html) collide on a case-insensitive disk."
+    ),
     message="alert '{alert}' and alert '{other}' would share one page on a case-insensitive disk",
     hint="rename one of the alerts in the rule files and here, so the names differ in more than case",
     bad=Example(
