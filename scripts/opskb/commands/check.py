@@ -66,6 +66,13 @@ def _wanted(code: str, select: list[str], ignore: list[str]) -> bool:
     return selected and not any(code.startswith(prefix) for prefix in ignore)
 
 
+def _rules_read(rule_files: list) -> str:
+    """What was read from --alert-rules: a manifest read as nothing shows as 0 here."""
+    rules = sum(f.rule_count for f in rule_files)
+    alerts = sum(len(f.alerts) for f in rule_files)
+    return f"read {rules} rule(s) ({alerts} alert(s)) from {len(rule_files)} rule file(s)"
+
+
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     if not root.is_dir():
@@ -82,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
-    _, found = check_tree(root, alert_rules=rule_files, site_url=args.site_url)
+    kb, found = check_tree(root, alert_rules=rule_files, site_url=args.site_url)
     problems = [p for p in found if _wanted(p.code, select, ignore)]
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:
@@ -93,4 +100,6 @@ def run(args: argparse.Namespace) -> int:
         left_out = len(found) - len(problems)
         tail = f", {left_out} not reported (--select/--ignore)" if left_out else ""
         print(f"{errors} error(s), {warnings} warning(s){tail}", file=sys.stderr)
+    if kb.alert_rules:  # on stderr in every format: json and github output stay parseable
+        print(_rules_read(kb.alert_rules), file=sys.stderr)
     return ExitCode.CONTENT_ERRORS if has_errors(problems, args.strict) else ExitCode.CLEAN
