@@ -81,10 +81,10 @@ def site_address(root: Path, site_url: str | None = None) -> SiteAddress | None:
     url = site_url or config.get("site_url") or ""
     if not url:
         return None
-    # The offline plugin turns directory URLs off, as this repository's mkdocs.yml does.
-    directory = config.get("use_directory_urls", "true").lower() not in ("false", "no", "off") and not config.get(
-        "offline"
-    )
+    # MkDocs's default is directory URLs; the offline plugin turns them off (as this
+    # repository's mkdocs.yml does), and without a mkdocs.yml the site is opskb's own.
+    setting = config.get("use_directory_urls", "true").lower() not in ("false", "no", "off")
+    directory = bool(config) and setting and not config.get("offline")
     return SiteAddress(url if url.endswith("/") else url + "/", directory)
 
 

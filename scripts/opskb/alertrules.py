@@ -113,6 +113,12 @@ def load_rule_file(path: Path, rel: str) -> RuleFile:
     except YamlError as err:
         rule_file.findings.append(err.finding)
         return rule_file
+    return validate(rule_file)
+
+
+def validate(rule_file: RuleFile) -> RuleFile:
+    """Read the alerts of an already composed file and report what Prometheus refuses."""
+    assert rule_file.stream is not None
     _Validator(rule_file).documents(rule_file.stream.documents)
     return rule_file
 

@@ -51,6 +51,8 @@ class Node:
     style: str | None = None
     flow: bool = False
     items: list = field(default_factory=list)  # map: [(key Node, value Node)], seq: [Node]
+    # an alias (*name): positions are the alias's own, the content is the anchored node's
+    alias: bool = False
 
     @property
     def is_null(self) -> bool:
@@ -89,6 +91,7 @@ class Stream:
     text: str
     documents: list[Node | None]
     newline: str
+    bom: bool = False
 
 
 class YamlError(Exception):
@@ -107,7 +110,8 @@ def read_stream(path: Path) -> Stream:
             raw = handle.read(size + 1)
     except OSError as err:
         raise YamlError(RawFinding("KB001", 1, 1, {"reason": f"cannot read the file: {err.strerror or err}"})) from err
-    if raw.startswith(codecs.BOM_UTF8):
+    bom = raw.startswith(codecs.BOM_UTF8)
+    if bom:
         raw = raw[len(codecs.BOM_UTF8) :]  # go-yaml skips a byte-order mark, and so does Prometheus
     try:
         text = raw.decode("utf-8")
@@ -116,7 +120,9 @@ def read_stream(path: Path) -> Stream:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise YamlError(RawFinding("KB007", line, column, {"byte": f"0x{raw[err.start]:02x}"})) from err
-    return compose(text)
+    stream = compose(text)
+    stream.bom = bom
+    return stream
 
 
 def compose(text: str) -> Stream:
@@ -129,10 +135,11 @@ def compose(text: str) -> Stream:
 
 
 class _Open:
-    __slots__ = ("key", "keys", "node")
+    __slots__ = ("anchor", "key", "keys", "node")
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: Node, anchor: str | None) -> None:
         self.node = node
+        self.anchor = anchor
         self.key: Node | None = None
         self.keys: dict[str, int] = {}
 
@@ -151,9 +158,11 @@ def _documents(text: str) -> Iterator[Node | None]:
                 yield root
                 continue
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                done = stack.pop().node
-                done.end = event.end_mark.index
-                _merge(done)
+                closed = stack.pop()
+                closed.node.end = event.end_mark.index
+                _merge(closed.node)
+                if closed.anchor:  # only now: an alias inside its own anchor is refused (go-yaml too)
+                    anchors[closed.anchor] = closed.node
                 continue
             if not isinstance(event, yaml.NodeEvent):
                 continue
@@ -162,17 +171,25 @@ def _documents(text: str) -> Iterator[Node | None]:
                 aliases += 1
                 if aliases > MAX_ALIASES:
                     raise YamlError(RawFinding("KB004", mark.line + 1, mark.column + 1, {"limit": MAX_ALIASES}))
-                node = anchors[event.anchor]  # libyaml has refused an undefined alias already
+                target = anchors.get(event.anchor)
+                if target is None:
+                    where = (mark.line + 1, mark.column + 1)
+                    raise YamlError(
+                        RawFinding(
+                            "KB001", *where, {"reason": f"unknown anchor '{event.anchor}' (or one inside itself)"}
+                        )
+                    )
+                node = _alias(target, event)
             else:
                 node = _node(event)
-                if event.anchor:
+                if event.anchor and isinstance(event, yaml.ScalarEvent):
                     anchors[event.anchor] = node
             if stack:
                 _attach(stack[-1], node)
             else:
                 root = node
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                stack.append(_Open(node))
+                stack.append(_Open(node, event.anchor))
                 if len(stack) > MAX_DEPTH:
                     raise YamlError(RawFinding("KB006", mark.line + 1, mark.column + 1, {"limit": MAX_DEPTH}))
     except yaml.MarkedYAMLError as err:
@@ -192,6 +209,23 @@ def _node(event: yaml.NodeEvent) -> Node:
         return Node("scalar", value=event.value, tag=tag, style=event.style or None, **base)
     kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
     return Node(kind, tag=tag, flow=bool(event.flow_style), **base)
+
+
+def _alias(target: Node, event: yaml.AliasEvent) -> Node:
+    start, end = event.start_mark, event.end_mark
+    return Node(
+        target.kind,
+        start.line + 1,
+        start.column + 1,
+        start.index,
+        end.index,
+        value=target.value,
+        tag=target.tag,
+        style=target.style,
+        flow=True,  # written on one token, like a flow collection
+        items=target.items,
+        alias=True,
+    )
 
 
 def _attach(parent: _Open, node: Node) -> None:
@@ -236,3 +270,23 @@ def _merge(node: Node) -> None:
 
 def _is_merge(key: Node) -> bool:
     return key.kind == "scalar" and key.value == MERGE_KEY and not key.style
+
+
+def plain_data(node: Node | None, budget: list[int] | None = None) -> object:
+    """The node as data the way a Go string field sees it (scalars as text, null as "").
+
+    Aliases expand, within a budget: a document of nested aliases can mean billions of
+    nodes; past the budget, ValueError."""
+    budget = budget if budget is not None else [MAX_ALIASES * 10]
+    if node is None:
+        return None
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError("too many nodes once aliases are expanded")
+    if node.kind == "scalar":
+        return node.text
+    if node.kind == "seq":
+        return [plain_data(item, budget) for item in node.items]
+    return {
+        plain_data(k, budget) if k.kind == "scalar" else repr(k.start): plain_data(v, budget) for k, v in node.items
+    }
