@@ -90,11 +90,12 @@ def _within(node: Node, outer: Node) -> bool:
 
 def _edit(stream: Stream, alert: AlertRule, url: str) -> Edit:
     rule = alert.node
-    if rule.alias:
-        raise _Refused("the rule is an alias (*name) of another; add runbook_url by hand")
+    if rule.alias or rule.anchor:
+        raise _Refused("the rule is shared through an anchor (&name, *name); add runbook_url by hand")
     value, annotations = alert.runbook_url, alert.annotations
-    if annotations is not None and (annotations.alias or not _within(annotations, rule)):
-        raise _Refused("its annotations come from an anchor or a merge key; add runbook_url by hand")
+    shared = annotations is not None and (annotations.alias or annotations.anchor or not _within(annotations, rule))
+    if shared or (value is not None and (value.alias or value.anchor)):
+        raise _Refused("its annotations are shared through an anchor or a merge key; add runbook_url by hand")
     if value is not None:
         return _replace(stream, alert, value, url)
     if annotations is not None and annotations.kind == "map":

@@ -53,6 +53,7 @@ class Node:
     items: list = field(default_factory=list)  # map: [(key Node, value Node)], seq: [Node]
     # an alias (*name): positions are the alias's own, the content is the anchored node's
     alias: bool = False
+    anchor: str | None = None
 
     @property
     def is_null(self) -> bool:
@@ -206,9 +207,9 @@ def _node(event: yaml.NodeEvent) -> Node:
     base = {"line": start.line + 1, "column": start.column + 1, "start": start.index, "end": end.index}
     tag = getattr(event, "tag", None)
     if isinstance(event, yaml.ScalarEvent):
-        return Node("scalar", value=event.value, tag=tag, style=event.style or None, **base)
+        return Node("scalar", value=event.value, tag=tag, style=event.style or None, anchor=event.anchor, **base)
     kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-    return Node(kind, tag=tag, flow=bool(event.flow_style), **base)
+    return Node(kind, tag=tag, flow=bool(event.flow_style), anchor=event.anchor, **base)
 
 
 def _alias(target: Node, event: yaml.AliasEvent) -> Node:
