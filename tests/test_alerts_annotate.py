@@ -132,7 +132,8 @@ def test_annotations_shared_through_an_anchor_are_refused(tree, cli) -> None:
     rules = tree / "rules.yaml"
     text = (
         "groups:\n  - name: p\n    rules:\n      - alert: MarketplacePricesAcceptedBelowSent\n        expr: x > 0\n"
-        "        annotations: &notes {summary: x}\n      - alert: Other\n        expr: y > 0\n        annotations: *notes\n"
+        "        annotations: &notes {summary: x}\n"
+        "      - alert: Other\n        expr: y > 0\n        annotations: *notes\n"
     )
     rules.write_text(text, encoding="utf-8")
     _list_alerts(tree, ["MarketplacePricesAcceptedBelowSent", "Other"])
