@@ -30,6 +30,7 @@ from html import escape as _html_escape
 from html import unescape as _html_unescape
 from typing import Any
 
+from ..alertlinks import alert_page_uri
 from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import humanize, parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
@@ -470,7 +471,7 @@ class Site:
         out.append("## Symptoms and alerts {#symptoms}")
         items = [f'<li id="symptom-{n}">{h(s)}</li>' for n, s in enumerate(data["symptoms"], start=1)]
         items += [
-            f'<li id="alert-{n}" class="opskb-alert">Alert {code(a)}</li>'
+            f'<li id="alert-{n}" class="opskb-alert">Alert {self.a(src, alert_page_uri(a), code(a))}</li>'
             for n, a in enumerate(data.get("alerts", []), start=1)
         ]
         out.append('<ul class="opskb-symptoms">' + "".join(items) + "</ul>")
@@ -1048,4 +1049,7 @@ class Site:
         ]
         pages.extend(self.runbook_page(r) for r in self.runbooks)
         pages.extend(self.marketplace_page(m) for m in self.markets)
+        from .alertpages import alert_pages  # here: that module builds on this one
+
+        pages.extend(alert_pages(self))
         return pages
