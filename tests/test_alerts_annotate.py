@@ -179,3 +179,24 @@ def test_check_verifies_links_into_the_site(tree, cli) -> None:
     assert _check_links(tree, cli, "https://wiki.example.org/pricing") == []  # outside the site: not ours
     for wrong in (f"{SITE}alerts/Nope.html", f"{SITE}alerts/OtherAlert.html", f"{SITE}runbooks/other.html"):
         assert _check_links(tree, cli, wrong) == [("KB514", 7, 24, "error")], wrong
+
+
+def test_the_pre_commit_hook_annotates_the_files_it_is_given(tree, tmp_path) -> None:
+    """As pre-commit runs it: entry, then the user's args, then the staged file names."""
+    import shlex
+
+    import yaml
+
+    from conftest import run_opskb
+
+    (hook,) = [h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if h["id"].endswith("annotate")]
+    assert hook["pass_filenames"] is True
+    repo = tmp_path / "rules-repo"
+    repo.mkdir()
+    (repo / "pricing.yaml").write_text((ACCEPTED / "pricing.rules.yaml").read_text(encoding="utf-8"), "utf-8")
+    command, *entry = shlex.split(hook["entry"])
+    assert command == "opskb"
+    result = run_opskb(*entry, "--root", tree, "--site-url", SITE, "pricing.yaml", cwd=repo)
+    assert result.code == 0, result.err
+    assert f"runbook_url: {_url('MarketplacePricesAcceptedBelowSent')}" in (repo / "pricing.yaml").read_text("utf-8")
+    assert run_opskb(*entry, "--root", tree, "--site-url", SITE, "pricing.yaml", cwd=repo).err == ""
