@@ -23,3 +23,11 @@ PRICE_ALERT = """groups:
           severity: critical
 """
 RUNBOOK_URL = "https://kb.example.org/alerts/MarketplacePricesAcceptedBelowSent.html"
+
+
+def alert_example(rules: str, expect: str = "", files: dict[str, str] | None = None):
+    """An example that checks ``rules`` as the rule file, reported at ``expect`` (line:col)."""
+    from ..registry import Example
+
+    where = f"{ALERT_RULES}:{expect}" if expect else ""
+    return Example(files={**(files or {}), ALERT_RULES: rules}, args=ALERT_ARGS, expect=where)

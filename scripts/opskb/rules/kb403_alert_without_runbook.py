@@ -3,8 +3,8 @@ from collections.abc import Iterator
 from ..alertrules import alerts_of
 from ..kb import KnowledgeBase
 from ..problems import WARNING
-from ..registry import Example, Finding, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Finding, Rule
+from ._tree import PRICE_ALERT, alert_example
 
 _RULES = (
     PRICE_ALERT
@@ -20,11 +20,8 @@ RULE = Rule(
     summary="A monitoring alert (from --alert-rules files) no runbook lists: L1 is paged with nothing to follow.",
     message="alert '{alert}' has no runbook",
     hint="add '{alert}' to the alerts: of the runbook that handles it",
-    bad=Example(files={ALERT_RULES: _RULES}, args=ALERT_ARGS, expect=f"{ALERT_RULES}:9:16"),
-    good=Example(
-        files={ALERT_RULES: _RULES.replace("PriceFeedStalled", "MarketplacePricesAcceptedBelowSent")},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(_RULES, "9:16"),
+    good=alert_example(_RULES.replace("PriceFeedStalled", "MarketplacePricesAcceptedBelowSent")),
 )
 
 

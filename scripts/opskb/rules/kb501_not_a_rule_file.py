@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB501",
@@ -12,13 +12,6 @@ RULE = Rule(
     ),
     message="not a Prometheus rule file: {reason}",
     hint="give the rule files themselves: top-level groups:, or PrometheusRule manifests (spec.groups)",
-    bad=Example(
-        files={ALERT_RULES: "global:\n  scrape_interval: 15s\nrule_files: [rules/*.yaml]\n"},
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:1:1",
-    ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example("global:\n  scrape_interval: 15s\nrule_files: [rules/*.yaml]\n", "1:1"),
+    good=alert_example(PRICE_ALERT),
 )

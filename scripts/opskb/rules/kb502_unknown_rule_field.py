@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB502",
@@ -15,13 +15,6 @@ RULE = Rule(
         "check the spelling (a summary goes under annotations:); a rule has record, alert, expr,"
         " for, keep_firing_for, labels, annotations; a group name, interval, limit, rules"
     ),
-    bad=Example(
-        files={ALERT_RULES: PRICE_ALERT + "        summary: Fewer prices accepted than sent\n"},
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:9:9",
-    ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(PRICE_ALERT + "        summary: Fewer prices accepted than sent\n", "9:9"),
+    good=alert_example(PRICE_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB503",
@@ -12,13 +12,6 @@ RULE = Rule(
     ),
     message="{field} must be {expected}, not {found}",
     hint="write one value of the expected kind; a label holds a single string",
-    bad=Example(
-        files={ALERT_RULES: PRICE_ALERT.replace("severity: critical", "severity: [critical, page]")},
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:8:21",
-    ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(PRICE_ALERT.replace("severity: critical", "severity: [critical, page]"), "8:21"),
+    good=alert_example(PRICE_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB506",
@@ -11,17 +11,9 @@ RULE = Rule(
     ),
     message="expr is not valid PromQL: {reason}",
     hint="fix the expression; try it in the Prometheus expression browser first",
-    bad=Example(
-        files={
-            ALERT_RULES: PRICE_ALERT.replace(
-                "price_feed_accepted < price_feed_sent", "rate(price_feed_accepted[5m] < price_feed_sent"
-            )
-        },
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:5:15",
+    bad=alert_example(
+        PRICE_ALERT.replace("price_feed_accepted < price_feed_sent", "rate(price_feed_accepted[5m] < price_feed_sent"),
+        "5:15",
     ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    good=alert_example(PRICE_ALERT),
 )

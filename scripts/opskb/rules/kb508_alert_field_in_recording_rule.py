@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB508",
@@ -11,17 +11,9 @@ RULE = Rule(
     ),
     message="field {field} is not allowed in a recording rule",
     hint="remove it, or make the rule an alert: if it should page",
-    bad=Example(
-        files={
-            ALERT_RULES: PRICE_ALERT.replace(
-                "alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted_below_sent"
-            )
-        },
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:6:9",
+    bad=alert_example(
+        PRICE_ALERT.replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted_below_sent"),
+        "6:9",
     ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    good=alert_example(PRICE_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB510",
@@ -12,13 +12,6 @@ RULE = Rule(
     ),
     message="invalid {what} {name!r}",
     hint="rename it with letters, digits and underscores, e.g. on_call instead of 'on call'",
-    bad=Example(
-        files={ALERT_RULES: PRICE_ALERT.replace("severity: critical", "on call: pricing")},
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:8:11",
-    ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(PRICE_ALERT.replace("severity: critical", "on call: pricing"), "8:11"),
+    good=alert_example(PRICE_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB511",
@@ -9,18 +9,12 @@ RULE = Rule(
     summary="Each rule group needs a name, unique within its file.",
     message="group name {reason}",
     hint="name the group, or merge the two groups of one name",
-    bad=Example(
-        files={
-            ALERT_RULES: PRICE_ALERT
-            + PRICE_ALERT.replace("groups:\n", "")
-            .replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted")
-            .replace("        for: 10m\n", "")
-        },
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:9:11",
+    bad=alert_example(
+        PRICE_ALERT
+        + PRICE_ALERT.replace("groups:\n", "")
+        .replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted")
+        .replace("        for: 10m\n", ""),
+        "9:11",
     ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    good=alert_example(PRICE_ALERT),
 )

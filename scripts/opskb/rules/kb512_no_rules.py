@@ -1,6 +1,6 @@
 from ..problems import WARNING
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB512",
@@ -11,13 +11,6 @@ RULE = Rule(
     ),
     message="{what}",
     hint="add the rules, or remove the empty group",
-    bad=Example(
-        files={ALERT_RULES: PRICE_ALERT + "  - name: stock\n    rules: []\n"},
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:10:12",
-    ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(PRICE_ALERT + "  - name: stock\n    rules: []\n", "10:12"),
+    good=alert_example(PRICE_ALERT),
 )

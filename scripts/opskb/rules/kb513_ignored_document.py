@@ -1,6 +1,6 @@
 from ..problems import WARNING
-from ..registry import Example, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
 
 RULE = Rule(
     code="KB513",
@@ -12,13 +12,6 @@ RULE = Rule(
     ),
     message="Prometheus reads only the first document of a rule file; this one is ignored",
     hint="move these groups into the first document (or into a file of their own)",
-    bad=Example(
-        files={ALERT_RULES: PRICE_ALERT + "---\n" + PRICE_ALERT.replace("pricing", "stock")},
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:10:1",
-    ),
-    good=Example(
-        files={ALERT_RULES: PRICE_ALERT},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(PRICE_ALERT + "---\n" + PRICE_ALERT.replace("pricing", "stock"), "10:1"),
+    good=alert_example(PRICE_ALERT),
 )

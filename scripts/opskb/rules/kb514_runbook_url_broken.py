@@ -4,8 +4,8 @@ from ..alertlinks import runbooks_by_alert, without_fragment
 from ..alertrules import alerts_of
 from ..kb import KnowledgeBase
 from ..problems import ERROR
-from ..registry import Example, Finding, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT, RUNBOOK_URL, SITE
+from ..registry import Finding, Rule
+from ._tree import PRICE_ALERT, RUNBOOK_URL, SITE, alert_example
 
 _ANNOTATED = PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n"
 
@@ -18,15 +18,10 @@ RULE = Rule(
     ),
     message="runbook_url of '{alert}' {problem}",
     hint="run `opskb alerts annotate --write` to point it at {expected}",
-    bad=Example(
-        files={
-            **SITE,
-            ALERT_RULES: _ANNOTATED.replace("alerts/MarketplacePricesAcceptedBelowSent", "alerts/PricesLate"),
-        },
-        args=ALERT_ARGS,
-        expect=f"{ALERT_RULES}:10:24",
+    bad=alert_example(
+        _ANNOTATED.replace("alerts/MarketplacePricesAcceptedBelowSent", "alerts/PricesLate"), "10:24", files=SITE
     ),
-    good=Example(files={**SITE, ALERT_RULES: _ANNOTATED}, args=ALERT_ARGS),
+    good=alert_example(_ANNOTATED, files=SITE),
 )
 
 

@@ -4,8 +4,8 @@ from ..alertlinks import runbooks_by_alert
 from ..alertrules import alerts_of
 from ..kb import KnowledgeBase
 from ..problems import WARNING
-from ..registry import Example, Finding, Rule
-from ._tree import ALERT_ARGS, ALERT_RULES, PRICE_ALERT, RUNBOOK_URL, SITE
+from ..registry import Finding, Rule
+from ._tree import PRICE_ALERT, RUNBOOK_URL, SITE, alert_example
 
 RULE = Rule(
     code="KB515",
@@ -14,11 +14,8 @@ RULE = Rule(
     summary="An alert a runbook handles has no runbook_url: the notification does not lead L1 to the runbook.",
     message="alert '{alert}' has a runbook but no runbook_url annotation",
     hint="run `opskb alerts annotate --write {file}` (it adds {url})",
-    bad=Example(files={**SITE, ALERT_RULES: PRICE_ALERT}, args=ALERT_ARGS, expect=f"{ALERT_RULES}:4:16"),
-    good=Example(
-        files={**SITE, ALERT_RULES: PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n"},
-        args=ALERT_ARGS,
-    ),
+    bad=alert_example(PRICE_ALERT, "4:16", files=SITE),
+    good=alert_example(PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n", files=SITE),
 )
 
 
