@@ -159,3 +159,105 @@ def test_hostile_rule_files_get_located_errors(tree, cli) -> None:
         "deep.yaml",
         "binary.yaml",
     }
+
+
+# Templates as people write them in labels and annotations, and as they get them wrong.
+TEMPLATES = [
+    "{{ $labels.instance }} is down",
+    "{{ $value | humanizePercentage }} of prices accepted",
+    '{{ printf "%.2f" $value }} s behind',
+    '{{ with query "up" }}{{ . | first | value | humanize }}{{ end }}',
+    "{{ if gt $value 0.5 }}high{{ else if gt $value 0.1 }}raised{{ else }}low{{ end }}",
+    '{{ range $i, $e := query "up" }}{{ $i }}: {{ $e.Labels.job }}{{ end }}',
+    "{{- $labels.job -}} / {{ $externalURL }} {{ $externalLabels.cluster }}",
+    "{{/* a comment */}}plain text",
+    '{{ reReplaceAll "(.*):.*" "$1" $labels.instance }}',
+    "{{ $x := 1 }}{{ $x }}",
+    '{{ define "x" }}inside{{ end }}{{ template "x" . }}',
+    '{{ ($value) }} {{ len $labels }} {{ index $labels "job" }}',
+    "{{ 'a' }} {{ `raw\nstring` }} {{ -1.5e3 }} {{ 0x1F }} {{ true }} {{ nil | print }}",
+    "{{ $value | }}",
+    '{{ range query "up" }}{{ break }}{{ end }}',
+    "100%} {not a template}",
+    "{{ $value ",
+    "{{ $labels.job }",
+    "{{ nosuchfunc 1 }}",
+    "{{ toDuration 5 }}",
+    "{{ if }}x{{ end }}",
+    "{{ if .x }}x",
+    "x{{ end }}",
+    "{{ else }}",
+    "{{ $undefined }}",
+    "{{ if true }}{{ $y := 1 }}{{ end }}{{ $y }}",
+    '{{ define "x" }}{{ $labels }}{{ end }}',
+    '{{ "a\\q" }}',
+    "{{ 'ab' }}",
+    '{{ "unterminated }}',
+    "{{ 1 | 2 }}",
+    "{{ ( }}",
+    "{{ ) }}",
+    "{{ break }}",
+    "{{ x-}}",
+    "{{ 1abc }}",
+    "{{ $labels.job | }}{{ }}",
+    "{{ template x }}",
+    "{{ with $value }}a{{ else if true }}b{{ end }}",
+    "{{ /* spaced comment */ }}",
+    "{{- /* trimmed comment */ -}}",
+    "{{ .Labels.job }} {{ .Value }}",
+    "{{ $value | humanize }}{{",
+    "{{{{ $value }}",
+    "}} closing braces alone",
+    '{{ "a" "b" }}',
+    "{{ .x.y.z }} {{ $labels.job.x }}",
+    '{{ "a".x }}',
+    '{{ index $labels "a" | printf "%s" }}',
+    "{{ $value := 2 }}{{ $value }}",
+    "{{ $a, $b := 1 }}",
+    "{{ range $a, $b, $c := . }}{{ end }}",
+    '{{ block "b" . }}x{{ end }}',
+    '{{ block "b" }}x{{ end }}',
+    "{{ continue }}",
+    "{{ range . }}{{ continue }}{{ end }}",
+    "{{ if 1 }}{{ else }}{{ else }}{{ end }}",
+    "{{- 3 }} {{-3}}",
+    "{{ 'x }}",
+    '{{ "\\u00e9" }}',
+    '{{ "\\x4" }}',
+    "{{ 1_000 }}",
+    "{{ 1__0 }}",
+    "{{ 0x }}",
+    "{{ 08 }}",
+    "{{ ☃ }}",
+    "{{ é }}",
+    "{{ $é := 1 }}{{ $é }}",
+    "{{\t$value\n}}",
+    "{{ $value -}} {{ $value- }}",
+    "{{ if $value }}{{ end }}{{ end }}",
+    "{{ with $value }}{{ $z := 1 }}{{ $z }}{{ end }}",
+    "{{ 1.x }}",
+    "{{ (1) }}{{ (1).x }}",
+    "{{ true.x }}",
+    '{{ $labels.job | len | printf "%d" }}',
+]
+
+
+@needs_promtool
+def test_templates_are_judged_as_promtool_judges_them(tree, cli, tmp_path) -> None:
+    """One alert per template (line 4 * number + 3 holds it); promtool names the failing rules."""
+    rules = ["groups:", "  - name: templates", "    rules:"]
+    for number, template in enumerate(TEMPLATES, start=1):
+        rules += [f"      - alert: T{number}", "        expr: up", "        annotations:"]
+        rules += [f"          summary: {json.dumps(template)}"]
+    path = tmp_path / "templates.yaml"
+    path.write_text("\n".join(rules) + "\n", encoding="utf-8")
+    proc = subprocess.run([PROMTOOL, "check", "rules", str(path)], capture_output=True, timeout=60)
+    output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    refused_by_promtool = {int(n) for n in re.findall(r"rule (\d+), \"T\d+\": annotation", output)}
+    _, problems, _ = opskb(cli, tree, path)
+    refused_by_opskb = {(p["line"] - 3) // 4 for p in problems if p["code"] == "KB517"}
+    assert 5 < len(refused_by_promtool) < len(TEMPLATES)
+    verdicts = {
+        TEMPLATES[n - 1]: (n in refused_by_promtool, n in refused_by_opskb) for n in range(1, len(TEMPLATES) + 1)
+    }
+    assert {t: v for t, v in verdicts.items() if v[0] != v[1]} == {}

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .gotemplate import template_error
 from .ruleyaml import BINARY_TAG, Node, Stream, YamlError, read_stream
 from .yamldoc import RawFinding
 
@@ -281,6 +282,9 @@ class _Validator:
         self._names(rule.get("labels"), "label")
         annotations = rule.get("annotations")
         self._names(annotations, "annotation")
+        if alert:  # Prometheus expands (and promtool parses) templates of alerting rules only
+            self._templates(rule.get("labels"), "label")
+            self._templates(annotations, "annotation")
         if alert and not record:
             self._alert(rule, alert, alert_node, group, annotations)
 
@@ -309,6 +313,16 @@ class _Validator:
             text = self._string(value, f"{what} {name}")
             if text is not None and not _valid_utf8(text):
                 self.report("KB510", value, what=f"{what} value", name=text)
+
+    def _templates(self, mapping: Node | None, what: str) -> None:
+        if mapping is None or mapping.kind != "map":
+            return
+        for key, value in mapping.items:
+            if value.kind != "scalar" or key.kind != "scalar":
+                continue  # reported as a wrong type already
+            reason = template_error(value.text)
+            if reason:
+                self.report("KB517", value, what=what, name=key.value, reason=reason)
 
     def _alert(self, rule: Node, name: str, name_node: Node, group: str, annotations: Node | None) -> None:
         pair = rule.pair("annotations")
