@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .alertrules import AlertRule, RuleFile, load_rule_file
 from .problems import ERROR
@@ -212,7 +213,8 @@ def _without_links(stream: Stream | None, alerts: dict[str, str]) -> list[object
         if isinstance(item, list):
             pending.extend(item)
         elif isinstance(item, dict):
-            if item.get("alert") in alerts and isinstance(item.get("annotations"), (dict, str)):
+            name = item.get("alert")
+            if isinstance(name, str) and name in alerts and isinstance(item.get("annotations"), (dict, str)):
                 notes = item["annotations"]
                 if isinstance(notes, dict):
                     notes.pop(RUNBOOK_URL, None)
@@ -222,7 +224,7 @@ def _without_links(stream: Stream | None, alerts: dict[str, str]) -> list[object
     return documents
 
 
-def load_for_annotation(path, rel: str) -> tuple[RuleFile, list[str]]:
+def load_for_annotation(path: Path, rel: str) -> tuple[RuleFile, list[str]]:
     """The rule file and its errors: a file with errors is not edited."""
     rule_file = load_rule_file(path, rel)
     from .registry import all_rules, problem_from
