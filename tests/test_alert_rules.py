@@ -261,3 +261,14 @@ def test_templates_are_judged_as_promtool_judges_them(tree, cli, tmp_path) -> No
         TEMPLATES[n - 1]: (n in refused_by_promtool, n in refused_by_opskb) for n in range(1, len(TEMPLATES) + 1)
     }
     assert {t: v for t, v in verdicts.items() if v[0] != v[1]} == {}
+
+
+@needs_promtool
+def test_the_sample_rules_pass_promtool_and_the_gate(cli, tmp_path) -> None:
+    """monitoring/ as `make check` checks it: every alert has a runbook and a link to it."""
+    sample = REPO / "monitoring" / "prometheus-rules.yaml"
+    rules = promtool(sample, tmp_path)
+    result = cli("check", REPO, "--strict", "--ignore", "KB401", "--alert-rules", REPO / "monitoring",
+                 "--site-url", "https://opskb.example.org/")  # fmt: skip
+    assert result.code == 0, result.out
+    assert f"read {rules} rule(s) ({rules} alert(s))" in result.err
