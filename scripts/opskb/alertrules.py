@@ -194,9 +194,10 @@ class _Validator:
             return None
         if node.tag == BINARY_TAG:
             try:
-                return base64.b64decode(node.value, validate=False).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
-                return "\ufffd"  # not UTF-8: Prometheus refuses the value, and so do we
+                # bytes that are not UTF-8 stay as lone surrogates, which _valid_utf8 refuses
+                return base64.b64decode(node.value, validate=False).decode("utf-8", "surrogateescape")
+            except binascii.Error:
+                return node.value
         return node.text
 
     def _groups(self, groups: Node) -> None:
@@ -344,7 +345,7 @@ def _valid_utf8(text: str) -> bool:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return False
-    return "\ufffd" not in text
+    return True
 
 
 def promql_error(expr: str) -> str | None:
