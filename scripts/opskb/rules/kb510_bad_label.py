@@ -11,7 +11,7 @@ RULE = Rule(
         " label values are UTF-8."
     ),
     message="invalid {what} {name!r}",
-    hint="a name takes letters, digits and underscores, not a digit first (on_call, not 'on call'); a value is UTF-8 text",
+    hint="a name takes letters, digits and underscores, no digit first (on_call, not 'on call'); a value, UTF-8 text",
     bad=alert_example(PRICE_ALERT.replace("severity: critical", "on call: pricing"), "8:11"),
     good=alert_example(PRICE_ALERT),
 )
