@@ -135,12 +135,13 @@ def test_a_missing_path_or_an_empty_folder_is_a_usage_error(tree, cli, tmp_path)
 
 
 def test_positions_count_characters_after_unicode_and_crlf(tree, cli) -> None:
+    line = '        labels: {😀😀: x, "on call": y}'
     rules = tree / "r.yaml"
-    rules.write_bytes("groups:\r\n  - name: ☃ 😀\r\n    rules:\r\n      - alert: 😀😀\r\n        expr: x{\r\n".encode())
+    rules.write_bytes(
+        f"groups:\r\n  - name: ☃ 😀\r\n    rules:\r\n      - alert: 😀😀\r\n        expr: up\r\n{line}\r\n".encode()
+    )
     _, problems, _ = opskb(cli, tree, rules)
-    assert ("KB001", 5) in {(p["code"], p["line"]) for p in problems} or ("KB506", 5) in {
-        (p["code"], p["line"]) for p in problems
-    }, problems
+    assert ("KB510", 6, line.index('"on call"') + 1) in {(p["code"], p["line"], p["column"]) for p in problems}
 
 
 def test_hostile_rule_files_get_located_errors(tree, cli) -> None:
