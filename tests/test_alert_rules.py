@@ -273,3 +273,21 @@ def test_the_sample_rules_pass_promtool_and_the_gate(cli, tmp_path) -> None:
                  "--site-url", "https://opskb.example.org/")  # fmt: skip
     assert result.code == 0, result.out
     assert f"read {rules} rule(s) ({rules} alert(s))" in result.err
+
+
+def test_expressions_too_deep_for_the_parser_are_refused_not_crashing(tree, cli) -> None:
+    """The PromQL parser overflows its stack on ~5,000 chained operators: bounded first.
+    Run as a process, so a crash would show as a signal, not pass unseen."""
+    from conftest import run_opskb
+
+    chains = {"binary": "x" + " + x" * 20_000, "and": "x" + " and x" * 20_000, "unary": "-" * 20_000 + "x"}
+    rules = ["groups:", "  - name: deep", "    rules:"]
+    for name, expr in chains.items():
+        rules += [f"      - record: deep:{name}", f"        expr: '{expr}'"]
+    rules += ["      - record: fine:sum", "        expr: sum(x)"]
+    path = tree / "deep.yaml"
+    path.write_text("\n".join(rules) + "\n", encoding="utf-8")
+    result = run_opskb("check", tree, "--alert-rules", path, "--format", "json")
+    assert result.code == 1, result.err
+    found = [(p["code"], p["line"]) for p in json.loads(result.out)]
+    assert found == [("KB506", 5), ("KB506", 7), ("KB506", 9)]

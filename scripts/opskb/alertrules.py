@@ -131,6 +131,7 @@ def _is_manifest(node: Node) -> bool:
 class _Validator:
     def __init__(self, rule_file: RuleFile) -> None:
         self.file = rule_file
+        self.promql_spent = 0
 
     def report(self, code: str, node: Node | None, **params: object) -> None:
         self.file.report(code, node, **params)
@@ -297,6 +298,11 @@ class _Validator:
         if expr == "":
             self.report("KB505", node or rule)
             return
+        self.promql_spent += promql_cost(expr)
+        if self.promql_spent > MAX_FILE_OPERATORS:
+            if self.promql_spent - promql_cost(expr) <= MAX_FILE_OPERATORS:  # said once per file
+                self.report("KB506", node, reason=f"the file's expressions exceed {MAX_FILE_OPERATORS} operators")
+            return
         reason = promql_error(expr)
         if reason:
             self.report("KB506", node, reason=reason)
@@ -348,6 +354,20 @@ def _valid_utf8(text: str) -> bool:
     return True
 
 
+# The PromQL parser (Rust, through pyo3) recurses natively: 5,000 chained operators
+# overflow the stack and kill the process, which no `except` catches, and its time grows
+# with the square of their number (1,000: 0.25 s). Counting operators and brackets bounds
+# the depth of any expression (each level of nesting needs one of them) before parsing.
+_NESTING = re.compile(r"[(\[{+\-*/%^<>=!@]|\b(?:and|or|unless|atan2|offset)\b")
+MAX_OPERATORS = 1000  # real rules use a few dozen
+MAX_FILE_OPERATORS = 100_000
+
+
+def promql_cost(expr: str) -> int:
+    """An upper bound on the nesting depth of ``expr``: its operators and brackets."""
+    return len(_NESTING.findall(expr))
+
+
 def promql_error(expr: str) -> str | None:
     """Why ``expr`` is not a PromQL expression Prometheus accepts, or None.
 
@@ -355,6 +375,10 @@ def promql_error(expr: str) -> str | None:
     and aggregations (``limitk``, ``sort_by_label``...) need a feature flag on the server
     and are refused, as promtool refuses them."""
     import promql_parser  # imported here: only alert rule checks pay for it
+
+    cost = promql_cost(expr)
+    if cost > MAX_OPERATORS:
+        return f"more than {MAX_OPERATORS} operators and brackets ({cost}); opskb does not parse it (split the rule)"
 
     try:
         parsed = promql_parser.parse(expr)
