@@ -2,8 +2,8 @@
 
 The page leads to every runbook that lists the alert, so a link written into a rule file
 keeps working when a runbook is renamed, split or merged: only the page's list changes.
-It is in the search index under the alert name, boosted below the runbooks: an engineer
-who pastes an alert name gets the runbook first and this page after it.
+It is not a search document: the site's search (shared with `opskb find`) finds the
+runbooks themselves by the alert names they list.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from .escape import code, h, md
 from .pages import GeneratedPage, Site, _front_matter, _Section, _ul
 
 ALERT_CLASS = "opskb-alert-page"
-# Runbook pages have boost 2; below 1 keeps this page after every runbook naming the alert.
-SEARCH_BOOST = 0.5
 
 
 def alert_pages(site: Site) -> list[GeneratedPage]:
@@ -32,7 +30,7 @@ def alert_page(site: Site, alert: str, runbook_ids: list[str]) -> GeneratedPage:
     ]
     lead = "The runbook for this alert:" if len(runbooks) == 1 else f"{len(runbooks)} runbooks handle this alert:"
     out = [
-        _front_matter(f"Alert {alert}", search={"boost": SEARCH_BOOST}),
+        _front_matter(f"Alert {alert}"),
         f"# Alert {md(alert)}",
         _Section("runbooks", alert),
         f'<div class="{ALERT_CLASS}"><p>When <code>{h(alert)}</code> fires, follow {lead}</p>'
