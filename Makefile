@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SITE   := .cache/site
 HOST   ?= 127.0.0.1:8000
+# Where the site is published: the runbook_url of the sample alert rules (tests/fixtures/monitoring/) leads here.
+SITE_URL ?= https://opskb.example.org/
 # mkdocs-material prints a banner about its successor on every build; it is not a warning
 # about this site, and it would drown the build's own output.
 export NO_MKDOCS_2_WARNING := 1
@@ -34,7 +36,7 @@ serve: $(STAMP)
 # not with a change, and a clean clone must not start failing on a date. `make review`
 # lists them; run it on a schedule (docs/contributing.md).
 check: $(STAMP)
-	$(BIN)/opskb check --strict --ignore KB401 .
+	$(BIN)/opskb check --strict --ignore KB401 --alert-rules tests/fixtures/monitoring --site-url $(SITE_URL) .
 
 review: $(STAMP)
 	$(BIN)/opskb check --select KB401 .

@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-BENCHMARKS = ["loader_bench.py", "check_bench.py", "cli_bench.py", "search_bench.py", "site_bench.py"]
+BENCHMARKS = [
+    "loader_bench.py",
+    "check_bench.py",
+    "cli_bench.py",
+    "search_bench.py",
+    "alerts_bench.py",
+    "site_bench.py",
+]
 
 
 def main() -> int:

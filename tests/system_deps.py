@@ -1,6 +1,7 @@
 """Install the real parts the tests drive, from Debian's packages, when they are missing.
 
-Chromium (browser tests), PostgreSQL and Prometheus (diagnostics tests). Runs as part of
+Chromium (browser tests), PostgreSQL and Prometheus (diagnostics tests), and Prometheus's
+promtool (the oracle of the alert rule tests). Runs as part of
 `make test`; needs root for apt-get. Without root it prints what is missing and the tests
 that need it are skipped with that reason.
 """
@@ -14,15 +15,16 @@ import subprocess
 import sys
 
 NEEDED = {
-    # package: a file pattern that proves it is installed (the server, not only a client)
-    "chromium": "/usr/bin/chromium",
-    "postgresql": "/usr/lib/postgresql/*/bin/postgres",
-    "prometheus": "/usr/bin/prometheus",
+    # package: file patterns that prove it is installed (the server, not only a client)
+    "chromium": ("/usr/bin/chromium",),
+    "postgresql": ("/usr/lib/postgresql/*/bin/postgres",),
+    # the server for the diagnostics tests, promtool as the oracle of the alert rule tests
+    "prometheus": ("/usr/bin/prometheus", "/usr/bin/promtool"),
 }
 
 
 def missing() -> list[str]:
-    return [package for package, proof in NEEDED.items() if not glob.glob(proof)]
+    return [package for package, proofs in NEEDED.items() if not all(glob.glob(proof) for proof in proofs)]
 
 
 def main() -> int:

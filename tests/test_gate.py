@@ -216,12 +216,14 @@ def test_every_number_in_the_schemas_is_bounded() -> None:
 def test_the_reserved_pages_are_every_page_the_site_generates_besides_entities() -> None:
     """KB331 reads FIXED_PAGES: it must name every page the plugin writes besides one per runbook
     and marketplace, or an id could still take a generated page's place."""
+    from opskb.alertlinks import alert_page_uri, runbooks_by_alert
     from opskb.checker import check_tree
     from opskb.site.pages import FIXED_PAGES, Site, marketplace_uri, runbook_uri
 
     kb, _ = check_tree(REPO / "tests" / "fixtures" / "minimal")
     pages = {page.src_uri for page in Site(kb).pages()}
     entities = {runbook_uri(r) for r in kb.runbooks} | {marketplace_uri(m) for m in kb.marketplaces}
+    entities |= {alert_page_uri(alert) for alert in runbooks_by_alert(kb.runbooks)}  # in their own folder
     assert pages - entities == set(FIXED_PAGES)
 
 

@@ -11,10 +11,13 @@ from .yamldoc import DEFAULT_LIMITS, Limits
 
 
 def check_tree(
-    root: Path, limits: Limits = DEFAULT_LIMITS, alert_rules: list[Path] | None = None
+    root: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    alert_rules: list[Path] | None = None,
+    site_url: str | None = None,
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Every problem in the content under ``root``, sorted by file, line and column."""
-    kb, findings = load_knowledge_base(root, limits, alert_rules=alert_rules)
+    kb, findings = load_knowledge_base(root, limits, alert_rules=alert_rules, site_url=site_url)
     problems = [problem_of(finding) for finding in findings]
     with no_cyclic_gc():
         problems.extend(run_cross_checks(kb))

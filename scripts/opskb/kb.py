@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .alertrules import RuleFile, load_rule_file
 from .layout import (
     CONTENT_FOLDERS,
     DOCS,
@@ -28,6 +29,9 @@ from .layout import (
 from .schemas import SchemaSet, schema_dir
 from .status_keys import Resolution, StatusKey
 from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, load_document
+
+if TYPE_CHECKING:
+    from .alertlinks import SiteAddress
 
 
 @dataclass
@@ -68,8 +72,10 @@ class KnowledgeBase:
     claims: dict[tuple[str, str], list[Entity]] = field(default_factory=dict)
     # files present but with a place in the layout that holds no content kind
     strays: list[Document] = field(default_factory=list)
-    # monitoring rule files (Prometheus rule groups) given to `opskb check --alert-rules`
-    alert_rules: list[Document] = field(default_factory=list)
+    # Prometheus rule files given to `opskb check --alert-rules`, read as Prometheus does
+    alert_rules: list[RuleFile] = field(default_factory=list)
+    # the site's address (mkdocs.yml or --site-url): where runbook_url links must lead
+    site: SiteAddress | None = None
     # runbooks and marketplaces whose file parsed but failed its schema: left out of the
     # tables above, but the cross-file rules still look at each one alone
     invalid: list[Entity] = field(default_factory=list)
@@ -188,21 +194,33 @@ def load_knowledge_base(
     root: Path,
     limits: Limits = DEFAULT_LIMITS,
     alert_rules: list[Path] | None = None,
+    site_url: str | None = None,
 ) -> tuple[KnowledgeBase, list[LoadFinding]]:
-    """Load, validate and index everything under ``root``. Findings are returned, never raised."""
+    """Load, validate and index everything under ``root``. Findings are returned, never raised.
+
+    ``alert_rules`` are rule files (not folders) to read as Prometheus does; their
+    runbook_url links are judged against ``site_url``, else mkdocs.yml's."""
     with no_cyclic_gc():
-        return _load_knowledge_base(root, limits, alert_rules)
+        return _load_knowledge_base(root, limits, alert_rules, site_url)
 
 
 def _load_knowledge_base(
-    root: Path, limits: Limits, alert_rules: list[Path] | None
+    root: Path, limits: Limits, alert_rules: list[Path] | None, site_url: str | None
 ) -> tuple[KnowledgeBase, list[LoadFinding]]:
     root = root.resolve()
     schemas = SchemaSet(schema_dir(root))
     kb = KnowledgeBase(root=root)
     problems: list[LoadFinding] = []
+    if alert_rules:
+        from .alertlinks import site_address
+
+        kb.site = site_address(root, site_url)
     for path in alert_rules or []:
-        kb.alert_rules.append(_load(path, _display_path(path, root), limits, problems))
+        rule_file = load_rule_file(path, _display_path(path, root))
+        kb.alert_rules.append(rule_file)
+        problems.extend(
+            LoadFinding(rule_file.rel, f.line, f.column, code=f.code, params=f.params) for f in rule_file.findings
+        )
     for path, rel, schema_name in content_files(root):
         document = _load(path, rel, limits, problems)
         kb.documents.append(document)

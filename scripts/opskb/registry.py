@@ -68,6 +68,7 @@ FAMILIES = {
     "KB2": "References",
     "KB3": "Consistency",
     "KB4": "Freshness and quality",
+    "KB5": "Alert rules",
 }
 
 

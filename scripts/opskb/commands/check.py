@@ -14,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..alertrules import rule_file_paths
 from ..problems import ERROR, ExitCode, has_errors, render
 
 NAME = "check"
@@ -29,8 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         type=Path,
         default=[],
-        metavar="FILE",
-        help="Prometheus rule file whose alerts must each have a runbook (KB403); repeatable",
+        metavar="PATH",
+        help="Prometheus rule file, PrometheusRule manifest or a folder of them: validated as promtool does"
+        " (KB5xx), and each alert must have a runbook (KB403) and a runbook_url into the site; repeatable",
+    )
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the site's address for checking runbook_url links (default: site_url of mkdocs.yml)",
     )
     parser.add_argument("--no-hints", action="store_true", help="text format: omit the hint lines")
     for flag, verb in (("--select", "report only"), ("--ignore", "do not report")):
@@ -59,14 +66,21 @@ def _wanted(code: str, select: list[str], ignore: list[str]) -> bool:
     return selected and not any(code.startswith(prefix) for prefix in ignore)
 
 
+def _rules_read(rule_files: list) -> str:
+    """What was read from --alert-rules: a manifest read as nothing shows as 0 here."""
+    rules = sum(f.rule_count for f in rule_files)
+    alerts = sum(len(f.alerts) for f in rule_files)
+    return f"read {rules} rule(s) ({alerts} alert(s)) from {len(rule_files)} rule file(s)"
+
+
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     if not root.is_dir():
         print(f"opskb check: {root}: not a directory", file=sys.stderr)
         return ExitCode.USAGE
-    missing = [str(p) for p in args.alert_rules if not p.is_file()]
-    if missing:
-        print(f"opskb check: no such alert rule file: {', '.join(missing)}", file=sys.stderr)
+    rule_files, unusable = rule_file_paths(args.alert_rules)
+    if unusable:
+        print(f"opskb check: --alert-rules: {', '.join(unusable)}", file=sys.stderr)
         return ExitCode.USAGE
     select, ignore = _codes(args.select), _codes(args.ignore)
     unknown = _unknown_codes(select + ignore)
@@ -75,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
-    _, found = check_tree(root, alert_rules=args.alert_rules)
+    kb, found = check_tree(root, alert_rules=rule_files, site_url=args.site_url)
     problems = [p for p in found if _wanted(p.code, select, ignore)]
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:
@@ -86,4 +100,6 @@ def run(args: argparse.Namespace) -> int:
         left_out = len(found) - len(problems)
         tail = f", {left_out} not reported (--select/--ignore)" if left_out else ""
         print(f"{errors} error(s), {warnings} warning(s){tail}", file=sys.stderr)
+    if kb.alert_rules:  # on stderr in every format: json and github output stay parseable
+        print(_rules_read(kb.alert_rules), file=sys.stderr)
     return ExitCode.CONTENT_ERRORS if has_errors(problems, args.strict) else ExitCode.CLEAN

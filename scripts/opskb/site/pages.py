@@ -37,6 +37,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..alertlinks import alert_page_uri
 from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
@@ -488,6 +489,7 @@ class Site:
             "timer": self.timer_data(runbook, route, policy) if route and policy else None,
             "timer_labels": self.labels.subset("timer"),
             "steps": steps,
+            "alerts": [Link(a, self.href(src, alert_page_uri(a))) for a in data.get("alerts", [])],
             "checks": list(checks.values()),
             "related": [self.runbook_link(src, r) for r in data.get("related", [])],
             "review": {
@@ -838,4 +840,7 @@ class Site:
         ]
         pages.extend(self.runbook_page(r) for r in self.runbooks)
         pages.extend(self.marketplace_page(m) for m in self.markets)
+        from .alertpages import alert_pages  # here: that module builds on this one
+
+        pages.extend(alert_pages(self))
         return pages

@@ -1,0 +1,17 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB501",
+    name="not-a-rule-file",
+    level=ERROR,
+    summary=(
+        "A file given to --alert-rules is not a Prometheus rule file (a server config, a list, an"
+        " empty file, a stream without a PrometheusRule)."
+    ),
+    message="not a Prometheus rule file: {reason}",
+    hint="give the rule files themselves: top-level groups:, or PrometheusRule manifests (spec.groups)",
+    bad=alert_example("global:\n  scrape_interval: 15s\nrule_files: [rules/*.yaml]\n", "1:1"),
+    good=alert_example(PRICE_ALERT),
+)

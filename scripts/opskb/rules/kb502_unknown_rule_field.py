@@ -1,0 +1,20 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB502",
+    name="unknown-rule-field",
+    level=ERROR,
+    summary=(
+        "A key Prometheus does not know in a rule, a group or at the top of a rule file; promtool"
+        " refuses the file (`field exprr not found`)."
+    ),
+    message="field {field} not found in a {where}",
+    hint=(
+        "check the spelling (a summary goes under annotations:); a rule has record, alert, expr,"
+        " for, keep_firing_for, labels, annotations; a group name, interval, limit, rules"
+    ),
+    bad=alert_example(PRICE_ALERT + "        summary: Fewer prices accepted than sent\n", "9:9"),
+    good=alert_example(PRICE_ALERT),
+)

@@ -1,0 +1,16 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB504",
+    name="alert-or-record",
+    level=ERROR,
+    summary="A rule must be exactly one of an alerting rule (alert:) or a recording rule (record:).",
+    message="a rule {reason}",
+    hint="keep alert: for a rule that pages, record: for one that stores a series; split a rule that does both",
+    bad=alert_example(
+        PRICE_ALERT.replace("        expr:", "        record: price_feed:accepted_below_sent\n        expr:"), "5:17"
+    ),
+    good=alert_example(PRICE_ALERT),
+)

@@ -1,0 +1,19 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB506",
+    name="promql-syntax",
+    level=ERROR,
+    summary=(
+        "The expression is not valid PromQL (checked with a parser of Prometheus's grammar): the rule never evaluates."
+    ),
+    message="expr is not valid PromQL: {reason}",
+    hint="fix the expression; try it in the Prometheus expression browser first",
+    bad=alert_example(
+        PRICE_ALERT.replace("price_feed_accepted < price_feed_sent", "rate(price_feed_accepted[5m] < price_feed_sent"),
+        "5:15",
+    ),
+    good=alert_example(PRICE_ALERT),
+)

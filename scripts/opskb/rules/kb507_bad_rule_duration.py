@@ -1,0 +1,14 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB507",
+    name="bad-rule-duration",
+    level=ERROR,
+    summary="for, keep_firing_for and a group's interval take a Prometheus duration such as 5m or 1h30m.",
+    message="{field}: not a Prometheus duration: {value!r}",
+    hint="write units from largest to smallest without spaces: 30s, 5m, 1h30m, 2d (y w d h m s ms)",
+    bad=alert_example(PRICE_ALERT.replace("for: 10m", "for: 10 minutes"), "6:14"),
+    good=alert_example(PRICE_ALERT),
+)

@@ -1,0 +1,17 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB510",
+    name="bad-label",
+    level=ERROR,
+    summary=(
+        "Label and annotation names are [a-zA-Z_][a-zA-Z0-9_]* (and a rule may not set __name__);"
+        " label values are UTF-8."
+    ),
+    message="invalid {what} {name!r}",
+    hint="a name takes letters, digits and underscores, no digit first (on_call, not 'on call'); a value, UTF-8 text",
+    bad=alert_example(PRICE_ALERT.replace("severity: critical", "on call: pricing"), "8:11"),
+    good=alert_example(PRICE_ALERT),
+)

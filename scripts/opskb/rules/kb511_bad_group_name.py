@@ -1,0 +1,20 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+RULE = Rule(
+    code="KB511",
+    name="bad-group-name",
+    level=ERROR,
+    summary="Each rule group needs a name, unique within its file.",
+    message="group name {reason}",
+    hint="name the group, or merge the two groups of one name",
+    bad=alert_example(
+        PRICE_ALERT
+        + PRICE_ALERT.replace("groups:\n", "")
+        .replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted")
+        .replace("        for: 10m\n", ""),
+        "9:11",
+    ),
+    good=alert_example(PRICE_ALERT),
+)

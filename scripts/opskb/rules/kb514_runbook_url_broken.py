@@ -1,0 +1,56 @@
+from collections.abc import Iterator
+
+from ..alertlinks import runbooks_by_alert, without_fragment
+from ..alertrules import alerts_of
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Finding, Rule
+from ._tree import PRICE_ALERT, RUNBOOK_URL, SITE, alert_example
+
+_ANNOTATED = PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n"
+
+RULE = Rule(
+    code="KB514",
+    name="runbook-url-broken",
+    level=ERROR,
+    summary=(
+        "An alert's runbook_url leads into the site but to no page, or to a runbook that does not handle the alert."
+    ),
+    message="runbook_url of '{alert}' {problem}",
+    hint="run `opskb alerts annotate --write` to point it at {expected}",
+    bad=alert_example(
+        _ANNOTATED.replace("alerts/MarketplacePricesAcceptedBelowSent", "alerts/PricesLate"), "10:24", files=SITE
+    ),
+    good=alert_example(_ANNOTATED, files=SITE),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    if kb.site is None:
+        return
+    by_alert = runbooks_by_alert(kb.runbooks)
+    pages = kb.site.links(by_alert, kb.runbooks)
+    for rule_file, alert in alerts_of(kb.alert_rules):
+        url = alert.url
+        if alert.runbook_url is None or not url or not url.startswith(kb.site.url):
+            continue  # no link, or a link elsewhere (a wiki): not ours to judge
+        handlers = by_alert.get(alert.name, [])
+        problem = _problem(pages.get(without_fragment(url)), alert.name, handlers)
+        if problem:
+            expected = kb.site.alert_url(alert.name) if handlers else "its runbook (list the alert in one first)"
+            at = (alert.runbook_url.line, alert.runbook_url.column)
+            yield Finding(rule_file, at, {"alert": alert.name, "problem": problem, "expected": expected})
+
+
+def _problem(page: tuple[str, str] | None, alert: str, handlers: list[str]) -> str:
+    if page is None:
+        return "names no page of the site"
+    kind, name = page
+    if kind == "alert" and name == alert and handlers:
+        return ""
+    if kind == "alert":
+        return f"leads to the page of alert '{name}'"
+    if name in handlers:
+        return ""
+    listed = ", ".join(handlers) or "no runbook"
+    return f"leads to runbook {name}, which does not list it (listed by: {listed})"

@@ -1,0 +1,30 @@
+from collections.abc import Iterator
+
+from ..alertlinks import runbooks_by_alert
+from ..alertrules import alerts_of
+from ..kb import KnowledgeBase
+from ..problems import WARNING
+from ..registry import Finding, Rule
+from ._tree import PRICE_ALERT, RUNBOOK_URL, SITE, alert_example
+
+RULE = Rule(
+    code="KB515",
+    name="missing-runbook-url",
+    level=WARNING,
+    summary="An alert a runbook handles has no runbook_url: the notification does not lead L1 to the runbook.",
+    message="alert '{alert}' has a runbook but no runbook_url annotation",
+    hint="run `opskb alerts annotate --write {file}` (it adds {url})",
+    bad=alert_example(PRICE_ALERT, "4:16", files=SITE),
+    good=alert_example(PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n", files=SITE),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    if kb.site is None:
+        return  # no site address (mkdocs.yml site_url or --site-url): nothing to link to
+    handled = runbooks_by_alert(kb.runbooks)
+    for rule_file, alert in alerts_of(kb.alert_rules):
+        if alert.name in handled and not alert.url:
+            at = (alert.name_node.line, alert.name_node.column)
+            params = {"alert": alert.name, "file": rule_file.rel, "url": kb.site.alert_url(alert.name)}
+            yield Finding(rule_file, at, params)

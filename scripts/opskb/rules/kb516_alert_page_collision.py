@@ -1,0 +1,50 @@
+from collections.abc import Iterator
+
+from ..alertlinks import alert_page_name
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB516",
+    name="alert-page-collision",
+    level=ERROR,
+    summary=(
+        "Two alert names differ only in letter case: their pages (alerts/NAME.html) collide on a case-insensitive disk."
+    ),
+    message="alert '{alert}' and alert '{other}' would share one page on a case-insensitive disk",
+    hint="rename one of the alerts in the rule files and here, so the names differ in more than case",
+    bad=Example(
+        replace={
+            RUNBOOK: [
+                (
+                    "alerts: [MarketplacePricesAcceptedBelowSent]",
+                    "alerts: [MarketplacePricesAcceptedBelowSent, MarketplacePricesAcceptedBelowsent]",
+                )
+            ]
+        },
+        expect=f"{RUNBOOK}:7:46",
+    ),
+    good=Example(
+        replace={
+            RUNBOOK: [
+                (
+                    "alerts: [MarketplacePricesAcceptedBelowSent]",
+                    "alerts: [MarketplacePricesAcceptedBelowSent, MarketplacePricesAcceptedBelowSentLong]",
+                )
+            ]
+        },
+    ),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    first: dict[str, str] = {}
+    for ident in sorted(kb.runbooks):
+        runbook = kb.runbooks[ident]
+        for index, alert in enumerate(runbook.data.get("alerts", [])):
+            folded = alert_page_name(alert).casefold()
+            other = first.setdefault(folded, alert)
+            if other != alert:
+                yield Finding(runbook, ("alerts", index), {"alert": alert, "other": other})

@@ -1,0 +1,20 @@
+from ..problems import ERROR
+from ..registry import Rule
+from ._tree import PRICE_ALERT, alert_example
+
+_SUMMARY = "        annotations:\n          summary: Accepted {{ $value | humanizePercentage }} of prices\n"
+
+RULE = Rule(
+    code="KB517",
+    name="bad-template",
+    level=ERROR,
+    summary=(
+        "A label or annotation of an alerting rule is not a Go template that parses: Prometheus (and promtool)"
+        " refuse the rule; the notification would never be written."
+    ),
+    message="{what} {name}: the template does not parse: {reason}",
+    hint="close each action with two braces, end each if, range and with, and use only Prometheus template functions"
+    " (humanize, printf...) and its variables ($labels, $value, $externalLabels, $externalURL)",
+    bad=alert_example(PRICE_ALERT + _SUMMARY.replace("}} of", "} of"), "10:20"),
+    good=alert_example(PRICE_ALERT + _SUMMARY),
+)
