@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -145,6 +145,27 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
 _UNREADABLE = (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError)
 
 
+class _Focus(Mapping):
+    """A table that lists one entity but finds every one: a rule run over it looks at that
+    entity alone and still resolves what it refers to (a related runbook, say)."""
+
+    def __init__(self, table: Mapping[str, Entity], entity: Entity) -> None:
+        self._table = table
+        self._entity = entity
+
+    def __getitem__(self, ident: str) -> Entity:
+        return self._entity if ident == self._entity.id else self._table[ident]
+
+    def __contains__(self, ident: object) -> bool:
+        return ident == self._entity.id or ident in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._entity.id,))
+
+    def __len__(self) -> int:
+        return 1
+
+
 def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
     """The rule run on each schema-invalid runbook or marketplace alone, so that a wrong
     reference is reported together with the schema error, not after it is fixed."""
@@ -153,7 +174,8 @@ def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
     assert rule.check is not None
     found: list[Finding] = []
     for entity in kb.invalid:
-        view = replace(kb, **{TABLES[entity.kind]: {entity.id: entity}}, invalid=[])
+        table = TABLES[entity.kind]
+        view = replace(kb, **{table: _Focus(getattr(kb, table), entity)}, invalid=[])
         try:
             found.extend(f for f in rule.check(view) if _file_of(f) == entity.file)
         except _UNREADABLE:
