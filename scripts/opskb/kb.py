@@ -12,6 +12,7 @@ reported missing from it until its file is fixed.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class Entity:
     data: dict[str, Any]
     document: Document
     path: JsonPath = ()
+    # where its schema errors are, for a runbook or marketplace that failed its schema
+    failed: tuple[JsonPath, ...] = ()
 
     def locate(self, *sub: str | int, on_key: bool = False) -> tuple[int, int]:
         return self.document.locate((*self.path, *sub), on_key=on_key)
@@ -226,7 +229,7 @@ def _load_knowledge_base(
                         schema_hint=error.hint,
                     )
                 )
-        _index(kb, schema_name, document, _readable(document, findings), failed)
+        _index(kb, schema_name, document, _readable(document, findings), failed, _on_id_line(document, findings))
     return kb, problems
 
 
@@ -239,6 +242,17 @@ def _load(path: Path, rel: str, limits: Limits, problems: list[Problem]) -> tupl
 # Loader findings after which the text is safe to read again, best effort, for its ids.
 # The others (size, encoding, aliases, depth) mean the text itself is the trap.
 _RECOVERABLE = {"KB001", "KB002", "KB003", "KB009", "KB011"}
+
+
+_ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?id[ \t]*:")
+
+
+def _on_id_line(document: Document, findings: list[RawFinding]) -> bool:
+    """Whether a loader finding is on an ``id:`` line (the id read from it may be wrong)."""
+    if document.text is None or not findings:
+        return False
+    lines = document.text.split("\n")
+    return any(0 < f.line <= len(lines) and _ID_LINE.match(lines[f.line - 1]) for f in findings)
 
 
 def _readable(document: Document, findings: list[RawFinding]) -> Any:
@@ -281,17 +295,20 @@ _COLLECTIONS = {
 }
 
 
-def _index(kb: KnowledgeBase, schema_name: str, document: Document, data: Any, failed: list[JsonPath]) -> None:
+def _index(
+    kb: KnowledgeBase, schema_name: str, document: Document, data: Any, failed: list[JsonPath], doubtful_ids: bool
+) -> None:
     """Register the entities of one document. ``data`` is the document's data, or what
     could be read of it; ``failed`` the paths of its schema errors. Entities of a file
-    that did not load, or with a schema error inside them, only have their ids noted."""
+    that did not load, or with a schema error inside them, only have their ids noted;
+    ``doubtful_ids`` says the loader's error is on an id line, so one id read may be wrong."""
     data = data if isinstance(data, dict) else {}
     loaded = document.loaded
     if schema_name in ("runbook", "marketplace"):
         stem = document.path.stem
         ident = data.get("id") if isinstance(data.get("id"), str) else stem
         valid = loaded and not failed
-        entity = Entity(schema_name, ident, data, document)
+        entity = Entity(schema_name, ident, data, document, failed=tuple(failed))
         _claim(kb, entity, valid)
         if ident != stem:  # KB208 says so once; references by the file name are not dangling
             kb.broken.setdefault(schema_name, set()).add(stem)
@@ -305,6 +322,8 @@ def _index(kb: KnowledgeBase, schema_name: str, document: Document, data: Any, f
     if schema_name == "internal-statuses" and loaded and not failed:
         kb.internal = Entity("internal", "internal", data, document)
     for key, kind in _COLLECTIONS[schema_name]:
+        if doubtful_ids:
+            kb.incomplete.add(kind)
         items = data.get(key)
         if not isinstance(items, list):
             if not loaded or any(not path or path[0] == key for path in failed):

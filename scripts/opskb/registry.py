@@ -166,6 +166,12 @@ class _Focus(Mapping):
         return 1
 
 
+def _under(sub: JsonPath, failed: tuple[JsonPath, ...]) -> bool:
+    """The finding is about a value whose schema error is already reported (a rule that
+    reads ``related: text`` as a list would report each letter)."""
+    return any(path and sub[: len(path)] == path for path in failed)
+
+
 def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
     """The rule run on each schema-invalid runbook or marketplace alone, so that a wrong
     reference is reported together with the schema error, not after it is fixed."""
@@ -177,7 +183,7 @@ def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
         table = TABLES[entity.kind]
         view = replace(kb, **{table: _Focus(getattr(kb, table), entity)}, invalid=[])
         try:
-            found.extend(f for f in rule.check(view) if _file_of(f) == entity.file)
+            found.extend(f for f in rule.check(view) if _file_of(f) == entity.file and not _under(f.sub, entity.failed))
         except _UNREADABLE:
             continue  # the rule reads the very data the schema error is about
     return found

@@ -38,14 +38,16 @@ def schema_dir(root: Path | None = None) -> Path:
 class SchemaError:
     """One schema violation: where, which keyword, and a message for people."""
 
-    __slots__ = ("hint", "keyword", "message", "on_key", "path")
+    __slots__ = ("field", "hint", "keyword", "message", "on_key", "path")
 
-    def __init__(self, path: JsonPath, keyword: str, message: str, hint: str, on_key: bool) -> None:
+    def __init__(self, path: JsonPath, keyword: str, message: str, hint: str, on_key: bool, field: str = "") -> None:
         self.path = path
         self.keyword = keyword
         self.message = message
         self.hint = hint
         self.on_key = on_key
+        # the missing field of a `required` error; the likely meant one of an unknown field
+        self.field = field
 
 
 class SchemaSet:
@@ -115,7 +117,23 @@ class SchemaSet:
         found: list[SchemaError] = []
         for error in self._slow[name].iter_errors(data):
             found.extend(_explain(error, self.schemas))
-        return found
+        return _one_per_misspelling(found)
+
+
+def _one_per_misspelling(found: list[SchemaError]) -> list[SchemaError]:
+    """A misspelt field is one mistake: the unknown name is reported, and the required
+    field it was meant to be is not reported missing beside it."""
+    meant = {(error.path[:-1], error.field) for error in found if error.keyword.endswith("Properties") and error.field}
+    kept = []
+    for error in found:
+        if error.keyword == "required" and (error.path, error.field) in meant:
+            continue
+        if error.keyword.endswith("Properties") and (error.path[:-1], error.field) in meant:
+            missing = any(e.keyword == "required" and (e.path, e.field) == (error.path[:-1], error.field) for e in found)
+            if missing:
+                error.hint = f"did you mean '{error.field}'? it is required and missing; " + error.hint.split("? ", 1)[-1]
+        kept.append(error)
+    return kept
 
 
 def _non_finite_numbers(data: Any) -> Iterator[JsonPath]:
@@ -202,6 +220,7 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
                 f"missing required field '{name}'" + (f" in {field}" if path else ""),
                 sub.get("description", "") if isinstance(sub, dict) else "",
                 on_key=bool(path),
+                field=name,
             )
         return
     elif keyword in ("additionalProperties", "unevaluatedProperties"):
@@ -215,6 +234,7 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
                 f"unknown field '{extra}'" + (f" in {field}" if path else ""),
                 (f"did you mean '{near}'? " if near else "") + "allowed: " + ", ".join(allowed),
                 on_key=True,
+                field=near or "",
             )
         return
     elif keyword == "pattern":
