@@ -326,7 +326,7 @@ def _index(
             kb.incomplete.add(kind)
         items = data.get(key)
         if not isinstance(items, list):
-            if not loaded or any(not path or path[0] == key for path in failed):
+            if not loaded or failed:
                 kb.incomplete.add(kind)  # the list is missing or unreadable, not empty
             continue
         for index, item in enumerate(items):

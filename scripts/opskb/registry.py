@@ -79,6 +79,12 @@ class Finding:
     sub: JsonPath = ()
     params: dict[str, Any] = field(default_factory=dict)
     on_key: bool = False
+    # a reference that resolves to nothing: (kind, id); the problem then names the
+    # closest id that does exist and where it is defined
+    refers: tuple[str, str] | None = None
+    # ids of this entity's own that the reference may have meant (steps, checks), with
+    # where each is defined inside it; kinds of the knowledge base are looked up instead
+    choices: dict[str, JsonPath] | None = None
 
 
 @cache
@@ -109,11 +115,11 @@ def schema_code(keyword: str) -> str:
     return _code_by_keyword().get(keyword, "KB100")
 
 
-def problem_from(code: str, path: str, line: int, column: int, /, **params: Any) -> Problem:
+def problem_from(code: str, path: str, line: int, column: int, /, related: str = "", **params: Any) -> Problem:
     rule = all_rules()[code]
     message = rule.message.format(**params)
     hint = params.get("schema_hint") or rule.hint.format(**params)
-    return Problem(path, line, column, code, message, rule.level, hint)
+    return Problem(path, line, column, code, message, rule.level, hint, related=related)
 
 
 def _file_of(finding: Finding) -> str:
@@ -138,7 +144,33 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
             continue
         for finding in [*rule.check(kb), *_findings_in_invalid_files(rule, kb)]:
             path, line, column = _locate(finding)
-            yield problem_from(rule.code, path, line, column, **finding.params)
+            problem = problem_from(rule.code, path, line, column, **finding.params)
+            near = _closest(kb, finding)
+            if near is not None:
+                ident, where = near
+                problem = replace(problem, hint=f"did you mean '{ident}' ({where})? {problem.hint}", related=where)
+            yield problem
+
+
+def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:
+    """The defined id closest to a dangling reference, and where it is defined
+    (``path:line``): a typo in the reference, or in the definition, shows both ends."""
+    if finding.refers is None:
+        return None
+    import difflib
+
+    kind, ident = finding.refers
+    if finding.choices is not None:
+        at = finding.at
+        places = {name: (at, sub) for name, sub in finding.choices.items()}
+    else:
+        places = {name: (claims[0], ("id",)) for (k, name), claims in kb.claims.items() if k == kind}
+    close = difflib.get_close_matches(ident, list(places), n=1, cutoff=0.6)
+    if not close:
+        return None
+    at, sub = places[close[0]]
+    line, _ = at.locate(*sub) if hasattr(at, "document") else at.locate(sub)
+    return close[0], f"{_file_of(Finding(at))}:{line}"
 
 
 # What a rule may raise when it reads a field whose schema error is already reported.

@@ -121,19 +121,28 @@ class SchemaSet:
 
 
 def _one_per_misspelling(found: list[SchemaError]) -> list[SchemaError]:
-    """A misspelt field is one mistake: the unknown name is reported, and the required
-    field it was meant to be is not reported missing beside it."""
-    meant = {(error.path[:-1], error.field) for error in found if error.keyword.endswith("Properties") and error.field}
-    kept = []
+    """A misspelt field is one mistake: the unknown name is reported (with the field it
+    was meant to be), and that required field is not reported missing beside it. Meant:
+    the close match, or else the one missing field of an object with one unknown field."""
+    unknown: dict[JsonPath, list[SchemaError]] = {}
+    missing: dict[JsonPath, list[SchemaError]] = {}
     for error in found:
-        if error.keyword == "required" and (error.path, error.field) in meant:
-            continue
-        if error.keyword.endswith("Properties") and (error.path[:-1], error.field) in meant:
-            missing = any(e.keyword == "required" and (e.path, e.field) == (error.path[:-1], error.field) for e in found)
-            if missing:
-                error.hint = f"did you mean '{error.field}'? it is required and missing; " + error.hint.split("? ", 1)[-1]
-        kept.append(error)
-    return kept
+        if error.keyword in ("additionalProperties", "unevaluatedProperties"):
+            unknown.setdefault(error.path[:-1], []).append(error)
+        elif error.keyword == "required":
+            missing.setdefault(error.path, []).append(error)
+    folded: set[int] = set()
+    for where, extras in unknown.items():
+        absent = {error.field: error for error in missing.get(where, [])}
+        for extra in extras:
+            meant = extra.field if extra.field in absent else None
+            if meant is None and len(extras) == 1 and len(absent) == 1:
+                meant = next(iter(absent))
+            if meant is not None and id(absent[meant]) not in folded:
+                folded.add(id(absent[meant]))
+                allowed = extra.hint.split("allowed: ", 1)[-1]
+                extra.hint = f"did you mean '{meant}'? it is required and missing; allowed: {allowed}"
+    return [error for error in found if id(error) not in folded]
 
 
 def _non_finite_numbers(data: Any) -> Iterator[JsonPath]:

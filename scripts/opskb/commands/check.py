@@ -1,7 +1,10 @@
 """Check the knowledge base: YAML, schema, references and consistency.
 
-Every problem is printed as `path:line:col: CODE message` with a hint, sorted by file and
-line. Exit 0 when clean (warnings allowed unless --strict), 1 on content errors.
+Every problem is printed as `path:line:col: CODE message` with a hint. One mistake makes
+one problem: what follows from it is left out, or listed under it ("also ..."), and the
+problems that explain others come first (a file that cannot be read, then schema errors,
+then cross-file errors, then warnings; within each, by file and line). Exit 0 when clean
+(warnings allowed unless --strict), 1 on content errors.
 
 `--select` and `--ignore` take rule codes or code prefixes (`KB401`, `KB4`), as ruff does.
 The merge gate ignores KB401 (review overdue): a review falling due with time must not
@@ -75,15 +78,17 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
+    from ..cascade import root_causes_first
+
     _, found = check_tree(root, alert_rules=args.alert_rules)
-    problems = [p for p in found if _wanted(p.code, select, ignore)]
+    problems = root_causes_first(p for p in found if _wanted(p.code, select, ignore))
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:
         print(output)
     errors = sum(p.level == ERROR for p in problems)
     warnings = len(problems) - errors
     if args.format == "text":
-        left_out = len(found) - len(problems)
+        left_out = len(found) - len(problems) - sum(len(p.also) for p in problems)
         tail = f", {left_out} not reported (--select/--ignore)" if left_out else ""
         print(f"{errors} error(s), {warnings} warning(s){tail}", file=sys.stderr)
     return ExitCode.CONTENT_ERRORS if has_errors(problems, args.strict) else ExitCode.CLEAN
