@@ -207,7 +207,7 @@ def _load_knowledge_base(
     kb = KnowledgeBase(root=root)
     problems: list[Problem] = []
     for path in alert_rules or []:
-        kb.alert_rules.append(_load(path, _display_path(path, root), limits, problems))
+        kb.alert_rules.append(_load(path, _display_path(path, root), limits, problems)[0])
     for path, rel, schema_name in content_files(root):
         document, findings = _load(path, rel, limits, problems)
         kb.documents.append(document)

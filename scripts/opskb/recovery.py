@@ -139,6 +139,13 @@ class _Builder:
             container[pending.pop()] = value
         return True
 
+    def cut_short(self) -> Any:
+        """The root, each list still open ending in None: entries may be missing there."""
+        for container, _ in self.stack:
+            if isinstance(container, list):
+                container.append(None)
+        return self.root
+
     def feed(self, event: yaml.Event) -> bool:
         if isinstance(event, yaml.ScalarEvent):
             return self.add(_resolve(event))
@@ -163,7 +170,7 @@ def _build(text: str, limits: Limits) -> tuple[Any, bool]:
             if isinstance(event, yaml.DocumentEndEvent):
                 break  # a second document is KB011's business; the first one is the file
             if not builder.feed(event):
-                return builder.root, False
+                return builder.cut_short(), False
     except yaml.YAMLError:
-        return builder.root, False
+        return builder.cut_short(), False
     return builder.root, True

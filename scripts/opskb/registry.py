@@ -165,7 +165,9 @@ def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:
         places = {name: (at, sub) for name, sub in finding.choices.items()}
     else:
         places = {name: (claims[0], ("id",)) for (k, name), claims in kb.claims.items() if k == kind}
-    close = difflib.get_close_matches(ident, list(places), n=1, cutoff=0.6)
+    # One extended the other ("low" and "low-v2"): a rename, however far apart by ratio.
+    prefixed = [name for name in places if name.startswith(ident) or ident.startswith(name)]
+    close = difflib.get_close_matches(ident, prefixed or list(places), n=1, cutoff=0.0 if prefixed else 0.6)
     if not close:
         return None
     at, sub = places[close[0]]
