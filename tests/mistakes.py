@@ -26,13 +26,22 @@ def _entry(line: str) -> re.Match[str] | None:
     return found if found and not line.lstrip().startswith("#") else None
 
 
+_BLOCK = (">-", "|", ">", "|-", ">+", "|+")
+
+
+def _scalar_entry(line: str) -> re.Match[str] | None:
+    """A ``key: value`` line whose value is on the line (not a block scalar's header)."""
+    found = _entry(line)
+    return found if found and found["value"] and found["value"] not in _BLOCK else None
+
+
 def _with_value(found: re.Match[str], value: str) -> str:
     return f"{found['indent']}{found['dash'] or ''}{found['key']}: {value}"
 
 
 def unquoted_time(line: str) -> str | None:
-    found = _entry(line)
-    return _with_value(found, "08:00") if found and found["value"] else None
+    found = _scalar_entry(line)
+    return _with_value(found, "08:00") if found else None
 
 
 def tab_indent(line: str) -> str | None:
@@ -50,8 +59,8 @@ def duplicate_key(line: str) -> str | None:
 
 
 def yes_value(line: str) -> str | None:
-    found = _entry(line)
-    return _with_value(found, "yes") if found and found["value"] else None
+    found = _scalar_entry(line)
+    return _with_value(found, "yes") if found else None
 
 
 def misspelt_field(line: str) -> str | None:
@@ -65,8 +74,8 @@ def misspelt_field(line: str) -> str | None:
 
 
 def wrong_type(line: str) -> str | None:
-    found = _entry(line)
-    if not found or not found["value"] or found["value"] in (">-", "|", ">", "|-"):
+    found = _scalar_entry(line)
+    if not found:
         return None
     value = found["value"]
     return _with_value(found, "just-text" if value.startswith(("[", "{")) else "[1, 2]")
