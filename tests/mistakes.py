@@ -52,9 +52,7 @@ def duplicate_key(line: str) -> str | None:
     found = _entry(line)
     if not found:
         return None
-    again = " " * (len(found["indent"]) + (2 if found["dash"] else 0)) + line[len(found["indent"]) :].removeprefix(
-        "- "
-    )
+    again = " " * (len(found["indent"]) + (2 if found["dash"] else 0)) + line[len(found["indent"]) :].removeprefix("- ")
     return f"{line}\n{again}"
 
 

@@ -200,7 +200,12 @@ def test_thirty_concurrent_new_routes_lose_none(tree: Path) -> None:
     ids = [f"flow-{n:02d}" for n in range(30)]
     # All started before any can finish (each loads and checks the tree first).
     runs = [
-        subprocess.Popen([opskb, "new", "route", ident, "--root", str(tree)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [opskb, "new", "route", ident, "--root", str(tree)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for ident in ids
     ]
     outcomes = [(run.wait(timeout=300), *run.communicate()) for run in runs]

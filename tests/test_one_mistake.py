@@ -22,7 +22,7 @@ from mistakes import Mutation, mutations
 
 CONTENT = ("runbooks", "escalation", "status_mappings")
 FILES = sorted(p.relative_to(REPO).as_posix() for folder in CONTENT for p in (REPO / folder).glob("*.yaml"))
-STRIDE = 1 if os.environ.get("OPSKB_ALL_MISTAKES") else 11
+STRIDE = 1 if os.environ.get("OPSKB_ALL_MISTAKES") else 17
 BOUND = 3
 # Mistakes that are always a YAML problem, wherever they are made.
 ALWAYS_FOUND = {"duplicate-key", "yes-value", "unquoted-time"}
@@ -87,7 +87,11 @@ def _replace_line(path: Path, old: str, new: str) -> None:
 NAMED = {
     "an unquoted time in teams.yaml": ("escalation/teams.yaml", '      start: "08:00"', "      start: 08:00"),
     "a tab in teams.yaml": ("escalation/teams.yaml", '      start: "08:00"', '\t     start: "08:00"'),
-    "a duplicate key in teams.yaml": ("escalation/teams.yaml", "    vendor: true\n", "    vendor: true\n    vendor: true\n"),
+    "a duplicate key in teams.yaml": (
+        "escalation/teams.yaml",
+        "    vendor: true\n",
+        "    vendor: true\n    vendor: true\n",
+    ),
     "vendor: yes in teams.yaml": ("escalation/teams.yaml", "    vendor: true\n", "    vendor: yes\n"),
     "an unquoted time in sla.yaml": ("escalation/sla.yaml", '"09:00"', "09:00"),
     "a misspelt field in a runbook": ("runbooks/prices-not-applied.yaml", "\nroute: ", "\nroute_id: "),

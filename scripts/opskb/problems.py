@@ -61,7 +61,9 @@ class Problem:
 
     def as_github(self) -> str:
         kind = "error" if self.level == ERROR else "warning"
-        text = self.message + (f" (hint: {self.hint})" if self.hint else "") + (f" ({_also(self)})" if self.also else "")
+        text = (
+            self.message + (f" (hint: {self.hint})" if self.hint else "") + (f" ({_also(self)})" if self.also else "")
+        )
         message = _github_escape(text)
         return (
             f"::{kind} file={_github_escape_property(self.path)},line={self.line},"

@@ -76,9 +76,8 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"opskb check: no rule code starts with {', '.join(unknown)} (see `opskb rules`)", file=sys.stderr)
         return ExitCode.USAGE
-    from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
-
     from ..cascade import root_causes_first
+    from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
     _, found = check_tree(root, alert_rules=args.alert_rules)
     problems = root_causes_first(p for p in found if _wanted(p.code, select, ignore))

@@ -21,5 +21,5 @@ RULE = Rule(
         replace={RUNBOOK: [('{sent} accepted."', "{sent} accepted.")]},
         expect=f"{RUNBOOK}:40:13",
     ),
-    good=Example(replace={RUNBOOK: [('  template: "Prices on', "  template: >-\n    \"Prices on")]}),
+    good=Example(replace={RUNBOOK: [('  template: "Prices on', '  template: >-\n    "Prices on')]}),
 )

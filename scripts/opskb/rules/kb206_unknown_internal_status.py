@@ -20,6 +20,7 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     if kb.internal is None:
         return
+
     def known(status: str) -> bool:
         return kb.is_known("internal_status", status)
 
