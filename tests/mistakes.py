@@ -119,6 +119,7 @@ class Mutation:
     line: int  # 1-based line of the original file that was changed
     mistake: str
     text: str  # the whole file after the change
+    in_text: bool = False  # the line is inside a block scalar (>-): a change there is text
 
     def __str__(self) -> str:
         return f"{self.mistake} at {self.rel}:{self.line}"
@@ -128,7 +129,24 @@ def mutations(root: Path, rel: str, stride: int = 1) -> Iterator[Mutation]:
     """Every applicable mistake on every ``stride``-th applicable line of one file (the
     sample is deterministic: the same lines on every run)."""
     lines = (root / rel).read_text(encoding="utf-8").split("\n")
+    text_lines = _block_scalar_lines(lines)
     for name, mistake in MISTAKES.items():
         applicable = [(n, new) for n, line in enumerate(lines) if (new := mistake(line)) is not None]
         for n, new in applicable[::stride]:
-            yield Mutation(rel, n + 1, name, "\n".join([*lines[:n], new, *lines[n + 1 :]]))
+            yield Mutation(rel, n + 1, name, "\n".join([*lines[:n], new, *lines[n + 1 :]]), n in text_lines)
+
+
+def _block_scalar_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines that are the text of a block scalar (after ``key: >-``)."""
+    inside: set[int] = set()
+    header: int | None = None
+    for n, line in enumerate(lines):
+        width = len(line) - len(line.lstrip(" "))
+        if header is not None and (not line.strip() or width > header):
+            inside.add(n)
+            continue
+        header = None
+        found = _entry(line)
+        if found and found["value"] in _BLOCK:
+            header = len(found["indent"]) + (2 if found["dash"] else 0)
+    return inside
