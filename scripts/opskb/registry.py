@@ -165,6 +165,9 @@ def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:
         places = {name: (at, sub) for name, sub in finding.choices.items()}
     else:
         places = {name: (claims[0], ("id",)) for (k, name), claims in kb.claims.items() if k == kind}
+    if not isinstance(ident, str):
+        return None
+    places = {name: place for name, place in places.items() if isinstance(name, str)}  # ids of invalid data
     # One extended the other ("low" and "low-v2"): a rename, however far apart by ratio.
     prefixed = [name for name in places if name.startswith(ident) or ident.startswith(name)]
     close = difflib.get_close_matches(ident, prefixed or list(places), n=1, cutoff=0.0 if prefixed else 0.6)
