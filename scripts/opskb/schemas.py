@@ -138,10 +138,14 @@ def _one_per_misspelling(found: list[SchemaError]) -> list[SchemaError]:
             meant = extra.field if extra.field in absent else None
             if meant is None and len(extras) == 1 and len(absent) == 1:
                 meant = next(iter(absent))
-            if meant is not None and id(absent[meant]) not in folded:
+            if meant is None and extra.field:
+                # a field the object knows, misspelt: what the object now lacks (a schema's
+                # if/then on that field) follows from it, reported once the name is fixed
+                folded.update(id(error) for error in missing.get(where, []))
+            elif meant is not None and id(absent[meant]) not in folded:
                 # what else the object lacks may follow from the lost field (a schema's
                 # if/then on it): reported once the name is fixed, if still true
-                folded.update(id(error) for error in absent.values())
+                folded.update(id(error) for error in missing.get(where, []))
                 allowed = extra.hint.split("allowed: ", 1)[-1]
                 extra.hint = f"did you mean '{meant}'? it is required and missing; allowed: {allowed}"
     return [error for error in found if id(error) not in folded]
