@@ -182,3 +182,121 @@ def test_entry_to_stdout_writes_nothing(cli, tree: Path) -> None:
 
 def _flow(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- nothing is lost: concurrent runs, a full disk, symlinks, modes, line endings ---------
+
+
+def _tree_state(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (None for a folder): the tree as it is."""
+    return {p.relative_to(root).as_posix(): None if p.is_dir() else p.read_bytes() for p in sorted(root.rglob("*"))}
+
+
+def test_thirty_concurrent_new_routes_lose_none(tree: Path) -> None:
+    import subprocess
+    import sys
+
+    opskb = str(Path(sys.executable).with_name("opskb"))
+    ids = [f"flow-{n:02d}" for n in range(30)]
+    # All started before any can finish (each loads and checks the tree first).
+    runs = [
+        subprocess.Popen(
+            [opskb, "new", "route", ident, "--root", str(tree)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for ident in ids
+    ]
+    outcomes = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+    assert all(code == 0 for code, _, _ in outcomes), [err for code, _, err in outcomes if code]
+    assert all("added route" in out for _, out, _ in outcomes)
+    kb, problems = check_tree(tree)
+    assert set(ids) <= set(kb.routes)
+    assert {p.code for p in problems} == {"KB213"}  # only "no runbook uses it yet", 30 times
+    assert not list((tree / "escalation").glob(".*.tmp"))
+
+
+def _fail_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    def no_space(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", no_space)
+
+
+@pytest.mark.parametrize("args", [["runbook", "disk-full"], ["route", "disk-full"], ["team", "disk-full"]])
+def test_a_full_disk_leaves_the_tree_as_it_was_and_the_retry_succeeds(
+    cli, tree: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    before = _tree_state(tree)
+    with monkeypatch.context() as patched:
+        _fail_fsync(patched)  # the disk fills up while the file is written
+        failed = cli("new", *args, "--root", tree)
+    assert failed.code == 2 and "No space left on device" in failed.err, failed.err
+    assert _tree_state(tree) == before  # no 0-byte file, no temporary file, nothing changed
+    retried = cli("new", *args, "--root", tree)
+    assert retried.code == 0, retried.err
+
+
+def test_a_real_full_disk_leaves_nothing_behind(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    from conftest import MINIMAL, run_opskb
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        root = disk / "kb"
+        shutil.copytree(MINIMAL, root)
+        filler = disk / "filler"
+        with filler.open("wb", buffering=0) as out:  # fill the disk to the last byte
+            for size in (4096, 1):
+                try:
+                    while out.write(b"\0" * size):
+                        pass
+                except OSError:
+                    pass
+        before = _tree_state(root)
+        failed = run_opskb("new", "runbook", "disk-full", "--root", root)
+        assert failed.code == 2 and "No space left on device" in failed.err, failed.err
+        assert "Traceback" not in failed.err
+        assert _tree_state(root) == before
+        filler.unlink()
+        retried = run_opskb("new", "runbook", "disk-full", "--root", root)
+        assert retried.code == 0, retried.err
+        assert (root / "runbooks" / "disk-full.yaml").stat().st_size > 0
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_an_entry_keeps_the_symlink_the_mode_and_the_crlf_line_endings(cli, tree: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    routes = tree / "escalation" / "routes.yaml"
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "routes.yaml"
+    real.write_bytes(routes.read_bytes().replace(b"\n", b"\r\n"))
+    real.chmod(0o640)
+    routes.unlink()
+    routes.symlink_to(real)
+    before = real.read_bytes()
+    result = cli("new", "route", "payments", "--root", tree)
+    assert result.code == 0, result.err
+    assert routes.is_symlink() and routes.resolve() == real.resolve()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    after = real.read_bytes()
+    assert after.startswith(before.rstrip(b"\r\n") + b"\r\n\r\n  # Route payments")
+    assert b"\n" not in after.replace(b"\r\n", b"")  # every line ends in CRLF, the new ones too
+    assert not [p for p in os.listdir(shared) if p != "routes.yaml"]
+    kb, _ = check_tree(tree)
+    assert "payments" in kb.routes

@@ -196,14 +196,19 @@ def test_exit_codes(tree: Path, tmp_path: Path) -> None:
     assert run_opskb("check", tree, "--strict").code == 1
 
 
-def test_problems_are_sorted_by_file_and_line(tree: Path) -> None:
+def test_problems_are_sorted_causes_first_then_by_file_and_line(tree: Path) -> None:
     runbook = tree / "runbooks" / "prices-not-applied.yaml"
     text = runbook.read_text().replace("severity: critical", "severity: urgent").replace("cadence: 1h", "cadence: x")
-    runbook.write_text(text)
+    runbook.write_text(text.replace("route: pricing", "route: nowhere"))
+    (tree / "runbooks" / "zz-broken.yaml").write_text("id: zz-broken\ntitle: [\n")
     (tree / "escalation" / "teams.yaml").write_text("teams: [\n")
     problems = json.loads(run_opskb("check", tree, "--format", "json").out)
-    keys = [(p["path"], p["line"], p["column"]) for p in problems]
-    assert keys == sorted(keys) and len(keys) >= 3
+    keys = [(p["code"][:3], p["path"], p["line"], p["column"]) for p in problems]
+    # the files that cannot be read, then schema errors, then references; each by file and line
+    assert [k[0] for k in keys] == ["KB0", "KB0", "KB1", "KB1", "KB2"]
+    assert keys == sorted(keys, key=lambda k: ({"KB0": 0, "KB1": 1}.get(k[0], 2), *k[1:]))
+    # teams.yaml cannot be read: no team it may define is reported missing
+    assert not any(p["code"] == "KB202" for p in problems)
 
 
 def test_yaml_in_a_subfolder_is_reported_not_ignored(tree: Path) -> None:

@@ -1,13 +1,18 @@
 """The knowledge base: every content file loaded, validated and indexed by id.
 
 One ``KnowledgeBase`` feeds every consumer (checks, site, CLI, diagnostics); nothing
-else reads the YAML. Entities whose file failed to load or to validate are left out,
-but their ids are remembered so that references to them do not cascade into more errors.
+else reads the YAML. Entities that failed to validate are left out, but their ids are
+remembered so that references to them do not cascade into more errors: an entity of a
+list (a team, a route, a status) fails alone, its neighbours stay in; a file the loader
+refused is read as far as it can be (``opskb.recovery``) for its ids; and a kind some
+of whose entities have no readable id at all is ``incomplete``, so that nothing is
+reported missing from it until its file is fixed.
 """
 
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,9 +31,10 @@ from .layout import (
     SYNONYMS_FILE,
     walk_yaml,
 )
+from .recovery import recover
 from .schemas import SchemaSet, schema_dir
 from .status_keys import Resolution, StatusKey
-from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, load_document
+from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, RawFinding, load_document
 
 if TYPE_CHECKING:
     from .alertlinks import SiteAddress
@@ -43,6 +49,8 @@ class Entity:
     data: dict[str, Any]
     document: Document
     path: JsonPath = ()
+    # where its schema errors are, for a runbook or marketplace that failed its schema
+    failed: tuple[JsonPath, ...] = ()
 
     def locate(self, *sub: str | int, on_key: bool = False) -> tuple[int, int]:
         return self.document.locate((*self.path, *sub), on_key=on_key)
@@ -68,6 +76,9 @@ class KnowledgeBase:
     synonyms: Entity | None = None
     # ids seen in files that failed to load or validate, by kind: not reported as unknown
     broken: dict[str, set[str]] = field(default_factory=dict)
+    # kinds with an entity whose id cannot be read (or a file that cannot be read at all):
+    # any id of such a kind may exist, so none is reported unknown
+    incomplete: set[str] = field(default_factory=set)
     # (kind, id) -> every entity that claimed it, for duplicate detection
     claims: dict[tuple[str, str], list[Entity]] = field(default_factory=dict)
     # files present but with a place in the layout that holds no content kind
@@ -77,12 +88,19 @@ class KnowledgeBase:
     # the site's address (mkdocs.yml or --site-url): where runbook_url links must lead
     site: SiteAddress | None = None
     # runbooks and marketplaces whose file parsed but failed its schema: left out of the
-    # tables above, but the cross-file rules still look at each one alone
+    # tables above, but the cross-file rules still look at each one alone (with every
+    # other entity to refer to)
     invalid: list[Entity] = field(default_factory=list)
 
     def is_known(self, kind: str, ident: str) -> bool:
+        """Defined, or possibly defined by a file that has errors (never reported unknown)."""
         table: dict[str, Entity] = getattr(self, TABLES[kind])
-        return ident in table or ident in self.broken.get(kind, set())
+        return ident in table or ident in self.broken.get(kind, set()) or kind in self.incomplete
+
+    def intact(self, kind: str) -> bool:
+        """Every entity of this kind is valid and in its table: a rule may conclude from
+        what the table lacks (an orphan, an unowned system)."""
+        return not self.broken.get(kind) and kind not in self.incomplete
 
     def route_of(self, runbook_id: str) -> Entity | None:
         runbook = self.runbooks.get(runbook_id)
@@ -222,26 +240,51 @@ def _load_knowledge_base(
             LoadFinding(rule_file.rel, f.line, f.column, code=f.code, params=f.params) for f in rule_file.findings
         )
     for path, rel, schema_name in content_files(root):
-        document = _load(path, rel, limits, problems)
+        document, findings = _load(path, rel, limits, problems)
         kb.documents.append(document)
         if schema_name is None:
             kb.strays.append(document)
             continue
-        valid = document.loaded
-        if valid:
+        failed: list[JsonPath] = []
+        if document.loaded:
             for error in schemas.errors(schema_name, document):
-                valid = False
+                failed.append(error.path)
                 line, column = document.locate(error.path, on_key=error.on_key)
                 params = {"detail": error.message, "schema_hint": error.hint}
                 problems.append(LoadFinding(rel, line, column, keyword=error.keyword, params=params))
-        _index(kb, schema_name, document, valid)
+        _index(kb, schema_name, document, _readable(document, findings), failed, _on_id_line(document, findings))
     return kb, problems
 
 
-def _load(path: Path, rel: str, limits: Limits, problems: list[LoadFinding]) -> Document:
+def _load(path: Path, rel: str, limits: Limits, problems: list[LoadFinding]) -> tuple[Document, list[RawFinding]]:
     document, findings = load_document(path, rel, limits)
     problems.extend(LoadFinding(rel, f.line, f.column, code=f.code, params=f.params) for f in findings)
-    return document
+    return document, findings
+
+
+# Loader findings after which the text is safe to read again, best effort, for its ids.
+# The others (size, encoding, aliases, depth) mean the text itself is the trap.
+_RECOVERABLE = {"KB001", "KB002", "KB003", "KB009", "KB011"}
+
+
+_ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?id[ \t]*:")
+
+
+def _on_id_line(document: Document, findings: list[RawFinding]) -> bool:
+    """Whether a loader finding is on an ``id:`` line (the id read from it may be wrong)."""
+    if document.text is None or not findings:
+        return False
+    lines = document.text.split("\n")
+    return any(0 < f.line <= len(lines) and _ID_LINE.match(lines[f.line - 1]) for f in findings)
+
+
+def _readable(document: Document, findings: list[RawFinding]) -> Any:
+    """The data to take ids from: the file's own, or what can be read of a refused file."""
+    if document.loaded:
+        return document.data
+    if document.text is not None and findings and all(f.code in _RECOVERABLE for f in findings):
+        return recover(document.text, document.limits)
+    return None
 
 
 def _display_path(path: Path, root: Path) -> str:
@@ -260,40 +303,59 @@ def _claim(kb: KnowledgeBase, entity: Entity, valid: bool) -> None:
         kb.broken.setdefault(entity.kind, set()).add(entity.id)
 
 
-def _items(document: Document, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    data = document.data if isinstance(document.data, dict) else {}
-    items = data.get(key)
-    if isinstance(items, list):
-        for index, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                yield index, item
+def _fails(entity_path: JsonPath, failed: list[JsonPath]) -> bool:
+    """A schema error lies inside this entity (an error above it, such as a missing
+    field of the file, leaves it valid)."""
+    return any(path[: len(entity_path)] == entity_path for path in failed)
 
 
-def _index(kb: KnowledgeBase, schema_name: str, document: Document, valid: bool) -> None:
-    """Register the entities of one document (ids of invalid ones go to ``broken``)."""
-    data = document.data if isinstance(document.data, dict) else {}
+# The lists of entities each escalation file defines: (key, kind).
+_COLLECTIONS = {
+    "teams": [("teams", "team")],
+    "sla": [("policies", "sla"), ("calendars", "calendar")],
+    "routes": [("routes", "route")],
+    "internal-statuses": [("statuses", "internal_status")],
+}
+
+
+def _index(
+    kb: KnowledgeBase, schema_name: str, document: Document, data: Any, failed: list[JsonPath], doubtful_ids: bool
+) -> None:
+    """Register the entities of one document. ``data`` is the document's data, or what
+    could be read of it; ``failed`` the paths of its schema errors. Entities of a file
+    that did not load, or with a schema error inside them, only have their ids noted;
+    ``doubtful_ids`` says the loader's error is on an id line, so one id read may be wrong."""
+    data = data if isinstance(data, dict) else {}
+    loaded = document.loaded
     if schema_name in ("runbook", "marketplace"):
-        ident = data.get("id") if isinstance(data.get("id"), str) else document.path.stem
-        entity = Entity(schema_name, ident, data, document)
+        stem = document.path.stem
+        ident = data.get("id") if isinstance(data.get("id"), str) else stem
+        valid = loaded and not failed
+        entity = Entity(schema_name, ident, data, document, failed=tuple(failed))
         _claim(kb, entity, valid)
-        if not valid and data:
+        if ident != stem:  # KB208 says so once; references by the file name are not dangling
+            kb.broken.setdefault(schema_name, set()).add(stem)
+        if loaded and not valid:
             kb.invalid.append(entity)
         return
     if schema_name == "synonyms":
-        if valid:
+        if loaded and not failed:
             kb.synonyms = Entity("synonyms", "synonyms", data, document)
         return
-    if schema_name == "internal-statuses":
-        if valid:
-            kb.internal = Entity("internal", "internal", data, document)
-        for index, item in _items(document, "statuses"):
-            _claim(kb, Entity("internal_status", item["id"], item, document, ("statuses", index)), valid)
-        return
-    collections = {
-        "teams": [("teams", "team")],
-        "sla": [("policies", "sla"), ("calendars", "calendar")],
-        "routes": [("routes", "route")],
-    }[schema_name]
-    for key, kind in collections:
-        for index, item in _items(document, key):
-            _claim(kb, Entity(kind, item["id"], item, document, (key, index)), valid)
+    if schema_name == "internal-statuses" and loaded and not failed:
+        kb.internal = Entity("internal", "internal", data, document)
+    for key, kind in _COLLECTIONS[schema_name]:
+        if doubtful_ids:
+            kb.incomplete.add(kind)
+        items = data.get(key)
+        if not isinstance(items, list):
+            if not loaded or failed:
+                kb.incomplete.add(kind)  # the list is missing or unreadable, not empty
+            continue
+        for index, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                kb.incomplete.add(kind)
+                continue
+            path: JsonPath = (key, index)
+            _claim(kb, Entity(kind, ident, item, document, path), loaded and not _fails(path, failed))

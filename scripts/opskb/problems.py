@@ -39,17 +39,32 @@ class Problem:
     message: str
     level: str = ERROR
     hint: str = ""
+    # where the definition it most likely means is (``path:line``), for a dangling reference
+    related: str = ""
+    # the same problem at other places, or problems that follow from this one (opskb.cascade)
+    also: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
 
     def as_text(self) -> str:
         tag = " [warning]" if self.level == WARNING else ""
-        return f"{self.path}:{self.line}:{self.column}: {self.code}{tag} {self.message}"
+        return f"{self.where}: {self.code}{tag} {self.message}"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        found = asdict(self)
+        del found["related"]
+        if not self.also:
+            del found["also"]
+        return found
 
     def as_github(self) -> str:
         kind = "error" if self.level == ERROR else "warning"
-        message = _github_escape(f"{self.message}" + (f" (hint: {self.hint})" if self.hint else ""))
+        text = (
+            self.message + (f" (hint: {self.hint})" if self.hint else "") + (f" ({_also(self)})" if self.also else "")
+        )
+        message = _github_escape(text)
         return (
             f"::{kind} file={_github_escape_property(self.path)},line={self.line},"
             f"col={self.column},title={self.code}::{message}"
@@ -80,7 +95,15 @@ def render(problems: list[Problem], output_format: str, with_hints: bool = True)
         lines.append(problem.as_text())
         if with_hints and problem.hint:
             lines.append(f"    hint: {problem.hint}")
+        if problem.also:
+            lines.append(f"    {_also(problem)}")
     return "\n".join(lines)
+
+
+def _also(problem: Problem, shown: int = 5) -> str:
+    listed = ", ".join(problem.also[:shown])
+    more = len(problem.also) - shown
+    return f"also (follow-on or the same mistake): {listed}" + (f" and {more} more" if more > 0 else "")
 
 
 def has_errors(problems: Iterable[Problem], strict: bool = False) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -80,6 +80,12 @@ class Finding:
     sub: JsonPath = ()
     params: dict[str, Any] = field(default_factory=dict)
     on_key: bool = False
+    # a reference that resolves to nothing: (kind, id); the problem then names the
+    # closest id that does exist and where it is defined
+    refers: tuple[str, str] | None = None
+    # ids of this entity's own that the reference may have meant (steps, checks), with
+    # where each is defined inside it; kinds of the knowledge base are looked up instead
+    choices: dict[str, JsonPath] | None = None
 
 
 @cache
@@ -116,11 +122,11 @@ def problem_of(finding: LoadFinding) -> Problem:
     return problem_from(code, finding.path, finding.line, finding.column, **finding.params)
 
 
-def problem_from(code: str, path: str, line: int, column: int, /, **params: Any) -> Problem:
+def problem_from(code: str, path: str, line: int, column: int, /, related: str = "", **params: Any) -> Problem:
     rule = all_rules()[code]
     message = rule.message.format(**params)
     hint = params.get("schema_hint") or rule.hint.format(**params)
-    return Problem(path, line, column, code, message, rule.level, hint)
+    return Problem(path, line, column, code, message, rule.level, hint, related=related)
 
 
 def _file_of(finding: Finding) -> str:
@@ -145,11 +151,69 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
             continue
         for finding in [*rule.check(kb), *_findings_in_invalid_files(rule, kb)]:
             path, line, column = _locate(finding)
-            yield problem_from(rule.code, path, line, column, **finding.params)
+            problem = problem_from(rule.code, path, line, column, **finding.params)
+            near = _closest(kb, finding)
+            if near is not None:
+                ident, where = near
+                problem = replace(problem, hint=f"did you mean '{ident}' ({where})? {problem.hint}", related=where)
+            yield problem
+
+
+def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:
+    """The defined id closest to a dangling reference, and where it is defined
+    (``path:line``): a typo in the reference, or in the definition, shows both ends."""
+    if finding.refers is None:
+        return None
+    import difflib
+
+    kind, ident = finding.refers
+    if finding.choices is not None:
+        at = finding.at
+        places = {name: (at, sub) for name, sub in finding.choices.items()}
+    else:
+        places = {name: (claims[0], ("id",)) for (k, name), claims in kb.claims.items() if k == kind}
+    if not isinstance(ident, str):
+        return None
+    places = {name: place for name, place in places.items() if isinstance(name, str)}  # ids of invalid data
+    # One extended the other ("low" and "low-v2"): a rename, however far apart by ratio.
+    prefixed = [name for name in places if name.startswith(ident) or ident.startswith(name)]
+    close = difflib.get_close_matches(ident, prefixed or list(places), n=1, cutoff=0.0 if prefixed else 0.6)
+    if not close:
+        return None
+    at, sub = places[close[0]]
+    line, _ = at.locate(*sub) if hasattr(at, "document") else at.locate(sub)
+    return close[0], f"{_file_of(Finding(at))}:{line}"
 
 
 # What a rule may raise when it reads a field whose schema error is already reported.
 _UNREADABLE = (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError)
+
+
+class _Focus(Mapping):
+    """A table that lists one entity but finds every one: a rule run over it looks at that
+    entity alone and still resolves what it refers to (a related runbook, say)."""
+
+    def __init__(self, table: Mapping[str, Entity], entity: Entity) -> None:
+        self._table = table
+        self._entity = entity
+
+    def __getitem__(self, ident: str) -> Entity:
+        return self._entity if ident == self._entity.id else self._table[ident]
+
+    def __contains__(self, ident: object) -> bool:
+        return ident == self._entity.id or ident in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._entity.id,))
+
+    def __len__(self) -> int:
+        return 1
+
+
+def _under(sub: JsonPath, failed: tuple[JsonPath, ...]) -> bool:
+    """The finding is about a value whose schema error is already reported (a rule that
+    reads ``related: text`` as a list would report each letter)."""
+    return any(path and sub[: len(path)] == path for path in failed)
 
 
 def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
@@ -160,9 +224,10 @@ def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
     assert rule.check is not None
     found: list[Finding] = []
     for entity in kb.invalid:
-        view = replace(kb, **{TABLES[entity.kind]: {entity.id: entity}}, invalid=[])
+        table = TABLES[entity.kind]
+        view = replace(kb, **{table: _Focus(getattr(kb, table), entity)}, invalid=[])
         try:
-            found.extend(f for f in rule.check(view) if _file_of(f) == entity.file)
+            found.extend(f for f in rule.check(view) if _file_of(f) == entity.file and not _under(f.sub, entity.failed))
         except _UNREADABLE:
             continue  # the rule reads the very data the schema error is about
     return found

@@ -185,10 +185,11 @@ def append_entry(document: Any, key: str, entry: str) -> Appended:
     indent = first_item[: len(first_item) - len(first_item.lstrip())]
     if not first_item.lstrip().startswith("- "):
         raise ScaffoldError(f"{document.rel}: {key}: is not a block list (one `- ` item per entry); add it by hand")
-    body = text.rstrip("\n")
-    block = "\n".join(indent + row if row else row for row in entry.rstrip("\n").split("\n"))
+    newline = "\r\n" if "\r\n" in text else "\n"  # the file's own: CRLF stays CRLF
+    body = text.rstrip("\r\n")
+    block = newline.join(indent + row if row else row for row in entry.rstrip("\n").split("\n"))
     start = body.count("\n") + 3  # after the last line and one blank line
-    return Appended(f"{body}\n\n{block}\n", start)
+    return Appended(f"{body}{newline}{newline}{block}{newline}", start)
 
 
 _TEAM = """\

@@ -38,14 +38,16 @@ def schema_dir(root: Path | None = None) -> Path:
 class SchemaError:
     """One schema violation: where, which keyword, and a message for people."""
 
-    __slots__ = ("hint", "keyword", "message", "on_key", "path")
+    __slots__ = ("field", "hint", "keyword", "message", "on_key", "path")
 
-    def __init__(self, path: JsonPath, keyword: str, message: str, hint: str, on_key: bool) -> None:
+    def __init__(self, path: JsonPath, keyword: str, message: str, hint: str, on_key: bool, field: str = "") -> None:
         self.path = path
         self.keyword = keyword
         self.message = message
         self.hint = hint
         self.on_key = on_key
+        # the missing field of a `required` error; the likely meant one of an unknown field
+        self.field = field
 
 
 class SchemaSet:
@@ -115,7 +117,38 @@ class SchemaSet:
         found: list[SchemaError] = []
         for error in self._slow[name].iter_errors(data):
             found.extend(_explain(error, self.schemas))
-        return found
+        return _one_per_misspelling(found)
+
+
+def _one_per_misspelling(found: list[SchemaError]) -> list[SchemaError]:
+    """A misspelt field is one mistake: the unknown name is reported (with the field it
+    was meant to be), and that required field is not reported missing beside it. Meant:
+    the close match, or else the one missing field of an object with one unknown field."""
+    unknown: dict[JsonPath, list[SchemaError]] = {}
+    missing: dict[JsonPath, list[SchemaError]] = {}
+    for error in found:
+        if error.keyword in ("additionalProperties", "unevaluatedProperties"):
+            unknown.setdefault(error.path[:-1], []).append(error)
+        elif error.keyword == "required":
+            missing.setdefault(error.path, []).append(error)
+    folded: set[int] = set()
+    for where, extras in unknown.items():
+        absent = {error.field: error for error in missing.get(where, [])}
+        for extra in extras:
+            meant = extra.field if extra.field in absent else None
+            if meant is None and len(extras) == 1 and len(absent) == 1:
+                meant = next(iter(absent))
+            if meant is None and extra.field:
+                # a field the object knows, misspelt: what the object now lacks (a schema's
+                # if/then on that field) follows from it, reported once the name is fixed
+                folded.update(id(error) for error in missing.get(where, []))
+            elif meant is not None and id(absent[meant]) not in folded:
+                # what else the object lacks may follow from the lost field (a schema's
+                # if/then on it): reported once the name is fixed, if still true
+                folded.update(id(error) for error in missing.get(where, []))
+                allowed = extra.hint.split("allowed: ", 1)[-1]
+                extra.hint = f"did you mean '{meant}'? it is required and missing; allowed: {allowed}"
+    return [error for error in found if id(error) not in folded]
 
 
 def _non_finite_numbers(data: Any) -> Iterator[JsonPath]:
@@ -202,6 +235,7 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
                 f"missing required field '{name}'" + (f" in {field}" if path else ""),
                 sub.get("description", "") if isinstance(sub, dict) else "",
                 on_key=bool(path),
+                field=name,
             )
         return
     elif keyword in ("additionalProperties", "unevaluatedProperties"):
@@ -215,6 +249,7 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
                 f"unknown field '{extra}'" + (f" in {field}" if path else ""),
                 (f"did you mean '{near}'? " if near else "") + "allowed: " + ", ".join(allowed),
                 on_key=True,
+                field=near or "",
             )
         return
     elif keyword == "pattern":

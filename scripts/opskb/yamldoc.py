@@ -143,6 +143,7 @@ def _text_looks_risky(text: str, limits: Limits) -> bool:
         or _CONTROL.search(text) is not None
         or _too_long_line(text, limits.max_line_length)
         or any(pattern.search(text) for pattern in _AMBIGUOUS_PLACES)
+        or ('"' in text and _OPEN_QUOTE.search(text) is not None)
     )
 
 
@@ -156,6 +157,9 @@ def _may_nest_deeply(text: str, max_depth: int) -> bool:
         or _DEEP_FLOW.search(text) is not None
     )
 
+
+# A line with an odd number of double quotes: a quoted value may run on past it.
+_OPEN_QUOTE = re.compile(r'^[^"\n]*(?:"[^"\n]*"[^"\n]*)*"[^"\n]*$', re.M)
 
 _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
 _RS_POSITION = re.compile(r"at line (\d+), column (\d+)")
@@ -219,8 +223,10 @@ def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition]
     findings: list[RawFinding] = []
     stack: list[_Frame] = []
     aliases = documents = 0
+    last: yaml.Event | None = None
     try:
         for event in yaml.parse(text, Loader=EventParser):
+            last = event
             mark = event.start_mark
             here = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if isinstance(event, yaml.DocumentStartEvent):
@@ -254,6 +260,10 @@ def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition]
                 findings.append(RawFinding("KB009", *here, {"tag": event.tag}))
             if _is_ambiguous_plain(event):
                 findings.append(RawFinding("KB003", *here, {"value": event.value}))
+            if _spans_lines(event):
+                # Whatever follows was read inside the quote or shifted by it: not reported.
+                findings.append(RawFinding("KB013", *here, {"end": event.end_mark.line + 1}))
+                break
             if as_key:
                 assert parent is not None
                 key = _key_of(event, here)
@@ -278,12 +288,21 @@ def scan_events(text: str, limits: Limits) -> tuple[dict[JsonPath, NodePosition]
                     findings.append(RawFinding("KB006", *here, {"limit": limits.max_depth}))
                     break
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        findings.append(RawFinding("KB001", *where, {"reason": _describe_pyyaml(err)}))
+        findings.append(_syntax_finding(err, last))
     except yaml.YAMLError as err:
         findings.append(RawFinding("KB001", 1, 1, {"reason": str(err).splitlines()[0]}))
     return positions, findings
+
+
+def _spans_lines(event: yaml.Event) -> bool:
+    """A quoted value over several lines: in content, a quote left open that swallowed
+    the lines up to the next quote (long text is written as a block scalar, ``>-``)."""
+    return (
+        isinstance(event, yaml.ScalarEvent)
+        and event.style in ('"', "'")
+        and event.end_mark is not None
+        and event.end_mark.line > event.start_mark.line
+    )
 
 
 def _is_ambiguous_plain(event: yaml.Event) -> bool:
@@ -299,6 +318,20 @@ def _key_of(event: yaml.NodeEvent, here: tuple[int, int]) -> Any:
     if not isinstance(event, yaml.ScalarEvent):
         return f"<complex key at {here[0]}:{here[1]}>"
     return _resolve_plain(event.value) if not event.style else event.value
+
+
+def _syntax_finding(err: yaml.MarkedYAMLError, last: yaml.Event | None) -> RawFinding:
+    """KB001 where the parser gave up, and where the mistake more likely is when that is
+    elsewhere: the opening of a quote never closed, or of a value that ran on."""
+    reason = _describe_pyyaml(err)
+    if err.context == "while scanning a quoted scalar" and err.context_mark is not None:
+        mark = err.context_mark
+        return RawFinding("KB001", mark.line + 1, mark.column + 1, {"reason": f"this quote is never closed ({reason})"})
+    mark = err.problem_mark or err.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if isinstance(last, yaml.ScalarEvent) and last.start_mark is not None and last.start_mark.line + 1 < where[0]:
+        reason += f" (after the value that starts on line {last.start_mark.line + 1})"
+    return RawFinding("KB001", *where, {"reason": reason})
 
 
 def _describe_pyyaml(err: yaml.MarkedYAMLError) -> str:

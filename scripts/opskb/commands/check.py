@@ -1,7 +1,10 @@
 """Check the knowledge base: YAML, schema, references and consistency.
 
-Every problem is printed as `path:line:col: CODE message` with a hint, sorted by file and
-line. Exit 0 when clean (warnings allowed unless --strict), 1 on content errors.
+Every problem is printed as `path:line:col: CODE message` with a hint. One mistake makes
+one problem: what follows from it is left out, or listed under it ("also ..."), and the
+problems that explain others come first (a file that cannot be read, then schema errors,
+then cross-file errors, then warnings; within each, by file and line). Exit 0 when clean
+(warnings allowed unless --strict), 1 on content errors.
 
 `--select` and `--ignore` take rule codes or code prefixes (`KB401`, `KB4`), as ruff does.
 The merge gate ignores KB401 (review overdue): a review falling due with time must not
@@ -87,17 +90,18 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"opskb check: no rule code starts with {', '.join(unknown)} (see `opskb rules`)", file=sys.stderr)
         return ExitCode.USAGE
+    from ..cascade import root_causes_first
     from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
 
     kb, found = check_tree(root, alert_rules=rule_files, site_url=args.site_url)
-    problems = [p for p in found if _wanted(p.code, select, ignore)]
+    problems = root_causes_first(p for p in found if _wanted(p.code, select, ignore))
     output = render(problems, args.format, with_hints=not args.no_hints)
     if output:
         print(output)
     errors = sum(p.level == ERROR for p in problems)
     warnings = len(problems) - errors
     if args.format == "text":
-        left_out = len(found) - len(problems)
+        left_out = len(found) - len(problems) - sum(len(p.also) for p in problems)
         tail = f", {left_out} not reported (--select/--ignore)" if left_out else ""
         print(f"{errors} error(s), {warnings} warning(s){tail}", file=sys.stderr)
     if kb.alert_rules:  # on stderr in every format: json and github output stay parseable

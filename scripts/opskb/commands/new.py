@@ -17,6 +17,11 @@ its list, everything else in the file left as it was, and if the check finds an 
 the added entry the file is put back as it was. --stdout prints the file (or the entry)
 instead of writing it.
 
+Nothing is lost: runs on one folder take turns (a lock held from reading the file to
+writing it), a file is replaced whole (written beside it, then renamed) or not at all,
+a full disk leaves the tree as it was, and an edited file keeps its symlink, its mode
+and its line endings (CRLF stays CRLF).
+
 examples:
   opskb new runbook loyalty-points-not-credited --title "Loyalty points not credited"
   opskb new marketplace aliexpress --title "AliExpress Russia"
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +59,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import scaffold
-    from ..kb import load_knowledge_base
+    from ..atomic import locked
 
     root: Path = args.root
     if not root.is_dir():
         raise CommandError(f"opskb new: {root}: not a directory")
+    if args.stdout:
+        sys.stdout.write(_made(root, args)[0].text)
+        return 0
+    # Read, add, check and write under one lock: a second `opskb new` waits, then reads
+    # what this one wrote, so neither entry is lost (and no id is taken twice).
+    with locked(_guarded_directory(root, args.kind)):
+        made, kb = _made(root, args)
+        if made.list_key is not None:
+            return _add_entry(root, made, kb, args)
+        return _create(root, made, args)
+
+
+def _made(root: Path, args: argparse.Namespace) -> tuple[Any, Any]:
+    from .. import scaffold
+    from ..kb import load_knowledge_base
+
     kb, _ = load_knowledge_base(root)
     try:
         made = scaffold.make(
@@ -73,20 +94,41 @@ def run(args: argparse.Namespace) -> int:
         )
     except scaffold.ScaffoldError as err:
         raise CommandError(f"opskb new: {err}") from None
-    if args.stdout:
-        sys.stdout.write(made.text)
-        return 0
-    if made.list_key is not None:
-        return _add_entry(root, made, kb, args)
+    return made, kb
+
+
+def _guarded_directory(root: Path, kind: str) -> Path:
+    """Where the lock is taken: the real directory of the file an entry joins (through a
+    symlink, its target's), else the content root."""
+    from ..atomic import lock_directory
+    from ..scaffold import ENTRIES
+
+    if kind in ENTRIES:
+        directory = lock_directory(root / ENTRIES[kind][0])
+        if directory.is_dir():
+            return directory
+    return root
+
+
+def _create(root: Path, made: Any, args: argparse.Namespace) -> int:
+    """Write a new file; it appears whole or not at all, and never over an existing one."""
+    from ..atomic import write_atomically
+
     target = root / made.path
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise CommandError(f"opskb new: {target} already exists; not overwriting it")
+    created = _missing_parents(target.parent)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as handle:  # "x": never clobber a racing write
-            handle.write(made.text)
+        for directory in reversed(created):
+            directory.mkdir()
+        write_atomically(target, made.text.encode("utf-8"), create=True)
     except OSError as err:
-        raise CommandError(f"opskb new: {target}: {err.strerror or err}") from None
+        for directory in created:  # the tree as it was: no folder left empty either
+            with suppress(OSError):
+                directory.rmdir()
+        if isinstance(err, FileExistsError):
+            raise CommandError(f"opskb new: {target} already exists; not overwriting it") from None
+        raise CommandError(f"opskb new: {target}: {err.strerror or err}; nothing was written") from None
     print(f"created {target}")
     if _report_problems(root, made.path.as_posix()):
         print("opskb new: the new file has errors (above); fix them before committing", file=sys.stderr)
@@ -94,6 +136,15 @@ def run(args: argparse.Namespace) -> int:
     if args.kind == "runbook":
         print(f"next: fill in the TODOs, then `opskb check` and `opskb escalate {args.id}`")
     return 0
+
+
+def _missing_parents(directory: Path) -> list[Path]:
+    """``directory`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    return missing
 
 
 def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
@@ -111,7 +162,7 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     except scaffold.ScaffoldError as err:
         raise CommandError(f"opskb new: {err}") from None
     except OSError as err:
-        raise CommandError(f"opskb new: {document.path}: {err.strerror or err}") from None
+        raise CommandError(f"opskb new: {document.path}: {err.strerror or err}; it is left as it was") from None
     if _report_problems(root, rel, from_line=appended.first_line):
         write_atomically(document.path, document.text.encode("utf-8"))
         print(f"opskb new: the new {args.kind} has errors (above); {rel} is left as it was", file=sys.stderr)

@@ -23,4 +23,4 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
         route = runbook.data["route"]
         if not kb.is_known("route", route):
-            yield Finding(runbook, ("route",), {"route": route})
+            yield Finding(runbook, ("route",), {"route": route}, refers=("route", route))

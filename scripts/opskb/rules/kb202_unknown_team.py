@@ -21,8 +21,8 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for route in kb.routes.values():
         for index, hop in enumerate(route.data["hops"]):
             if not kb.is_known("team", hop["team"]):
-                yield Finding(route, ("hops", index, "team"), {"team": hop["team"]})
+                yield Finding(route, ("hops", index, "team"), {"team": hop["team"]}, refers=("team", hop["team"]))
     for runbook in kb.runbooks.values():
         owner = runbook.data["review"]["owner"]
         if not kb.is_known("team", owner):
-            yield Finding(runbook, ("review", "owner"), {"team": owner})
+            yield Finding(runbook, ("review", "owner"), {"team": owner}, refers=("team", owner))

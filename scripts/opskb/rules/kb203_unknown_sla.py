@@ -20,8 +20,10 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for route in kb.routes.values():
         if not kb.is_known("sla", route.data["sla"]):
-            yield Finding(route, ("sla",), {"what": "SLA policy", "name": route.data["sla"]})
+            yield Finding(
+                route, ("sla",), {"what": "SLA policy", "name": route.data["sla"]}, refers=("sla", route.data["sla"])
+            )
     for policy in kb.sla_policies.values():
         clock = policy.data["clock"]
         if clock != "24x7" and not kb.is_known("calendar", clock):
-            yield Finding(policy, ("clock",), {"what": "calendar", "name": clock})
+            yield Finding(policy, ("clock",), {"what": "calendar", "name": clock}, refers=("calendar", clock))

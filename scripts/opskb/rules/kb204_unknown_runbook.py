@@ -24,4 +24,4 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
         for index, other in enumerate(runbook.data.get("related", [])):
             if not kb.is_known("runbook", other):
-                yield Finding(runbook, ("related", index), {"runbook": other})
+                yield Finding(runbook, ("related", index), {"runbook": other}, refers=("runbook", other))

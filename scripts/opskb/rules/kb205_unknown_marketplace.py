@@ -26,4 +26,4 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
             continue
         for index, market in enumerate(markets):
             if not kb.is_known("marketplace", market):
-                yield Finding(runbook, ("marketplaces", index), {"marketplace": market})
+                yield Finding(runbook, ("marketplaces", index), {"marketplace": market}, refers=("marketplace", market))

@@ -20,14 +20,21 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     if kb.internal is None:
         return
-    known = kb.internal_statuses
-    if kb.internal.data["initial"] not in known:
-        yield Finding(kb.internal, ("initial",), {"status": kb.internal.data["initial"]})
-    for status in known.values():
+
+    def known(status: str) -> bool:
+        return kb.is_known("internal_status", status)
+
+    if not known(kb.internal.data["initial"]):
+        initial = kb.internal.data["initial"]
+        yield Finding(kb.internal, ("initial",), {"status": initial}, refers=("internal_status", initial))
+    for status in kb.internal_statuses.values():
         for index, target in enumerate(status.data.get("next", [])):
-            if target not in known:
-                yield Finding(status, ("next", index), {"status": target})
+            if not known(target):
+                yield Finding(status, ("next", index), {"status": target}, refers=("internal_status", target))
     for market in kb.marketplaces.values():
         for index, status in enumerate(market.data["statuses"]):
-            if status["maps_to"] not in known:
-                yield Finding(market, ("statuses", index, "maps_to"), {"status": status["maps_to"]})
+            if not known(status["maps_to"]):
+                mapped = status["maps_to"]
+                yield Finding(
+                    market, ("statuses", index, "maps_to"), {"status": mapped}, refers=("internal_status", mapped)
+                )

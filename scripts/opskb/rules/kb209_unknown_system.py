@@ -25,7 +25,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    if kb.broken.get("team"):
+    if not kb.intact("team"):
         return  # an invalid teams.yaml would make every system look unowned
     owned = kb.system_owners()
     for runbook in kb.runbooks.values():

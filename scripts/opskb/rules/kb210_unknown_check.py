@@ -21,7 +21,10 @@ RULE = Rule(
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
-        checks = {c["id"] for c in runbook.data.get("checks", [])}
+        checks = {c["id"]: ("checks", n, "id") for n, c in enumerate(runbook.data.get("checks", []))}
         for index, step in enumerate(runbook.data["steps"]):
             if "check" in step and step["check"] not in checks:
-                yield Finding(runbook, ("steps", index, "check"), {"check": step["check"]})
+                check_id = step["check"]
+                yield Finding(
+                    runbook, ("steps", index, "check"), {"check": check_id}, refers=("check", check_id), choices=checks
+                )

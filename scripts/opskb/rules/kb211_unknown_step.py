@@ -19,7 +19,10 @@ RULE = Rule(
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
-        steps = {s["id"] for s in runbook.data["steps"]}
+        steps = {s["id"]: ("steps", n, "id") for n, s in enumerate(runbook.data["steps"])}
         for index, probe in enumerate(runbook.data.get("checks", [])):
             if "on_fail" in probe and probe["on_fail"] not in steps:
-                yield Finding(runbook, ("checks", index, "on_fail"), {"step": probe["on_fail"]})
+                step = probe["on_fail"]
+                yield Finding(
+                    runbook, ("checks", index, "on_fail"), {"step": step}, refers=("step", step), choices=steps
+                )

@@ -20,10 +20,12 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for market in kb.marketplaces.values():
         statuses = market.data["statuses"]
-        codes = {s["code"] for s in statuses}
+        codes = {s["code"]: ("statuses", n, "code") for n, s in enumerate(statuses)}
         if "initial" in market.data and market.data["initial"] not in codes:
-            yield Finding(market, ("initial",), {"code": market.data["initial"]})
+            initial = market.data["initial"]
+            yield Finding(market, ("initial",), {"code": initial}, refers=("status", initial), choices=codes)
         for index, status in enumerate(statuses):
             for position, target in enumerate(status.get("next", [])):
                 if target not in codes:
-                    yield Finding(market, ("statuses", index, "next", position), {"code": target})
+                    where = ("statuses", index, "next", position)
+                    yield Finding(market, where, {"code": target}, refers=("status", target), choices=codes)

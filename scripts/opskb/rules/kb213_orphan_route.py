@@ -27,7 +27,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    if kb.broken.get("runbook"):
+    if not kb.intact("runbook"):
         return  # an invalid runbook may be the one that uses it
     used = {runbook.data["route"] for runbook in kb.runbooks.values()}
     for route in kb.routes.values():

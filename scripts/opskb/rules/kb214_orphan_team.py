@@ -34,7 +34,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    if kb.broken.get("route") or kb.broken.get("runbook"):
+    if not (kb.intact("route") and kb.intact("runbook")):
         return
     engaged = {hop["team"] for route in kb.routes.values() for hop in route.data["hops"]}
     engaged |= {runbook.data["review"]["owner"] for runbook in kb.runbooks.values()}

@@ -1,0 +1,25 @@
+"""KB013: a quoted value runs over several lines (a closing quote is probably missing)."""
+
+from __future__ import annotations
+
+from ..problems import ERROR
+from ..registry import Example, Rule
+from ._tree import RUNBOOK
+
+RULE = Rule(
+    code="KB013",
+    name="quote-spans-lines",
+    level=ERROR,
+    summary=(
+        "A quoted value runs on over several lines. YAML allows it, but in content it is a quote "
+        "left open: the lines up to the next quote become part of the text, and the fields on "
+        "them silently disappear."
+    ),
+    message="this quoted value runs on to line {end}: a closing quote is probably missing",
+    hint="close the quote on the line where it opens; write long text as a block scalar (key: >-)",
+    bad=Example(
+        replace={RUNBOOK: [('{sent} accepted."', "{sent} accepted.")]},
+        expect=f"{RUNBOOK}:40:13",
+    ),
+    good=Example(replace={RUNBOOK: [('  template: "Prices on', '  template: >-\n    "Prices on')]}),
+)
