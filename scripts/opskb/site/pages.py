@@ -36,6 +36,7 @@ from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
 from ..registry import all_rules
 from ..rulesdoc import example_text
 from ..status_keys import StatusKey
+from . import deadlines
 from .escape import attr, code, h, link, md, mermaid_label, pre
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -490,6 +491,8 @@ class Site:
         if policy is not None and route is not None:
             out.append(self.sla_line(policy))
             out.append(self.timer_block(runbook, route, policy))
+            # Worked deadlines without JavaScript: site/deadlines.py.
+            out.extend(deadlines.page_parts(self.kb, runbook, self.today.year, getattr(self, "language", "en")))
         else:
             out.append("<p>No SLA policy found for this route.</p>")
 
