@@ -153,12 +153,27 @@ def macro_calls(kb: Any) -> list[str]:
         macro=lambda fn: found.setdefault(fn.__name__, fn),
     )
     macros.define_env(env)
-    ids = {"policy_id": kb.sla_policies, "team_id": kb.teams, "runbook_id": kb.runbooks}
+    ids = {
+        "policy_id": kb.sla_policies,
+        "team_id": kb.teams,
+        "runbook_id": kb.runbooks,
+        "marketplace_id": kb.marketplaces,
+        "priority": {p.data["priority"] for p in kb.sla_policies.values()},
+        "clock": {"24x7", *kb.calendars},
+    }
     calls = []
     for name, fn in sorted(found.items()):
-        (param,) = inspect.signature(fn).parameters
-        assert param in ids, f"macro {name}({param}): the payload test does not know which ids it takes"
-        calls += [f'{name}("{ident}")' for ident in sorted(ids[param])]
+        params = inspect.signature(fn).parameters
+        required = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty]
+        assert len(required) <= 1, f"macro {name}: the payload test calls macros of at most one id"
+        assert all(p in ids for p in required), f"macro {name}{required}: the payload test does not know its ids"
+        args = [f'"{ident}"' for ident in sorted(ids[required[0]])] if required else [""]
+        # A macro that writes in a language is called in each one.
+        languages = ["", ', language="en"', ', language="ru"'] if "language" in params else [""]
+        for arg in args:
+            for language in languages:
+                text = f"{arg}{language}".lstrip(", ")
+                calls.append(f"{name}({text})")
     return calls
 
 
