@@ -51,6 +51,7 @@ from ..checker import check_tree
 from ..kb import KnowledgeBase, markets_in_order
 from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
 from ..problems import ERROR, CommandError, Problem
+from . import i18n, sources
 from .escape import page_title
 from .pages import MARKETPLACES, GeneratedPage, Site, marketplace_uri
 from .searchbox import index_files, with_search_box
@@ -139,11 +140,16 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         today = date.fromisoformat(self.config.today) if self.config.today else None
         self.site = Site(self.kb, today=today, use_directory_urls=config.use_directory_urls)
         self.generated = {}
+        # Handwritten pages in the site's language (site/i18n.py).
+        self.translated = i18n.select_language(files, config)
         for page in self.site.pages():
             self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"opskb: docs/{page.src_uri} collides with a generated page; rename it")
             files.append(self._generated(page, config))
+            # "Edit this page" on a generated page opens its YAML source (site/sources.py).
+            root = self.content_root(config)
+            files.get_file_from_path(page.src_uri).edit_uri = sources.edit_uri(self.kb, page.src_uri, config, root)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
                 uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
@@ -169,13 +175,24 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url for url in polyfills
             ]
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        i18n.retitle(page, self.translated)
+        return markdown
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.macro_errors:  # macros rendered this page's Markdown just before
             raise PluginError("opskb: a macro in docs/ failed:\n" + "\n".join(self.macro_errors))
         generated = self.generated.get(page.file.src_uri)
         if generated is None or page.file.generated_by is None:
             return html
-        return generated.expand(html)
+        return generated.expand(html) + self._suggest(page, files, config)
+
+    def _suggest(self, page: Page, files: Files, config: MkDocsConfig) -> str:
+        """ "Suggest a change" under a generated page: its YAML source (site/sources.py)."""
+        guide = files.get_file_from_path(sources.CONTRIBUTING)
+        contributing = get_relative_url(guide.url, page.url) + f"#{sources.ASK_ANCHOR}" if guide else None
+        source = sources.yaml_source(self.kb, page.file.src_uri)
+        return sources.suggest_block(page.edit_url, source, contributing, i18n.config_language(config))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = with_search_box(output)
