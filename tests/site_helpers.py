@@ -40,7 +40,15 @@ def copy_minimal(dest: Path) -> Path:
     return dest
 
 
-def write_config(root: Path, *, today: str | None = None, handwritten: bool = False) -> Path:
+def translations(name: str) -> list[str]:
+    """``name`` and its translations in docs/ (``onboarding.md``, ``onboarding.ru.md``)."""
+    stem = name[: -len(".md")]
+    return [name, *sorted(p.name for p in (REPO / "docs").glob(f"{stem}.*.md"))]
+
+
+def write_config(
+    root: Path, *, today: str | None = None, handwritten: bool = False, language: str | None = None
+) -> Path:
     """Write ``root/mkdocs.yml``: the repo's own configuration, pointed at ``root``.
 
     The repo's file is used as text so that the tests build with exactly the plugins,
@@ -53,25 +61,29 @@ def write_config(root: Path, *, today: str | None = None, handwritten: bool = Fa
         option += f"\n      today: '{today}'"
     text, count = re.subn(r"^      root: \.$", option, text, flags=re.M)
     assert count == 1, "mkdocs.yml no longer has the opskb root option where expected"
+    if language:
+        text, count = re.subn(r"^  language: \w+$", f"  language: {language}", text, flags=re.M)
+        assert count == 1, "mkdocs.yml no longer has theme.language where expected"
     docs = root / "docs"
     if not docs.exists():
         docs.mkdir()
-        shutil.copy(REPO / "docs" / "index.md", docs / "index.md")
+        for name in translations("index.md"):
+            shutil.copy(REPO / "docs" / name, docs / name)
         if handwritten:
-            for name in (*HANDWRITTEN, "synonyms.yaml"):
+            for name in (*(n for page in HANDWRITTEN for n in translations(page)), "synonyms.yaml"):
                 shutil.copy(REPO / "docs" / name, docs / name)
     if not handwritten:
         text = "\n".join(line for line in text.splitlines() if not any(line.endswith(" " + n) for n in HANDWRITTEN))
         # docs/index.md links to the handwritten pages: a fixture's index must not.
-        index = docs / "index.md"
-        index.write_text(
-            "\n".join(
-                line
-                for line in index.read_text(encoding="utf-8").splitlines()
-                if not any(f"]({n})" in line for n in HANDWRITTEN)
-            ),
-            encoding="utf-8",
-        )
+        for index in docs.glob("index*.md"):
+            index.write_text(
+                "\n".join(
+                    line
+                    for line in index.read_text(encoding="utf-8").splitlines()
+                    if not any(f"]({n})" in line for n in HANDWRITTEN)
+                ),
+                encoding="utf-8",
+            )
     config = root / "mkdocs.yml"
     config.write_text(text + "\n", encoding="utf-8")
     return config

@@ -139,6 +139,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         # changes use_directory_urls in its on_config, and generated links depend on it.
         today = date.fromisoformat(self.config.today) if self.config.today else None
         self.site = Site(self.kb, today=today, use_directory_urls=config.use_directory_urls)
+        self.site.language = i18n.config_language(config)  # read by the worked deadlines
         self.generated = {}
         # Handwritten pages in the site's language (site/i18n.py).
         self.translated = i18n.select_language(files, config)
