@@ -17,7 +17,7 @@ from typing import Any
 from ..clocks import CLOCK_24X7, DEFAULT_WEEKDAYS
 from ..kb import Entity, KnowledgeBase
 from .escape import md, safe_url
-from .pages import ESCALATION_MAP, LINES, SEVERITIES, TEAMS
+from .pages import ESCALATION_MAP, INTERNAL, LINES, SEVERITIES, TEAMS
 from .wording import duration, language_of
 
 WORDS: dict[str, dict[str, str]] = {
@@ -51,6 +51,17 @@ WORDS: dict[str, dict[str, str]] = {
         "runbook_count_one": "1 runbook",
         "and": " and ",
         "no_policy": "no policy has this priority",
+        "pairs_intro": "**{name}** ({first}/{second}): a pair resolves in this order.",
+        "pairs_listed": "A pair listed in the mapping means what its line says.",
+        "pairs_alone": "When {second} is {values}, it is final and decides alone, whatever {first} says.",
+        "pairs_first": "Any other pair falls back to its {first} alone, when that is listed.",
+        "pairs_unknown": "Any other pair is reported as not in the mapping, never given a default.",
+        "pairs_example": "Worked example: {pair} is not listed; {how}, so it means {target}.",
+        "pairs_example_unknown": "Worked example: {pair} is not listed and is reported as unknown.",
+        "how_alone": "{second} {value} decides alone (listed as {listed})",
+        "how_first": "its {first} decides (listed as {listed})",
+        "or": " or ",
+        "no_pairs": "no marketplace here has a two-field key",
     },
     "ru": {
         "line": "Линия",
@@ -82,6 +93,19 @@ WORDS: dict[str, dict[str, str]] = {
         "runbook_count_one": "ранбуков: 1",
         "and": " и ",
         "no_policy": "политик с таким приоритетом нет",
+        "pairs_intro": "**{name}** ({first}/{second}): пара разбирается в таком порядке.",
+        "pairs_listed": "Пара, записанная в соответствии, значит то, что сказано в её строке.",
+        "pairs_alone": (
+            "Если {second} равно {values}, это окончательное значение, и решает оно, что бы ни было в {first}."
+        ),
+        "pairs_first": "Любая другая пара сводится к одному {first}, если он записан.",
+        "pairs_unknown": "Любая другая пара считается отсутствующей в соответствии, значения по умолчанию нет.",
+        "pairs_example": "Пример: пары {pair} в файле нет; {how}, поэтому она означает {target}.",
+        "pairs_example_unknown": "Пример: пары {pair} в файле нет, о ней сообщается как о неизвестной.",
+        "how_alone": "решает {second} {value} (записано как {listed})",
+        "how_first": "решает её {first} (записано как {listed})",
+        "or": " или ",
+        "no_pairs": "здесь нет маркетплейсов с ключом из двух полей",
     },
 }
 _DAYS = {
@@ -223,6 +247,21 @@ class Handbook:
             return w["no_policy"]
         return _join(parts, w["and"])
 
+    def internal(self, entry: dict[str, Any]) -> str:
+        """An internal status as a link to its place on the internal model page."""
+        status = self.kb.internal_statuses.get(entry["maps_to"])
+        name = md(status.data["name"]) if status else md(entry["maps_to"])
+        return self.link(f"{name} ({_code(entry['maps_to'])})", INTERNAL, f"status-{entry['maps_to']}")
+
+    def pair_precedence(self, marketplace_id: str) -> str:
+        """One marketplace's two-field precedence, with a worked example ('' for one field)."""
+        return _block(precedence_text(self, self.kb.marketplaces[marketplace_id]))
+
+    def pair_precedences(self) -> str:
+        """The precedence of every marketplace with a two-field key."""
+        texts = [precedence_text(self, m) for m in sorted(self.kb.marketplaces.values(), key=_name_key)]
+        return _block("\n\n".join(t for t in texts if t) or self.words["no_pairs"])
+
     def policies_on(self, clock: str) -> str:
         """The names of the policies that run on a clock ('24x7' or a calendar id)."""
         names = [f"**{md(p.data['name'])}**" for p in self.policies() if p.data["clock"] == clock]
@@ -231,6 +270,12 @@ class Handbook:
 
 def _name_key(entity: Entity) -> tuple[str, str]:
     return entity.data["name"].lower(), entity.id
+
+
+def _code(text: object) -> str:
+    """Inline code in Markdown context. Not a backtick span: inside one, the character
+    references md() writes would show as typed; in <code> the browser decodes them."""
+    return f"<code>{md(text)}</code>"
 
 
 def _a(label: object, url: object) -> str:
@@ -249,6 +294,11 @@ def _join(parts: list[str], last: str) -> str:
     return "; ".join(parts[:-1]) + ";" + last + parts[-1]
 
 
+def _block(text: str) -> str:
+    # Blank lines around it: a list must start its own block wherever the macro is called.
+    return f"\n\n{text}\n\n" if text else ""
+
+
 def _md_table(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     """A Markdown table; cells are inert already (md() turns | and newlines into references)."""
     head = list(headers)
@@ -256,3 +306,38 @@ def _md_table(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     # Blank lines around it: a table must start its own block wherever the macro is called.
     return "\n\n" + "\n".join(lines) + "\n\n"
+
+
+def precedence_text(book: Handbook, market: Entity) -> str:
+    """How a two-field code of ``market`` resolves, stated from its ``key.precedence`` and
+    shown on worked examples resolved by opskb.status_keys (the resolver every command and
+    the mapping page use): the same statement wherever a handwritten page needs it."""
+    from ..status_keys import DECIDES_ALONE, StatusKey
+
+    w, data = book.words, market.data
+    key = StatusKey(data)
+    if not key.two_fields:
+        return ""
+    first, second = (_code(f) for f in key.fields)
+    steps = [w["pairs_listed"]]
+    if key.decides_alone:
+        values = w["or"].join(_code(v) for v in key.decides_alone)
+        steps.append(w["pairs_alone"].format(first=first, second=second, values=values))
+    steps.append(w["pairs_first" if key.first_alone else "pairs_unknown"].format(first=first))
+    lines = [w["pairs_intro"].format(name=md(data["name"]), first=first, second=second), ""]
+    lines += [f"{n}. {step}" for n, step in enumerate(steps, start=1)]
+    examples = []
+    for pair in key.worked_examples():
+        resolved = key.resolve(pair)
+        if resolved is None:
+            examples.append(w["pairs_example_unknown"].format(pair=_code(pair)))
+            continue
+        listed = _code(resolved.entry["code"])
+        if resolved.how == DECIDES_ALONE:
+            how = w["how_alone"].format(second=second, value=_code(pair.split("/", 1)[1]), listed=listed)
+        else:
+            how = w["how_first"].format(first=first, listed=listed)
+        examples.append(w["pairs_example"].format(pair=_code(pair), how=how, target=book.internal(resolved.entry)))
+    for text in examples:
+        lines += ["", text]
+    return "\n".join(lines)
