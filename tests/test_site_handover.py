@@ -143,15 +143,20 @@ def test_every_link_from_onboarding_resolves(tab: Any, english: str) -> None:
     assert all(h.startswith(("mailto:", "tel:", "https://git.example.org/")) for h in outside), outside
 
 
+def _onboarding_table(tab: Any, base: str, header: str, count: int) -> list[str]:
+    _open(tab, f"{base}/onboarding.html")
+    rows = _rows(tab, header)
+    assert len(rows) == count
+    return rows
+
+
 def _hours(team: dict[str, Any]) -> str:
     hours = team["hours"]
     return "24x7" if hours["schedule"] == "24x7" else f"{hours['start']}–{hours['end']}, working days"
 
 
 def test_every_team_appears_with_hours_zone_and_contacts(tab: Any, english: str, kb: KnowledgeBase) -> None:
-    _open(tab, f"{english}/onboarding.html")
-    rows = _rows(tab, "Time zone")
-    assert len(rows) == len(kb.teams)
+    rows = _onboarding_table(tab, english, "Time zone", len(kb.teams))
     for team in kb.teams.values():
         data = team.data
         (row,) = [r for r in rows if f" {' '.join(data['name'].split())} " in f" {r} "]
@@ -164,9 +169,7 @@ def test_every_team_appears_with_hours_zone_and_contacts(tab: Any, english: str,
 
 
 def test_every_sla_policy_appears_with_its_figures_and_routes(tab: Any, english: str, kb: KnowledgeBase) -> None:
-    _open(tab, f"{english}/onboarding.html")
-    rows = _rows(tab, "Resolve or escalate within")
-    assert len(rows) == len(kb.sla_policies)
+    rows = _onboarding_table(tab, english, "Resolve or escalate within", len(kb.sla_policies))
     for policy in kb.sla_policies.values():
         data = policy.data
         (row,) = [r for r in rows if f"({policy.id})" in r]

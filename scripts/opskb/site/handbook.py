@@ -108,6 +108,13 @@ WORDS: dict[str, dict[str, str]] = {
         "no_pairs": "здесь нет маркетплейсов с ключом из двух полей",
     },
 }
+# contact field -> its word and how it becomes a link (None: shown as text)
+_CONTACTS = (
+    ("chat", "chat", lambda value: value),
+    ("email", "mail", lambda value: "mailto:" + value),
+    ("phone", "phone", lambda value: "tel:" + re.sub(r"[^0-9+]", "", value)),
+    ("ticket_queue", "queue", None),
+)
 _DAYS = {
     "en": dict(mon="Mon", tue="Tue", wed="Wed", thu="Thu", fri="Fri", sat="Sat", sun="Sun"),
     "ru": dict(mon="пн", tue="вт", wed="ср", thu="чт", fri="пт", sat="сб", sun="вс"),
@@ -145,16 +152,11 @@ class Handbook:
 
     def contacts(self, team: Entity) -> str:
         data = team.data.get("contacts", {})
-        w = self.words
         parts = []
-        if "chat" in data:
-            parts.append(f"{w['chat']} {_a(data['chat'], data['chat'])}")
-        if "email" in data:
-            parts.append(f"{w['mail']} {_a(data['email'], 'mailto:' + data['email'])}")
-        if "phone" in data:
-            parts.append(f"{w['phone']} {_a(data['phone'], 'tel:' + re.sub(r'[^0-9+]', '', data['phone']))}")
-        if "ticket_queue" in data:
-            parts.append(f"{w['queue']} {md(data['ticket_queue'])}")
+        for key, word, link in _CONTACTS:
+            if key in data:
+                value = data[key]
+                parts.append(f"{self.words[word]} {_a(value, link(value)) if link else md(value)}")
         return " · ".join(parts) or "—"
 
     def hours(self, team: Entity) -> str:
