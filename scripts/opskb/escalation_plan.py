@@ -8,12 +8,18 @@ Deadlines are counted by ``opskb.clocks`` on the SLA policy's clock.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import clocks
 from .durations import humanize
 from .kb import Entity, KnowledgeBase
+
+
+# Many runbooks share a route, and the site asks for the same moments on every one of
+# them: the clock arithmetic (a pure function of hashable values) is done once per moment.
+_deadline_for = lru_cache(maxsize=8192)(clocks.deadline_for)
 
 
 class PlanError(ValueError):
@@ -42,15 +48,24 @@ def route_clock(kb: KnowledgeBase, runbook: Entity) -> tuple[Entity, Entity, clo
     return route, sla, clocks.clock_of(kb, sla.data)
 
 
-def plan(kb: KnowledgeBase, runbook: Entity, start: datetime, zone: Any, now: datetime | None = None) -> dict[str, Any]:
+def plan(
+    kb: KnowledgeBase,
+    runbook: Entity,
+    start: datetime,
+    zone: Any,
+    now: datetime | None = None,
+    chain: tuple[Entity, Entity, clocks.Clock] | None = None,
+) -> dict[str, Any]:
     """Everything `escalate` prints for an incident registered at ``start``, as plain data.
 
     Times are ISO 8601 in ``zone``; ``overdue`` compares with ``now`` (never, when None).
+    ``chain`` is ``route_clock``'s answer when the caller has it already (the site asks
+    for several starts of one runbook).
     """
-    route, sla, clock = route_clock(kb, runbook)
+    route, sla, clock = chain or route_clock(kb, runbook)
 
     def due(text: str) -> dict[str, Any]:
-        moment = clocks.deadline_for(start, text, clock).astimezone(zone)
+        moment = _deadline_for(start, text, clock).astimezone(zone)
         overdue = now is not None and moment < now
         return {"at": moment.isoformat(), "after": text, "after_text": humanize(text), "overdue": overdue}
 

@@ -132,14 +132,14 @@ def worked_plans(
     kb: KnowledgeBase, runbook: Entity, year: int
 ) -> tuple[ReferenceWeek, list[tuple[Start, dict[str, Any]]]]:
     """The reference week and, for each of its moments, the plan `opskb escalate` prints."""
-    route, _, clock = route_clock(kb, runbook)
+    chain = route_clock(kb, runbook)
+    route, _, clock = chain
     zone = display_zone(kb, route, clock)
     calendar = reference_calendar(kb, clock)
     week = reference_week(calendar, year)
     own = clock if isinstance(clock, WorkingCalendar) else None
-    return week, [
-        (start, plan(kb, runbook, start.wall.replace(tzinfo=zone), zone)) for start in starts(week, own or calendar)
-    ]
+    moments = starts(week, own or calendar)
+    return week, [(start, plan(kb, runbook, start.wall.replace(tzinfo=zone), zone, chain=chain)) for start in moments]
 
 
 def section(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> str:
