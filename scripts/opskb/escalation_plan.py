@@ -16,7 +16,6 @@ from . import clocks
 from .durations import humanize
 from .kb import Entity, KnowledgeBase
 
-
 # Many runbooks share a route, and the site asks for the same moments on every one of
 # them: the clock arithmetic (a pure function of hashable values) is done once per moment.
 _deadline_for = lru_cache(maxsize=8192)(clocks.deadline_for)
