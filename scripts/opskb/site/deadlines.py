@@ -142,60 +142,80 @@ def worked_plans(
     return week, [(start, plan(kb, runbook, start.wall.replace(tzinfo=zone), zone, chain=chain)) for start in moments]
 
 
-def section(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> str:
-    """The worked-deadlines block of a runbook page (raw HTML, every YAML string escaped)."""
+def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> dict[str, Any] | None:
+    """The worked deadlines as plain text (nothing escaped yet): what a page shows, for any
+    renderer. None when the runbook has no route or SLA clock to count on."""
     language = wording.language_of(language)
     w = wording.words(language)
     try:
         week, plans = worked_plans(kb, runbook, year)
     except (PlanError, ClockError):
-        return ""
+        return None
     first = plans[0][1]
-    hops = [hop for hop in first["hops"] if hop["due"]]
     headers = [w["opened"], w["react_by"]]
-    headers += [h(w["hop_by"].format(line=hop["line"], team=hop["name"])) for hop in hops]
+    headers += [w["hop_by"].format(line=hop["line"], team=hop["name"]) for hop in first["hops"] if hop["due"]]
     headers.append(w["resolve_by"])
     rows = []
     for start, result in plans:
-        cells = [f"{_time(result['registered'], language)}<br><small>{w['start_' + start.key]}</small>"]
-        cells.append(_time(result["react_by"]["at"], language))
+        cells = [
+            _cell(result["registered"], language, w["start_" + start.key]),
+            _cell(result["react_by"]["at"], language),
+        ]
         for hop in (hop for hop in result["hops"] if hop["due"]):
-            cell = _time(hop["due"]["at"], language)
-            if hop.get("outside_hours"):
-                cell += f"<br><small>{h(w['outside_hours'].format(hours=hop['outside_hours']))}</small>"
-            cells.append(cell)
-        cells.append(_time(result["resolve_or_escalate_by"]["at"], language))
-        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+            note = w["outside_hours"].format(hours=hop["outside_hours"]) if hop.get("outside_hours") else None
+            cells.append(_cell(hop["due"]["at"], language, note))
+        cells.append(_cell(result["resolve_or_escalate_by"]["at"], language))
+        rows.append(cells)
     if week.holiday:
         holiday_day = wording.day(datetime.combine(week.holiday, time()), language)
         reference = w["reference_holiday"].format(
-            year=week.year, holiday=h(week.holiday_name(language)), holiday_day=holiday_day
+            year=week.year, holiday=week.holiday_name(language), holiday_day=holiday_day
         )
     else:
         reference = w["reference_plain"].format(year=week.year)
+    clock = first["sla"]["clock_text"]
     night = plans[-1][0].wall
-    clock = (
-        w["clock_24x7"]
-        if first["sla"]["clock"] == "24x7"
-        else w["clock_working"].format(calendar=h(first["sla"]["clock_text"]))
+    return {
+        "title": w["worked_title"],
+        "anchor": ANCHOR,
+        "intro": w["worked_intro"],
+        "command": "opskb escalate",
+        "clock": w["clock_24x7"] if first["sla"]["clock"] == "24x7" else w["clock_working"].format(calendar=clock),
+        "zone": first["zone"],
+        "reference": reference,
+        "command_at": f'opskb escalate {runbook.id} --at "{night:%Y-%m-%d %H:%M}"',
+        "headers": headers,
+        "rows": rows,
+    }
+
+
+def _cell(iso: str, language: str, note: str | None = None) -> dict[str, Any]:
+    return {"iso": iso, "text": wording.moment(datetime.fromisoformat(iso), language), "note": note}
+
+
+def section(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> str:
+    """The worked-deadlines block of a runbook page as raw HTML, every string escaped."""
+    model = worked_model(kb, runbook, year, language)
+    if model is None:
+        return ""
+    intro = model["intro"].format(
+        command=code(model["command"]),
+        clock=h(model["clock"]),
+        zone=h(model["zone"]),
+        reference=h(model["reference"]),
+        command_at=code(model["command_at"]),
     )
-    intro = w["worked_intro"].format(
-        command=code("opskb escalate"),
-        clock=clock,
-        zone=h(first["zone"]),
-        reference=reference,
-        command_at=code(f'opskb escalate {runbook.id} --at "{night:%Y-%m-%d %H:%M}"'),
-    )
-    head = "".join(f"<th>{cell}</th>" for cell in headers)
+    head = "".join(f"<th>{h(cell)}</th>" for cell in model["headers"])
+    body = "".join("<tr>" + "".join(f"<td>{_time(cell)}</td>" for cell in row) + "</tr>" for row in model["rows"])
     return (
         f'<div class="opskb-worked"><p>{intro}</p>'
-        f'<table class="opskb-worked-deadlines"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f'<table class="opskb-worked-deadlines"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
     )
 
 
-def _time(iso: str, language: str) -> str:
-    return f'<time datetime="{iso}">{wording.moment(datetime.fromisoformat(iso), language)}</time>'
+def _time(cell: dict[str, Any]) -> str:
+    note = f"<br><small>{h(cell['note'])}</small>" if cell["note"] else ""
+    return f'<time datetime="{h(cell["iso"])}">{h(cell["text"])}</time>{note}'
 
 
 def page_parts(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> list[str]:
