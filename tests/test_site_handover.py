@@ -295,3 +295,34 @@ def test_russian_worked_deadlines(tab: Any, russian: str) -> None:
     _open(tab, f"{russian}/runbooks/prices-not-applied.html")
     night = " ".join(tab.locator("table.opskb-worked-deadlines tbody tr").last.inner_text().split())
     assert night.startswith("пт ") and "23:00" in night
+
+
+# ------------------------------------------------------------------ two-field statuses
+
+
+def test_two_field_precedence_is_stated_from_the_data(
+    tab: Any, english: str, kb: KnowledgeBase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Glossary and contributing state each file's precedence, and their worked examples
+    of unlisted pairs resolve as `opskb status` resolves them."""
+    from opskb.status_keys import StatusKey
+
+    markets = [(m, StatusKey(m.data)) for m in kb.marketplaces.values()]
+    markets = [(m, key) for m, key in markets if key.two_fields]
+    assert any(key.decides_alone for _, key in markets)  # the Wildberries exception is data
+    for page in ("glossary", "contributing"):
+        _open(tab, f"{english}/{page}.html")
+        text = _text(tab)
+        for market, key in markets:
+            first, second = key.fields
+            assert f"{market.data['name']} ({first}/{second}): a pair resolves in this order." in text, page
+            for value in key.decides_alone:
+                assert value in text
+            for pair in key.worked_examples():
+                assert main(["status", market.id, pair, "--root", str(REPO), "--format", "json"]) == 0
+                answer = json.loads(capsys.readouterr().out)
+                stated = f"Worked example: {pair} is not listed;"
+                assert stated in text, f"{page}: {pair}"
+                sentence = text[text.index(stated) :].split(".", 1)[0]
+                assert f"listed as {answer['matched_code']}" in sentence
+                assert f"it means {answer['internal_name']} ({answer['maps_to']})" in sentence

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..clocks import CLOCK_24X7, DEFAULT_WEEKDAYS
 from ..kb import Entity, KnowledgeBase
+from ..status_keys import DECIDES_ALONE, StatusKey
 from .escape import md, safe_url
 from .pages import ESCALATION_MAP, INTERNAL, LINES, SEVERITIES, TEAMS
 from .wording import duration, language_of
@@ -314,8 +315,6 @@ def precedence_text(book: Handbook, market: Entity) -> str:
     """How a two-field code of ``market`` resolves, stated from its ``key.precedence`` and
     shown on worked examples resolved by opskb.status_keys (the resolver every command and
     the mapping page use): the same statement wherever a handwritten page needs it."""
-    from ..status_keys import DECIDES_ALONE, StatusKey
-
     w, data = book.words, market.data
     key = StatusKey(data)
     if not key.two_fields:

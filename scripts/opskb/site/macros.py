@@ -164,3 +164,13 @@ def define_env(env: Any) -> None:
     def clock_text(clock: str, language: str | None = None) -> str:
         """A clock in words: '24x7 calendar time...' or a calendar's hours, days and zone."""
         return handbook(language).clock(clock)
+
+    @env.macro
+    def pair_precedence(marketplace_id: str, language: str | None = None) -> str:
+        """How a marketplace's two-field status codes resolve, with a worked example."""
+        return handbook(language).pair_precedence(marketplace_id)
+
+    @env.macro
+    def pair_precedences(language: str | None = None) -> str:
+        """The two-field precedence of every marketplace that has one, with worked examples."""
+        return handbook(language).pair_precedences()
