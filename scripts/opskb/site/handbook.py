@@ -197,6 +197,11 @@ class Handbook:
             text += self.words["holidays_off"].format(country=md(data["holidays"]))
         return text
 
+    def known_clock(self, clock: str) -> str:
+        """A clock a page names, in words; KeyError for one the content does not define."""
+        _known_clock(self.kb, clock)
+        return self.clock(clock)
+
     def routes_of(self, policy: Entity) -> list[Entity]:
         routes = (r for r in self.kb.routes.values() if r.data["sla"] == policy.id)
         return sorted(routes, key=_name_key)
@@ -230,6 +235,8 @@ class Handbook:
 
     def policies_for(self, priority: str) -> str:
         """Each policy of a priority with its own figures, joined into one phrase."""
+        if priority not in SEVERITIES:
+            raise KeyError(f"unknown priority {priority!r} (known: {', '.join(SEVERITIES)})")
         w = self.words
         parts = []
         for policy in self.policies():
@@ -258,6 +265,8 @@ class Handbook:
 
     def pair_precedence(self, marketplace_id: str) -> str:
         """One marketplace's two-field precedence, with a worked example ('' for one field)."""
+        if marketplace_id not in self.kb.marketplaces:
+            raise KeyError(f"unknown marketplace {marketplace_id!r}")
         return _block(precedence_text(self, self.kb.marketplaces[marketplace_id]))
 
     def pair_precedences(self) -> str:
@@ -267,8 +276,15 @@ class Handbook:
 
     def policies_on(self, clock: str) -> str:
         """The names of the policies that run on a clock ('24x7' or a calendar id)."""
+        _known_clock(self.kb, clock)
         names = [f"**{md(p.data['name'])}**" for p in self.policies() if p.data["clock"] == clock]
         return _join(names, self.words["and"]) if names else self.words["none"]
+
+
+def _known_clock(kb: KnowledgeBase, clock: str) -> None:
+    if clock != CLOCK_24X7 and clock not in kb.calendars:
+        known = ", ".join([CLOCK_24X7, *sorted(kb.calendars)])
+        raise KeyError(f"unknown clock {clock!r} (known: {known})")
 
 
 def _name_key(entity: Entity) -> tuple[str, str]:

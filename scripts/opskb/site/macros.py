@@ -34,6 +34,7 @@ MACRO_ARGUMENT_KINDS = {
     "sla_name": "sla",
     "team_name": "team",
     "runbook_title": "runbook",
+    "pair_precedence": "marketplace",
 }
 
 
@@ -140,37 +141,37 @@ def define_env(env: Any) -> None:
     def handbook(language: str | None) -> Handbook:
         return Handbook(kb, language or site_language(env), _page_uri(env))
 
-    @env.macro
+    @register
     def team_table(language: str | None = None) -> str:
         """Every team by line: hours, time zone and contacts (a Markdown table)."""
         return handbook(language).team_table()
 
-    @env.macro
+    @register
     def sla_table(language: str | None = None) -> str:
         """Every SLA policy: priority, react, resolve, clock, runbooks and routes (a Markdown table)."""
         return handbook(language).sla_table()
 
-    @env.macro
+    @register
     def policies_for(priority: str, language: str | None = None) -> str:
         """Each SLA policy of a priority with its own figures, e.g. both critical policies."""
         return handbook(language).policies_for(priority)
 
-    @env.macro
+    @register
     def policies_on(clock: str, language: str | None = None) -> str:
         """The names of the SLA policies that run on a clock ('24x7' or a calendar id)."""
         return handbook(language).policies_on(clock)
 
-    @env.macro
+    @register
     def clock_text(clock: str, language: str | None = None) -> str:
         """A clock in words: '24x7 calendar time...' or a calendar's hours, days and zone."""
-        return handbook(language).clock(clock)
+        return handbook(language).known_clock(clock)
 
-    @env.macro
+    @register
     def pair_precedence(marketplace_id: str, language: str | None = None) -> str:
         """How a marketplace's two-field status codes resolve, with a worked example."""
         return handbook(language).pair_precedence(marketplace_id)
 
-    @env.macro
+    @register
     def pair_precedences(language: str | None = None) -> str:
         """The two-field precedence of every marketplace that has one, with worked examples."""
         return handbook(language).pair_precedences()
