@@ -42,7 +42,15 @@ def copy_minimal(dest: Path) -> Path:
     return dest
 
 
-def write_config(root: Path, *, today: str | None = None, handwritten: bool = False) -> Path:
+def translations(name: str) -> list[str]:
+    """``name`` and its translations in docs/ (``onboarding.md``, ``onboarding.ru.md``)."""
+    stem = name[: -len(".md")]
+    return [name, *sorted(p.name for p in (REPO / "docs").glob(f"{stem}.*.md"))]
+
+
+def write_config(
+    root: Path, *, today: str | None = None, handwritten: bool = False, language: str | None = None
+) -> Path:
     """Write ``root/mkdocs.yml``: the repo's own configuration, pointed at ``root``.
 
     The repo's file is used as text so that the tests build with exactly the plugins,
@@ -55,25 +63,29 @@ def write_config(root: Path, *, today: str | None = None, handwritten: bool = Fa
         option += f"\n      today: '{today}'"
     text, count = re.subn(r"^      root: \.$", option, text, flags=re.M)
     assert count == 1, "mkdocs.yml no longer has the opskb root option where expected"
+    if language:
+        text, count = re.subn(r"^  language: \w+$", f"  language: {language}", text, flags=re.M)
+        assert count == 1, "mkdocs.yml no longer has theme.language where expected"
     docs = root / "docs"
     if not docs.exists():
         docs.mkdir()
-        shutil.copy(REPO / "docs" / "index.md", docs / "index.md")
+        for name in translations("index.md"):
+            shutil.copy(REPO / "docs" / name, docs / name)
         if handwritten:
-            for name in (*HANDWRITTEN, "synonyms.yaml"):
+            for name in (*(n for page in HANDWRITTEN for n in translations(page)), "synonyms.yaml"):
                 shutil.copy(REPO / "docs" / name, docs / name)
     if not handwritten:
         text = "\n".join(line for line in text.splitlines() if not any(line.endswith(" " + n) for n in HANDWRITTEN))
         # docs/index.md links to the handwritten pages: a fixture's index must not.
-        index = docs / "index.md"
-        index.write_text(
-            "\n".join(
-                line
-                for line in index.read_text(encoding="utf-8").splitlines()
-                if not any(f"]({n})" in line for n in HANDWRITTEN)
-            ),
-            encoding="utf-8",
-        )
+        for index in docs.glob("index*.md"):
+            index.write_text(
+                "\n".join(
+                    line
+                    for line in index.read_text(encoding="utf-8").splitlines()
+                    if not any(f"]({n})" in line for n in HANDWRITTEN)
+                ),
+                encoding="utf-8",
+            )
     config = root / "mkdocs.yml"
     config.write_text(text + "\n", encoding="utf-8")
     return config
@@ -190,12 +202,27 @@ def macro_calls(kb: Any) -> list[str]:
         macro=lambda fn: found.setdefault(fn.__name__, fn),
     )
     macros.define_env(env)
-    ids = {"policy_id": kb.sla_policies, "team_id": kb.teams, "runbook_id": kb.runbooks}
+    ids = {
+        "policy_id": kb.sla_policies,
+        "team_id": kb.teams,
+        "runbook_id": kb.runbooks,
+        "marketplace_id": kb.marketplaces,
+        "priority": {p.data["priority"] for p in kb.sla_policies.values()},
+        "clock": {"24x7", *kb.calendars},
+    }
     calls = []
     for name, fn in sorted(found.items()):
-        (param,) = inspect.signature(fn).parameters
-        assert param in ids, f"macro {name}({param}): the payload test does not know which ids it takes"
-        calls += [f'{name}("{ident}")' for ident in sorted(ids[param])]
+        params = inspect.signature(fn).parameters
+        required = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty]
+        assert len(required) <= 1, f"macro {name}: the payload test calls macros of at most one id"
+        assert all(p in ids for p in required), f"macro {name}{required}: the payload test does not know its ids"
+        args = [f'"{ident}"' for ident in sorted(ids[required[0]])] if required else [""]
+        # A macro that writes in a language is called in each one.
+        languages = ["", ', language="en"', ', language="ru"'] if "language" in params else [""]
+        for arg in args:
+            for language in languages:
+                text = f"{arg}{language}".lstrip(", ")
+                calls.append(f"{name}({text})")
     return calls
 
 

@@ -156,22 +156,25 @@ def test_unreadable_files_and_folders_are_reported_not_skipped(tree: Path) -> No
 
 
 def test_renaming_a_policy_a_docs_page_names_fails_the_gate_not_the_build(tmp_path: Path) -> None:
-    """The real content and docs/: renaming the 'high' SLA policy leaves docs/ macros naming it."""
+    """The real content and docs/: renaming the 'critical-situation' SLA policy leaves docs/
+    macros naming it (the contributing guide quotes its figures)."""
     root = tmp_path / "kb"
     for folder in ("runbooks", "escalation", "status_mappings", "docs", "schemas"):
         shutil.copytree(REPO / folder, root / folder)
     for path in (root / SLA, root / ROUTES):
         text = path.read_text(encoding="utf-8")
         path.write_text(
-            text.replace("id: high\n", "id: high-priority\n").replace("sla: high\n", "sla: high-priority\n")
+            text.replace("id: critical-situation\n", "id: critical-now\n").replace(
+                "sla: critical-situation\n", "sla: critical-now\n"
+            )
         )
     result = run_opskb("check", root, "--format", "json", "--ignore", "KB401")
     assert result.code == 1, result.out + result.err
     unknown = [p for p in result.json() if p["code"] == "KB222"]
-    assert unknown and all("'high'" in p["message"] for p in unknown)
+    assert unknown and all("'critical-situation'" in p["message"] for p in unknown)
     assert {p["code"] for p in result.json()} == {"KB222"}, result.out
     lines = (root / unknown[0]["path"]).read_text(encoding="utf-8").splitlines()
-    assert lines[unknown[0]["line"] - 1][unknown[0]["column"] - 1 :].startswith('"high"')
+    assert lines[unknown[0]["line"] - 1][unknown[0]["column"] - 1 :].startswith('"critical-situation"')
 
 
 def test_a_macro_that_fails_in_the_build_says_where_without_a_traceback(tmp_path: Path) -> None:

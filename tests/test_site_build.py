@@ -28,6 +28,7 @@ from site_helpers import (
     copy_minimal,
     hostile_site,
     mkdocs_build,
+    translations,
     write_config,
 )
 
@@ -270,7 +271,7 @@ def test_relative_urls_with_directory_urls() -> None:
 
 def test_nothing_generated_is_written_to_docs(built: Path) -> None:
     docs = built.parent / "content" / "docs"
-    assert sorted(p.name for p in docs.iterdir()) == ["index.md"]
+    assert sorted(p.name for p in docs.iterdir()) == translations("index.md")
 
 
 # ------------------------------------------------------------------ offline
@@ -637,3 +638,21 @@ def test_serve_rerenders_after_a_yaml_change(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_handwritten_page_macros_refuse_ids_the_content_lacks() -> None:
+    """A typo in a docs/ macro fails the build (the plugin reports it) instead of printing
+    'no policy' or the typo itself as if it were data."""
+    from opskb.site.handbook import Handbook
+
+    kb, _ = check_tree(REPO / "tests" / "fixtures" / "minimal")
+    book = Handbook(kb)
+    for call in (
+        lambda: book.policies_for("critcal"),
+        lambda: book.policies_on("msk-busines"),
+        lambda: book.known_clock("msk-busines"),
+        lambda: book.pair_precedence("ozonn"),
+    ):
+        with pytest.raises(KeyError):
+            call()
+    assert book.policies_on("24x7")

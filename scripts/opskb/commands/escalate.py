@@ -56,59 +56,25 @@ def run(args: argparse.Namespace) -> int:
 
 def build_plan(args: argparse.Namespace) -> dict[str, Any]:
     """Everything `escalate` prints, as plain data (the JSON output)."""
-    from .. import clocks
-    from ..durations import humanize
+    from ..clocks import ClockError, _zone
+    from ..escalation_plan import PlanError, display_zone, plan, route_clock
     from ..layout import ESCALATION
     from ._support import CommandError, files_in, guard, load, runbook
 
     kb, problems = load(args.root, NAME)
     entity = runbook(kb, args.runbook, NAME, problems)
     guard(NAME, problems, [entity.file, *files_in(kb, ESCALATION)])
-    route = kb.route_of(entity.id)
-    sla = kb.sla_of(route.data["id"]) if route else None
-    if route is None or sla is None:
-        raise CommandError(f"opskb escalate: runbook {entity.id}: route or SLA policy missing", 1)
-    clock = clocks.clock_of(kb, sla.data)
-    display = _display_zone(args.tz, clock, kb, route)
-    start = _parse_at(args.at, display)
-    now = datetime.now(UTC)
-
-    def due(text: str) -> dict[str, Any]:
-        moment = clocks.deadline_for(start, text, clock).astimezone(display)
-        return {"at": moment.isoformat(), "after": text, "after_text": humanize(text), "overdue": moment < now}
-
-    policy = sla.data
-    hops = []
-    for number, hop in enumerate(route.data["hops"]):
-        team = kb.teams.get(hop["team"])
-        hop_due = due(hop["after"]) if "after" in hop else None
-        entry: dict[str, Any] = {
-            "line": hop["line"],
-            "team": hop["team"],
-            "name": team.data["name"] if team else hop["team"],
-            "contacts": dict(team.data["contacts"]) if team else {},
-            "due": hop_due,
-            "when": hop.get("when"),
-            "first": number == 0,
-        }
-        if team and hop_due:
-            entry["outside_hours"] = _outside_hours(team.data["hours"], datetime.fromisoformat(hop_due["at"]))
-        hops.append(entry)
-    return {
-        "runbook": {"id": entity.id, "title": entity.data["title"], "severity": entity.data["severity"]},
-        "route": {"id": route.data["id"], "name": route.data["name"]},
-        "sla": {
-            "id": policy["id"],
-            "name": policy["name"],
-            "clock": policy["clock"],
-            "clock_text": "24x7 calendar time" if isinstance(clock, str) else clock.describe(),
-        },
-        "zone": str(display),
-        "registered": start.astimezone(display).isoformat(),
-        "react_by": due(policy["react_within"]),
-        "resolve_or_escalate_by": due(policy["resolve_within"]),
-        "hops": hops,
-    }
+    try:
+        route, _, clock = route_clock(kb, entity)
+    except PlanError as err:
+        raise CommandError(f"opskb escalate: {err}", 1) from None
+    if args.tz:
+        try:
+            _zone(args.tz)
+        except ClockError as err:
+            raise CommandError(f"opskb escalate: --tz: {err}") from None
+    display = display_zone(kb, route, clock, args.tz)
+    return plan(kb, entity, _parse_at(args.at, display), display, now=datetime.now(UTC))
 
 
 def render_text(plan: dict[str, Any]) -> str:
@@ -147,24 +113,6 @@ def _show(iso: str) -> str:
     return f"{moment:%a %Y-%m-%d %H:%M} {offset}"
 
 
-def _display_zone(tz: str | None, clock: Any, kb: Any, route: Any) -> Any:
-    from ..clocks import ClockError, WorkingCalendar, _zone
-    from ._support import CommandError
-
-    if tz:
-        try:
-            return _zone(tz)
-        except ClockError as err:
-            raise CommandError(f"opskb escalate: --tz: {err}") from None
-    if isinstance(clock, WorkingCalendar):
-        return clock.zone
-    for hop in route.data["hops"]:
-        team = kb.teams.get(hop["team"])
-        if team:
-            return _zone(team.data["hours"]["timezone"])
-    return UTC
-
-
 def _parse_at(text: str | None, zone: Any) -> datetime:
     from ._support import CommandError
 
@@ -177,14 +125,3 @@ def _parse_at(text: str | None, zone: Any) -> datetime:
             f"opskb escalate: --at {text!r}: not an ISO 8601 time (e.g. 2026-11-20 16:00 or 2026-11-20T13:00Z)"
         ) from None
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-
-
-def _outside_hours(hours: dict[str, Any], moment: datetime) -> str | None:
-    """Working-hours teams are asleep at 03:00: say so next to the hop."""
-    from ..clocks import _zone
-
-    if hours["schedule"] != "working_hours":
-        return None
-    local = moment.astimezone(_zone(hours["timezone"]))
-    inside = local.weekday() < 5 and hours["start"] <= f"{local:%H:%M}" < hours["end"]
-    return None if inside else f"{hours['start']}-{hours['end']} mon-fri {hours['timezone']}"

@@ -19,7 +19,7 @@ RULE = Rule(
     ),
 )
 
-_KIND_NAMES = {"sla": "SLA policy", "team": "team", "runbook": "runbook"}
+_KIND_NAMES = {"sla": "SLA policy", "team": "team", "runbook": "runbook", "marketplace": "marketplace"}
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:

@@ -23,6 +23,8 @@ from ..durations import humanize
 from ..kb import Entity, KnowledgeBase
 from ..layout import DOCS
 from .escape import md
+from .handbook import Handbook
+from .wording import language_of
 
 # The kind of entity (a key of opskb.kb.TABLES) each macro's first argument names.
 MACRO_ARGUMENT_KINDS = {
@@ -32,6 +34,7 @@ MACRO_ARGUMENT_KINDS = {
     "sla_name": "sla",
     "team_name": "team",
     "runbook_title": "runbook",
+    "pair_precedence": "marketplace",
 }
 
 
@@ -74,6 +77,19 @@ def _failing_quietly(env: Any, macro: Callable[..., str]) -> Callable[..., str]:
             return ""
 
     return quiet
+
+
+def site_language(env: Any) -> str:
+    """``theme.language`` of mkdocs.yml (en or ru): the language the macros write in."""
+    try:
+        return language_of(env.conf["theme"]["language"])
+    except (KeyError, TypeError, AttributeError):
+        return "en"
+
+
+def _page_uri(env: Any) -> str:
+    page = getattr(env, "page", None)
+    return getattr(getattr(page, "file", None), "src_uri", None) or "index.md"
 
 
 def define_env(env: Any) -> None:
@@ -121,3 +137,41 @@ def define_env(env: Any) -> None:
     def runbook_title(runbook_id: str) -> str:
         """The title of a runbook (link to it with runbooks/ID.md)."""
         return md(_get(kb.runbooks, "runbook", runbook_id).data["title"])
+
+    def handbook(language: str | None) -> Handbook:
+        return Handbook(kb, language or site_language(env), _page_uri(env))
+
+    @register
+    def team_table(language: str | None = None) -> str:
+        """Every team by line: hours, time zone and contacts (a Markdown table)."""
+        return handbook(language).team_table()
+
+    @register
+    def sla_table(language: str | None = None) -> str:
+        """Every SLA policy: priority, react, resolve, clock, runbooks and routes (a Markdown table)."""
+        return handbook(language).sla_table()
+
+    @register
+    def policies_for(priority: str, language: str | None = None) -> str:
+        """Each SLA policy of a priority with its own figures, e.g. both critical policies."""
+        return handbook(language).policies_for(priority)
+
+    @register
+    def policies_on(clock: str, language: str | None = None) -> str:
+        """The names of the SLA policies that run on a clock ('24x7' or a calendar id)."""
+        return handbook(language).policies_on(clock)
+
+    @register
+    def clock_text(clock: str, language: str | None = None) -> str:
+        """A clock in words: '24x7 calendar time...' or a calendar's hours, days and zone."""
+        return handbook(language).known_clock(clock)
+
+    @register
+    def pair_precedence(marketplace_id: str, language: str | None = None) -> str:
+        """How a marketplace's two-field status codes resolve, with a worked example."""
+        return handbook(language).pair_precedence(marketplace_id)
+
+    @register
+    def pair_precedences(language: str | None = None) -> str:
+        """The two-field precedence of every marketplace that has one, with worked examples."""
+        return handbook(language).pair_precedences()

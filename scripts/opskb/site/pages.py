@@ -44,6 +44,7 @@ from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
 from ..registry import all_rules
 from ..rulesdoc import example_text
 from ..status_keys import StatusKey
+from . import deadlines
 from .escape import attr, safe_url
 from .labels import Labels
 from .render import Renderer
@@ -488,6 +489,9 @@ class Site:
             "sla": self.sla_model(policy),
             "timer": self.timer_data(runbook, route, policy) if route and policy else None,
             "timer_labels": self.labels.subset("timer"),
+            "worked": deadlines.worked_model(self.kb, runbook, self.today.year, self.labels.language)
+            if route and policy
+            else None,
             "steps": steps,
             "alerts": [Link(a, self.href(src, alert_page_uri(a))) for a in data.get("alerts", [])],
             "checks": list(checks.values()),

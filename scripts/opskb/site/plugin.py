@@ -55,10 +55,13 @@ from ..checker import check_tree
 from ..kb import KnowledgeBase, markets_in_order
 from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
 from ..problems import ERROR, CommandError, Problem
+from . import sources
 from .escape import page_title
+from .i18n import translation_of
 from .pages import HOME, MARKETPLACES, GeneratedPage, Site, marketplace_uri
 from .render import OVERRIDE_FOLDER, TemplateProblem
 from .searchbox import index_files, with_search_box
+from .wording import language_of
 
 log = logging.getLogger("mkdocs.plugins.opskb")
 
@@ -169,6 +172,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             nonce=self.nonce,
         )
         self.generated = {}
+        # Handwritten pages in the site's language (site/i18n.py).
+        self.translated = _select_language(files, config, language_of(self.language(config)))
         try:
             pages = self.site.pages()
             self.home_lead = self.site.home_lead()
@@ -179,7 +184,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"opskb: docs/{page.src_uri} collides with a generated page; rename it")
-            files.append(self._generated(page, config))
+            generated = self._generated(page, config)
+            # "Edit this page" on a generated page opens its YAML source (site/sources.py).
+            root = self.content_root(config)
+            generated.edit_uri = sources.edit_uri(self.kb, page.src_uri, Path(config.docs_dir), root)
+            files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
                 uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
@@ -240,7 +249,20 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if generated is None or page.file.generated_by is None:
             return html
         log.debug("opskb: rendered %s", page.file.src_uri)
-        return generated.expand(html)
+        return generated.expand(html) + self._suggest(page, files, config)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # A translated page's front-matter title replaces the English one from the nav.
+        if page.file.src_uri in self.translated and isinstance(page.meta.get("title"), str):
+            page.title = page.meta["title"]
+        return markdown
+
+    def _suggest(self, page: Page, files: Files, config: MkDocsConfig) -> str:
+        """ "Suggest a change" under a generated page: its YAML source (site/sources.py)."""
+        guide = files.get_file_from_path(sources.CONTRIBUTING)
+        contributing = get_relative_url(guide.url, page.url) + f"#{sources.ASK_ANCHOR}" if guide else None
+        source = sources.yaml_source(self.kb, page.file.src_uri)
+        return sources.suggest_block(page.edit_url, source, contributing, language_of(self.language(config)))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = with_search_box(output, self.search_box)
@@ -285,3 +307,26 @@ def _target(item: Any) -> Any:
     if isinstance(item, dict):
         return next(iter(item.values()))
     return item
+
+
+def _select_language(files: Files, config: MkDocsConfig, language: str) -> set[str]:
+    """Keep the handwritten pages of the site's language (site/i18n.py): ``PAGE.ru.md``
+    takes the place of ``PAGE.md`` in a Russian build; returns the src_uris served translated."""
+    translated: set[str] = set()
+    for file in list(files):
+        found = translation_of(file.src_uri)
+        if found is None:
+            continue
+        page_uri, page_language = found
+        files.remove(file)
+        if page_language != language:
+            continue
+        original = files.get_file_from_path(page_uri)
+        if original is not None:
+            files.remove(original)
+        served = File(page_uri, file.src_dir, config.site_dir, config.use_directory_urls, inclusion=file.inclusion)
+        served.abs_src_path = file.abs_src_path
+        served.edit_uri = file.src_uri  # "edit this page" opens the file that was read
+        files.append(served)
+        translated.add(page_uri)
+    return translated

@@ -1,0 +1,192 @@
+"""Worked deadlines for a runbook page: its chain's deadlines for fixed registration
+moments, as static text computed at build time (readable without JavaScript).
+
+The times come from ``opskb.escalation_plan.plan``, the function ``opskb escalate`` prints,
+so the page and the command agree for the same moment. The moments are chosen from the
+calendar of the build year, the same for every runbook on a clock:
+
+* the reference week is the first week of the year whose Friday is a working day followed
+  by a public holiday on the Monday (the SLA calendar's holidays; for a 24x7 policy, those
+  of the first calendar of escalation/sla.yaml that has them); without holidays, the first
+  week of the year whose five days all work;
+* in it: a working-day morning (the week's first working day, an hour after the calendar
+  opens), the Friday afternoon (two hours before it closes) and Friday 23:00.
+
+A working-hours clock then carries over the weekend and the holiday; a 24x7 clock runs
+straight through the night, which is what the reader needs to see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+
+import holidays
+
+from ..clocks import Clock, ClockError, WorkingCalendar, calendar_from
+from ..escalation_plan import PlanError, display_zone, plan, route_clock
+from ..kb import Entity, KnowledgeBase
+from . import wording
+
+ANCHOR = "worked-deadlines"
+NIGHT = time(23, 0)
+DEFAULT_OPEN, DEFAULT_CLOSE = time(9, 0), time(18, 0)
+
+
+@dataclass(frozen=True)
+class ReferenceWeek:
+    """The week the moments are taken from, and the holiday that follows its Friday."""
+
+    year: int
+    friday: date
+    morning: date
+    holiday: date | None = None
+    holiday_names: tuple[tuple[str, str], ...] = ()
+
+    def holiday_name(self, language: str) -> str:
+        return dict(self.holiday_names).get(language, "")
+
+
+@dataclass(frozen=True)
+class Start:
+    """One registration moment, as wall-clock time in the zone the chain is shown in."""
+
+    key: str
+    wall: datetime
+
+
+def reference_calendar(kb: KnowledgeBase, clock: Clock) -> WorkingCalendar | None:
+    """The calendar whose holidays pick the week: the clock's own, else the first with holidays."""
+    if isinstance(clock, WorkingCalendar) and clock.country:
+        return clock
+    for ident in sorted(kb.calendars):
+        data = kb.calendars[ident].data
+        if data.get("holidays"):
+            try:
+                return calendar_from(data)
+            except ClockError:
+                continue
+    return clock if isinstance(clock, WorkingCalendar) else None
+
+
+@cache
+def reference_week(calendar: WorkingCalendar | None, year: int) -> ReferenceWeek:
+    """The first week of ``year`` whose working Friday comes before a holiday Monday."""
+    friday = date(year, 1, 1)
+    friday += timedelta(days=(4 - friday.weekday()) % 7)
+    fridays = [friday + timedelta(weeks=n) for n in range(53) if (friday + timedelta(weeks=n)).year == year]
+    if calendar is not None and calendar.country:
+        for candidate in fridays:
+            monday = candidate + timedelta(days=3)
+            if calendar.is_working_day(candidate) and not calendar.is_working_day(monday):
+                return ReferenceWeek(
+                    year, candidate, _first_working(calendar, candidate), monday, _names(calendar, monday)
+                )
+    for candidate in fridays:
+        week = [candidate - timedelta(days=n) for n in range(4, -1, -1)]
+        if calendar is None or all(calendar.is_working_day(d) for d in week):
+            return ReferenceWeek(year, candidate, week[0])
+    return ReferenceWeek(year, fridays[0], fridays[0])
+
+
+def _first_working(calendar: WorkingCalendar, friday: date) -> date:
+    for offset in range(4, -1, -1):
+        candidate = friday - timedelta(days=offset)
+        if calendar.is_working_day(candidate):
+            return candidate
+    return friday
+
+
+def _names(calendar: WorkingCalendar, day: date) -> tuple[tuple[str, str], ...]:
+    names = []
+    for language, package_language in (("en", "en_US"), ("ru", "ru")):
+        try:
+            found = holidays.country_holidays(calendar.country, years=day.year, language=package_language)
+        except (NotImplementedError, ValueError):
+            continue
+        # A day can carry several names joined by "; ": the first is enough here.
+        name = (found.get(day) or "").split("; ")[0]
+        if name:
+            names.append((language, name))
+    return tuple(names)
+
+
+def starts(week: ReferenceWeek, calendar: WorkingCalendar | None) -> list[Start]:
+    """The registration moments of a reference week, as wall-clock times."""
+    opens = calendar.start if calendar else DEFAULT_OPEN
+    closes = calendar.end if calendar else DEFAULT_CLOSE
+    morning = (datetime.combine(week.morning, opens) + timedelta(hours=1)).time()
+    afternoon = (datetime.combine(week.friday, closes) - timedelta(hours=2)).time()
+    night = "night" if week.holiday else "night_plain"
+    return [
+        Start("morning", datetime.combine(week.morning, morning)),
+        Start("afternoon", datetime.combine(week.friday, max(afternoon, opens))),
+        Start(night, datetime.combine(week.friday, NIGHT)),
+    ]
+
+
+def worked_plans(
+    kb: KnowledgeBase, runbook: Entity, year: int
+) -> tuple[ReferenceWeek, list[tuple[Start, dict[str, Any]]]]:
+    """The reference week and, for each of its moments, the plan `opskb escalate` prints."""
+    chain = route_clock(kb, runbook)
+    route, _, clock = chain
+    zone = display_zone(kb, route, clock)
+    calendar = reference_calendar(kb, clock)
+    week = reference_week(calendar, year)
+    own = clock if isinstance(clock, WorkingCalendar) else None
+    moments = starts(week, own or calendar)
+    return week, [(start, plan(kb, runbook, start.wall.replace(tzinfo=zone), zone, chain=chain)) for start in moments]
+
+
+def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> dict[str, Any] | None:
+    """The worked deadlines as plain text (nothing escaped yet): what a page shows, for any
+    renderer. None when the runbook has no route or SLA clock to count on."""
+    language = wording.language_of(language)
+    w = wording.words(language)
+    try:
+        week, plans = worked_plans(kb, runbook, year)
+    except (PlanError, ClockError):
+        return None
+    first = plans[0][1]
+    headers = [w["opened"], w["react_by"]]
+    headers += [w["hop_by"].format(line=hop["line"], team=hop["name"]) for hop in first["hops"] if hop["due"]]
+    headers.append(w["resolve_by"])
+    rows = []
+    for start, result in plans:
+        cells = [
+            _cell(result["registered"], language, w["start_" + start.key]),
+            _cell(result["react_by"]["at"], language),
+        ]
+        for hop in (hop for hop in result["hops"] if hop["due"]):
+            note = w["outside_hours"].format(hours=hop["outside_hours"]) if hop.get("outside_hours") else None
+            cells.append(_cell(hop["due"]["at"], language, note))
+        cells.append(_cell(result["resolve_or_escalate_by"]["at"], language))
+        rows.append(cells)
+    if week.holiday:
+        holiday_day = wording.day(datetime.combine(week.holiday, time()), language)
+        reference = w["reference_holiday"].format(
+            year=week.year, holiday=week.holiday_name(language), holiday_day=holiday_day
+        )
+    else:
+        reference = w["reference_plain"].format(year=week.year)
+    clock = first["sla"]["clock_text"]
+    night = plans[-1][0].wall
+    return {
+        "title": w["worked_title"],
+        "anchor": ANCHOR,
+        "intro": w["worked_intro"],
+        "command": "opskb escalate",
+        "clock": w["clock_24x7"] if first["sla"]["clock"] == "24x7" else w["clock_working"].format(calendar=clock),
+        "zone": first["zone"],
+        "reference": reference,
+        "command_at": f'opskb escalate {runbook.id} --at "{night:%Y-%m-%d %H:%M}"',
+        "headers": headers,
+        "rows": rows,
+    }
+
+
+def _cell(iso: str, language: str, note: str | None = None) -> dict[str, Any]:
+    return {"iso": iso, "text": wording.moment(datetime.fromisoformat(iso), language), "note": note}

@@ -1,0 +1,71 @@
+"""Where a generated page comes from: the YAML file a reader proposes a change to.
+
+With ``repo_url`` and ``edit_uri`` set in mkdocs.yml, MkDocs gives every page an
+``edit_url`` (``repo_url`` + ``edit_uri`` + the page's path in docs/), which the theme shows
+as "Edit this page". A generated page has no file in docs/, so its ``File.edit_uri`` is set
+to the path of its YAML source relative to the docs folder (``../runbooks/ID.yaml``):
+``edit_uri`` points into docs/, and URL resolution of ``docs/../runbooks/ID.yaml`` lands
+on the YAML path from the repository root, wherever the content root is. The page also
+says so in words, with a link (``suggest_block``), for readers who never noticed the icon.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from ..kb import KnowledgeBase
+from .escape import h
+from .pages import CARD, ESCALATION_MAP, INTERNAL, TEAMS
+from .wording import language_of
+
+CONTRIBUTING = "contributing.md"
+ASK_ANCHOR = "ask-for-a-change"
+WORDS = {
+    "en": ("Suggest a change to this page: edit its source, {path}", " (or {guide})", "how to ask without git access"),
+    "ru": (
+        "Предложить правку этой страницы: измените её источник, {path}",
+        " (или {guide})",
+        "как попросить правку без доступа к git",
+    ),
+}
+
+
+def yaml_source(kb: KnowledgeBase, src_uri: str) -> str | None:
+    """The content file (relative to the content root) a generated page is made from."""
+    folder, _, name = src_uri.rpartition("/")
+    ident = name[: -len(".md")]
+    entity = None
+    if src_uri == INTERNAL:
+        entity = kb.internal
+    elif folder == "runbooks":
+        entity = kb.runbooks.get(ident)
+    elif folder == "marketplaces":
+        entity = kb.marketplaces.get(ident)
+    elif src_uri == TEAMS:
+        entity = next(iter(kb.teams.values()), None)
+    elif src_uri in (ESCALATION_MAP, CARD):
+        entity = next(iter(kb.routes.values()), None)
+    return entity.file if entity is not None else None
+
+
+def edit_uri(kb: KnowledgeBase, src_uri: str, docs_dir: Path, root: Path) -> str | None:
+    """The YAML source of a generated page relative to the docs folder, for ``File.edit_uri``."""
+    source = yaml_source(kb, src_uri)
+    if source is None:
+        return None
+    relative = os.path.relpath(root / source, docs_dir.resolve())
+    return Path(relative).as_posix()
+
+
+def suggest_block(edit_url: str | None, source: str | None, contributing: str | None, language: str) -> str:
+    """One paragraph linking the page's YAML source, and the contributing guide's section on
+    asking for a change (``contributing``: its relative URL) when given."""
+    if not edit_url or not source:
+        return ""
+    sentence, aside, guide = WORDS[language_of(language)]
+    text = sentence.format(path=f'<a href="{html.escape(edit_url, quote=True)}"><code>{h(source)}</code></a>')
+    if contributing:
+        text += aside.format(guide=f'<a href="{html.escape(contributing, quote=True)}">{guide}</a>')
+    return f'<p class="opskb-suggest">{text}.</p>'
