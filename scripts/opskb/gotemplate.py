@@ -165,9 +165,7 @@ class _Lexer:
                     if token.kind == "error":
                         return
                 elif c == "$" or (c == "." and not (pos + 1 < n and text[pos + 1].isdigit())):
-                    end = pos + 1
-                    while end < n and _is_alnum(text[end]):
-                        end += 1
+                    end = self._word_end(pos + 1)
                     if not self._terminator(end):
                         yield _Token("error", f"bad character {text[end]!r}")
                         return
@@ -183,9 +181,7 @@ class _Lexer:
                     yield _Token("number", text[pos:end])
                     pos = end
                 elif _is_alnum(c):
-                    end = pos
-                    while end < n and _is_alnum(text[end]):
-                        end += 1
+                    end = self._word_end(pos)
                     if not self._terminator(end):
                         yield _Token("error", f"bad character {text[end]!r}")
                         return
@@ -220,6 +216,12 @@ class _Lexer:
                 end += 1
             return end
         return pos + 2 if text.startswith("}}", pos) else None
+
+    def _word_end(self, pos: int) -> int:
+        """Where the run of letters, digits and underscores from ``pos`` ends."""
+        while pos < len(self.text) and _is_alnum(self.text[pos]):
+            pos += 1
+        return pos
 
     def _terminator(self, pos: int) -> bool:
         return pos >= len(self.text) or self.text[pos] in _SPACE + ".,|:)(}"
