@@ -1,13 +1,16 @@
 """Words in the site's language (``theme.language``: en or ru) for what this package adds
 to pages: the worked deadlines of runbook pages and the macros of the handwritten pages.
 
-Durations and moments are spelled here, with Russian plural forms, so that a table of
+Moments are spelled here and durations through the label catalogs, so that a table of
 SLA figures or a deadline reads naturally in either language.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+
+from .labels import Labels
 
 LANGUAGES = ("en", "ru")
 
@@ -19,11 +22,6 @@ _MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "ru": ("янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
 }
-# unit -> (one, few, many) in Russian; (one, other) in English
-_UNITS = {
-    "en": {"m": ("minute", "minutes"), "h": ("hour", "hours"), "d": ("day", "days")},
-    "ru": {"m": ("минута", "минуты", "минут"), "h": ("час", "часа", "часов"), "d": ("день", "дня", "дней")},
-}
 
 
 def language_of(value: object) -> str:
@@ -33,20 +31,14 @@ def language_of(value: object) -> str:
 
 
 def duration(text: str, language: str = "en") -> str:
-    """'15m' -> '15 minutes' / '15 минут'; '4h' -> '4 hours' / '4 часа'."""
-    number, unit = int(text[:-1]), text[-1]
-    forms = _UNITS[language][unit]
-    if language == "ru":
-        return f"{number} {forms[_russian_plural(number)]}"
-    return f"{number} {forms[0] if number == 1 else forms[1]}"
+    """'15m' -> '15 minutes' / '15 минут'; '4h' -> '4 hours' / '4 часа' (the label catalogs'
+    plural forms, as every generated page spells a duration)."""
+    return _labels(language_of(language)).duration(text)
 
 
-def _russian_plural(number: int) -> int:
-    if number % 10 == 1 and number % 100 != 11:
-        return 0
-    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        return 1
-    return 2
+@cache
+def _labels(language: str) -> Labels:
+    return Labels(language)
 
 
 def moment(when: datetime, language: str = "en", year: bool = True) -> str:
