@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .kb import KnowledgeBase, load_knowledge_base, no_cyclic_gc
+from .kb import KnowledgeBase, LoadCache, load_knowledge_base, no_cyclic_gc
 from .problems import Problem, sort_problems
 from .registry import problem_of, run_cross_checks
 from .yamldoc import DEFAULT_LIMITS, Limits
@@ -15,9 +15,11 @@ def check_tree(
     limits: Limits = DEFAULT_LIMITS,
     alert_rules: list[Path] | None = None,
     site_url: str | None = None,
+    cache: LoadCache | None = None,
 ) -> tuple[KnowledgeBase, list[Problem]]:
-    """Every problem in the content under ``root``, sorted by file, line and column."""
-    kb, findings = load_knowledge_base(root, limits, alert_rules=alert_rules, site_url=site_url)
+    """Every problem in the content under ``root``, sorted by file, line and column
+    (``cache``: files unchanged since an earlier load are not read again)."""
+    kb, findings = load_knowledge_base(root, limits, alert_rules=alert_rules, site_url=site_url, cache=cache)
     problems = [problem_of(finding) for finding in findings]
     with no_cyclic_gc():
         problems.extend(run_cross_checks(kb))

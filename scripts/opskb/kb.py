@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -101,6 +102,12 @@ class KnowledgeBase:
         """Every entity of this kind is valid and in its table: a rule may conclude from
         what the table lacks (an orphan, an unowned system)."""
         return not self.broken.get(kind) and kind not in self.incomplete
+
+    def shared_sources(self) -> tuple[tuple[str, str | None], ...]:
+        """(path, text) of every file but the runbooks: what anything made from one runbook
+        may read besides it (its route, teams, SLA policy, marketplaces, synonyms). What
+        `mkdocs serve` reuses between rebuilds is keyed by these and the runbooks' own."""
+        return tuple((d.rel, d.text) for d in self.documents if not d.rel.startswith(f"{RUNBOOKS}/"))
 
     def route_of(self, runbook_id: str) -> Entity | None:
         runbook = self.runbooks.get(runbook_id)
@@ -213,20 +220,84 @@ def load_knowledge_base(
     limits: Limits = DEFAULT_LIMITS,
     alert_rules: list[Path] | None = None,
     site_url: str | None = None,
+    cache: LoadCache | None = None,
 ) -> tuple[KnowledgeBase, list[LoadFinding]]:
     """Load, validate and index everything under ``root``. Findings are returned, never raised.
 
     ``alert_rules`` are rule files (not folders) to read as Prometheus does; their
-    runbook_url links are judged against ``site_url``, else mkdocs.yml's."""
+    runbook_url links are judged against ``site_url``, else mkdocs.yml's. With a ``cache``
+    (kept by `mkdocs serve` between rebuilds), a file whose size and modification time are
+    unchanged is not read, parsed or validated again."""
     with no_cyclic_gc():
-        return _load_knowledge_base(root, limits, alert_rules, site_url)
+        return _load_knowledge_base(root, limits, alert_rules, site_url, cache)
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One content file as loaded and validated, before it is indexed."""
+
+    document: Document
+    findings: list[LoadFinding]
+    readable: Any  # its data, or what could be read of it for ids
+    failed: list[JsonPath]  # the paths of its schema errors
+    doubtful_ids: bool
+
+
+Signature = tuple[int, int, int, int]  # modification and change times (ns), size, inode
+
+
+class LoadCache:
+    """The files of previous loads, by path, stat and schema: what a rebuild under
+    `mkdocs serve` can reuse (one edit re-reads one file). A changed schemas/ folder or
+    other limits start afresh."""
+
+    def __init__(self) -> None:
+        self._key: tuple[Any, ...] | None = None
+        self.schemas: SchemaSet | None = None
+        self._files: dict[tuple[str, str | None], tuple[Signature, LoadedFile]] = {}
+
+    def schema_set(self, folder: Path, limits: Limits) -> SchemaSet:
+        key = (limits, _folder_signature(folder))
+        if self.schemas is None or key != self._key:
+            self.schemas, self._key = SchemaSet(folder), key
+            self._files.clear()
+        return self.schemas
+
+    def get(self, path: Path, rel: str, schema_name: str | None) -> tuple[Signature, LoadedFile | None]:
+        """The file's signature now (taken before it is read), and its load if unchanged."""
+        signature = _signature(path)
+        found = self._files.get((rel, schema_name))
+        return signature, found[1] if found is not None and found[0] == signature else None
+
+    def put(self, signature: Signature, rel: str, schema_name: str | None, loaded: LoadedFile) -> None:
+        # A file changed within the clock's granularity of being read could change again
+        # with the same size and time stamp (git's "racy clean" entries): read it again.
+        if signature[0] < time.time_ns() - _RACY_NS:
+            self._files[(rel, schema_name)] = (signature, loaded)
+        else:
+            self._files.pop((rel, schema_name), None)
+
+
+_RACY_NS = 2_000_000_000
+
+
+def _signature(path: Path) -> Signature:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1, -1, -1)
+    return (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+
+
+def _folder_signature(folder: Path) -> tuple[tuple[str, Signature], ...]:
+    return tuple((p.name, _signature(p)) for p in sorted(folder.glob("*.schema.json")))
 
 
 def _load_knowledge_base(
-    root: Path, limits: Limits, alert_rules: list[Path] | None, site_url: str | None
+    root: Path, limits: Limits, alert_rules: list[Path] | None, site_url: str | None, cache: LoadCache | None
 ) -> tuple[KnowledgeBase, list[LoadFinding]]:
     root = root.resolve()
-    schemas = SchemaSet(schema_dir(root))
+    schemas = cache.schema_set(schema_dir(root), limits) if cache else SchemaSet(schema_dir(root))
     kb = KnowledgeBase(root=root)
     problems: list[LoadFinding] = []
     if alert_rules:
@@ -240,26 +311,31 @@ def _load_knowledge_base(
             LoadFinding(rule_file.rel, f.line, f.column, code=f.code, params=f.params) for f in rule_file.findings
         )
     for path, rel, schema_name in content_files(root):
-        document, findings = _load(path, rel, limits, problems)
-        kb.documents.append(document)
+        signature, loaded = cache.get(path, rel, schema_name) if cache else (None, None)
+        if loaded is None:
+            loaded = _load_file(path, rel, schema_name, limits, schemas)
+            if cache and signature:
+                cache.put(signature, rel, schema_name, loaded)
+        problems.extend(loaded.findings)
+        kb.documents.append(loaded.document)
         if schema_name is None:
-            kb.strays.append(document)
+            kb.strays.append(loaded.document)
             continue
-        failed: list[JsonPath] = []
-        if document.loaded:
-            for error in schemas.errors(schema_name, document):
-                failed.append(error.path)
-                line, column = document.locate(error.path, on_key=error.on_key)
-                params = {"detail": error.message, "schema_hint": error.hint}
-                problems.append(LoadFinding(rel, line, column, keyword=error.keyword, params=params))
-        _index(kb, schema_name, document, _readable(document, findings), failed, _on_id_line(document, findings))
+        _index(kb, schema_name, loaded.document, loaded.readable, loaded.failed, loaded.doubtful_ids)
     return kb, problems
 
 
-def _load(path: Path, rel: str, limits: Limits, problems: list[LoadFinding]) -> tuple[Document, list[RawFinding]]:
-    document, findings = load_document(path, rel, limits)
-    problems.extend(LoadFinding(rel, f.line, f.column, code=f.code, params=f.params) for f in findings)
-    return document, findings
+def _load_file(path: Path, rel: str, schema_name: str | None, limits: Limits, schemas: SchemaSet) -> LoadedFile:
+    document, raw = load_document(path, rel, limits)
+    findings = [LoadFinding(rel, f.line, f.column, code=f.code, params=f.params) for f in raw]
+    failed: list[JsonPath] = []
+    if schema_name is not None and document.loaded:
+        for error in schemas.errors(schema_name, document):
+            failed.append(error.path)
+            line, column = document.locate(error.path, on_key=error.on_key)
+            params = {"detail": error.message, "schema_hint": error.hint}
+            findings.append(LoadFinding(rel, line, column, keyword=error.keyword, params=params))
+    return LoadedFile(document, findings, _readable(document, raw), failed, _on_id_line(document, raw))
 
 
 # Loader findings after which the text is safe to read again, best effort, for its ids.

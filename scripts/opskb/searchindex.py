@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,9 @@ class Doc:
     terms: dict[str, int] = field(default_factory=dict)
     cli: dict[str, Any] = field(default_factory=dict)
 
+    def copy(self) -> Doc:
+        return replace(self, terms=dict(self.terms))
+
     def add(self, terms: Iterable[str], weight: int) -> None:
         for term in terms:
             self.terms[term] = self.terms.get(term, 0) + weight
@@ -92,13 +96,66 @@ def synonyms_of(kb: Any) -> Synonyms:
     return Synonyms((g["id"], g["terms"]) for g in groups)
 
 
-def build_index(kb: Any, docs_dir: Path | None, url_of: Callable[[str], str]) -> BuiltIndex:
+class IndexMemo:
+    """The runbook documents of an earlier index (kept by `mkdocs serve` between rebuilds),
+    each with the word forms its analysis recorded, by the text of its file and of every
+    file but the runbooks (which a runbook's document also reads: its owner, the
+    marketplace names, the synonyms). A rebuild after one edit analyses one runbook, and
+    gives the index a fresh build would."""
+
+    def __init__(self) -> None:
+        self._context: Any = None
+        self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
+        self._pages: tuple[Any, list[Any]] | None = None
+        self._renderer: Any = None
+
+    def runbook_docs(self, kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> list[Doc]:
+        from .site.pages import runbook_uri
+
+        context = kb.shared_sources()
+        if context != self._context:
+            self._context, self._docs = context, {}
+        docs = []
+        for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
+            key = (runbook.document.rel, runbook.document.text, url_of(runbook_uri(runbook.id)))
+            found = self._docs.get(runbook.id)
+            if found is None or found[0] != key:
+                every_form, analyzer.forms = analyzer.forms, {}
+                doc = _runbook_doc(runbook, kb, analyzer, url_of)
+                found = self._docs[runbook.id] = (key, doc, analyzer.forms)
+                analyzer.forms = every_form
+            analyzer.forms.update(found[2])
+            docs.append(found[1].copy())  # the copy gets the status terms (_point_statuses_at_runbooks)
+        for gone in set(self._docs) - set(kb.runbooks):
+            del self._docs[gone]
+        return docs
+
+    def reference_pages(self, kb: Any) -> list[Any]:
+        """The pages ``_reference_pages`` makes, again only when a file changed (the
+        escalation map lists runbooks); the templates are compiled once."""
+        key = (kb.shared_sources(), tuple((r.document.rel, r.document.text) for r in kb.runbooks.values()))
+        if self._pages is None or self._pages[0] != key:
+            if self._renderer is None:
+                from .site.labels import Labels
+                from .site.render import Renderer
+
+                self._renderer = Renderer(secrets.token_hex(8), Labels("en"))
+            self._pages = (key, _reference_pages(kb, self._renderer))
+        return self._pages[1]
+
+
+def build_index(
+    kb: Any, docs_dir: Path | None, url_of: Callable[[str], str], memo: IndexMemo | None = None
+) -> BuiltIndex:
     """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL."""
     analyzer = Analyzer(synonyms_of(kb))
-    docs = list(_runbooks(kb, analyzer, url_of))
+    if memo is None:
+        docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
+    else:
+        docs = memo.runbook_docs(kb, analyzer, url_of)
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
-    pages = list(_pages(kb, docs_dir, analyzer, url_of))
+    pages = list(_pages(kb, docs_dir, analyzer, url_of, memo))
     every = docs + statuses + pages
     postings: dict[str, list[tuple[int, int]]] = {}
     for number, doc in enumerate(every):
@@ -196,59 +253,58 @@ def _split(prefix: str, keys: list[str], sizes: dict[str, int], out: list[tuple[
 # ---------------------------------------------------------------- documents
 
 
-def _runbooks(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iterator[Doc]:
+def _runbook_doc(runbook: Any, kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Doc:
     from .site.pages import runbook_uri
 
     weights = RUNBOOK_FIELDS
-    for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
-        data = runbook.data
-        markets = data.get("marketplaces", [])
-        symptoms = data.get("symptoms", [])
-        doc = Doc(
-            f"runbooks/{runbook.id}",
-            RUNBOOK,
-            data["title"],
-            url_of(runbook_uri(runbook.id)),
-            f"{data['severity']} · {symptoms[0]}" if symptoms else data["severity"],
-        )
-        owner = kb.owner_of(runbook.id)
-        doc.cli = {
-            "id": runbook.id,
-            "title": data["title"],
-            "severity": data["severity"],
-            "route": data["route"],
-            "file": runbook.file,
-            "alerts": list(data.get("alerts", [])),
-            "marketplaces": markets,
-            "owner": _team_summary(owner) if owner else None,
-        }
-        fields: dict[str, set[str]] = {name: set() for name in weights}
-        fields["id"] |= analyzer.code(runbook.id)
-        fields["title"] |= analyzer.text(data["title"])
-        for alert in data.get("alerts", []):
-            terms = analyzer.code(alert)
-            exact = _code_term(terms)
-            fields["alert"].add(exact)
-            fields["alert_word"] |= terms - {exact}
-        for symptom in symptoms:
-            fields["symptom"] |= analyzer.text(symptom)
-        for tag in data.get("tags", []):
-            fields["tag"] |= analyzer.code(tag)
-        for system in data.get("systems", []):
-            fields["system"] |= analyzer.code(system)
-        for market in list(kb.marketplaces) if markets == "all" else markets:
-            fields["marketplace"] |= analyzer.code(market)
-            entity = kb.marketplaces.get(market)
-            if entity is not None:
-                fields["marketplace"] |= analyzer.text(entity.data["name"])
-        body = [data.get("impact", ""), *data.get("first_response", [])]
-        body += [f"{s['title']} {s.get('tool', '')} {s.get('do', '')}" for s in data.get("steps", [])]
-        body += [item["action"] for item in data.get("do_not", [])]
-        for text in body:
-            fields["body"] |= analyzer.text(text)
-        for name, terms in fields.items():
-            doc.add(terms, weights[name])
-        yield doc
+    data = runbook.data
+    markets = data.get("marketplaces", [])
+    symptoms = data.get("symptoms", [])
+    doc = Doc(
+        f"runbooks/{runbook.id}",
+        RUNBOOK,
+        data["title"],
+        url_of(runbook_uri(runbook.id)),
+        f"{data['severity']} · {symptoms[0]}" if symptoms else data["severity"],
+    )
+    owner = kb.owner_of(runbook.id)
+    doc.cli = {
+        "id": runbook.id,
+        "title": data["title"],
+        "severity": data["severity"],
+        "route": data["route"],
+        "file": runbook.file,
+        "alerts": list(data.get("alerts", [])),
+        "marketplaces": markets,
+        "owner": _team_summary(owner) if owner else None,
+    }
+    fields: dict[str, set[str]] = {name: set() for name in weights}
+    fields["id"] |= analyzer.code(runbook.id)
+    fields["title"] |= analyzer.text(data["title"])
+    for alert in data.get("alerts", []):
+        terms = analyzer.code(alert)
+        exact = _code_term(terms)
+        fields["alert"].add(exact)
+        fields["alert_word"] |= terms - {exact}
+    for symptom in symptoms:
+        fields["symptom"] |= analyzer.text(symptom)
+    for tag in data.get("tags", []):
+        fields["tag"] |= analyzer.code(tag)
+    for system in data.get("systems", []):
+        fields["system"] |= analyzer.code(system)
+    for market in list(kb.marketplaces) if markets == "all" else markets:
+        fields["marketplace"] |= analyzer.code(market)
+        entity = kb.marketplaces.get(market)
+        if entity is not None:
+            fields["marketplace"] |= analyzer.text(entity.data["name"])
+    body = [data.get("impact", ""), *data.get("first_response", [])]
+    body += [f"{s['title']} {s.get('tool', '')} {s.get('do', '')}" for s in data.get("steps", [])]
+    body += [item["action"] for item in data.get("do_not", [])]
+    for text in body:
+        fields["body"] |= analyzer.text(text)
+    for name, terms in fields.items():
+        doc.add(terms, weights[name])
+    return doc
 
 
 def _code_term(terms: set[str]) -> str:
@@ -311,8 +367,10 @@ def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: An
                 doc.add(label_terms - set(doc.terms), STATUS_RUNBOOK_FIELDS["label"])
 
 
-def _pages(kb: Any, docs_dir: Path | None, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iterator[Doc]:
-    for src, page_title, anchor, title, text in _reference_sections(kb, docs_dir):
+def _pages(
+    kb: Any, docs_dir: Path | None, analyzer: Analyzer, url_of: Callable[[str], str], memo: IndexMemo | None
+) -> Iterator[Doc]:
+    for src, page_title, anchor, title, text in _reference_sections(kb, docs_dir, memo):
         url = url_of(src) + (f"#{anchor}" if anchor else "")
         label = page_title if title == page_title else f"{page_title}: {title}"
         doc = Doc(f"{src[: -len('.md')]}#{anchor}", PAGE, label, url, _first_words(text))
@@ -321,16 +379,23 @@ def _pages(kb: Any, docs_dir: Path | None, analyzer: Analyzer, url_of: Callable[
         yield doc
 
 
+def _reference_pages(kb: Any, renderer: Any = None) -> list[Any]:
+    """The generated pages the index has sections of (in English, as `opskb find` says them)."""
+    from .site.pages import Site
+
+    site = Site(kb, renderer=renderer)
+    return [site.escalation_map(), site.team_directory(), site.internal_page(), site.rules_page()]
+
+
 def _first_words(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _reference_sections(kb: Any, docs_dir: Path | None) -> Iterator[tuple[str, str, str, str, str]]:
+def _reference_sections(
+    kb: Any, docs_dir: Path | None, memo: IndexMemo | None
+) -> Iterator[tuple[str, str, str, str, str]]:
     """(src, page title, anchor, section title, text) of every reference page section."""
-    from .site.pages import Site
-
-    site = Site(kb)
-    for page in (site.escalation_map(), site.team_directory(), site.internal_page(), site.rules_page()):
+    for page in memo.reference_pages(kb) if memo else _reference_pages(kb):
         page_title = unescape(page.sections[0][1]) if page.sections else page.src_uri
         for anchor, title, text in page.sections:
             yield page.src_uri, page_title, anchor, unescape(title), unescape(text)

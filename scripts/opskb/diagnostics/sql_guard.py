@@ -27,6 +27,7 @@ extended protocol, a read-only transaction with a server-side timeout).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -155,6 +156,7 @@ def validate(query: str, dialect: str | None = None) -> None:
         raise RefusedQuery(f"refused: {reason}")
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of the text; `mkdocs serve` asks again at every rebuild
 def refusal(query: str, dialect: str | None = None) -> str | None:
     """Why ``query`` may not run, or None when it is one read-only SELECT."""
     from pglast import parse_sql

@@ -9,16 +9,12 @@ runbooks themselves by the alert names they list. How it looks is
 
 from __future__ import annotations
 
-from ..alertlinks import alert_page_uri, runbooks_by_alert
+from ..alertlinks import alert_page_uri
 from .pages import GeneratedPage, Site
 
 
-def alert_pages(site: Site) -> list[GeneratedPage]:
-    """A page for every alert some runbook lists, in name order."""
-    return [alert_page(site, alert, ids) for alert, ids in sorted(runbooks_by_alert(site.kb.runbooks).items())]
-
-
 def alert_page(site: Site, alert: str, runbook_ids: list[str]) -> GeneratedPage:
+    """The page of one alert (``Site.plan`` lists one for every alert some runbook lists)."""
     src = alert_page_uri(alert)
     runbooks = [
         {"id": ident, "link": site.runbook_link(src, ident), "severity": site.kb.runbooks[ident].data["severity"]}

@@ -23,11 +23,12 @@ tests/test_site_build.py follows every one of them. Every page carries
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape as _html_escape
@@ -37,7 +38,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..alertlinks import alert_page_uri
+from ..alertlinks import alert_page_uri, runbooks_by_alert
 from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
@@ -107,6 +108,11 @@ class GeneratedPage:
         return _BARE_PLACEHOLDER.sub(lambda m: self.blocks.get(m.group(0), m.group(0)), self.content)
 
 
+PageKey = tuple[Any, ...]
+# The pages of an earlier build: src_uri -> (the key it was made from, the page).
+PageCache = dict[str, tuple[PageKey, GeneratedPage]]
+
+
 @dataclass(frozen=True)
 class Link:
     """A link as the page model holds it; ``href`` None means text only (shown as code
@@ -153,8 +159,20 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return stem + "/"
 
 
+def _href(src: str, dest: str, use_directory_urls: bool) -> str:
+    """The relative URL from page ``src`` to page ``dest``; "#" for the page itself."""
+    here = page_url(src, use_directory_urls)
+    there = page_url(dest, use_directory_urls)
+    if here == there:
+        return "#"
+    base = posixpath.dirname(here) if not here.endswith("/") else here.rstrip("/")
+    return _relative(base, there)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _relative(base: str, there: str) -> str:
-    """The relative URL to page URL ``there`` from a page in folder ``base``."""
+    """The relative URL to page URL ``there`` from a page in folder ``base`` (cached:
+    thousands of index rows and runbook pages in one folder point at the same pages)."""
     rel = posixpath.relpath(there or ".", base or ".")
     if there.endswith("/") or there == "":
         rel = rel.rstrip("/") + "/"
@@ -217,6 +235,7 @@ class Site:
         language: str = "en",
         override_dirs: list[Path] | None = None,
         nonce: str | None = None,
+        renderer: Renderer | None = None,
     ) -> None:
         self.kb = kb
         self.today = today or date.today()
@@ -229,12 +248,12 @@ class Site:
         self.owners = kb.system_owners()
         self._owner_cache: dict[str, Entity | None] = {}
         self._clocks: dict[str, dict[str, Any]] = {}
-        # Relative URLs repeat a lot (thousands of index rows point at the same pages).
-        self._hrefs: dict[tuple[str, str], str] = {}
         # Random per build, or per `mkdocs serve` session (the adapter passes one), so that
         # an unchanged page renders to the same Markdown from one rebuild to the next.
-        self.nonce = nonce or secrets.token_hex(8)
-        self.renderer = Renderer(self.nonce, self.labels, override_dirs)
+        # A renderer of an earlier build may be reused (its compiled templates): `mkdocs
+        # serve` keeps one per nonce, language and set of overrides (site/preview.py).
+        self.nonce = renderer.nonce if renderer else nonce or secrets.token_hex(8)
+        self.renderer = renderer or Renderer(self.nonce, self.labels, override_dirs)
 
     def finish(self, src: str, template: str, meta: dict[str, Any], model: dict[str, Any], in_nav: bool = True):
         """Render a page model with its template into the page MkDocs receives."""
@@ -246,17 +265,10 @@ class Site:
 
     def href(self, src: str, dest: str, anchor: str = "") -> str:
         """The relative URL from page ``src`` to page ``dest`` (docs-relative .md paths)."""
-        here = page_url(src, self.use_directory_urls)
-        there = page_url(dest, self.use_directory_urls)
-        if here == there:  # the page itself
-            return f"#{anchor}" if anchor else "#"
-        # Keyed by the source's folder, not the source: every runbook page shares one.
-        base = posixpath.dirname(here) if not here.endswith("/") else here.rstrip("/")
-        key = (base, there)
-        rel = self._hrefs.get(key)
-        if rel is None:
-            rel = self._hrefs[key] = _relative(base, there)
-        return rel + (f"#{anchor}" if anchor else "")
+        rel = _href(src, dest, self.use_directory_urls)
+        if anchor:
+            return f"{rel}#{anchor}" if rel != "#" else f"#{anchor}"
+        return rel
 
     def link(self, src: str, dest: str, text: str, anchor: str = "") -> Link:
         return Link(text, self.href(src, dest, anchor))
@@ -828,23 +840,73 @@ class Site:
 
     # ---------------------------------------------------------------- all
 
-    def pages(self) -> list[GeneratedPage]:
-        pages = [
-            self.runbook_index(),
-            self.by_system(),
-            self.by_marketplace(),
-            self.by_severity(),
-            self.by_tag(),
-            self.escalation_map(),
-            self.team_directory(),
-            self.card(),
-            self.marketplace_index(),
-            self.internal_page(),
-            self.rules_page(),
-        ]
-        pages.extend(self.runbook_page(r) for r in self.runbooks)
-        pages.extend(self.marketplace_page(m) for m in self.markets)
-        from .alertpages import alert_pages  # here: that module builds on this one
+    def plan(self) -> list[tuple[str, PageKey, Callable[[], GeneratedPage]]]:
+        """Every page: its src_uri, what it is made from, and how to make it.
 
-        pages.extend(alert_pages(self))
+        The key holds the text of every file the page reads: all the files but the
+        runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
+        build's settings, and the runbooks it shows: its own (and the titles of those it
+        links to) for a runbook page, those that list the alert for an alert page, every
+        runbook for an index. Two builds that give a page equal keys give it the same page.
+        """
+        context = (
+            self.labels.language,
+            self.today,
+            self.use_directory_urls,
+            self.nonce,
+            self.renderer.signature,
+            self.kb.shared_sources(),
+        )
+
+        def sources(ids: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+            found = (self.kb.runbooks.get(i) for i in ids)
+            return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
+
+        every = (context, tuple((r.document.rel, r.document.text) for r in self.runbooks))
+        fixed = (
+            self.runbook_index,
+            self.by_system,
+            self.by_marketplace,
+            self.by_severity,
+            self.by_tag,
+            self.escalation_map,
+            self.team_directory,
+            self.card,
+            self.marketplace_index,
+            self.internal_page,
+            self.rules_page,
+        )
+        plan: list[tuple[str, PageKey, Callable[[], GeneratedPage]]] = [
+            (src, every, build) for src, build in zip(FIXED_PAGES, fixed, strict=True)
+        ]
+        for runbook in self.runbooks:
+            key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
+            plan.append((runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook)))
+        for market in self.markets:
+            plan.append((marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market)))
+        from .alertpages import alert_page  # here: that module builds on this one
+
+        for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
+            key = (context, alert, sources(ids))
+            plan.append((alert_page_uri(alert), key, functools.partial(alert_page, self, alert, ids)))
+        return plan
+
+    def pages(self, cache: PageCache | None = None) -> list[GeneratedPage]:
+        """Every generated page. ``cache`` holds the pages of an earlier build with their
+        keys (see ``plan``): a page whose key is unchanged is taken from it, the others are
+        made and put in it, and pages that no longer exist leave it."""
+        pages = []
+        for src, key, build in self.plan():
+            found = cache.get(src) if cache is not None else None
+            if found is not None and found[0] == key:
+                pages.append(found[1])
+                continue
+            page = build()
+            if cache is not None:
+                cache[src] = (key, page)
+            pages.append(page)
+        if cache is not None and len(cache) > len(pages):
+            kept = {page.src_uri for page in pages}
+            for src in [s for s in cache if s not in kept]:
+                del cache[src]
         return pages

@@ -59,6 +59,7 @@ from . import sources
 from .escape import page_title
 from .i18n import translation_of
 from .pages import HOME, MARKETPLACES, GeneratedPage, Site, marketplace_uri
+from .preview import BuildCache
 from .render import OVERRIDE_FOLDER, TemplateProblem
 from .searchbox import index_files, with_search_box
 from .wording import language_of
@@ -96,15 +97,21 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     search_box: str
 
     # Kept across the rebuilds of one `mkdocs serve` (MkDocs reuses a plugin instance that
-    # has on_startup): the nonce and, under --dirty, the folder of generated page sources.
+    # has on_startup): the nonce, what the next build can reuse (site/preview.py) and,
+    # under --dirty, the folder of generated page sources.
     nonce: str | None = None
+    cache: BuildCache | None = None
     preview_dir: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.nonce = secrets.token_hex(8)
+        if command == "serve":
+            self.cache = BuildCache()
         if command == "serve" and dirty:
             self.preview_dir = Path(tempfile.mkdtemp(prefix="opskb-preview-"))
-            self.preview_digests: dict[str, str] = {}
+            # uri -> what its file was last written from (a digest, or the text itself)
+            self.preview_versions: dict[str, str] = {}
+            self.preview_pages: dict[str, GeneratedPage] = {}
 
     def on_shutdown(self) -> None:
         if self.preview_dir is not None:
@@ -120,7 +127,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         root = self.content_root(config)
         self.macro_errors = []
         try:
-            self.kb, self.problems = check_tree(root)
+            self.kb, self.problems = check_tree(root, cache=self.cache.loads if self.cache else None)
         except CommandError as err:  # an unreadable schema: one line, as opskb check says it
             raise PluginError(str(err)) from None
         errors = [p for p in self.problems if p.level == ERROR]
@@ -163,31 +170,33 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         # The Site is made here, not in on_config: the offline plugin (listed later)
         # changes use_directory_urls in its on_config, and generated links depend on it.
         today = date.fromisoformat(self.config.today) if self.config.today else None
+        language, overrides = self.language(config), self.override_dirs(config)
         self.site = Site(
             self.kb,
             today=today,
             use_directory_urls=config.use_directory_urls,
-            language=self.language(config),
-            override_dirs=self.override_dirs(config),
+            language=language,
+            override_dirs=overrides,
             nonce=self.nonce,
+            renderer=self.cache.renderer(self.nonce, language, overrides) if self.cache and self.nonce else None,
         )
         self.generated = {}
         # Handwritten pages in the site's language (site/i18n.py).
         self.translated = _select_language(files, config, language_of(self.language(config)))
         try:
-            pages = self.site.pages()
+            pages = self.site.pages(self.cache.pages if self.cache else None)
             self.home_lead = self.site.home_lead()
             self.search_box = self.site.search_box({name: _material_icon(name) for name in SEARCH_ICONS})
         except TemplateProblem as problem:
             raise PluginError(f"opskb: a page template fails: {problem}") from None
+        root, docs_dir = self.content_root(config), Path(config.docs_dir).resolve()
         for page in pages:
             self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(f"opskb: docs/{page.src_uri} collides with a generated page; rename it")
             generated = self._generated(page, config)
             # "Edit this page" on a generated page opens its YAML source (site/sources.py).
-            root = self.content_root(config)
-            generated.edit_uri = sources.edit_uri(self.kb, page.src_uri, Path(config.docs_dir), root)
+            generated.edit_uri = sources.edit_uri(self.kb, page.src_uri, docs_dir, root)
             files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
@@ -196,9 +205,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         synonyms = files.get_file_from_path(SYNONYMS_FILE)
         if synonyms is not None:
             files.remove(synonyms)  # content for search, not a page or an asset
-        docs_dir = Path(config.docs_dir)
-        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls):
-            files.append(File.generated(config, f"{ASSET_DIR}/{uri}", content=content))
+        memo = self.cache.index if self.cache else None
+        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo):
+            files.append(self._asset(config, f"{ASSET_DIR}/{uri}", content))
         return files
 
     @staticmethod
@@ -224,13 +233,35 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         # than its output, so each generated page is a file rewritten only when what it
         # says changed (its Markdown with the blocks in place). One YAML edit re-renders
         # the pages it changes, not the site.
+        if self.preview_pages.get(page.src_uri) is not page:  # made anew by this build
+            # What the page says is its Markdown with its blocks in place: a change of a
+            # block alone must rewrite the file too.
+            digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).hexdigest()
+            self._preview_file(page.src_uri, page.content, digest)
+            self.preview_pages[page.src_uri] = page
         path = self.preview_dir / page.src_uri
-        digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).hexdigest()
-        if self.preview_digests.get(page.src_uri) != digest or not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(page.content, encoding="utf-8")
-            self.preview_digests[page.src_uri] = digest
         return File.generated(config, page.src_uri, abs_src_path=str(path), inclusion=inclusion)
+
+    def _asset(self, config: MkDocsConfig, uri: str, content: str) -> File:
+        """A generated asset (a search index file); under `serve --dirty`, a file rewritten
+        only when it changed, so that MkDocs copies only those."""
+        if self.preview_dir is None:
+            return File.generated(config, uri, content=content)
+        self._preview_file(uri, content, content)
+        return File.generated(config, uri, abs_src_path=str(self.preview_dir / uri))
+
+    def _preview_file(self, uri: str, content: str, version: str) -> None:
+        assert self.preview_dir is not None
+        path = self.preview_dir / uri
+        if self.preview_versions.get(uri) != version or not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            self.preview_versions[uri] = version
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.cache is not None:  # `mkdocs serve`: the theme compiles once, not at every rebuild
+            env.bytecode_cache = self.cache.theme_templates
+        return env
 
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

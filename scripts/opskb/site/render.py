@@ -37,6 +37,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 OVERRIDE_FOLDER = "opskb"
 
 
+def template_signature(override_dirs: list[Path]) -> tuple[tuple[str, int], ...]:
+    """The override templates a site has, with their modification times."""
+    found = []
+    for folder in override_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                found.append((str(path), path.stat().st_mtime_ns))
+    return tuple(found)
+
+
 class TemplateProblem(Exception):
     """A template (most likely a site's override) that does not render: which and why."""
 
@@ -59,6 +69,9 @@ class Renderer:
     """The template environment of one build: overrides, language and part markers."""
 
     def __init__(self, nonce: str, labels: Labels, override_dirs: list[Path] | None = None) -> None:
+        self.nonce = nonce
+        # What the templates are: a renderer is reused only while this is unchanged.
+        self.signature = template_signature(override_dirs or [])
         loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in override_dirs or []]
         loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
         self.env = jinja2.Environment(
@@ -77,7 +90,7 @@ class Renderer:
         self._open = f"\x1eopskb{nonce}"
         self._close = f"\x1eopskb{nonce}e\x1e"
         self._parts = re.compile(re.escape(self._open) + r"([hs])\x1e(.*?)" + re.escape(self._close), re.S)
-        self._shared: dict[tuple[str, str], Markup] = {}
+        self._shared: dict[tuple[str, str], tuple[dict[str, Any], Markup]] = {}
         self.env.globals.update(
             shared=self.shared,
             t=labels.get,
@@ -114,13 +127,15 @@ class Renderer:
         return Markup(f"{self._open}s\x1e{anchor}\x1f{html.escape(title)}{self._close}")
 
     def shared(self, template: str, key: str, **context: Any) -> Markup:
-        """``template`` rendered once per ``key`` in a build: for a section that many pages
-        show alike (the escalation chain of a route is the same on each of its runbooks).
-        It sees only ``context``, so what it shows cannot differ between those pages."""
+        """``template`` rendered once for pages that show it alike (the escalation chain of
+        a route is the same on each of its runbooks; a runbook's row in every index at the
+        same depth). It sees only ``context``, and is rendered again whenever the context
+        under ``key`` differs from the one it was rendered with, so it is safe to keep from
+        one build to the next (`mkdocs serve` reuses the renderer)."""
         found = self._shared.get((template, key))
-        if found is None:
-            found = self._shared[(template, key)] = Markup(self.env.get_template(template).render(**context))
-        return found
+        if found is None or found[0] != context:
+            found = self._shared[(template, key)] = (context, Markup(self.env.get_template(template).render(**context)))
+        return found[1]
 
     def render(self, template: str, **context: Any) -> str:
         try:

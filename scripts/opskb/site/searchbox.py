@@ -19,15 +19,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..searchindex import build_index
+from ..searchindex import IndexMemo, build_index
 from .pages import page_url
 
 INDEX_DIR = "search"
 
 
-def index_files(kb: Any, docs_dir: Path, use_directory_urls: bool) -> Iterator[tuple[str, str]]:
-    """(path under assets/opskb/, script text) of every index file."""
-    built = build_index(kb, docs_dir, lambda src: page_url(src, use_directory_urls))
+def index_files(
+    kb: Any, docs_dir: Path, use_directory_urls: bool, memo: IndexMemo | None = None
+) -> Iterator[tuple[str, str]]:
+    """(path under assets/opskb/, script text) of every index file (``memo``: see
+    searchindex.IndexMemo)."""
+    built = build_index(kb, docs_dir, lambda src: page_url(src, use_directory_urls), memo)
     manifest = json.dumps(built.manifest, ensure_ascii=False, separators=(",", ":"))
     yield f"{INDEX_DIR}/manifest.js", f"opskbSearch.manifest({manifest});\n"
     for number, chunk in enumerate(built.chunks):

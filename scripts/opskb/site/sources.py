@@ -51,11 +51,12 @@ def yaml_source(kb: KnowledgeBase, src_uri: str) -> str | None:
 
 
 def edit_uri(kb: KnowledgeBase, src_uri: str, docs_dir: Path, root: Path) -> str | None:
-    """The YAML source of a generated page relative to the docs folder, for ``File.edit_uri``."""
+    """The YAML source of a generated page relative to the docs folder, for ``File.edit_uri``
+    (``docs_dir`` and ``root`` resolved)."""
     source = yaml_source(kb, src_uri)
     if source is None:
         return None
-    relative = os.path.relpath(root / source, docs_dir.resolve())
+    relative = os.path.relpath(root / source, docs_dir)
     return Path(relative).as_posix()
 
 

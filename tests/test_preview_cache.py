@@ -1,0 +1,172 @@
+"""What `mkdocs serve` reuses between rebuilds (site/preview.py) never shows a stale page.
+
+After each kind of edit, a rebuild through one BuildCache must give exactly the pages and
+the search index that a fresh build of the same files gives: the edited runbook, a
+runbook that another links to, a team every page shows, the synonyms, a runbook added,
+removed or renamed, an override template. How many pages a rebuild renders again is
+asserted too: reuse that never happens would pass the first check and be worthless.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from opskb.checker import check_tree
+from opskb.searchindex import build_index
+from opskb.site.pages import Site, page_url
+from opskb.site.preview import BuildCache
+from site_helpers import copy_minimal
+
+NONCE = "0123456789abcdef"
+TODAY = date(2026, 3, 2)
+RUNBOOK = "runbooks/prices-not-applied.yaml"
+
+
+def _tree(tmp_path: Path) -> Path:
+    root = copy_minimal(tmp_path / "content")
+    text = (root / RUNBOOK).read_text(encoding="utf-8")
+    for number in range(3):
+        ident = f"copy-{number}"
+        copy = text.replace("id: prices-not-applied", f"id: {ident}").replace(
+            "title: Prices not applied on a marketplace", f"title: Copy {number} of the price runbook"
+        )
+        copy = copy.replace("alerts: [MarketplacePricesAcceptedBelowSent]", f"alerts: [CopyAlert{number}]")
+        if number == 0:  # copy-0 links to the original: its page shows the original's title
+            copy = copy.replace("route: pricing\n", "route: pricing\nrelated: [prices-not-applied]\n")
+        (root / f"runbooks/{ident}.yaml").write_text(copy, encoding="utf-8")
+    return root
+
+
+def _age(root: Path) -> None:
+    """Files written in this test look old to the cache (see LoadCache: racy entries)."""
+    old = 1_600_000_000
+    for path in root.rglob("*"):
+        os.utime(path, (old, old))
+
+
+def _build(root: Path, cache: BuildCache | None, overrides: list[Path] | None = None) -> tuple[dict, tuple]:
+    kb, problems = check_tree(root, cache=cache.loads if cache else None)
+    assert not [p for p in problems if p.level == "error"], [p.as_text() for p in problems]
+    renderer = cache.renderer(NONCE, "en", overrides or []) if cache else None
+    site = Site(kb, today=TODAY, nonce=NONCE, renderer=renderer, override_dirs=overrides)
+    pages = {p.src_uri: (p.content, p.blocks, p.sections) for p in site.pages(cache.pages if cache else None)}
+    index = build_index(kb, None, lambda src: page_url(src, False), cache.index if cache else None)
+    return pages, (index.manifest, index.chunks, index.meta, index.cli)
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _title(root: Path) -> None:
+    _edit(root, RUNBOOK, "title: Prices not applied on a marketplace", "title: Prices stuck on a marketplace")
+
+
+def _step(root: Path) -> None:
+    _edit(root, "runbooks/copy-1.yaml", "Open the price feed dashboard in Grafana.", "Open the feed board.")
+
+
+def _team(root: Path) -> None:
+    _edit(root, "escalation/teams.yaml", "name: Pricing owner", "name: Pricing product owner")
+
+
+def _alert(root: Path) -> None:
+    _edit(root, "runbooks/copy-2.yaml", "alerts: [CopyAlert2]", "alerts: [CopyAlert2, CopyAlert1]")
+
+
+def _add(root: Path) -> None:
+    text = (root / "runbooks/copy-2.yaml").read_text(encoding="utf-8")
+    (root / "runbooks/copy-9.yaml").write_text(
+        text.replace("id: copy-2", "id: copy-9").replace("title: Copy 2", "title: Copy 9"), encoding="utf-8"
+    )
+
+
+def _remove(root: Path) -> None:
+    (root / "runbooks/copy-2.yaml").unlink()
+
+
+def _synonyms(root: Path) -> None:
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs/synonyms.yaml").write_text(
+        "groups:\n  - id: price\n    terms: [price, tariff, цена]\n", encoding="utf-8"
+    )
+
+
+def _same_size_edit(root: Path) -> None:
+    """An edit that keeps the size and the modification time (an editor that restores
+    it, or a second save within the clock's granularity): the weak spot of a stat cache."""
+    path = root / RUNBOOK
+    stamp = path.stat().st_mtime_ns
+    _edit(root, RUNBOOK, "severity: critical", "severity: high    ")
+    os.utime(path, ns=(stamp, stamp))
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "title": _title,
+    "step": _step,
+    "team": _team,
+    "alert": _alert,
+    "add": _add,
+    "remove": _remove,
+    "synonyms": _synonyms,
+    "same size": _same_size_edit,
+}
+# Pages a rebuild renders again at most: a runbook edit re-renders its own page, the
+# pages that show it and the indexes, not every runbook; a team edit re-renders all.
+AT_MOST = {"title": 22, "step": 18, "alert": 19, "add": 20, "remove": 16, "same size": 20}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_a_rebuild_gives_what_a_fresh_build_gives(tmp_path: Path, name: str) -> None:
+    root = _tree(tmp_path)
+    _age(root)
+    cache = BuildCache()
+    before, _ = _build(root, cache)
+    built_before = {src: id(page) for src, (key, page) in cache.pages.items()}
+    EDITS[name](root)
+    if name != "same size":
+        _age(root)
+    after, index_after = _build(root, cache)
+    fresh, index_fresh = _build(root, None)
+    assert after == fresh
+    assert index_after == index_fresh
+    assert after != before or name == "synonyms"
+    rendered = sum(1 for src, (key, page) in cache.pages.items() if built_before.get(src) != id(page))
+    if name in AT_MOST:
+        assert rendered <= AT_MOST[name], rendered
+    assert rendered >= 1
+
+
+def test_an_unchanged_tree_renders_nothing_again(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    _age(root)
+    cache = BuildCache()
+    _build(root, cache)
+    pages = {src: page for src, (key, page) in cache.pages.items()}
+    _build(root, cache)
+    assert all(cache.pages[src][1] is page for src, page in pages.items())
+
+
+def test_an_edited_override_template_is_used_at_once(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    _age(root)
+    overrides = tmp_path / "overrides" / "opskb"
+    (overrides / "runbook").mkdir(parents=True)
+    do_not = overrides / "runbook" / "do_not.html"
+    do_not.write_text("<p>First override</p>\n", encoding="utf-8")
+    cache = BuildCache()
+    before, _ = _build(root, cache, [overrides])
+    do_not.write_text("<p>Second override, longer</p>\n", encoding="utf-8")
+    after, _ = _build(root, cache, [overrides])
+    page = after["runbooks/prices-not-applied.md"]
+    assert any("Second override" in block for block in page[1].values())
+    assert re.search("First override", str(before["runbooks/prices-not-applied.md"][1]))
