@@ -84,6 +84,13 @@ class Rule:
     def family(self) -> str:
         return FAMILIES[self.code[:3]]
 
+    @property
+    def checked_by(self) -> tuple[str, ...]:
+        """Where its problems are found: the rule's own ``check``, or the loader functions."""
+        if self.check is not None:
+            return (f"{self.check.__module__}.{self.check.__qualname__}",)
+        return self.detected_by
+
 
 FAMILIES = {
     "KB0": "YAML",
