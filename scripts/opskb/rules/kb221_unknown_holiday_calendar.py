@@ -13,9 +13,9 @@ RULE = Rule(
     message="no public-holiday calendar for country '{country}'",
     hint="use an ISO 3166 country code the holidays package supports (RU, KZ, BY...), or leave holidays out",
     why=(
-        "A business-hours SLA clock stops on public holidays; with a country the holidays package does not "
-        "know, no holiday is, so deadlines run through the New Year break and the engineer escalates to an "
-        "empty office."
+        "A business-hours SLA clock stops on public holidays; for a country the holidays package does not "
+        "know, it knows no holiday, so deadlines run through the New Year break and the engineer escalates to "
+        "an empty office."
     ),
     fix=(
         "Use an ISO 3166 country code the holidays package supports (RU, KZ, BY...), or leave holidays: out "
