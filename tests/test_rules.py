@@ -48,7 +48,7 @@ def test_example_tree_is_clean_under_strict(tree, cli) -> None:
 def test_codes_are_unique_and_documented() -> None:
     for rule in RULES:
         assert rule.code.startswith(("KB0", "KB1", "KB2", "KB3", "KB4", "KB5"))
-        assert rule.name and rule.summary and rule.hint and rule.message
+        assert rule.name and rule.summary and rule.hint and rule.message and rule.why and rule.fix
         assert rule.bad.expect, f"{rule.code} has no located bad example"
 
 

@@ -198,6 +198,28 @@ def test_rule_reference_lists_every_rule(built: Path) -> None:
         assert rule.name in _text(page)
 
 
+def _squeezed(text: str) -> str:
+    """Text without whitespace: a code span's tags leave spaces where the text has none."""
+    return "".join(text.split())
+
+
+def test_rule_reference_says_why_each_rule_matters_and_how_to_fix_it(built: Path) -> None:
+    """Each rule's section reads like ruff's rule pages: what it does, why is this bad, how
+    to fix; `code` in their text is shown as code, placeholders of a message as <name>."""
+    page = read(built, "reference/rules.html")
+    codes = list(all_rules())
+    for code, after in zip(codes, [*codes[1:], None], strict=True):
+        rule = all_rules()[code]
+        start = page.index(f'id="{code.lower()}"')
+        section = page[start : page.index(f'id="{after.lower()}"') if after else len(page)]
+        text = _squeezed(_text(section))
+        for label, said in (("What it does:", rule.summary), ("Why is this bad?", rule.why), ("How to fix:", rule.fix)):
+            assert _squeezed(label + said.replace("`", "")) in text, (code, label)
+    kb010 = page[page.index('id="kb010"') : page.index('id="kb011"')]
+    assert "(<code>opskb new runbook ID</code> writes a valid" in kb010
+    assert "route &lt;route&gt; is not defined" in page.replace("&#x27;", "").replace("'", "")
+
+
 def _index_script(site: Path, name: str) -> Any:
     """The JSON an index file hands to window.opskbSearch (its last call argument)."""
     text = read(site, f"assets/opskb/search/{name}.js")

@@ -1,10 +1,22 @@
 """The rule registry: every rule is one module in ``opskb/rules`` with a stable code.
 
-A rule module defines ``RULE`` (code, name, level, message, hint, a bad and a good
-example) and, for rules that look across files, ``check(kb)`` yielding ``Finding``s.
-Rules of the YAML (KB0xx) and schema (KB1xx) families have no ``check``: the loader and
-the schema phase report them by code. The examples are the rule's documentation and its
-test (tests/test_rules.py runs each through the CLI).
+A rule module defines ``RULE``: code, name, level, the message and hint of each problem,
+and its documentation the way ruff's rule pages read (``summary``: what it does, ``why``:
+why that is bad, ``fix``: how to fix it, a bad and a good example). Where the check lives
+is said in one of two ways, never both:
+
+* ``check(kb)`` in the module itself, yielding ``Finding``s: every rule that looks at the
+  loaded knowledge base (most of KB0xx-KB4xx: stray files, references, consistency);
+* ``detected_by``: the dotted paths of the loader functions that report the code while
+  parsing (KB0xx in ``opskb.yamldoc`` and ``opskb.ruleyaml``, KB5xx in
+  ``opskb.alertrules``) or validating (KB1xx in ``opskb.schemas``). That detection cannot
+  move here: the loader never imports the registry (it returns raw ``LoadFinding``s with
+  a code, or the JSON Schema keyword a KB1xx rule declares in ``keywords``; ``problem_of``
+  names them). tests/test_rule_layering.py proves each path exists, mentions the code,
+  is the only place that emits it, and reports the rule's bad example.
+
+The examples are the rule's documentation and its test (tests/test_rules.py runs each
+through the CLI).
 """
 
 from __future__ import annotations
@@ -45,21 +57,39 @@ class Example:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: what each of its problems says, and its page in the rule reference."""
+
     code: str
     name: str
     level: str
+    # what it does (one sentence, the line `opskb rules` lists)
     summary: str
     message: str
+    # printed under each problem: the shortest way out, with the problem's own values
     hint: str
+    # why it is bad: what breaks, and for whom, when the problem is merged
+    why: str
+    # how to fix it, in general (the hint is for one problem; this is for the page)
+    fix: str
     bad: Example
     good: Example
     check: Callable[[KnowledgeBase], Iterable[Finding]] | None = None
+    # rules found while a file is parsed or validated: the loader functions that report
+    # the code (dotted paths, e.g. "opskb.yamldoc.scan_events"), since no ``check`` can
+    detected_by: tuple[str, ...] = ()
     # schema rules (KB1xx): the JSON Schema keywords whose violations this code reports
     keywords: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
         return FAMILIES[self.code[:3]]
+
+    @property
+    def checked_by(self) -> tuple[str, ...]:
+        """Where its problems are found: the rule's own ``check``, or the loader functions."""
+        if self.check is not None:
+            return (f"{self.check.__module__}.{self.check.__qualname__}",)
+        return self.detected_by
 
 
 FAMILIES = {
@@ -102,6 +132,9 @@ def all_rules() -> dict[str, Rule]:
         if rule.code in found:
             raise RuntimeError(f"rule code {rule.code} is registered twice ({info.name})")
         check = getattr(module, "check", None)
+        if (check is None) == (not rule.detected_by):
+            where = "both a check and detected_by" if check else "neither a check nor detected_by"
+            raise RuntimeError(f"rule {rule.code} ({info.name}) has {where}")
         found[rule.code] = replace(rule, check=check) if check else rule
     return dict(sorted(found.items()))
 

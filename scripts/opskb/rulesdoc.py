@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 from .registry import Example
 
 
@@ -25,3 +27,14 @@ def example_text(example: Example) -> str:
     if example.args:
         parts.append("# run with: opskb check " + " ".join(example.args))
     return "\n\n".join(parts) or "# the example tree as it is"
+
+
+def message_text(template: str) -> str:
+    """A message or hint template as a reader sees it: each value it fills in shown as
+    ``<name>`` (``route '<route>' is not defined``), doubled braces as one."""
+    parts: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(f"<{name}>")
+    return "".join(parts)

@@ -9,6 +9,24 @@ RULE = Rule(
     summary="The file is not valid YAML (or cannot be read).",
     message="not valid YAML: {reason}",
     hint="fix the syntax at this position; quote text that contains ': ', '#', '[' or '{{'",
+    why=(
+        "A file that does not parse is left out whole: its runbook disappears from the site and from `opskb "
+        "find`, and everything that refers to it is judged against nothing. One unclosed bracket or an "
+        "unquoted ': ' is enough."
+    ),
+    fix=(
+        "Go to the reported line and column; the cause often opens a little earlier (a bracket or quote never "
+        "closed). Quote text that starts with [ { * & ! or contains ': ' or ' #', then run `opskb check` "
+        "again until the file loads."
+    ),
+    detected_by=(
+        "opskb.yamldoc.scan_events",
+        "opskb.yamldoc._syntax_finding",
+        "opskb.yamldoc._rs_finding",
+        "opskb.ruleyaml.read_stream",
+        "opskb.ruleyaml._documents",
+        "opskb.ruleyaml._merge",
+    ),
     bad=Example(
         replace={
             RUNBOOK: [("title: Prices not applied on a marketplace", "title: [Prices not applied on a marketplace")]

@@ -12,6 +12,13 @@ RULE = Rule(
     ),
     message="unquoted {value} reads differently in YAML 1.1 tools",
     hint='write true/false for a flag, or quote the value ("{value}") if it is text',
+    why=(
+        "Editors, linters and other YAML 1.1 tools read `no` as false, `010` as 8 and `1:20` as 80, so the "
+        "same file means one thing to opskb and another to the tool beside it: a country code NO or a time "
+        "09:30 silently turns into a boolean or a number."
+    ),
+    fix=('Write true or false for a flag; quote a value that is text, a code or a time ("no", "010", "09:30").'),
+    detected_by=("opskb.yamldoc.scan_events",),
     bad=Example(
         replace={RUNBOOK: [("    changes_system: true", "    changes_system: yes")]}, expect=f"{RUNBOOK}:24:21"
     ),

@@ -8,6 +8,20 @@ RULE = Rule(
     summary="Collections nest deeper than any content kind allows (32 levels).",
     message="nesting deeper than {limit} levels",
     hint="flatten the structure; no content kind nests this deep",
+    why=(
+        "No content kind nests more than a few levels, so 32 is a mistake or an attack; very deep nesting "
+        "makes YAML parsers take quadratic time or crash the process, and the CI gate with it."
+    ),
+    fix=(
+        "Flatten the structure to the shape its schema in schemas/ describes; turn lists nested in lists into "
+        "one list of entries with ids."
+    ),
+    detected_by=(
+        "opskb.yamldoc.scan_events",
+        "opskb.yamldoc.load_document",
+        "opskb.ruleyaml.compose",
+        "opskb.ruleyaml._documents",
+    ),
     bad=Example(
         files={"runbooks/deep.yaml": "id: deep\ntags: " + "[" * 40 + "]" * 40 + "\n"}, expect="runbooks/deep.yaml:2:39"
     ),

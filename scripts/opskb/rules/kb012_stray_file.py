@@ -14,6 +14,15 @@ RULE = Rule(
     hint="content folders are flat, and escalation/ holds only "
     + ", ".join(ESCALATION_FILES)
     + "; move or rename the file",
+    why=(
+        "opskb reads only the files the layout names: a team list saved as escalation/oncall.yaml or a "
+        "runbook in a subfolder is never loaded, so the team or runbook does not exist for the site or for "
+        "escalation."
+    ),
+    fix=(
+        "Move the content into the file the layout expects (teams into escalation/teams.yaml, runbooks flat "
+        "in runbooks/) or rename the file; keep notes as .md files, which opskb does not read."
+    ),
     bad=Example(files={"escalation/oncall.yaml": "teams: []\n"}, expect="escalation/oncall.yaml:1:1"),
     good=Example(files={"escalation/README.md": "Teams, SLA policies and routes live in three files.\n"}),
 )

@@ -17,6 +17,16 @@ RULE = Rule(
     ),
     message="this quoted value runs on to line {end}: a closing quote is probably missing",
     hint="close the quote on the line where it opens; write long text as a block scalar (key: >-)",
+    why=(
+        "An unclosed quote swallows the lines after it up to the next quote: the fields on those lines vanish "
+        "into one long string and the file still parses, so a step or a contact disappears without any syntax "
+        "error."
+    ),
+    fix=(
+        "Close the quote on the line where it opens; write long text as a block scalar (`key: >-`, the text "
+        "indented on the lines below), which needs no quotes."
+    ),
+    detected_by=("opskb.yamldoc.scan_events",),
     bad=Example(
         replace={RUNBOOK: [('{sent} accepted."', "{sent} accepted.")]},
         expect=f"{RUNBOOK}:40:13",

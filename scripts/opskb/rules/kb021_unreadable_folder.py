@@ -16,6 +16,14 @@ RULE = Rule(
     ),
     message="cannot list this folder: {reason}",
     hint="give the user that runs opskb read and execute permission on the folder, or fix the link",
+    why=(
+        "A folder opskb cannot list contributes nothing: every runbook or mapping in it is missing from the "
+        "site and from the checks, and nobody would be told."
+    ),
+    fix=(
+        "Give the user that runs opskb (and CI) read and execute permission on the folder (`chmod a+rx "
+        "FOLDER`), or replace a symbolic link that loops or points nowhere with the real folder."
+    ),
     bad=Example(
         remove=("runbooks/prices-not-applied.yaml",),
         links={"runbooks": "runbooks"},

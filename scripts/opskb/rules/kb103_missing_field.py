@@ -5,6 +5,14 @@ RULE = schema_rule(
     name="missing-field",
     summary="A required field is missing.",
     keywords=("required",),
+    why=(
+        "A required field is one the runbook page or an incident command needs (impact, route, first "
+        "response): without it the page has a hole exactly where the engineer looks."
+    ),
+    fix=(
+        "Add the field the message names at the level it names; the field's description in schemas/ says what "
+        "to write, and `opskb new` shows every required field in a valid start."
+    ),
     bad=("impact: Items sell at the old price; every hour costs margin.\n", ""),
     good="impact: Items sell at yesterday's price; each hour costs margin.\n",
     expect="1:1",

@@ -16,6 +16,15 @@ RULE = schema_rule(
         "exclusiveMinimum",
         "exclusiveMaximum",
     ),
+    why=(
+        "The bounds keep a page usable: an empty symptoms list leaves the runbook unfindable by search, an "
+        "empty contact list leaves L1 nobody to call, and a number out of range (a zero timeout) makes a "
+        "check meaningless."
+    ),
+    fix=(
+        "Fill the list or text to at least the size the message gives, shorten what is too long, or bring the "
+        "number into the range the message gives."
+    ),
     bad=("symptoms:\n  - marketplace shows yesterday's price\n  - fewer prices accepted than sent", "symptoms: []"),
     good="symptoms: [marketplace shows yesterday's price, fewer prices accepted than sent]",
     expect="8:11",

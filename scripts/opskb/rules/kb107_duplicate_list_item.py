@@ -5,6 +5,11 @@ RULE = schema_rule(
     name="duplicate-list-item",
     summary="A list that must hold distinct values names one twice.",
     keywords=("uniqueItems",),
+    why=(
+        "A value listed twice is usually a copy-paste where another value was meant (a second tag, another "
+        "marketplace), so the one meant is missing; the repeat also shows twice on the page."
+    ),
+    fix="Remove the repeat, or replace it with the value that was meant.",
     bad=("tags: [prices]", "tags: [prices, prices]"),
     good="tags: [prices, marketplace]",
     expect="45:7",

@@ -14,6 +14,12 @@ RULE = Rule(
     hint="write a plain number within the field's range",
     # reported by the schema phase, before any other keyword of the file
     keywords=("finite",),
+    why=(
+        "NaN and infinity cannot be written as JSON (the search index, exports) and NaN slips past every "
+        "minimum and maximum of the schema, so a timeout of .nan would let a check wait forever."
+    ),
+    fix="Write a plain finite number within the field's range (2.5, not .nan, .inf or 1e400).",
+    detected_by=("opskb.schemas.SchemaSet.errors",),
     bad=Example(
         replace={RUNBOOK: [("    on_fail: resend", "    timeout_seconds: .nan\n    on_fail: resend")]},
         expect=f"{RUNBOOK}:32:22",

@@ -12,6 +12,15 @@ RULE = Rule(
     summary="A runbook names an escalation route that escalation/routes.yaml does not define.",
     message="route '{route}' is not defined in escalation/routes.yaml",
     hint="use one of the route ids in escalation/routes.yaml, or add the route there",
+    why=(
+        "The route says whom to call and by when: with a route that does not exist, the runbook page and "
+        "`opskb escalate` show no escalation chain and no SLA deadline, during exactly the incident that "
+        "needs them."
+    ),
+    fix=(
+        "Set route: to an id from escalation/routes.yaml (the hint names the closest one), or add the route "
+        "there; when a route is renamed, update every runbook that used the old id in the same change."
+    ),
     bad=Example(
         replace={RUNBOOK: [("route: pricing", "route: pricing-v2")]}, expect=f"{RUNBOOK}:12:8", also=("KB213",)
     ),

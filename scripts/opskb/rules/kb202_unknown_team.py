@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A route hop or a review owner names a team that escalation/teams.yaml does not define.",
     message="team '{team}' is not defined in escalation/teams.yaml",
     hint="use one of the team ids in escalation/teams.yaml, or add the team there",
+    why=(
+        "A hop to a team that is not defined has no contacts, so at that step of the escalation L1 has nobody "
+        "to call; a review owner that is not a team is never asked to review."
+    ),
+    fix=(
+        "Use a team id from escalation/teams.yaml (the hint names the closest one), or add the team there "
+        "with its contacts and hours."
+    ),
     bad=Example(replace={ROUTES: [("team: pricing-dev", "team: pricing-developers")]}, expect=f"{ROUTES}:13:15"),
     good=Example(replace={RUNBOOK: [("owner: pricing-owner", "owner: pricing-dev")]}),
 )

@@ -12,6 +12,15 @@ RULE = Rule(
     summary="A route names an SLA policy, or a policy names a calendar, that escalation/sla.yaml does not define.",
     message="{what} '{name}' is not defined in escalation/sla.yaml",
     hint="use an id from escalation/sla.yaml ('24x7' needs no calendar), or add it there",
+    why=(
+        "Without its SLA policy a route has no reaction or resolution deadline, so the runbook page and "
+        "`opskb escalate` cannot say by when to escalate; a calendar that does not exist leaves the working "
+        "hours of a policy undefined."
+    ),
+    fix=(
+        "Use a policy or calendar id from escalation/sla.yaml, or add it there; a round-the-clock policy uses "
+        "clock: 24x7 and needs no calendar."
+    ),
     bad=Example(replace={ROUTES: [("sla: critical-24x7", "sla: platinum")]}, expect=f"{ROUTES}:4:10"),
     good=Example(replace={SLA: [("clock: msk-business", "clock: 24x7")]}),
 )

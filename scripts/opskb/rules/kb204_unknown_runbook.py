@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A runbook lists a related runbook that does not exist.",
     message="related runbook '{runbook}' does not exist",
     hint="use the id of a file in runbooks/ (its name without .yaml)",
+    why=(
+        "A related link to a runbook that does not exist is a dead end on the page: the engineer follows it "
+        "mid-incident and lands on nothing, usually because the runbook was renamed or never written."
+    ),
+    fix=(
+        "Use the id of an existing file in runbooks/ (its name without .yaml), or remove the entry until that "
+        "runbook exists."
+    ),
     bad=Example(
         replace={RUNBOOK: [("tags: [prices]", "related: [stock-not-received]\ntags: [prices]")]},
         expect=f"{RUNBOOK}:45:11",

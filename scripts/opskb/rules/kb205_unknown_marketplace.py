@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A runbook names a marketplace that has no file in status_mappings/.",
     message="marketplace '{marketplace}' has no file in status_mappings/",
     hint="use a marketplace id from status_mappings/ (or 'all'), or add its mapping file",
+    why=(
+        "A runbook filed under a marketplace without a mapping file is missing from that marketplace's page, "
+        "so L1 looking by marketplace does not find it, and its statuses cannot be explained."
+    ),
+    fix=(
+        "Use a marketplace id from status_mappings/ (or all), or add the marketplace's mapping file (`opskb "
+        "new marketplace ID`)."
+    ),
     bad=Example(
         replace={RUNBOOK: [("marketplaces: [ozon]", "marketplaces: [ozon, aliexpress]")]}, expect=f"{RUNBOOK}:6:22"
     ),

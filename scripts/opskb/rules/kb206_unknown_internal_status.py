@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A mapping, a transition or the initial status names an internal status that does not exist.",
     message="internal status '{status}' is not defined in status_mappings/internal.yaml",
     hint="use an id from status_mappings/internal.yaml, or add the status there",
+    why=(
+        "A status mapped to an internal status our system does not have cannot be explained by `opskb status` "
+        "or reconciled against our orders, and the state diagram breaks at that point."
+    ),
+    fix=(
+        "Use an id from status_mappings/internal.yaml, or add the status there with its next: list if our "
+        "system really has it."
+    ),
     bad=Example(replace={OZON: [("maps_to: shipped", "maps_to: in-delivery")]}, expect=f"{OZON}:25:14"),
     good=Example(replace={INTERNAL: [("next: [delivered]", "next: [delivered, cancelled]")]}),
 )

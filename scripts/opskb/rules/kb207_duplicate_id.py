@@ -23,6 +23,11 @@ RULE = Rule(
     summary="Two things of one kind share an id (teams, routes, policies, statuses, or steps and checks of a runbook).",
     message="{kind} id '{id}' is already used at {first}",
     hint="give each {kind} its own id; references would otherwise pick one at random",
+    why=(
+        "References go by id: with two teams called pricing-owner, a route may reach the stale entry's "
+        "contacts, and which one wins depends on file order; the site shows one and hides the other."
+    ),
+    fix=("Give each entry its own id, or delete the stale copy; then check that references name the id that is meant."),
     bad=Example(
         replace={TEAMS: [('      end: "19:00"', '      end: "19:00"' + _COPY)]}, expect=f"{TEAMS}:36:9", also=("KB214",)
     ),

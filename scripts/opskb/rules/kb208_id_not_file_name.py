@@ -12,6 +12,11 @@ RULE = Rule(
     summary="A runbook or marketplace id differs from its file name, so links and `opskb run ID` disagree.",
     message="id '{id}' differs from the file name '{stem}'",
     hint="rename the file to {id}.yaml, or set id: {stem}",
+    why=(
+        "Page addresses and `opskb run ID` go by the file name, references by the id: when the two differ, a "
+        "name that works in one place fails in the other, and the engineer types the wrong one at 3 a.m."
+    ),
+    fix=("Rename the file to ID.yaml (`git mv`), or set id: to the file name; rename both together from then on."),
     bad=Example(replace={RUNBOOK: [("id: prices-not-applied", "id: prices-not-accepted")]}, expect=f"{RUNBOOK}:1:5"),
     good=Example(),
 )

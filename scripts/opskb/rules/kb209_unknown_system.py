@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A runbook names a system no team owns: nobody would know whose problem it is.",
     message="no team owns system '{system}'",
     hint="add '{system}' to the owns list of its owner in escalation/teams.yaml, or fix the system id",
+    why=(
+        "The L2 owner of an incident is the team that owns the affected system: with no owner, nobody on the "
+        "client's side is known to be responsible and escalation stops at L1."
+    ),
+    fix=(
+        "Add the system to the owns: list of the team responsible for it in escalation/teams.yaml, or correct "
+        "the system id to one a team owns."
+    ),
     bad=Example(
         replace={RUNBOOK: [("systems: [pricing, price-feed]", "systems: [pricing, erp]")]}, expect=f"{RUNBOOK}:5:20"
     ),

@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A step refers to a check that the runbook's checks list does not define.",
     message="check '{check}' is not defined in this runbook's checks",
     hint="use the id of an entry under checks:, or remove the check: line",
+    why=(
+        "The step tells the engineer to run a check that does not exist: `opskb run` has nothing to execute "
+        "and the page no result to compare against, so diagnosis falls back to guessing."
+    ),
+    fix=(
+        "Set check: to the id of an entry under the runbook's checks: (the hint names the closest one), add "
+        "the missing check, or remove the check: line."
+    ),
     bad=Example(
         replace={RUNBOOK: [("    check: accepted-vs-sent", "    check: accepted-count")]}, expect=f"{RUNBOOK}:20:12"
     ),

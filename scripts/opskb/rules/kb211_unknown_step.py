@@ -12,6 +12,11 @@ RULE = Rule(
     summary="A check's on_fail points to a step id the runbook does not have.",
     message="step '{step}' is not defined in this runbook's steps",
     hint="use the id of an entry under steps:",
+    why=(
+        "on_fail says where to go when a check fails; pointing it at a step that does not exist leaves the "
+        "engineer with a failed check and no next action."
+    ),
+    fix="Set on_fail: to the id of a step under steps: (the hint names the closest one), or add the step.",
     bad=Example(replace={RUNBOOK: [("on_fail: resend", "on_fail: resend-prices")]}, expect=f"{RUNBOOK}:32:14"),
     good=Example(),
 )

@@ -12,6 +12,14 @@ RULE = Rule(
     summary="A marketplace transition or its initial status names a code the file does not list.",
     message="status '{code}' is not listed in this marketplace's statuses",
     hint="add the status (as the API spells it) to statuses:, or fix the spelling",
+    why=(
+        "A transition to a status the file does not list can never happen as written: the state diagram gets "
+        "an edge to nowhere, and KB303 cannot judge whether our model follows the move."
+    ),
+    fix=(
+        "Add the status to statuses: exactly as the marketplace API spells it (with its maps_to), or correct "
+        "the code in next: or initial:."
+    ),
     bad=Example(replace={OZON: [("next: [delivered]", "next: [delivered, delivery_failed]")]}, expect=f"{OZON}:27:23"),
     good=Example(),
 )

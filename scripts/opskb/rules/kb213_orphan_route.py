@@ -21,6 +21,11 @@ RULE = Rule(
     summary="An escalation route that no runbook uses.",
     message="no runbook uses route '{route}'",
     hint="point a runbook's route: at it, or remove it from escalation/routes.yaml",
+    why=(
+        "A route nobody uses is usually left behind by a rename: the runbooks point at its successor, or at "
+        "nothing (KB201), and the stale route's hops and times are kept true by nobody."
+    ),
+    fix=("Point the runbook's route: at it if it was meant to be used, or delete it from escalation/routes.yaml."),
     bad=Example(replace={ROUTES: [("        after: 30m", "        after: 30m" + _SPARE)]}, expect=f"{ROUTES}:15:9"),
     good=Example(),
 )

@@ -23,6 +23,14 @@ RULE = Rule(
     summary="A team nobody routes to, that owns no system and reviews no runbook.",
     message="team '{team}' is not in any route, owns nothing and reviews nothing",
     hint="add the team to a route hop or give it the systems it owns; or remove it",
+    why=(
+        "A team no route reaches, that owns no system and reviews no runbook is never called: its contacts go "
+        "stale unnoticed, or it is a renamed team whose references still use the old id."
+    ),
+    fix=(
+        "Add the team to a route hop, list the systems it owns, or make it a runbook's review owner; "
+        "otherwise delete it from escalation/teams.yaml."
+    ),
     bad=Example(
         replace={
             TEAMS: [('      start: "10:00"\n      end: "19:00"', '      start: "10:00"\n      end: "19:00"' + _SPARE)]

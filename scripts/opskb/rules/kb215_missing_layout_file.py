@@ -15,6 +15,15 @@ RULE = Rule(
     summary="A file every knowledge base needs is missing (teams, SLA policies, routes, internal statuses).",
     message="required file {state}",
     hint="create it (`opskb new` writes a valid start for each kind)",
+    why=(
+        "Teams, SLA policies, routes and internal statuses are what every runbook and mapping refers to: "
+        "without one of these files no escalation chain, deadline or status meaning can be shown, and every "
+        "reference into it fails."
+    ),
+    fix=(
+        "Restore the file from git if it was removed by mistake, or create it with `opskb new teams`, `sla`, "
+        "`routes` or `internal` (a valid start) and fill it in."
+    ),
     bad=Example(remove=(SLA,), expect=f"{SLA}:1:1", also=("KB203",)),
     good=Example(),
 )

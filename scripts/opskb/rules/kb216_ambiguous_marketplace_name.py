@@ -40,6 +40,15 @@ RULE = Rule(
     summary="Two marketplaces answer to the same id, name or alias, so reconcile could not tell their rows apart.",
     message="'{alias}' also names marketplace '{other}' ({other_file})",
     hint="keep each name for one marketplace: drop or reword this alias",
+    why=(
+        "`opskb status reconcile` tells the marketplaces of an order export apart by id, name and alias: a "
+        "name two marketplaces share makes their rows indistinguishable, so orders would be judged by the "
+        "wrong status mapping."
+    ),
+    fix=(
+        "Keep each name and alias for one marketplace: drop or reword the alias in this file (Озон Глобал "
+        "rather than OZON)."
+    ),
     bad=Example(
         files={"status_mappings/ozon-global.yaml": _OTHER.format(alias="OZON")},
         expect="status_mappings/ozon-global.yaml:4:11",

@@ -16,6 +16,14 @@ RULE = Rule(
         "close every expression and block that the line opens; to show double braces as text, "
         "put them in a raw block (raw ... endraw)"
     ),
+    why=(
+        "mkdocs-macros renders every page in docs/ as a Jinja2 template: one unclosed expression fails the "
+        "whole site build, and the published site stays without the change."
+    ),
+    fix=(
+        "Close every expression and block the line opens; to show double braces as text, wrap them in a raw "
+        "block (raw ... endraw) or write them as quoted strings inside an expression."
+    ),
     bad=Example(files={PAGE: "Intro.\n\nCritical: {{ sla_react(\n"}, expect=f"{PAGE}:3:1"),
     good=Example(files={PAGE: 'Intro.\n\nBraces as text: {{ "{{" }} x {{ "}}" }}.\n'}),
 )

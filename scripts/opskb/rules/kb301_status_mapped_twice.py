@@ -14,6 +14,14 @@ RULE = Rule(
     summary="A marketplace status appears twice, so it would map to two internal statuses.",
     message="status '{code}' is already mapped at line {first}",
     hint="keep one entry per status code; use a 'status/substatus' code to map a substatus differently",
+    why=(
+        "A marketplace status with two entries maps to two internal statuses: `opskb status` and reconcile "
+        "pick one of them, so orders in that status are reported as mismatched, or not, by chance."
+    ),
+    fix=(
+        "Keep one entry per status code; when a substatus must map differently, give it a two-part code "
+        "(delivering/posting_in_pickup_point)."
+    ),
     bad=Example(
         replace={
             OZON: [

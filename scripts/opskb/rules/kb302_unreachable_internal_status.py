@@ -12,6 +12,14 @@ RULE = Rule(
     summary="An internal status no order can reach from the initial status.",
     message="status '{status}' cannot be reached from '{initial}'",
     hint="add '{status}' to the next: list of the status that leads to it, or remove it",
+    why=(
+        "A status no order can reach from the initial one is either dead or lacks the transition into it; "
+        "reconcile would flag every order found in it as impossible, and the state diagram misleads."
+    ),
+    fix=(
+        "Add the status to the next: list of the status that leads to it, or remove it from "
+        "status_mappings/internal.yaml if our system no longer has it."
+    ),
     bad=Example(
         replace={
             INTERNAL: [("  - id: cancelled", "  - id: lost\n    name: Lost\n    terminal: true\n  - id: cancelled")]

@@ -16,6 +16,15 @@ RULE = Rule(
     ),
     message="{market} moves {source} -> {target}, but internal '{mapped_source}' cannot move to '{mapped_target}'",
     hint="add '{mapped_target}' to next: of '{mapped_source}' in status_mappings/internal.yaml, or fix the mapping",
+    why=(
+        "When the marketplace moves an order from A to B, our system must allow the move between their "
+        "internal statuses; where it does not, the order gets stuck or the update is refused, and L1 sees a "
+        "status that never syncs."
+    ),
+    fix=(
+        "Allow the move in our model (add the mapped target to next: of the mapped source in "
+        "status_mappings/internal.yaml), or correct the maps_to of the marketplace status."
+    ),
     bad=Example(
         replace={OZON: [("    next: [delivered]", "    next: [delivered, cancelled]")]}, expect=f"{OZON}:27:23"
     ),

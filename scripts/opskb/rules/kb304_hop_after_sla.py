@@ -13,6 +13,14 @@ RULE = Rule(
     summary="An escalation hop is due later than the SLA allows to resolve or escalate.",
     message="hop to {team} is due after {after}, but SLA '{sla}' requires resolution or escalation within {within}",
     hint="escalate by {within} at the latest, or attach the route to a policy with a longer resolve_within",
+    why=(
+        "A hop due after the SLA's deadline means that the escalation chain, followed to the letter, breaches "
+        "the SLA before the right team is even called."
+    ),
+    fix=(
+        "Bring the hop's after: within the SLA's resolve_within, or attach the route to a policy with a "
+        "longer deadline if that deadline is the agreed one."
+    ),
     bad=Example(replace={ROUTES: [("        after: 30m", "        after: 45m")]}, expect=f"{ROUTES}:14:16"),
     good=Example(replace={ROUTES: [("        after: 30m", "        after: 25m")]}),
 )

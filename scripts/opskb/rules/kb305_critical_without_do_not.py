@@ -20,6 +20,15 @@ RULE = Rule(
     ),
     message="critical runbook has no do_not list",
     hint="add do_not: with each dangerous action and why (what breaks, who owns it)",
+    why=(
+        "Under pressure an engineer without context reaches for the obvious fix (resend everything, restart "
+        "the database, delete a lock file) and turns an incident into an outage; the do_not block is what "
+        "stops them."
+    ),
+    fix=(
+        "Add do_not: with one entry per dangerous action: action (what not to do) and why (what breaks, and "
+        "who owns it)."
+    ),
     bad=Example(replace={RUNBOOK: [(_DO_NOT, "")]}, expect=f"{RUNBOOK}:4:11"),
     good=Example(),
 )

@@ -18,6 +18,13 @@ RULE = Rule(
     summary="A critical runbook's route reaches no L2 owner: L1 would have nobody on the client's side to hand it to.",
     message="route '{route}' of this critical runbook has no L2 hop to an owner",
     hint="add an L2 hop with the owning team to route '{route}' in escalation/routes.yaml",
+    why=(
+        "L1 can diagnose but not repair the client's systems: a critical incident whose route has no L2 hop "
+        "leaves L1 with nobody to hand it to while the SLA runs out."
+    ),
+    fix=(
+        "Add an L2 hop to the route in escalation/routes.yaml with the team that owns the system, due within the SLA."
+    ),
     bad=Example(replace={ROUTES: [(_L2_HOP, "")]}, expect="runbooks/prices-not-applied.yaml:12:8"),
     good=Example(),
 )

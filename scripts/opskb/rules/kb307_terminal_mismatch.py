@@ -15,6 +15,15 @@ RULE = Rule(
     ),
     message="'{code}' is {side} on {market} but maps to {other} internal status '{target}'",
     hint="map it to a status of the same kind, or explain the exception in note:",
+    why=(
+        "If the marketplace says an order is final (delivered, cancelled) but our status is not, or the "
+        "reverse, reconcile reports the order open forever or closes it too early, and money and stock follow "
+        "the wrong state."
+    ),
+    fix=(
+        "Map the status to an internal status of the same kind (final to final); where the difference is "
+        "right, set match: closest and say why in note:."
+    ),
     bad=Example(
         replace={OZON: [("    maps_to: delivered\n    match: exact", "    maps_to: shipped\n    match: exact")]},
         expect=f"{OZON}:29:14",

@@ -13,6 +13,12 @@ RULE = Rule(
     summary="A route does not start at L1, goes back down a line, or escalates earlier than the hop before it.",
     message="{problem}",
     hint="order hops L1 -> L2 -> L3 with growing after: times",
+    why=(
+        "Escalation goes L1, L2, L3 over growing times; a route that starts elsewhere, goes back down a line "
+        "or calls a hop earlier than the one before cannot be followed in order, and `opskb escalate` would "
+        "show a chain that makes no sense."
+    ),
+    fix="Order the hops L1, then L2, then L3, with after: times that grow from hop to hop.",
     bad=Example(replace={ROUTES: [("        after: 30m", "        after: 10m")]}, expect=f"{ROUTES}:14:16"),
     good=Example(),
 )

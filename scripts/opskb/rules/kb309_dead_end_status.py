@@ -12,6 +12,11 @@ RULE = Rule(
     summary="A final status lists next statuses, or a status that is not final has nowhere to go.",
     message="{kind} status '{code}' {problem}",
     hint="mark it terminal: true when orders stop there, or list where they go next",
+    why=(
+        "A final status with next statuses contradicts itself, and a status that is not final with nowhere to "
+        "go traps orders in it; the state diagram and reconcile draw wrong conclusions from both."
+    ),
+    fix="Set terminal: true on a status where orders stop, or list under next: where they go from it.",
     bad=Example(
         replace={INTERNAL: [("    name: Shipped\n    next: [delivered]\n", "    name: Shipped\n")]},
         expect=f"{INTERNAL}:9:9",

@@ -12,6 +12,11 @@ RULE = Rule(
     summary="A route hop's support line differs from the line of the team it names.",
     message="hop says {hop_line} but team '{team}' is {team_line}",
     hint="set line: {team_line} on the hop, or name an {hop_line} team",
+    why=(
+        "The hop's line says who is being called (L2: the client's owner, L3: developers or vendors); naming "
+        "a team of another line sends the escalation to developers when an owner was meant, or the reverse."
+    ),
+    fix="Set the hop's line: to the line of its team, or name a team of the hop's line.",
     bad=Example(replace={ROUTES: [("      - line: L3\n", "      - line: L2\n")]}, expect=f"{ROUTES}:12:15"),
     good=Example(),
 )

@@ -36,6 +36,15 @@ RULE = Rule(
     ),
     message="{market}: {problem}",
     hint="list the value as 'first/{value}' (terminal, one internal status), fix its spelling, or remove it",
+    why=(
+        "With a two-field key (status/substatus) the precedence decides which field wins; a value no code "
+        "has, or one that means two things, makes `opskb status` resolve a pair otherwise than the author "
+        "intended."
+    ),
+    fix=(
+        "List a deciding value only when a code 'first/VALUE' exists and maps to one final status; correct "
+        "its spelling, or remove the precedence of a one-field key."
+    ),
     bad=Example(
         replace={OZON: [(_RULE_LINE, _RULE_LINE + "    decides_alone: [posting_lost]\n")]},
         expect=f"{OZON}:11:21",

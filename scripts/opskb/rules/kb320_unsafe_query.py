@@ -27,6 +27,15 @@ RULE = Rule(
         "write one SELECT that only reads; the functions it may call are listed in "
         "opskb/diagnostics/sql_guard.py (quoting or schema-qualifying a name does not change it)"
     ),
+    why=(
+        "`opskb run` executes the runbook's SQL against production during an incident: a query that writes, "
+        "locks rows or calls a server function such as pg_terminate_backend could make the incident worse, "
+        "with L1 at the keyboard."
+    ),
+    fix=(
+        "Write one SELECT that only reads and calls only the functions allowed in "
+        "opskb/diagnostics/sql_guard.py; also run checks as a database user that can only read."
+    ),
     bad=Example(
         replace={
             RUNBOOK: [

@@ -13,6 +13,13 @@ RULE = Rule(
     summary="A working-hours calendar or a team's working hours end at or before they start.",
     message="the working day ends at {end}, not after it starts at {start}",
     hint="give an end later than the start on the same day; a night shift needs a 24x7 schedule",
+    why=(
+        "A working day that ends before it starts has no working minutes: business-hours deadlines never run, "
+        "or the team is never on duty, so escalation waits for ever."
+    ),
+    fix=(
+        "Give an end later than the start on the same day; a night shift that crosses midnight needs a 24x7 schedule."
+    ),
     bad=Example(replace={SLA: [('    end: "18:00"', '    end: "09:00"')]}, expect=f"{SLA}:5:10"),
     good=Example(replace={TEAMS: [('      end: "18:00"', '      end: "17:30"')]}),
 )

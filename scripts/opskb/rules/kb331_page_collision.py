@@ -16,6 +16,11 @@ RULE = Rule(
     ),
     message="the page of {kind} '{id}' would be {page}, which is {owner}",
     hint="choose another id (and file name)",
+    why=(
+        "The site would write this runbook's or marketplace's page over a page it generates or a handwritten "
+        "one (runbooks/index.md, marketplaces/internal.md...): one of the two disappears from the site."
+    ),
+    fix="Choose another id and rename the file to match (`git mv`).",
     bad=Example(replace={RUNBOOK: [("id: prices-not-applied", "id: index")]}, expect=f"{RUNBOOK}:1:5", also=("KB208",)),
     good=Example(),
 )

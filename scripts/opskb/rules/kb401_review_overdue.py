@@ -14,6 +14,14 @@ RULE = Rule(
     summary="A runbook was last reviewed longer ago than its review interval: it may no longer be true.",
     message="review overdue since {due} (last reviewed {last}, every {days} days)",
     hint="ask {owner} to walk through the runbook, then set last_reviewed to the review date",
+    why=(
+        "A runbook nobody has checked since the systems changed may send L1 to a dashboard that is gone or to "
+        "a team that has moved on; the review date is the only sign of that."
+    ),
+    fix=(
+        "Have the review owner walk through the runbook and correct what changed, then set "
+        "review.last_reviewed to the date of that review."
+    ),
     bad=Example(
         replace={RUNBOOK: [('last_reviewed: "2026-11-01"', 'last_reviewed: "2025-11-01"')]}, expect=f"{RUNBOOK}:43:18"
     ),

@@ -12,6 +12,14 @@ RULE = Rule(
     summary="An incident runbook lists a single symptom: L1 finds runbooks by the words they see.",
     message="only one symptom; search finds runbooks by symptom words",
     hint="add what L1 sees in their own words (dashboards, buyer complaints, alerts), in English and Russian",
+    why=(
+        "L1 finds a runbook by typing what they see; with one symptom the runbook matches few of the words "
+        "people use, and it is missed during the incident."
+    ),
+    fix=(
+        "Add symptoms in L1's own words: what the dashboards show, what buyers complain about, the alert's "
+        "text, in English and in Russian."
+    ),
     bad=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent\n", "")]}, expect=f"{RUNBOOK}:8:1"),
     good=Example(),
 )

@@ -20,6 +20,11 @@ RULE = Rule(
     summary="A monitoring alert (from --alert-rules files) no runbook lists: L1 is paged with nothing to follow.",
     message="alert '{alert}' has no runbook",
     hint="add '{alert}' to the alerts: of the runbook that handles it",
+    why=("An alert that pages with no runbook behind it leaves L1 to guess from its name what to do and whom to call."),
+    fix=(
+        "Add the alert's name to alerts: of the runbook that handles it (or write one: `opskb new runbook "
+        "ID`), then run `opskb alerts annotate --write` to link the alert to its page."
+    ),
     bad=alert_example(_RULES, "9:16"),
     good=alert_example(_RULES.replace("PriceFeedStalled", "MarketplacePricesAcceptedBelowSent")),
 )

@@ -15,6 +15,14 @@ RULE = Rule(
     summary="A critical or high incident runbook whose steps run no check: diagnosis depends on someone's memory.",
     message="no step of this {severity} incident runs a check",
     hint="add a checks: entry (http, sql or prometheus) and reference it from the diagnosing step",
+    why=(
+        "A critical or high runbook without a check relies on someone remembering which query or dashboard "
+        "tells the cases apart; at 3 a.m. the engineer cannot confirm the diagnosis."
+    ),
+    fix=(
+        "Add a checks: entry (http, sql or prometheus) that confirms the diagnosis and reference it from the "
+        "diagnosing step with check: ID; `opskb run ID` then runs it."
+    ),
     bad=Example(replace={RUNBOOK: [(_CHECK, "")]}, expect=f"{RUNBOOK}:15:1"),
     good=Example(),
 )

@@ -12,6 +12,19 @@ RULE = Rule(
     ),
     message="not a Prometheus rule file: {reason}",
     hint="give the rule files themselves: top-level groups:, or PrometheusRule manifests (spec.groups)",
+    why=(
+        "Given a server configuration or another file where rule files were meant, opskb checks no rule and "
+        "links no alert while CI stays green; Prometheus refuses the same file as a rule file."
+    ),
+    fix=(
+        "Pass the rule files themselves to --alert-rules (top-level groups:, or PrometheusRule manifests), "
+        "not prometheus.yml."
+    ),
+    detected_by=(
+        "opskb.alertrules._Validator.documents",
+        "opskb.alertrules._Validator._stream",
+        "opskb.alertrules._Validator._plain",
+    ),
     bad=alert_example("global:\n  scrape_interval: 15s\nrule_files: [rules/*.yaml]\n", "1:1"),
     good=alert_example(PRICE_ALERT),
 )

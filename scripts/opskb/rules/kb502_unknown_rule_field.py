@@ -15,6 +15,15 @@ RULE = Rule(
         "check the spelling (a summary goes under annotations:); a rule has record, alert, expr,"
         " for, keep_firing_for, labels, annotations; a group name, interval, limit, rules"
     ),
+    why=(
+        "Prometheus decodes rule files strictly: one key it does not know (a summary: beside expr:) makes it "
+        "refuse the whole file at the next reload, and every alert in the file stops being evaluated."
+    ),
+    fix=(
+        "Correct the spelling, or move the field where it belongs: summary and description under "
+        "annotations:, severity under labels:."
+    ),
+    detected_by=("opskb.alertrules._Validator._fields",),
     bad=alert_example(PRICE_ALERT + "        summary: Fewer prices accepted than sent\n", "9:9"),
     good=alert_example(PRICE_ALERT),
 )

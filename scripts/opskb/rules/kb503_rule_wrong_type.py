@@ -12,6 +12,20 @@ RULE = Rule(
     ),
     message="{field} must be {expected}, not {found}",
     hint="write one value of the expected kind; a label holds a single string",
+    why=(
+        "Prometheus refuses a rule file whose fields hold the wrong kind of YAML value (a list as a label "
+        "value, a quoted limit), so none of its rules load at the next reload."
+    ),
+    fix=(
+        "Write one value of the expected kind: a single string per label, an unquoted integer for limit, a "
+        "list of groups under groups:."
+    ),
+    detected_by=(
+        "opskb.alertrules._Validator._string",
+        "opskb.alertrules._Validator._groups",
+        "opskb.alertrules._Validator._group",
+        "opskb.alertrules._Validator._names",
+    ),
     bad=alert_example(PRICE_ALERT.replace("severity: critical", "severity: [critical, page]"), "8:21"),
     good=alert_example(PRICE_ALERT),
 )

@@ -9,6 +9,15 @@ RULE = Rule(
     summary="A rule must be exactly one of an alerting rule (alert:) or a recording rule (record:).",
     message="a rule {reason}",
     hint="keep alert: for a rule that pages, record: for one that stores a series; split a rule that does both",
+    why=(
+        "A rule is either an alert that pages or a recording rule that stores a series; Prometheus refuses a "
+        "rule that is both or neither, and the whole file with it."
+    ),
+    fix=(
+        "Keep alert: for a rule that should page and record: for one that stores a series; split a rule that "
+        "does both into two rules."
+    ),
+    detected_by=("opskb.alertrules._Validator._rule",),
     bad=alert_example(
         PRICE_ALERT.replace("        expr:", "        record: price_feed:accepted_below_sent\n        expr:"), "5:17"
     ),

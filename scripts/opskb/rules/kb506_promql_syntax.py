@@ -11,6 +11,15 @@ RULE = Rule(
     ),
     message="expr is not valid PromQL: {reason}",
     hint="fix the expression; try it in the Prometheus expression browser first",
+    why=(
+        "Prometheus refuses a rule file with an expression it cannot parse, so the alert never fires and the "
+        "incident it should catch is reported by a customer instead."
+    ),
+    fix=(
+        "Fix the expression at the reported position (an unbalanced bracket, a missing operator); try it in "
+        "the Prometheus expression browser, or run `promtool check rules FILE`."
+    ),
+    detected_by=("opskb.alertrules._Validator._expr",),
     bad=alert_example(
         PRICE_ALERT.replace("price_feed_accepted < price_feed_sent", "rate(price_feed_accepted[5m] < price_feed_sent"),
         "5:15",

@@ -11,6 +11,12 @@ RULE = Rule(
     ),
     message="field {field} is not allowed in a recording rule",
     hint="remove it, or make the rule an alert: if it should page",
+    why=(
+        "for, keep_firing_for and annotations only mean something on an alert: Prometheus refuses them on a "
+        "recording rule, and the file with them; usually the rule was meant to page."
+    ),
+    fix=("Remove the field, or turn the rule into an alert (alert: NAME in place of record:) if it should page."),
+    detected_by=("opskb.alertrules._Validator._rule",),
     bad=alert_example(
         PRICE_ALERT.replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted_below_sent"),
         "6:9",

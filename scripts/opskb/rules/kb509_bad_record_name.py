@@ -9,6 +9,16 @@ RULE = Rule(
     summary="A recording rule's name is the metric it writes: letters, digits, _ and :, not starting with a digit.",
     message="invalid recording rule name {name!r}",
     hint="use the level:metric:operations convention, e.g. job:price_feed_sent:rate5m",
+    why=(
+        "A recording rule's name becomes the metric it writes: Prometheus refuses a name with a dash or a "
+        "leading digit, so the series is never recorded and every dashboard and alert built on it shows no "
+        "data."
+    ),
+    fix=(
+        "Name it with letters, digits, _ and : only, following the level:metric:operations convention "
+        "(job:price_feed_sent:rate5m)."
+    ),
+    detected_by=("opskb.alertrules._Validator._rule",),
     bad=alert_example(
         PRICE_ALERT.replace("alert: MarketplacePricesAcceptedBelowSent", "record: price-feed:rate5m").replace(
             "        for: 10m\n", ""

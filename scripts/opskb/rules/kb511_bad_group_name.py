@@ -9,6 +9,12 @@ RULE = Rule(
     summary="Each rule group needs a name, unique within its file.",
     message="group name {reason}",
     hint="name the group, or merge the two groups of one name",
+    why=(
+        "Prometheus refuses a rule file with a group without a name or two groups of one name, so none of the "
+        "file's alerts are evaluated."
+    ),
+    fix="Give each group a name unique within its file, or merge the two groups that share a name.",
+    detected_by=("opskb.alertrules._Validator._group",),
     bad=alert_example(
         PRICE_ALERT
         + PRICE_ALERT.replace("groups:\n", "")

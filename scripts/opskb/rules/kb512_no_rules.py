@@ -11,6 +11,12 @@ RULE = Rule(
     ),
     message="{what}",
     hint="add the rules, or remove the empty group",
+    why=(
+        "An empty group or file loads without complaint and evaluates nothing, so an alert that was meant to "
+        "be there silently does not exist; usually an edit was left half done."
+    ),
+    fix="Add the rules the group was meant to hold, or remove the empty group (or file).",
+    detected_by=("opskb.alertrules._Validator._groups", "opskb.alertrules._Validator._group"),
     bad=alert_example(PRICE_ALERT + "  - name: stock\n    rules: []\n", "10:12"),
     good=alert_example(PRICE_ALERT),
 )

@@ -12,6 +12,12 @@ RULE = Rule(
     ),
     message="Prometheus reads only the first document of a rule file; this one is ignored",
     hint="move these groups into the first document (or into a file of their own)",
+    why=(
+        "Prometheus reads only the first YAML document of a plain rule file: the groups after --- never run, "
+        "though the file looks complete to whoever reads it."
+    ),
+    fix=("Move those groups into the first document (and delete the --- line), or into a rule file of their own."),
+    detected_by=("opskb.alertrules._Validator.documents",),
     bad=alert_example(PRICE_ALERT + "---\n" + PRICE_ALERT.replace("pricing", "stock"), "10:1"),
     good=alert_example(PRICE_ALERT),
 )

@@ -18,6 +18,14 @@ RULE = Rule(
     ),
     message="runbook_url of '{alert}' {problem}",
     hint="run `opskb alerts annotate --write` to point it at {expected}",
+    why=(
+        "The alert's notification links to a page that does not exist, or to a runbook that does not handle "
+        "the alert: L1 follows it during the incident and reads the wrong instructions."
+    ),
+    fix=(
+        "Run `opskb alerts annotate --write RULES` to point every runbook_url at its alert's page, and list "
+        "the alert in alerts: of the runbook that handles it."
+    ),
     bad=alert_example(
         _ANNOTATED.replace("alerts/MarketplacePricesAcceptedBelowSent", "alerts/PricesLate"), "10:24", files=SITE
     ),

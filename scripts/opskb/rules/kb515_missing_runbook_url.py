@@ -14,6 +14,14 @@ RULE = Rule(
     summary="An alert a runbook handles has no runbook_url: the notification does not lead L1 to the runbook.",
     message="alert '{alert}' has a runbook but no runbook_url annotation",
     hint="run `opskb alerts annotate --write {file}` (it adds {url})",
+    why=(
+        "Without runbook_url the notification (Alertmanager, chat, phone) does not lead L1 to the runbook, "
+        "who then has to search for it while the alert fires."
+    ),
+    fix=(
+        "Run `opskb alerts annotate --write RULES`: it adds runbook_url, pointing at the alert's page on the "
+        "site, to every alert a runbook lists."
+    ),
     bad=alert_example(PRICE_ALERT, "4:16", files=SITE),
     good=alert_example(PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n", files=SITE),
 )

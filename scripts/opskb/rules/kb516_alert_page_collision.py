@@ -15,6 +15,14 @@ RULE = Rule(
     ),
     message="alert '{alert}' and alert '{other}' would share one page on a case-insensitive disk",
     hint="rename one of the alerts in the rule files and here, so the names differ in more than case",
+    why=(
+        "Alert pages are named after their alert (alerts/NAME.html): two names that differ only in case "
+        "overwrite each other on a macOS or Windows disk, so one alert's runbook_url opens the other's page."
+    ),
+    fix=(
+        "Rename one of the alerts in the rule files, and in the runbooks' alerts:, so that the names differ "
+        "in more than letter case."
+    ),
     bad=Example(
         replace={
             RUNBOOK: [

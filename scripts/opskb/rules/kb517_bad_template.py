@@ -15,6 +15,16 @@ RULE = Rule(
     message="{what} {name}: the template does not parse: {reason}",
     hint="close each action with two braces, end each if, range and with, and use only Prometheus template functions"
     " (humanize, printf...) and its variables ($labels, $value, $externalLabels, $externalURL)",
+    why=(
+        "Prometheus refuses a rule whose label or annotation template does not parse: the file fails to load, "
+        "or the notification is sent without its text, so L1 gets an alert with no summary."
+    ),
+    fix=(
+        "Close each action with two closing braces and end each if, range and with; use only Prometheus "
+        "template functions (humanize, printf...) and its variables ($labels, $value, $externalLabels, "
+        "$externalURL), and try it with `promtool check rules FILE`."
+    ),
+    detected_by=("opskb.alertrules._Validator._templates",),
     bad=alert_example(PRICE_ALERT + _SUMMARY.replace("}} of", "} of"), "10:20"),
     good=alert_example(PRICE_ALERT + _SUMMARY),
 )

@@ -43,7 +43,7 @@ from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
 from ..registry import all_rules
-from ..rulesdoc import example_text
+from ..rulesdoc import example_text, message_text
 from ..status_keys import StatusKey
 from . import deadlines
 from .escape import attr, safe_url
@@ -835,7 +835,15 @@ class Site:
         for rule in all_rules().values():
             if not families or families[-1]["name"] != rule.family:
                 families.append({"name": rule.family, "slug": _slug(rule.family), "prefix": rule.code[:3], "rules": []})
-            families[-1]["rules"].append({"rule": rule, "bad": example_text(rule.bad), "good": example_text(rule.good)})
+            families[-1]["rules"].append(
+                {
+                    "rule": rule,
+                    "message": message_text(rule.message),
+                    "hint": message_text(rule.hint),
+                    "bad": example_text(rule.bad),
+                    "good": example_text(rule.good),
+                }
+            )
         return self.finish(RULES, "reference/rules.html", {"title": self.t("title.rules")}, {"families": families})
 
     # ---------------------------------------------------------------- all
