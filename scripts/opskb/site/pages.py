@@ -47,6 +47,8 @@ from ..rulesdoc import example_text, message_text
 from ..status_keys import StatusKey
 from . import deadlines
 from .escape import attr, safe_url
+from .headings import Heading, HeadingStyle, RenderedBody
+from .headings import render as render_headings
 from .labels import Labels
 from .render import Renderer
 
@@ -94,6 +96,15 @@ class GeneratedPage:
     # (anchor or "" for the top, title, text) per heading, already as the search index
     # wants them (HTML-escaped text): see plugin.on_page_context.
     sections: list[tuple[str, str, str]] = field(default_factory=list)
+    # its front matter
+    meta: dict[str, Any] = field(default_factory=dict)
+    # headings and block tokens in order; None when the page has Markdown of its own
+    order: tuple[Heading | str, ...] | None = None
+
+    def body(self, style: HeadingStyle) -> RenderedBody | None:
+        """The page as HTML, table of contents and anchors, made without Markdown (see
+        ``headings``); None when only Markdown can render it."""
+        return None if self.order is None else render_headings(self.order, self.blocks, style)
 
     def expand(self, html: str) -> str:
         """Put the blocks in place of their placeholders in the rendered page (or in the
@@ -127,7 +138,6 @@ class Link:
 _PLACEHOLDER = re.compile(r"<p>(opskbblock[0-9a-f]{16}n[0-9]+)</p>")
 _BARE_PLACEHOLDER = re.compile(r"opskbblock[0-9a-f]{16}n[0-9]+")
 
-_HEADING = re.compile(r"^(#{1,6}) (.*?)(?: \{ ?#([\w-]+)[^}]*\})?$")
 _BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|div|tr|td|th|table|thead|tbody|pre|br|h\d)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -183,10 +193,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
-def _front_matter(title: str, **extra: Any) -> str:
-    # JSON is valid YAML and quotes everything: a title cannot break out of the header.
+def _page_meta(title: str, **extra: Any) -> dict[str, Any]:
     # The title is escaped because themes print page.title into HTML unescaped.
-    meta: dict[str, Any] = {"title": attr(title), "render_macros": False, **extra}
+    return {"title": attr(title), "render_macros": False, **extra}
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    # JSON is valid YAML and quotes everything: a title cannot break out of the header.
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -196,21 +209,27 @@ def _short(duration: str) -> str:
     return f"{duration[:-1]} {dict(m='min', h='h', d='d')[duration[-1]]}"
 
 
-def _assemble(renderer: Renderer, nonce: str, src: str, front: str, rendered: str, in_nav: bool) -> GeneratedPage:
+def _assemble(
+    renderer: Renderer, nonce: str, src: str, meta: dict[str, Any], rendered: str, in_nav: bool
+) -> GeneratedPage:
     """The Markdown of a page from its rendered template: headings and directives stay
     Markdown, each HTML block becomes a placeholder paragraph (a token with the build's
-    nonce, which no text can forge), and each heading opens a search section."""
-    parts = [front]
+    nonce, which no text can forge), and each heading opens a search section. A page of
+    headings and blocks alone also keeps them in order (``order``), for ``headings.render``."""
+    parts = [_front_matter(meta)]
+    order: list[Heading | str] | None = []
     blocks: dict[str, str] = {}
     sections: list[list[str]] = []
     for kind, value in renderer.split(rendered):
-        if kind == "md":
+        if kind == "heading":
+            parts.append(value.markdown())
+            if order is not None:
+                order.append(value)
+            anchor = "" if value.level == 1 else value.anchor
+            sections.append([anchor, _search_text(value.text.replace("`", "")), ""])
+        elif kind == "md":
             parts.append(value)
-            heading = _HEADING.match(value)
-            if heading:
-                title = _search_text(heading.group(2).replace("`", ""))
-                anchor = "" if heading.group(1) == "#" else heading.group(3) or ""
-                sections.append([anchor, title, ""])
+            order = None  # Markdown of its own (a tags listing): MkDocs must render it
         elif kind == "section":
             anchor, title = value
             sections.append([anchor, _search_text(title), ""])
@@ -218,10 +237,14 @@ def _assemble(renderer: Renderer, nonce: str, src: str, front: str, rendered: st
             token = f"opskbblock{nonce}n{len(blocks)}"
             blocks[token] = value
             parts.append(token)
+            if order is not None:
+                order.append(token)
             if sections:
                 sections[-1][2] += " " + value
     found = [(a, t, _search_text(_TAG.sub("", _BLOCK_TAG.sub(" ", body)))) for a, t, body in sections]
-    return GeneratedPage(src, "\n\n".join(parts) + "\n", in_nav, blocks, found)
+    return GeneratedPage(
+        src, "\n\n".join(parts) + "\n", in_nav, blocks, found, meta, tuple(order) if order is not None else None
+    )
 
 
 class Site:
@@ -259,7 +282,7 @@ class Site:
         """Render a page model with its template into the page MkDocs receives."""
         title = meta.pop("title")
         rendered = self.renderer.render(template, **model)
-        return _assemble(self.renderer, self.nonce, src, _front_matter(title, **meta), rendered, in_nav)
+        return _assemble(self.renderer, self.nonce, src, _page_meta(title, **meta), rendered, in_nav)
 
     # ---------------------------------------------------------------- links
 

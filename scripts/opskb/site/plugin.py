@@ -49,6 +49,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from ..checker import check_tree
@@ -57,6 +58,7 @@ from ..layout import CONTENT_FOLDERS, SCHEMAS, SYNONYMS_FILE
 from ..problems import ERROR, CommandError, Problem
 from . import sources
 from .escape import page_title
+from .headings import HeadingStyle
 from .i18n import translation_of
 from .pages import HOME, MARKETPLACES, GeneratedPage, Site, marketplace_uri
 from .preview import BuildCache
@@ -190,6 +192,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         except TemplateProblem as problem:
             raise PluginError(f"opskb: a page template fails: {problem}") from None
         root, docs_dir = self.content_root(config), Path(config.docs_dir).resolve()
+        style = HeadingStyle.from_toc(config.mdx_configs.get("toc")) if "toc" in config.markdown_extensions else None
         for page in pages:
             self.generated[page.src_uri] = page
             if files.get_file_from_path(page.src_uri) is not None:
@@ -198,6 +201,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # "Edit this page" on a generated page opens its YAML source (site/sources.py).
             generated.edit_uri = sources.edit_uri(self.kb, page.src_uri, docs_dir, root)
             files.append(generated)
+            # Pages in the navigation keep MkDocs' own Page: it takes their title from the nav.
+            if style is not None and page.order is not None and not page.in_nav:
+                PreRenderedPage(generated, config, page, style)  # becomes generated.page
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
                 uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
@@ -280,7 +286,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if generated is None or page.file.generated_by is None:
             return html
         log.debug("opskb: rendered %s", page.file.src_uri)
-        return generated.expand(html) + self._suggest(page, files, config)
+        if not isinstance(page, PreRenderedPage):
+            html = generated.expand(html)
+        return html + self._suggest(page, files, config)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A translated page's front-matter title replaces the English one from the nav.
@@ -313,6 +321,31 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+class PreRenderedPage(Page):
+    """A generated page whose HTML, table of contents and anchors opskb writes itself
+    (site/headings.py: what Markdown would make of them): MkDocs does not run Markdown on
+    it, which was most of the time of a large build. Plugins see it as any page: its front
+    matter as ``meta``, its Markdown empty."""
+
+    def __init__(self, file: File, config: MkDocsConfig, generated: GeneratedPage, style: HeadingStyle) -> None:
+        super().__init__(None, file, config)
+        self._generated: GeneratedPage | None = generated
+        self._style = style
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        assert self._generated is not None
+        self.markdown = ""
+        self.meta = dict(self._generated.meta)
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        assert self._generated is not None
+        body = self._generated.body(self._style)
+        assert body is not None
+        self.content = body.html
+        self.toc = get_toc(body.toc)
+        self.present_anchor_ids = body.anchors
 
 
 SEARCH_ICONS = ("magnify", "arrow-left", "close")

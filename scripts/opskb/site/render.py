@@ -30,6 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import escape
+from .headings import Heading
 from .labels import Labels
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -89,7 +90,7 @@ class Renderer:
         self.labels = labels
         self._open = f"\x1eopskb{nonce}"
         self._close = f"\x1eopskb{nonce}e\x1e"
-        self._parts = re.compile(re.escape(self._open) + r"([hs])\x1e(.*?)" + re.escape(self._close), re.S)
+        self._parts = re.compile(re.escape(self._open) + r"([hHs])\x1e(.*?)" + re.escape(self._close), re.S)
         self._shared: dict[tuple[str, str], tuple[dict[str, Any], Markup]] = {}
         self.env.globals.update(
             shared=self.shared,
@@ -113,10 +114,8 @@ class Renderer:
         return Markup.escape(self.labels.raw(key)).format(**fields)
 
     def heading(self, level: int, text: str, anchor: str = "", classes: str = "") -> Markup:
-        """A Markdown heading with an explicit id; its text is inert Markdown."""
-        extra = f" .{classes}" if classes else ""
-        ident = f" {{ #{anchor}{extra} }}" if anchor else ""
-        return self.markdown(f"{'#' * level} {escape.md(text)}{ident}")
+        """A heading with an explicit id; its text is inert Markdown (``headings.Heading``)."""
+        return Markup(f"{self._open}H\x1e{level}\x1f{escape.md(text)}\x1f{anchor}\x1f{classes}{self._close}")
 
     def markdown(self, source: str) -> Markup:
         """A line the template passes to Markdown as it is (a heading, a directive)."""
@@ -146,13 +145,17 @@ class Renderer:
             raise TemplateProblem(f"{template} (or a template it includes): {error}") from None
 
     def split(self, rendered: str) -> Iterator[tuple[str, Any]]:
-        """("md", line), ("section", (anchor, title)) and ("html", block) parts in order."""
+        """("heading", Heading), ("md", line), ("section", (anchor, title)) and ("html",
+        block) parts in order."""
         pos = 0
         for match in self._parts.finditer(rendered):
             block = rendered[pos : match.start()].strip()
             if block:
                 yield "html", block
-            if match.group(1) == "h":
+            if match.group(1) == "H":
+                level, text, anchor, classes = match.group(2).split("\x1f")
+                yield "heading", Heading(int(level), text, anchor, classes)
+            elif match.group(1) == "h":
                 yield "md", match.group(2)
             else:
                 anchor, title = match.group(2).split("\x1f", 1)
