@@ -65,6 +65,42 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def _finalize_markdown(value: Any) -> Any:
+    # The same policy for a fragment of a handwritten page, which Markdown and the Jinja
+    # of mkdocs-macros read as well: plain strings become inert Markdown (escape.md).
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape.md(value))
+    return value
+
+
+def override_dirs(custom_dir: str | None) -> list[Path]:
+    """``opskb/`` under the theme's custom_dir, when there is one: a team's own versions
+    of the packaged templates, looked up first, as Material looks up its partials."""
+    if not custom_dir:
+        return []
+    folder = Path(custom_dir) / OVERRIDE_FOLDER
+    return [folder] if folder.is_dir() else []
+
+
+def environment(override_dirs: list[Path] | None = None, markdown: bool = False) -> jinja2.Environment:
+    """The packaged templates behind a team's overrides, autoescaped; ``markdown``: for
+    fragments that go into Markdown (escape.md) rather than into a raw HTML block."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in override_dirs or []]
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize_markdown if markdown else _finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        # One environment per build: templates cannot change during it, so no stat()
+        # of every included file at every render (a third of the time at 1,000 pages).
+        auto_reload=False,
+    )
+
+
 class Renderer:
     """The template environment of one build: overrides, language and part markers."""
 
@@ -72,20 +108,7 @@ class Renderer:
         self.nonce = nonce
         # What the templates are: a renderer is reused only while this is unchanged.
         self.signature = template_signature(override_dirs or [])
-        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in override_dirs or []]
-        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            finalize=_finalize,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-            # One environment per build: templates cannot change during it, so no stat()
-            # of every included file at every render (a third of the time at 1,000 pages).
-            auto_reload=False,
-        )
+        self.env = environment(override_dirs)
         self.labels = labels
         self._open = f"\x1eopskb{nonce}"
         self._close = f"\x1eopskb{nonce}e\x1e"
@@ -101,7 +124,6 @@ class Renderer:
         )
         self.env.filters.update(
             pre=lambda text: Markup(escape.pre(text)),
-            code=lambda text: Markup(f"<code>{escape.h(text)}</code>"),
             safe_url=escape.safe_url,
             mermaid_label=escape.mermaid_label,
             json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),
