@@ -7,6 +7,7 @@ has); the language follows ``theme.language`` of mkdocs.yml; a team's template u
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -45,18 +46,75 @@ def test_both_catalogs_hold_the_same_labels() -> None:
         assert all(text.strip() for text in catalog(language).values()), language
 
 
-def test_every_label_a_template_names_is_in_the_catalog() -> None:
+SITE = TEMPLATES.parent
+# Python calls that look a label up by its key (Labels.get/raw, Site.t, the templates' tm).
+_LOOKUPS = {"t", "tm", "get", "raw"}
+
+
+def _template_labels() -> tuple[set[str], set[str]]:
+    """Keys the templates name (``t("runbook.steps")``, ``tm(...)``) and the prefixes of
+    the keys they compute (``t("severity." ~ r.severity)``)."""
     used, prefixes = set(), set()
-    for path in TEMPLATES.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r'\btm?\(["\x27]([\w.]+)["\x27][,)]', text))
-        prefixes |= set(re.findall(r'\bt\("([\w.]+\.)" ~', text))
-    pages = (TEMPLATES.parent / "pages.py").read_text(encoding="utf-8")
-    used |= set(re.findall(r'self\.t\("([\w.]+)"\)', pages)) | set(re.findall(r'\(\w+, "(index\.\w+)"\)', pages))
-    assert len(used) > 100
-    assert sorted(used - set(catalog("en"))) == []
-    for prefix in prefixes:
-        assert any(key.startswith(prefix) for key in catalog("en")), prefix
+    for path in TEMPLATES.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            used |= set(re.findall(r"\btm?\([\"']([\w.]+)[\"'][,)]", text))
+            prefixes |= set(re.findall(r"\btm?\([\"']([\w.]+\.\w*)[\"'] ~", text))
+    return used, prefixes
+
+
+def _python_labels() -> tuple[set[str], set[str], set[str], set[str]]:
+    """From the site's Python: keys looked up (``self.t("title.rules")``), every string
+    equal to a key (keys kept in a tuple and looked up in a loop), prefixes of computed
+    keys (``t(f"card.short_{unit}")``) and the prefixes handed to the page scripts whole
+    (``labels.subset("timer")``)."""
+    looked_up, strings, prefixes, subsets = set(), set(), set(), set()
+    for path in SITE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            first = node.args[0]
+            if name == "subset" and isinstance(first, ast.Constant):
+                subsets.add(first.value + ".")
+            elif name in _LOOKUPS and isinstance(first, ast.Constant) and "." in str(first.value):
+                looked_up.add(first.value)
+            elif name in _LOOKUPS and isinstance(first, ast.JoinedStr) and isinstance(first.values[0], ast.Constant):
+                prefixes.add(first.values[0].value)
+    return looked_up, strings, prefixes, subsets
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w*)\}", text))
+
+
+def test_every_label_the_site_names_is_in_both_catalogs_and_every_label_is_used() -> None:
+    """One word list: a key a template or the site's Python names exists in every catalog
+    with the same {fields}, and no catalog holds a label nothing shows."""
+    en = catalog("en")
+    in_templates, template_prefixes = _template_labels()
+    looked_up, strings, python_prefixes, subsets = _python_labels()
+    named = in_templates | looked_up
+    assert len(named) > 150
+    for language in languages():
+        assert sorted(named - set(catalog(language))) == [], language
+    prefixes = template_prefixes | python_prefixes
+    for prefix in prefixes | subsets:
+        assert any(key.startswith(prefix) for key in en), prefix
+    # A label handed to a page script is used when the script asks for it by name.
+    scripts = "".join(p.read_text(encoding="utf-8") for p in (SITE / "assets").glob("*.js"))
+    asked = {key for key in en for prefix in subsets if key.startswith(prefix) and f'"{key[len(prefix) :]}"' in scripts}
+    used = named | (strings & set(en)) | asked | {key for key in en if key.startswith(tuple(prefixes))}
+    assert sorted(set(en) - used) == []
+    # the same {fields} in every language (every plural form of a counted label alike)
+    for language in languages():
+        table = catalog(language)
+        for key, text in table.items():
+            plural = PLURAL.match(key)
+            reference = en.get(key) or en[f"{plural.group(1)}.other"]
+            assert _placeholders(text) == _placeholders(reference), (language, key)
 
 
 def test_plural_forms_follow_the_language() -> None:
