@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,15 @@ def test_plural_forms_follow_the_language() -> None:
     assert Labels("en").duration("1h") == "1 hour" and Labels("en").duration("30m") == "30 minutes"
 
 
+def test_dates_are_spelt_in_the_language() -> None:
+    """Weekdays and months are Babel's (CLDR) abbreviations, as the worked deadlines show them."""
+    night = datetime(2026, 2, 20, 23, 0)
+    assert Labels("en").moment(night) == "Fri 20 Feb 2026 23:00"
+    assert Labels("ru").moment(night) == "пт 20 февр. 2026 23:00"
+    assert Labels("ru").day(datetime(2026, 2, 23)) == "пн 23 февр."
+    assert Labels("ru").weekdays(["mon", "fri"]) == "пн, пт" and Labels("en").weekdays(["sat"]) == "Sat"
+
+
 def test_a_missing_label_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(catalog("ru"), "runbook.steps")
     assert Labels("ru").get("runbook.steps") == "Steps"
@@ -170,7 +180,12 @@ def test_a_russian_site_speaks_russian(tmp_path: Path) -> None:
     for label in ("Первые действия", "Не делать", "Звонить сейчас:", "Срок:", "Шаги", "Владелец и эскалация"):
         assert label in text, label
     assert "Реакция в течение 15 минут" in text and "через 30 минут после регистрации" in text
+    # the worked deadlines (Babel's dates) and "suggest a change" come from the catalog too
+    assert "Сроки на примерах" in text and re.search(r"(пн|вт|ср|чт|пт) \d+ \w+\.? 20\d\d \d\d:\d\d", text)
+    assert "Предложить правку этой страницы: измените её источник, runbooks/prices-not-applied.yaml" in text
     for english in ("First response", "Do not", "Call now", "Owner and escalation", "Symptoms and alerts"):
+        assert english not in text, english
+    for english in ("Worked deadlines", "Suggest a change", "Registered", "mon, tue"):
         assert english not in text, english
     assert 'data-opskb-labels="' in page and "Таймер инцидента" in page
     assert 'placeholder="Поиск: симптом, алерт, статус"' in page  # the header's search box
