@@ -143,7 +143,8 @@ def worked_plans(
 
 def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) -> dict[str, Any] | None:
     """The worked deadlines as plain text (nothing escaped yet): what a page shows, for any
-    renderer, in the language of ``labels``. None when the runbook has no route or SLA
+    renderer, in the language of ``labels`` (the clock they count on is the page's SLA
+    clock, which the page describes already). None when the runbook has no route or SLA
     clock to count on."""
     t = labels.get
     try:
@@ -174,14 +175,10 @@ def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) 
         )
     else:
         reference = t("worked.reference_plain", year=week.year)
-    clock = first["sla"]["clock_text"]
     night = plans[-1][0].wall
     return {
         "anchor": ANCHOR,
         "command": "opskb escalate",
-        "clock": t("worked.clock_24x7")
-        if first["sla"]["clock"] == "24x7"
-        else t("worked.clock_working", calendar=clock),
         "zone": first["zone"],
         "reference": reference,
         "command_at": f'opskb escalate {runbook.id} --at "{night:%Y-%m-%d %H:%M}"',
