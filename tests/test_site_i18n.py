@@ -8,6 +8,7 @@ has); the language follows ``theme.language`` of mkdocs.yml; a team's template u
 from __future__ import annotations
 
 import ast
+import html
 import re
 from datetime import datetime
 from pathlib import Path
@@ -146,10 +147,16 @@ def test_a_missing_label_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) 
     assert Labels("de").language == labels.FALLBACK and Labels("de").get("runbook.do_not") == "Do not"
 
 
-def _build(tmp_path: Path, edit=None, overrides: dict[str, str] | None = None) -> tuple[Path, str]:
+def _build(
+    tmp_path: Path, edit=None, overrides: dict[str, str] | None = None, pages: dict[str, str] | None = None
+) -> tuple[Path, str]:
     root = copy_minimal(tmp_path / "content")
     config = write_config(root)
+    for name, body in (pages or {}).items():  # handwritten pages, outside the navigation
+        (root / "docs" / name).write_text(body, encoding="utf-8")
     text = config.read_text(encoding="utf-8")
+    if pages:
+        text += "not_in_nav: |\n" + "".join(f"  /{name}\n" for name in pages)
     if edit:
         text = edit(text)
     if overrides:
@@ -165,8 +172,6 @@ def _build(tmp_path: Path, edit=None, overrides: dict[str, str] | None = None) -
 
 
 def _visible(page: str) -> str:
-    import html
-
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
@@ -206,6 +211,26 @@ def test_a_team_overrides_one_section_from_its_custom_dir(tmp_path: Path) -> Non
     assert 'class="team-do-not"' in page and "Our own Do-not block" in page
     assert "admonition danger" not in page
     assert 'class="opskb-first-response"' in page  # every other section is the packaged one
+
+
+def test_a_team_overrides_the_small_pieces_too(tmp_path: Path) -> None:
+    """The sentence under a generated page and the HTML inside a macro's table are
+    templates as well: a team's version replaces them, and content stays escaped in it."""
+    overrides = {
+        "opskb/partials/suggest.html": '<p class="team-suggest">Ask: <a href="{{ edit_url }}">{{ source }}</a></p>\n',
+        "opskb/handbook/inline.md": (
+            "{% macro code(text) %}<kbd>{{ text }}</kbd>{% endmacro %}"
+            '{% macro link(label, href) %}<a class="team-contact" href="{{ href }}">{{ label }}</a>{% endmacro %}\n'
+        ),
+    }
+    site, error = _build(tmp_path, overrides=overrides, pages={"teams-table.md": "# Teams\n\n{{ team_table() }}\n"})
+    assert not error, error
+    page = (site / "runbooks" / "prices-not-applied.html").read_text(encoding="utf-8")
+    assert '<p class="team-suggest">Ask: <a href="' in page and "opskb-suggest" not in page
+    assert ">runbooks/prices-not-applied.yaml</a>" in page
+    table = (site / "teams-table.html").read_text(encoding="utf-8")
+    assert '<a class="team-contact" href="mailto&#58;l1&#64;example.org">' in table  # escaped for Markdown
+    assert '<a class="team-contact" href="mailto:l1@example.org">l1@example.org</a>' in html.unescape(table)
 
 
 def test_a_broken_override_fails_the_build_saying_where(tmp_path: Path) -> None:

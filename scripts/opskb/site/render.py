@@ -8,7 +8,10 @@ block (HTML-escaped, braces as references, newlines as ``<br>``; see ``escape``)
 Templates live in ``templates/`` beside this module. A site overrides any of them by
 putting a file of the same path under ``opskb/`` in its theme's ``custom_dir``
 (``overrides/opskb/runbook/do_not.html``): the loader looks there first, the way
-mkdocs-material resolves its own partials.
+mkdocs-material resolves its own partials. The few pieces that go into Markdown rather
+than into an HTML block (the inline code and links of the handwritten pages' macros,
+``templates/handbook/``) come from the same folders, with ``escape.md`` in place of
+``escape.h`` (``environment(markdown=True)``).
 
 A page template writes Markdown headings through ``heading()`` and search sections
 without a heading through ``search_section()``; both are framed by markers carrying a
@@ -130,7 +133,7 @@ class Renderer:
         )
 
     def label_markup(self, key: str, **fields: Any) -> Markup:
-        """A label whose fields are markup (a ``| code`` value): the label's text and any
+        """A label whose fields are markup (a ``code()`` macro's): the label's text and any
         plain field are escaped, Markup fields are kept (markupsafe's ``format``)."""
         return Markup.escape(self.labels.raw(key)).format(**fields)
 
