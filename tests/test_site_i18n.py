@@ -240,3 +240,8 @@ def test_a_broken_override_fails_the_build_saying_where(tmp_path: Path) -> None:
     assert "Traceback" not in error
     _, error = _build(tmp_path / "again", overrides={"opskb/runbook/steps.html": overrides["opskb/runbook/steps.html"]})
     assert "no_such_thing" in error and "Traceback" not in error, error
+    # the HTML inside a handwritten page's macro table: the macro fails, naming the file
+    broken = {"opskb/handbook/inline.md": "{% macro code(text) %}{{ text }\n"}
+    _, error = _build(tmp_path / "macro", overrides=broken, pages={"teams-table.md": "{{ team_table() }}\n"})
+    assert "docs/teams-table.md: team_table(): " in error and "overrides/opskb/handbook/inline.md:1: " in error
+    assert "Traceback" not in error, error

@@ -15,9 +15,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from ..clocks import CLOCK_24X7, DEFAULT_WEEKDAYS
 from ..kb import Entity, KnowledgeBase
@@ -25,7 +26,9 @@ from ..status_keys import DECIDES_ALONE, StatusKey
 from .escape import md, safe_url
 from .labels import Labels
 from .pages import ESCALATION_MAP, INTERNAL, LINES, SEVERITIES, TEAMS
-from .render import environment
+from .render import environment, problem
+
+INLINE = "handbook/inline.md"
 
 # contact field -> its label and how it becomes a link (None: shown as text)
 _CONTACTS = (
@@ -36,24 +39,26 @@ _CONTACTS = (
 )
 
 
-@cache
-def _inline(override_dirs: tuple[Path, ...]) -> Any:
-    """The macros of ``templates/handbook/inline.md`` (inline code, links): HTML inside
-    Markdown, so YAML text in them is escaped for Markdown (render.environment)."""
-    return environment(list(override_dirs), markdown=True).get_template("handbook/inline.md").module
+def inline_macros(override_dirs: list[Path] | None = None) -> Any:
+    """The macros of ``templates/handbook/inline.md`` (inline code, links), a team's
+    version first: HTML inside Markdown, so YAML text in them is escaped for Markdown
+    (render.environment). Made once per build (macros.define_env), so that `mkdocs serve`
+    picks up an edited override."""
+    try:
+        return environment(override_dirs, markdown=True).get_template(INLINE).module
+    except jinja2.TemplateError as error:
+        raise problem(INLINE, error) from None
 
 
 class Handbook:
     """The fragments for one knowledge base, in one language, for one page."""
 
-    def __init__(
-        self, kb: KnowledgeBase, language: str = "en", page: str = "index.md", override_dirs: list[Path] | None = None
-    ) -> None:
+    def __init__(self, kb: KnowledgeBase, language: str = "en", page: str = "index.md", inline: Any = None) -> None:
         self.kb = kb
         self.labels = Labels(language)
         self.t = self.labels.get
         self.page = page
-        self.inline = _inline(tuple(override_dirs or ()))
+        self.inline = inline if inline is not None else inline_macros()
 
     def code(self, text: object) -> str:
         """Inline code in Markdown context. Not a backtick span: inside one, the character

@@ -22,7 +22,7 @@ from typing import Any
 from ..kb import Entity, KnowledgeBase
 from ..layout import DOCS
 from .escape import md
-from .handbook import Handbook
+from .handbook import Handbook, inline_macros
 from .labels import Labels, language_of
 from .render import override_dirs
 
@@ -147,8 +147,14 @@ def define_env(env: Any) -> None:
         """The title of a runbook (link to it with runbooks/ID.md)."""
         return md(_get(kb.runbooks, "runbook", runbook_id).data["title"])
 
+    @functools.cache
+    def inline() -> Any:
+        # At the first macro call, not here: a broken override then fails like a macro
+        # (one located line from the opskb plugin), not with mkdocs-macros' traceback.
+        return inline_macros(_override_dirs(env))
+
     def handbook(language: str | None) -> Handbook:
-        return Handbook(kb, language or site_language(env), _page_uri(env), _override_dirs(env))
+        return Handbook(kb, language or site_language(env), _page_uri(env), inline())
 
     @register
     def team_table(language: str | None = None) -> str:

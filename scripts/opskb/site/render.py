@@ -54,6 +54,13 @@ class TemplateProblem(Exception):
     """A template (most likely a site's override) that does not render: which and why."""
 
 
+def problem(template: str, error: jinja2.TemplateError) -> TemplateProblem:
+    """What a failing template says: its file and line when it does not parse."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}")
+    return TemplateProblem(f"{template} (or a template it includes): {error}")
+
+
 # A string with none of these needs no escaping at all (most labels, ids, names).
 _NEEDS_ESCAPE = re.compile(r"[&<>\"'{}\n\r]|^\s|\s$")
 
@@ -165,10 +172,8 @@ class Renderer:
     def render(self, template: str, **context: Any) -> str:
         try:
             return self.env.get_template(template).render(**context)
-        except jinja2.TemplateSyntaxError as error:
-            raise TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}") from None
         except jinja2.TemplateError as error:
-            raise TemplateProblem(f"{template} (or a template it includes): {error}") from None
+            raise problem(template, error) from None
 
     def split(self, rendered: str) -> Iterator[tuple[str, Any]]:
         """("md", line), ("section", (anchor, title)) and ("html", block) parts in order."""
