@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -48,6 +48,12 @@ def plural_category(language: str, number: int) -> str:
 def plural_categories(language: str) -> set[str]:
     """The plural forms a catalog holds for every counted label (CLDR: 'one', 'few' ...)."""
     return set(Locale.parse(language).plural_form.tags) | {"other"}
+
+
+# The worked deadlines of the runbooks on one clock are the same few moments.
+@lru_cache(maxsize=4096)
+def _format(when: datetime, pattern: str, language: str) -> str:
+    return format_datetime(when, pattern, locale=language)
 
 
 def languages() -> list[str]:
@@ -87,11 +93,11 @@ class Labels:
 
     def moment(self, when: datetime) -> str:
         """An absolute day and time: 'Fri 20 Feb 2026 23:00' / 'пт 20 февр. 2026 23:00'."""
-        return format_datetime(when, _MOMENT, locale=self.language)
+        return _format(when, _MOMENT, self.language)
 
     def day(self, when: datetime) -> str:
         """A day without the time: 'Mon 23 Feb' / 'пн 23 февр.'."""
-        return format_datetime(when, _DAY, locale=self.language)
+        return _format(when, _DAY, self.language)
 
     def weekdays(self, days: Iterable[str]) -> str:
         """Weekday ids of the content ('mon', 'fri') as the language abbreviates them."""
