@@ -3,7 +3,9 @@ same configuration builds with ProperDocs (a maintained MkDocs 1.x continuation)
 
 Only ``opskb/site/plugin.py`` may import ``mkdocs`` or ``material``: the page model
 (``pages``), the templates (``render``) and the label catalogs are plain Python and
-Jinja2, so moving to another engine means writing another adapter.
+Jinja2, so moving to another engine means writing another adapter. It is also the only
+module that writes markup in Python (it splices into the engine's output): every other
+tag of the site is in a template, where autoescape escapes and a team can override it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,62 @@ def test_only_the_adapter_imports_the_engine() -> None:
     offenders = sorted(str(path.relative_to(REPO)) for path in modules if _imports(path) & set(ENGINES))
     assert offenders == []
     assert "mkdocs" in _imports(ADAPTER)
+
+
+# An opening tag: what building HTML in a string looks like.
+_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*(?=[\s>/])")
+# Calls whose string argument is read from HTML, not written: patterns and searches.
+_READERS = {"compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "find", "rfind", "index"}
+_READERS |= {"startswith", "endswith", "partition", "split", "count"}
+# escape.md turns a newline into <br> (a line break no Markdown block can start from); the
+# one tag a module other than the adapter may write, and only there.
+_ALLOWED = {"escape.py": {"<br"}}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _read_only(tree: ast.AST) -> set[int]:
+    """String constants that are searched for in HTML: patterns, arguments of find() and
+    the like, the first argument of replace(), operands of ``in``."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            args = node.args[:1] if name == "replace" else node.args if name in _READERS else []
+            found |= {id(n) for arg in args for n in ast.walk(arg)}
+        elif isinstance(node, ast.Compare):
+            found |= {id(n) for part in (node.left, *node.comparators) for n in ast.walk(part)}
+    return found
+
+
+def _tags_written(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree) | _read_only(tree)
+    allowed = _ALLOWED.get(path.name, set())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            tags = set(_TAG.findall(node.value)) - allowed
+            found += [f"{path.name}:{node.lineno}: {tag}" for tag in sorted(tags)]
+    return found
+
+
+def test_no_module_but_the_adapter_writes_html() -> None:
+    """Markup lives in templates/ (autoescaped, overridable from overrides/opskb/), not in
+    Python strings: a tag in a string literal is a place escaping depends on a call."""
+    site = PACKAGE / "site"
+    offenders = [hit for path in sorted(site.glob("*.py")) if path != ADAPTER for hit in _tags_written(path)]
+    assert offenders == []
+    # the scan sees what it looks for: the adapter writes a script tag
+    assert any(hit.endswith("<script") for hit in _tags_written(ADAPTER))
 
 
 def _article(page: str) -> str:

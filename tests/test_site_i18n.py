@@ -7,7 +7,10 @@ has); the language follows ``theme.language`` of mkdocs.yml; a team's template u
 
 from __future__ import annotations
 
+import ast
+import html
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -45,18 +48,75 @@ def test_both_catalogs_hold_the_same_labels() -> None:
         assert all(text.strip() for text in catalog(language).values()), language
 
 
-def test_every_label_a_template_names_is_in_the_catalog() -> None:
+SITE = TEMPLATES.parent
+# Python calls that look a label up by its key (Labels.get/raw, Site.t, the templates' tm).
+_LOOKUPS = {"t", "tm", "get", "raw"}
+
+
+def _template_labels() -> tuple[set[str], set[str]]:
+    """Keys the templates name (``t("runbook.steps")``, ``tm(...)``) and the prefixes of
+    the keys they compute (``t("severity." ~ r.severity)``)."""
     used, prefixes = set(), set()
-    for path in TEMPLATES.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r'\btm?\(["\x27]([\w.]+)["\x27][,)]', text))
-        prefixes |= set(re.findall(r'\bt\("([\w.]+\.)" ~', text))
-    pages = (TEMPLATES.parent / "pages.py").read_text(encoding="utf-8")
-    used |= set(re.findall(r'self\.t\("([\w.]+)"\)', pages)) | set(re.findall(r'\(\w+, "(index\.\w+)"\)', pages))
-    assert len(used) > 100
-    assert sorted(used - set(catalog("en"))) == []
-    for prefix in prefixes:
-        assert any(key.startswith(prefix) for key in catalog("en")), prefix
+    for path in TEMPLATES.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            used |= set(re.findall(r"\btm?\([\"']([\w.]+)[\"'][,)]", text))
+            prefixes |= set(re.findall(r"\btm?\([\"']([\w.]+\.\w*)[\"'] ~", text))
+    return used, prefixes
+
+
+def _python_labels() -> tuple[set[str], set[str], set[str], set[str]]:
+    """From the site's Python: keys looked up (``self.t("title.rules")``), every string
+    equal to a key (keys kept in a tuple and looked up in a loop), prefixes of computed
+    keys (``t(f"card.short_{unit}")``) and the prefixes handed to the page scripts whole
+    (``labels.subset("timer")``)."""
+    looked_up, strings, prefixes, subsets = set(), set(), set(), set()
+    for path in SITE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            first = node.args[0]
+            if name == "subset" and isinstance(first, ast.Constant):
+                subsets.add(first.value + ".")
+            elif name in _LOOKUPS and isinstance(first, ast.Constant) and "." in str(first.value):
+                looked_up.add(first.value)
+            elif name in _LOOKUPS and isinstance(first, ast.JoinedStr) and isinstance(first.values[0], ast.Constant):
+                prefixes.add(first.values[0].value)
+    return looked_up, strings, prefixes, subsets
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w*)\}", text))
+
+
+def test_every_label_the_site_names_is_in_both_catalogs_and_every_label_is_used() -> None:
+    """One word list: a key a template or the site's Python names exists in every catalog
+    with the same {fields}, and no catalog holds a label nothing shows."""
+    en = catalog("en")
+    in_templates, template_prefixes = _template_labels()
+    looked_up, strings, python_prefixes, subsets = _python_labels()
+    named = in_templates | looked_up
+    assert len(named) > 150
+    for language in languages():
+        assert sorted(named - set(catalog(language))) == [], language
+    prefixes = template_prefixes | python_prefixes
+    for prefix in prefixes | subsets:
+        assert any(key.startswith(prefix) for key in en), prefix
+    # A label handed to a page script is used when the script asks for it by name.
+    scripts = "".join(p.read_text(encoding="utf-8") for p in (SITE / "assets").glob("*.js"))
+    asked = {key for key in en for prefix in subsets if key.startswith(prefix) and f'"{key[len(prefix) :]}"' in scripts}
+    used = named | (strings & set(en)) | asked | {key for key in en if key.startswith(tuple(prefixes))}
+    assert sorted(set(en) - used) == []
+    # the same {fields} in every language (every plural form of a counted label alike)
+    for language in languages():
+        table = catalog(language)
+        for key, text in table.items():
+            plural = PLURAL.match(key)
+            reference = en.get(key) or en[f"{plural.group(1)}.other"]
+            assert _placeholders(text) == _placeholders(reference), (language, key)
 
 
 def test_plural_forms_follow_the_language() -> None:
@@ -71,6 +131,15 @@ def test_plural_forms_follow_the_language() -> None:
     assert Labels("en").duration("1h") == "1 hour" and Labels("en").duration("30m") == "30 minutes"
 
 
+def test_dates_are_spelt_in_the_language() -> None:
+    """Weekdays and months are Babel's (CLDR) abbreviations, as the worked deadlines show them."""
+    night = datetime(2026, 2, 20, 23, 0)
+    assert Labels("en").moment(night) == "Fri 20 Feb 2026 23:00"
+    assert Labels("ru").moment(night) == "пт 20 февр. 2026 23:00"
+    assert Labels("ru").day(datetime(2026, 2, 23)) == "пн 23 февр."
+    assert Labels("ru").weekdays(["mon", "fri"]) == "пн, пт" and Labels("en").weekdays(["sat"]) == "Sat"
+
+
 def test_a_missing_label_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(catalog("ru"), "runbook.steps")
     assert Labels("ru").get("runbook.steps") == "Steps"
@@ -78,10 +147,16 @@ def test_a_missing_label_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) 
     assert Labels("de").language == labels.FALLBACK and Labels("de").get("runbook.do_not") == "Do not"
 
 
-def _build(tmp_path: Path, edit=None, overrides: dict[str, str] | None = None) -> tuple[Path, str]:
+def _build(
+    tmp_path: Path, edit=None, overrides: dict[str, str] | None = None, pages: dict[str, str] | None = None
+) -> tuple[Path, str]:
     root = copy_minimal(tmp_path / "content")
     config = write_config(root)
+    for name, body in (pages or {}).items():  # handwritten pages, outside the navigation
+        (root / "docs" / name).write_text(body, encoding="utf-8")
     text = config.read_text(encoding="utf-8")
+    if pages:
+        text += "not_in_nav: |\n" + "".join(f"  /{name}\n" for name in pages)
     if edit:
         text = edit(text)
     if overrides:
@@ -97,8 +172,6 @@ def _build(tmp_path: Path, edit=None, overrides: dict[str, str] | None = None) -
 
 
 def _visible(page: str) -> str:
-    import html
-
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
@@ -112,7 +185,12 @@ def test_a_russian_site_speaks_russian(tmp_path: Path) -> None:
     for label in ("Первые действия", "Не делать", "Звонить сейчас:", "Срок:", "Шаги", "Владелец и эскалация"):
         assert label in text, label
     assert "Реакция в течение 15 минут" in text and "через 30 минут после регистрации" in text
+    # the worked deadlines (Babel's dates) and "suggest a change" come from the catalog too
+    assert "Сроки на примерах" in text and re.search(r"(пн|вт|ср|чт|пт) \d+ \w+\.? 20\d\d \d\d:\d\d", text)
+    assert "Предложить правку этой страницы: измените её источник, runbooks/prices-not-applied.yaml" in text
     for english in ("First response", "Do not", "Call now", "Owner and escalation", "Symptoms and alerts"):
+        assert english not in text, english
+    for english in ("Worked deadlines", "Suggest a change", "Registered", "mon, tue"):
         assert english not in text, english
     assert 'data-opskb-labels="' in page and "Таймер инцидента" in page
     assert 'placeholder="Поиск: симптом, алерт, статус"' in page  # the header's search box
@@ -135,6 +213,26 @@ def test_a_team_overrides_one_section_from_its_custom_dir(tmp_path: Path) -> Non
     assert 'class="opskb-first-response"' in page  # every other section is the packaged one
 
 
+def test_a_team_overrides_the_small_pieces_too(tmp_path: Path) -> None:
+    """The sentence under a generated page and the HTML inside a macro's table are
+    templates as well: a team's version replaces them, and content stays escaped in it."""
+    overrides = {
+        "opskb/partials/suggest.html": '<p class="team-suggest">Ask: <a href="{{ edit_url }}">{{ source }}</a></p>\n',
+        "opskb/handbook/inline.md": (
+            "{% macro code(text) %}<kbd>{{ text }}</kbd>{% endmacro %}"
+            '{% macro link(label, href) %}<a class="team-contact" href="{{ href }}">{{ label }}</a>{% endmacro %}\n'
+        ),
+    }
+    site, error = _build(tmp_path, overrides=overrides, pages={"teams-table.md": "# Teams\n\n{{ team_table() }}\n"})
+    assert not error, error
+    page = (site / "runbooks" / "prices-not-applied.html").read_text(encoding="utf-8")
+    assert '<p class="team-suggest">Ask: <a href="' in page and "opskb-suggest" not in page
+    assert ">runbooks/prices-not-applied.yaml</a>" in page
+    table = (site / "teams-table.html").read_text(encoding="utf-8")
+    assert '<a class="team-contact" href="mailto&#58;l1&#64;example.org">' in table  # escaped for Markdown
+    assert '<a class="team-contact" href="mailto:l1@example.org">l1@example.org</a>' in html.unescape(table)
+
+
 def test_a_broken_override_fails_the_build_saying_where(tmp_path: Path) -> None:
     overrides = {"opskb/runbook/steps.html": "{{ page.no_such_thing }}\n", "opskb/runbook/do_not.html": "{% if %}\n"}
     _, error = _build(tmp_path, overrides={"opskb/runbook/do_not.html": overrides["opskb/runbook/do_not.html"]})
@@ -142,3 +240,8 @@ def test_a_broken_override_fails_the_build_saying_where(tmp_path: Path) -> None:
     assert "Traceback" not in error
     _, error = _build(tmp_path / "again", overrides={"opskb/runbook/steps.html": overrides["opskb/runbook/steps.html"]})
     assert "no_such_thing" in error and "Traceback" not in error, error
+    # the HTML inside a handwritten page's macro table: the macro fails, naming the file
+    broken = {"opskb/handbook/inline.md": "{% macro code(text) %}{{ text }\n"}
+    _, error = _build(tmp_path / "macro", overrides=broken, pages={"teams-table.md": "{{ team_table() }}\n"})
+    assert "docs/teams-table.md: team_table(): " in error and "overrides/opskb/handbook/inline.md:1: " in error
+    assert "Traceback" not in error, error

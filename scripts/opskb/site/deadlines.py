@@ -28,7 +28,7 @@ import holidays
 from ..clocks import Clock, ClockError, WorkingCalendar, calendar_from
 from ..escalation_plan import PlanError, display_zone, plan, route_clock
 from ..kb import Entity, KnowledgeBase
-from . import wording
+from .labels import Labels
 
 ANCHOR = "worked-deadlines"
 NIGHT = time(23, 0)
@@ -141,45 +141,44 @@ def worked_plans(
     return week, [(start, plan(kb, runbook, start.wall.replace(tzinfo=zone), zone, chain=chain)) for start in moments]
 
 
-def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, language: str = "en") -> dict[str, Any] | None:
+def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) -> dict[str, Any] | None:
     """The worked deadlines as plain text (nothing escaped yet): what a page shows, for any
-    renderer. None when the runbook has no route or SLA clock to count on."""
-    language = wording.language_of(language)
-    w = wording.words(language)
+    renderer, in the language of ``labels`` (the clock they count on is the page's SLA
+    clock, which the page describes already). None when the runbook has no route or SLA
+    clock to count on."""
+    t = labels.get
     try:
         week, plans = worked_plans(kb, runbook, year)
     except (PlanError, ClockError):
         return None
     first = plans[0][1]
-    headers = [w["opened"], w["react_by"]]
-    headers += [w["hop_by"].format(line=hop["line"], team=hop["name"]) for hop in first["hops"] if hop["due"]]
-    headers.append(w["resolve_by"])
+    headers = [t("worked.opened"), t("worked.react_by")]
+    headers += [t("worked.hop_by", line=hop["line"], team=hop["name"]) for hop in first["hops"] if hop["due"]]
+    headers.append(t("worked.resolve_by"))
     rows = []
     for start, result in plans:
         cells = [
-            _cell(result["registered"], language, w["start_" + start.key]),
-            _cell(result["react_by"]["at"], language),
+            _cell(result["registered"], labels, t(f"worked.start_{start.key}")),
+            _cell(result["react_by"]["at"], labels),
         ]
         for hop in (hop for hop in result["hops"] if hop["due"]):
-            note = w["outside_hours"].format(hours=hop["outside_hours"]) if hop.get("outside_hours") else None
-            cells.append(_cell(hop["due"]["at"], language, note))
-        cells.append(_cell(result["resolve_or_escalate_by"]["at"], language))
+            note = t("worked.outside_hours", hours=hop["outside_hours"]) if hop.get("outside_hours") else None
+            cells.append(_cell(hop["due"]["at"], labels, note))
+        cells.append(_cell(result["resolve_or_escalate_by"]["at"], labels))
         rows.append(cells)
     if week.holiday:
-        holiday_day = wording.day(datetime.combine(week.holiday, time()), language)
-        reference = w["reference_holiday"].format(
-            year=week.year, holiday=week.holiday_name(language), holiday_day=holiday_day
+        reference = t(
+            "worked.reference_holiday",
+            year=week.year,
+            holiday=week.holiday_name(labels.language),
+            holiday_day=labels.day(datetime.combine(week.holiday, time())),
         )
     else:
-        reference = w["reference_plain"].format(year=week.year)
-    clock = first["sla"]["clock_text"]
+        reference = t("worked.reference_plain", year=week.year)
     night = plans[-1][0].wall
     return {
-        "title": w["worked_title"],
         "anchor": ANCHOR,
-        "intro": w["worked_intro"],
         "command": "opskb escalate",
-        "clock": w["clock_24x7"] if first["sla"]["clock"] == "24x7" else w["clock_working"].format(calendar=clock),
         "zone": first["zone"],
         "reference": reference,
         "command_at": f'opskb escalate {runbook.id} --at "{night:%Y-%m-%d %H:%M}"',
@@ -188,5 +187,5 @@ def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, language: str = 
     }
 
 
-def _cell(iso: str, language: str, note: str | None = None) -> dict[str, Any]:
-    return {"iso": iso, "text": wording.moment(datetime.fromisoformat(iso), language), "note": note}
+def _cell(iso: str, labels: Labels, note: str | None = None) -> dict[str, Any]:
+    return {"iso": iso, "text": labels.moment(datetime.fromisoformat(iso)), "note": note}

@@ -20,7 +20,8 @@ autoescape in the navigation, the footer and the tabs, and with ``| e`` in the f
 labels: :func:`page_title` escapes it once and marks it as markup, so both print the text.
 
 Newlines become ``<br>`` so that a string can never start a Markdown block of its own
-(a heading, a list, a fenced or indented code block).
+(a heading, a list, a fenced or indented code block). Markup itself (code, links) is
+written by templates (``templates/``), never here: this module only escapes text.
 """
 
 from __future__ import annotations
@@ -76,11 +77,6 @@ def page_title(text: object) -> Markup:
     return Markup(attr(text))
 
 
-def code(text: object) -> str:
-    """YAML text shown as inline code (alert names, codes) in a raw HTML block."""
-    return f"<code>{h(text)}</code>"
-
-
 def pre(text: object) -> str:
     """A block of YAML text kept with its line breaks (message templates, examples).
 
@@ -112,14 +108,6 @@ def safe_url(url: object) -> str | None:
     if scheme not in _SAFE_SCHEMES or squeezed != text:
         return None
     return text
-
-
-def link(label: object, url: object) -> str:
-    """An HTML link when the URL is safe, otherwise the label as text."""
-    safe = safe_url(url)
-    if safe is None:
-        return h(label)
-    return f'<a href="{html.escape(safe, quote=True)}">{h(label)}</a>'
 
 
 _MERMAID_KEEP = re.compile(r"[^\w ./-]+", re.UNICODE)

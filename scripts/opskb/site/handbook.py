@@ -4,7 +4,10 @@ Markdown fragments for mkdocs-macros (site/macros.py): a table of every team by 
 a table of every SLA policy, and sentences that name each policy of a priority with its
 own figures, so that no handwritten sentence generalizes a figure that differs by policy.
 Every YAML string goes through ``escape.md`` (Markdown and Jinja read these fragments);
-links to generated pages are Markdown links, which MkDocs resolves and validates.
+links to generated pages are Markdown links, which MkDocs resolves and validates. The
+words are the label catalogs' (``handbook.*``), in the site's language; the bits of HTML
+(inline code, links to contacts) are the macros of ``templates/handbook/inline.md``,
+which a team overrides like the other templates.
 """
 
 from __future__ import annotations
@@ -12,128 +15,60 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from ..clocks import CLOCK_24X7, DEFAULT_WEEKDAYS
 from ..kb import Entity, KnowledgeBase
 from ..status_keys import DECIDES_ALONE, StatusKey
 from .escape import md, safe_url
+from .labels import Labels
 from .pages import ESCALATION_MAP, INTERNAL, LINES, SEVERITIES, TEAMS
-from .wording import duration, language_of
+from .render import environment, problem
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "line": "Line",
-        "team": "Team",
-        "hours": "Hours",
-        "zone": "Time zone",
-        "contacts": "Contacts",
-        "priority": "Priority",
-        "policy": "Policy",
-        "react": "React within",
-        "resolve": "Resolve or escalate within",
-        "clock": "Clock",
-        "routes": "Routes that use it",
-        "runbooks": "Runbooks",
-        "none": "none",
-        "h24": "24x7",
-        "working": "{start}–{end}, working days",
-        "chat": "chat",
-        "mail": "mail",
-        "phone": "phone",
-        "queue": "queue",
-        "clock_24x7": "24x7 calendar time, nights, weekends and holidays included",
-        "clock_working": "working hours {start}–{end}, {days}, {zone}",
-        "holidays_off": ", public holidays ({country}) off",
-        "policy_sentence": (
-            "**{name}**: react within {react}, resolve or escalate within {resolve}, on {clock} ({count})"
-        ),
-        "runbook_count": "{n} runbooks",
-        "runbook_count_one": "1 runbook",
-        "and": " and ",
-        "no_policy": "no policy has this priority",
-        "pairs_intro": "**{name}** ({first}/{second}): a pair resolves in this order.",
-        "pairs_listed": "A pair listed in the mapping means what its line says.",
-        "pairs_alone": "When {second} is {values}, it is final and decides alone, whatever {first} says.",
-        "pairs_first": "Any other pair falls back to its {first} alone, when that is listed.",
-        "pairs_unknown": "Any other pair is reported as not in the mapping, never given a default.",
-        "pairs_example": "Worked example: {pair} is not listed; {how}, so it means {target}.",
-        "pairs_example_unknown": "Worked example: {pair} is not listed and is reported as unknown.",
-        "how_alone": "{second} {value} decides alone (listed as {listed})",
-        "how_first": "its {first} decides (listed as {listed})",
-        "or": " or ",
-        "no_pairs": "no marketplace here has a two-field key",
-    },
-    "ru": {
-        "line": "Линия",
-        "team": "Команда",
-        "hours": "Часы работы",
-        "zone": "Часовой пояс",
-        "contacts": "Контакты",
-        "priority": "Приоритет",
-        "policy": "Политика",
-        "react": "Реакция за",
-        "resolve": "Решить или эскалировать за",
-        "clock": "Часы SLA",
-        "routes": "Маршруты с этой политикой",
-        "runbooks": "Ранбуков",
-        "none": "нет",
-        "h24": "круглосуточно",
-        "working": "{start}–{end}, рабочие дни",
-        "chat": "чат",
-        "mail": "почта",
-        "phone": "телефон",
-        "queue": "очередь",
-        "clock_24x7": "календарное время 24x7, включая ночи, выходные и праздники",
-        "clock_working": "рабочие часы {start}–{end}, {days}, {zone}",
-        "holidays_off": ", без государственных праздников ({country})",
-        "policy_sentence": (
-            "**{name}**: реакция за {react}, решение или эскалация за {resolve}, по часам: {clock} ({count})"
-        ),
-        "runbook_count": "ранбуков: {n}",
-        "runbook_count_one": "ранбуков: 1",
-        "and": " и ",
-        "no_policy": "политик с таким приоритетом нет",
-        "pairs_intro": "**{name}** ({first}/{second}): пара разбирается в таком порядке.",
-        "pairs_listed": "Пара, записанная в соответствии, значит то, что сказано в её строке.",
-        "pairs_alone": (
-            "Если {second} равно {values}, это окончательное значение, и решает оно, что бы ни было в {first}."
-        ),
-        "pairs_first": "Любая другая пара сводится к одному {first}, если он записан.",
-        "pairs_unknown": "Любая другая пара считается отсутствующей в соответствии, значения по умолчанию нет.",
-        "pairs_example": "Пример: пары {pair} в файле нет; {how}, поэтому она означает {target}.",
-        "pairs_example_unknown": "Пример: пары {pair} в файле нет, о ней сообщается как о неизвестной.",
-        "how_alone": "решает {second} {value} (записано как {listed})",
-        "how_first": "решает её {first} (записано как {listed})",
-        "or": " или ",
-        "no_pairs": "здесь нет маркетплейсов с ключом из двух полей",
-    },
-}
-# contact field -> its word and how it becomes a link (None: shown as text)
+INLINE = "handbook/inline.md"
+
+# contact field -> its label and how it becomes a link (None: shown as text)
 _CONTACTS = (
-    ("chat", "chat", lambda value: value),
-    ("email", "mail", lambda value: "mailto:" + value),
-    ("phone", "phone", lambda value: "tel:" + re.sub(r"[^0-9+]", "", value)),
-    ("ticket_queue", "queue", None),
+    ("chat", "contact.chat", lambda value: value),
+    ("email", "contact.mail", lambda value: "mailto:" + value),
+    ("phone", "contact.phone", lambda value: "tel:" + re.sub(r"[^0-9+]", "", value)),
+    ("ticket_queue", "contact.queue", None),
 )
-_DAYS = {
-    "en": dict(mon="Mon", tue="Tue", wed="Wed", thu="Thu", fri="Fri", sat="Sat", sun="Sun"),
-    "ru": dict(mon="пн", tue="вт", wed="ср", thu="чт", fri="пт", sat="сб", sun="вс"),
-}
-_PRIORITY = {
-    "en": dict(critical="critical", high="high", medium="medium", low="low"),
-    "ru": dict(critical="критический", high="высокий", medium="средний", low="низкий"),
-}
+
+
+def inline_macros(override_dirs: list[Path] | None = None) -> Any:
+    """The macros of ``templates/handbook/inline.md`` (inline code, links), a team's
+    version first: HTML inside Markdown, so YAML text in them is escaped for Markdown
+    (render.environment). Made once per build (macros.define_env), so that `mkdocs serve`
+    picks up an edited override."""
+    try:
+        return environment(override_dirs, markdown=True).get_template(INLINE).module
+    except jinja2.TemplateError as error:
+        raise problem(INLINE, error) from None
 
 
 class Handbook:
     """The fragments for one knowledge base, in one language, for one page."""
 
-    def __init__(self, kb: KnowledgeBase, language: str = "en", page: str = "index.md") -> None:
+    def __init__(self, kb: KnowledgeBase, language: str = "en", page: str = "index.md", inline: Any = None) -> None:
         self.kb = kb
-        self.language = language_of(language)
-        self.words = WORDS[self.language]
+        self.labels = Labels(language)
+        self.t = self.labels.get
         self.page = page
+        self.inline = inline if inline is not None else inline_macros()
+
+    def code(self, text: object) -> str:
+        """Inline code in Markdown context. Not a backtick span: inside one, the character
+        references md() writes would show as typed; in <code> the browser decodes them."""
+        return str(self.inline.code(text))
+
+    def a(self, label: object, url: object) -> str:
+        """A link in Markdown context when the URL is safe (otherwise the label as text)."""
+        safe = safe_url(url)
+        return str(self.inline.link(label, safe)) if safe is not None else md(label)
 
     # ------------------------------------------------------------ links
 
@@ -157,24 +92,25 @@ class Handbook:
         for key, word, link in _CONTACTS:
             if key in data:
                 value = data[key]
-                parts.append(f"{self.words[word]} {_a(value, link(value)) if link else md(value)}")
+                parts.append(f"{self.t(word)} {self.a(value, link(value)) if link else md(value)}")
         return " · ".join(parts) or "—"
 
     def hours(self, team: Entity) -> str:
         hours = team.data["hours"]
         if hours["schedule"] == "24x7":
-            return self.words["h24"]
-        return self.words["working"].format(start=md(hours["start"]), end=md(hours["end"]))
+            return self.t("handbook.h24")
+        return self.t("handbook.working", start=md(hours["start"]), end=md(hours["end"]))
 
     def team_table(self) -> str:
-        w = self.words
+        t = self.t
         rows = []
         for line in LINES:
             teams = sorted((t for t in self.kb.teams.values() if t.data["line"] == line), key=_name_key)
             for team in teams:
                 zone = md(team.data["hours"]["timezone"])
                 rows.append((line, self.team_link(team), self.hours(team), zone, self.contacts(team)))
-        return _md_table((w["line"], w["team"], w["hours"], w["zone"], w["contacts"]), rows)
+        headers = ("handbook.line", "handbook.team", "handbook.hours", "handbook.zone", "handbook.contacts")
+        return _md_table([t(key) for key in headers], rows)
 
     # ------------------------------------------------------------ SLA
 
@@ -184,17 +120,17 @@ class Handbook:
 
     def clock(self, clock: str) -> str:
         if clock == CLOCK_24X7:
-            return self.words["clock_24x7"]
+            return self.t("handbook.clock_24x7")
         calendar = self.kb.calendars.get(clock)
         if calendar is None:
             return md(clock)
         data = calendar.data
-        days = ", ".join(_DAYS[self.language][d] for d in data.get("weekdays", DEFAULT_WEEKDAYS))
-        text = self.words["clock_working"].format(
-            start=md(data["start"]), end=md(data["end"]), days=days, zone=md(data["timezone"])
+        days = self.labels.weekdays(data.get("weekdays", DEFAULT_WEEKDAYS))
+        text = self.t(
+            "handbook.clock_working", start=md(data["start"]), end=md(data["end"]), days=days, zone=md(data["timezone"])
         )
         if data.get("holidays"):
-            text += self.words["holidays_off"].format(country=md(data["holidays"]))
+            text += self.t("handbook.holidays_off", country=md(data["holidays"]))
         return text
 
     def known_clock(self, clock: str) -> str:
@@ -211,33 +147,41 @@ class Handbook:
         return sum(1 for runbook in self.kb.runbooks.values() if runbook.data["route"] in routes)
 
     def priority(self, priority: str) -> str:
-        return _PRIORITY[self.language].get(priority, md(priority))
+        return self.t(f"severity.{priority}") if priority in SEVERITIES else md(priority)
 
     def sla_table(self) -> str:
-        w = self.words
+        t = self.t
         rows = []
         for policy in self.policies():
             data = policy.data
-            routes = ", ".join(self.route_link(r) for r in self.routes_of(policy)) or w["none"]
+            routes = ", ".join(self.route_link(r) for r in self.routes_of(policy)) or t("handbook.none")
             rows.append(
                 (
                     self.priority(data["priority"]),
                     f"{md(data['name'])} (`{policy.id}`)",
-                    duration(data["react_within"], self.language),
-                    duration(data["resolve_within"], self.language),
+                    self.labels.duration(data["react_within"]),
+                    self.labels.duration(data["resolve_within"]),
                     self.clock(data["clock"]),
                     str(self.runbooks_on(policy)),
                     routes,
                 )
             )
-        headers = (w["priority"], w["policy"], w["react"], w["resolve"], w["clock"], w["runbooks"], w["routes"])
-        return _md_table(headers, rows)
+        headers = (
+            "handbook.priority",
+            "handbook.policy",
+            "handbook.react",
+            "handbook.resolve",
+            "handbook.clock",
+            "handbook.runbooks",
+            "handbook.routes",
+        )
+        return _md_table([t(key) for key in headers], rows)
 
     def policies_for(self, priority: str) -> str:
         """Each policy of a priority with its own figures, joined into one phrase."""
         if priority not in SEVERITIES:
             raise KeyError(f"unknown priority {priority!r} (known: {', '.join(SEVERITIES)})")
-        w = self.words
+        t = self.t
         parts = []
         for policy in self.policies():
             data = policy.data
@@ -245,23 +189,24 @@ class Handbook:
                 continue
             count = self.runbooks_on(policy)
             parts.append(
-                w["policy_sentence"].format(
+                t(
+                    "handbook.policy_sentence",
                     name=md(data["name"]),
-                    react=duration(data["react_within"], self.language),
-                    resolve=duration(data["resolve_within"], self.language),
+                    react=self.labels.duration(data["react_within"]),
+                    resolve=self.labels.duration(data["resolve_within"]),
                     clock=self.clock(data["clock"]),
-                    count=w["runbook_count_one"] if count == 1 else w["runbook_count"].format(n=count),
+                    count=t("handbook.runbook_count_one") if count == 1 else t("handbook.runbook_count", n=count),
                 )
             )
         if not parts:
-            return w["no_policy"]
-        return _join(parts, w["and"])
+            return t("handbook.no_policy")
+        return _join(parts, t("handbook.and"))
 
     def internal(self, entry: dict[str, Any]) -> str:
         """An internal status as a link to its place on the internal model page."""
         status = self.kb.internal_statuses.get(entry["maps_to"])
         name = md(status.data["name"]) if status else md(entry["maps_to"])
-        return self.link(f"{name} ({_code(entry['maps_to'])})", INTERNAL, f"status-{entry['maps_to']}")
+        return self.link(f"{name} ({self.code(entry['maps_to'])})", INTERNAL, f"status-{entry['maps_to']}")
 
     def pair_precedence(self, marketplace_id: str) -> str:
         """One marketplace's two-field precedence, with a worked example ('' for one field)."""
@@ -272,13 +217,13 @@ class Handbook:
     def pair_precedences(self) -> str:
         """The precedence of every marketplace with a two-field key."""
         texts = [precedence_text(self, m) for m in sorted(self.kb.marketplaces.values(), key=_name_key)]
-        return _block("\n\n".join(t for t in texts if t) or self.words["no_pairs"])
+        return _block("\n\n".join(t for t in texts if t) or self.t("handbook.no_pairs"))
 
     def policies_on(self, clock: str) -> str:
         """The names of the policies that run on a clock ('24x7' or a calendar id)."""
         _known_clock(self.kb, clock)
         names = [f"**{md(p.data['name'])}**" for p in self.policies() if p.data["clock"] == clock]
-        return _join(names, self.words["and"]) if names else self.words["none"]
+        return _join(names, self.t("handbook.and")) if names else self.t("handbook.none")
 
 
 def _known_clock(kb: KnowledgeBase, clock: str) -> None:
@@ -289,22 +234,6 @@ def _known_clock(kb: KnowledgeBase, clock: str) -> None:
 
 def _name_key(entity: Entity) -> tuple[str, str]:
     return entity.data["name"].lower(), entity.id
-
-
-def _code(text: object) -> str:
-    """Inline code in Markdown context. Not a backtick span: inside one, the character
-    references md() writes would show as typed; in <code> the browser decodes them."""
-    return f"<code>{md(text)}</code>"
-
-
-def _a(label: object, url: object) -> str:
-    """A link in Markdown context: the tag is HTML (stashed by Markdown), the label inert."""
-    safe = safe_url(url)
-    if safe is None:
-        return md(label)
-    # md() leaves no quote, angle bracket or brace in the attribute: it is inert for
-    # Markdown, Jinja and the HTML parser, and the browser decodes the references.
-    return f'<a href="{md(safe)}">{md(label)}</a>'
 
 
 def _join(parts: list[str], last: str) -> str:
@@ -331,30 +260,32 @@ def precedence_text(book: Handbook, market: Entity) -> str:
     """How a two-field code of ``market`` resolves, stated from its ``key.precedence`` and
     shown on worked examples resolved by opskb.status_keys (the resolver every command and
     the mapping page use): the same statement wherever a handwritten page needs it."""
-    w, data = book.words, market.data
+    t, data = book.t, market.data
     key = StatusKey(data)
     if not key.two_fields:
         return ""
-    first, second = (_code(f) for f in key.fields)
-    steps = [w["pairs_listed"]]
+    first, second = (book.code(f) for f in key.fields)
+    steps = [t("handbook.pairs_listed")]
     if key.decides_alone:
-        values = w["or"].join(_code(v) for v in key.decides_alone)
-        steps.append(w["pairs_alone"].format(first=first, second=second, values=values))
-    steps.append(w["pairs_first" if key.first_alone else "pairs_unknown"].format(first=first))
-    lines = [w["pairs_intro"].format(name=md(data["name"]), first=first, second=second), ""]
+        values = t("handbook.or").join(book.code(v) for v in key.decides_alone)
+        steps.append(t("handbook.pairs_alone", first=first, second=second, values=values))
+    steps.append(t("handbook.pairs_first" if key.first_alone else "handbook.pairs_unknown", first=first))
+    lines = [t("handbook.pairs_intro", name=md(data["name"]), first=first, second=second), ""]
     lines += [f"{n}. {step}" for n, step in enumerate(steps, start=1)]
     examples = []
     for pair in key.worked_examples():
         resolved = key.resolve(pair)
         if resolved is None:
-            examples.append(w["pairs_example_unknown"].format(pair=_code(pair)))
+            examples.append(t("handbook.pairs_example_unknown", pair=book.code(pair)))
             continue
-        listed = _code(resolved.entry["code"])
+        listed = book.code(resolved.entry["code"])
         if resolved.how == DECIDES_ALONE:
-            how = w["how_alone"].format(second=second, value=_code(pair.split("/", 1)[1]), listed=listed)
+            how = t("handbook.how_alone", second=second, value=book.code(pair.split("/", 1)[1]), listed=listed)
         else:
-            how = w["how_first"].format(first=first, listed=listed)
-        examples.append(w["pairs_example"].format(pair=_code(pair), how=how, target=book.internal(resolved.entry)))
+            how = t("handbook.how_first", first=first, listed=listed)
+        examples.append(
+            t("handbook.pairs_example", pair=book.code(pair), how=how, target=book.internal(resolved.entry))
+        )
     for text in examples:
         lines += ["", text]
     return "\n".join(lines)

@@ -6,7 +6,7 @@ module that touches MkDocs) uses ``translation_of``: for a Russian build each
 ``PAGE.ru.md`` takes the place of ``PAGE.md`` (same URL, so links and the navigation are
 the same in both languages, and "edit this page" opens the Russian file); for an English
 build the ``.ru.md`` files are left out. A page without a translation stays in English.
-Generated pages and the macros' tables follow the same setting through their own wording.
+Generated pages and the macros' tables follow the same setting through the label catalogs.
 The title a translated page gives in its front matter replaces the English title the
 navigation of mkdocs.yml gives it.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .wording import LANGUAGES
+from .labels import LANGUAGES
 
 DEFAULT = "en"
 _TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<language>[a-z]{2})\.md$")

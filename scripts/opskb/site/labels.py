@@ -4,19 +4,32 @@
 ``{name}`` fields are filled with :meth:`Labels.get`'s keyword arguments. The language
 is ``theme.language`` of mkdocs.yml, the one Material's own interface follows; a key
 missing from its catalog falls back to English, and a language without a catalog is
-English throughout. tests/test_site_i18n.py holds both catalogs to the same keys.
+English throughout. tests/test_site_i18n.py holds both catalogs to the same keys, and
+every key the templates and the site's Python name to a catalog entry (none unused).
+
+Numbers and dates are the language's own through Babel (CLDR): the plural form of a
+duration ('2 часа', '5 минут') and the abbreviations of weekdays and months
+('Fri 20 Feb 2026 23:00', 'пт 20 февр. 2026 23:00').
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_datetime, get_day_names
+
+from ..clocks import WEEKDAYS
 
 CATALOGS = Path(__file__).parent / "labels"
 FALLBACK = "en"
+# CLDR patterns: abbreviated weekday, day, abbreviated month, year, 24-hour time.
+_MOMENT = "EEE d MMM y HH:mm"
+_DAY = "EEE d MMM"
 
 
 @cache
@@ -37,15 +50,30 @@ def plural_categories(language: str) -> set[str]:
     return set(Locale.parse(language).plural_form.tags) | {"other"}
 
 
+# The worked deadlines of the runbooks on one clock are the same few moments.
+@lru_cache(maxsize=4096)
+def _format(when: datetime, pattern: str, language: str) -> str:
+    return format_datetime(when, pattern, locale=language)
+
+
 def languages() -> list[str]:
     return sorted(p.stem for p in CATALOGS.glob("*.json"))
+
+
+LANGUAGES = tuple(languages())
+
+
+def language_of(value: object) -> str:
+    """``theme.language`` reduced to a language with a catalog (anything else: English)."""
+    text = str(value or FALLBACK).lower().replace("_", "-").split("-")[0]
+    return text if text in LANGUAGES else FALLBACK
 
 
 class Labels:
     """Label lookup for one language, English for what its catalog lacks."""
 
     def __init__(self, language: str = FALLBACK) -> None:
-        self.language = language if catalog(language) else FALLBACK
+        self.language = language_of(language)
         self._table = {**catalog(FALLBACK), **catalog(self.language)}
 
     def get(self, key: str, **fields: object) -> str:
@@ -62,6 +90,20 @@ class Labels:
         number = int(text[:-1])
         unit = {"m": "minute", "h": "hour", "d": "day"}[text[-1]]
         return self.get(f"duration.{unit}.{plural_category(self.language, number)}", n=number)
+
+    def moment(self, when: datetime) -> str:
+        """An absolute day and time: 'Fri 20 Feb 2026 23:00' / 'пт 20 февр. 2026 23:00'."""
+        return _format(when, _MOMENT, self.language)
+
+    def day(self, when: datetime) -> str:
+        """A day without the time: 'Mon 23 Feb' / 'пн 23 февр.'."""
+        return _format(when, _DAY, self.language)
+
+    def weekdays(self, days: Iterable[str]) -> str:
+        """Weekday ids of the content ('mon', 'fri') as the language abbreviates them."""
+        # Monday first in both: clocks.WEEKDAYS and Babel's (datetime.weekday) numbering.
+        names = get_day_names("abbreviated", locale=self.language)
+        return ", ".join(names[WEEKDAYS.index(day)] for day in days)
 
     def subset(self, prefix: str) -> dict[str, str]:
         """Every label under ``prefix.`` (without it): what the page script needs."""

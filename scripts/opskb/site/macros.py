@@ -1,12 +1,12 @@
 """mkdocs-macros functions for the handwritten pages in docs/: figures from the YAML.
 
 Loaded with ``plugins: - macros: modules: [opskb.site.macros]``. Every value returned is
-either a number, a humanized duration (``15 minutes``, built from a schema-checked
-``15m``) or YAML text passed through ``escape.md``: a macro never puts raw content into a
-page. `opskb check` knows every literal call in docs/ (KB222, from ``MACRO_ARGUMENT_KINDS``),
-so an unknown id fails the gate first; should a macro fail anyway (an id computed in the
-template), the opskb plugin fails the build with one located line, not mkdocs-macros'
-traceback.
+either a number, a duration in words in the site's language (``15 minutes``, ``15 минут``,
+built from a schema-checked ``15m``) or YAML text passed through ``escape.md``: a macro
+never puts raw content into a page. `opskb check` knows every literal call in docs/
+(KB222, from ``MACRO_ARGUMENT_KINDS``), so an unknown id fails the gate first; should a
+macro fail anyway (an id computed in the template), the opskb plugin fails the build with
+one located line, not mkdocs-macros' traceback.
 
 The knowledge base is the one the ``opskb`` plugin loaded and checked (it must come
 before ``macros`` in the plugin list); nothing here reads YAML on its own.
@@ -19,12 +19,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..durations import humanize
 from ..kb import Entity, KnowledgeBase
 from ..layout import DOCS
 from .escape import md
-from .handbook import Handbook
-from .wording import language_of
+from .handbook import Handbook, inline_macros
+from .labels import Labels, language_of
+from .render import override_dirs
 
 # The kind of entity (a key of opskb.kb.TABLES) each macro's first argument names.
 MACRO_ARGUMENT_KINDS = {
@@ -87,6 +87,13 @@ def site_language(env: Any) -> str:
         return "en"
 
 
+def _override_dirs(env: Any) -> list[Path]:
+    try:
+        return override_dirs(env.conf["theme"].custom_dir)
+    except (KeyError, TypeError, AttributeError):
+        return []
+
+
 def _page_uri(env: Any) -> str:
     page = getattr(env, "page", None)
     return getattr(getattr(page, "file", None), "src_uri", None) or "index.md"
@@ -100,6 +107,8 @@ def define_env(env: Any) -> None:
     env.variables["team_count"] = len(kb.teams)
     env.variables["route_count"] = len(kb.routes)
 
+    labels = Labels(site_language(env))
+
     def policy(policy_id: str) -> dict[str, Any]:
         return _get(kb.sla_policies, "SLA policy", policy_id).data
 
@@ -110,18 +119,18 @@ def define_env(env: Any) -> None:
     @register
     def sla_react(policy_id: str) -> str:
         """Time to react under an SLA policy, e.g. '15 minutes'."""
-        return humanize(policy(policy_id)["react_within"])
+        return labels.duration(policy(policy_id)["react_within"])
 
     @register
     def sla_resolve(policy_id: str) -> str:
         """Time to resolve or escalate under an SLA policy, e.g. '30 minutes'."""
-        return humanize(policy(policy_id)["resolve_within"])
+        return labels.duration(policy(policy_id)["resolve_within"])
 
     @register
     def sla_clock(policy_id: str) -> str:
         """The clock of an SLA policy: '24x7 calendar hours' or 'working hours (calendar)'."""
         clock = policy(policy_id)["clock"]
-        return "24x7 calendar hours" if clock == "24x7" else f"working hours ({md(clock)})"
+        return labels.get("clock.24x7") if clock == "24x7" else labels.get("clock.unknown", id=md(clock))
 
     @register
     def sla_name(policy_id: str) -> str:
@@ -138,8 +147,14 @@ def define_env(env: Any) -> None:
         """The title of a runbook (link to it with runbooks/ID.md)."""
         return md(_get(kb.runbooks, "runbook", runbook_id).data["title"])
 
+    @functools.cache
+    def inline() -> Any:
+        # At the first macro call, not here: a broken override then fails like a macro
+        # (one located line from the opskb plugin), not with mkdocs-macros' traceback.
+        return inline_macros(_override_dirs(env))
+
     def handbook(language: str | None) -> Handbook:
-        return Handbook(kb, language or site_language(env), _page_uri(env))
+        return Handbook(kb, language or site_language(env), _page_uri(env), inline())
 
     @register
     def team_table(language: str | None = None) -> str:

@@ -204,11 +204,6 @@ def _front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def _short(duration: str) -> str:
-    """'30m' -> '30 min', '4h' -> '4 h': the printed card has little room."""
-    return f"{duration[:-1]} {dict(m='min', h='h', d='d')[duration[-1]]}"
-
-
 def _assemble(
     renderer: Renderer, nonce: str, src: str, meta: dict[str, Any], rendered: str, in_nav: bool
 ) -> GeneratedPage:
@@ -368,7 +363,7 @@ class Site:
             "kind": "calendar",
             "start": data["start"],
             "end": data["end"],
-            "days": ", ".join(data.get("weekdays", list(DEFAULT_WEEKDAYS))),
+            "days": self.labels.weekdays(data.get("weekdays", DEFAULT_WEEKDAYS)),
             "timezone": data["timezone"],
             "holidays": data.get("holidays"),
         }
@@ -424,6 +419,10 @@ class Site:
             "workdays": sorted(day.isoformat() for day in moved),
         }
 
+    def short(self, duration: str) -> str:
+        """'30m' -> '30 min', '4h' -> '4 h': the printed card has little room."""
+        return self.t(f"card.short_{duration[-1]}", n=duration[:-1])
+
     def clock_minutes(self, text: str, clock: str) -> int:
         """A content duration in minutes of clock time; on working hours a day is one
         working day (end - start), as opskb.clocks.deadline_for counts it."""
@@ -467,7 +466,7 @@ class Site:
                     "line": hop["line"],
                     "team": model,
                     "after": self.labels.duration(hop["after"]) if hop.get("after") else None,
-                    "after_short": _short(hop["after"]) if hop.get("after") else None,
+                    "after_short": self.short(hop["after"]) if hop.get("after") else None,
                     "when": hop.get("when"),
                 }
             )
@@ -481,7 +480,7 @@ class Site:
             "link": self.route_link(src, route) if src else None,
             "sla": self.sla_model(policy),
             "policy": policy.data if policy else None,
-            "short": f"{_short(policy.data['react_within'])} / {_short(policy.data['resolve_within'])}"
+            "short": f"{self.short(policy.data['react_within'])} / {self.short(policy.data['resolve_within'])}"
             if policy
             else None,
             "hops": self.chain(src, route),
@@ -524,7 +523,7 @@ class Site:
             "sla": self.sla_model(policy),
             "timer": self.timer_data(runbook, route, policy) if route and policy else None,
             "timer_labels": self.labels.subset("timer"),
-            "worked": deadlines.worked_model(self.kb, runbook, self.today.year, self.labels.language)
+            "worked": deadlines.worked_model(self.kb, runbook, self.today.year, self.labels)
             if route and policy
             else None,
             "steps": steps,
@@ -796,8 +795,9 @@ class Site:
                 {
                     "pair": pair,
                     "target": self.internal_target(src, resolved.entry["maps_to"]) if resolved else None,
-                    # the resolver's own words, as `opskb status` prints them
-                    "why": (resolved.why(key.fields) or "listed") if resolved else None,
+                    # how the resolver decided (`opskb status` prints the same in English)
+                    "how": resolved.how if resolved else None,
+                    "listed": resolved.entry["code"] if resolved else None,
                 }
             )
         return {"fields": key.fields, "steps": steps, "first_alone": key.first_alone, "examples": examples}

@@ -60,11 +60,11 @@ from . import sources
 from .escape import page_title
 from .headings import HeadingStyle
 from .i18n import translation_of
+from .labels import language_of
 from .pages import HOME, MARKETPLACES, GeneratedPage, Site, marketplace_uri
 from .preview import BuildCache
-from .render import OVERRIDE_FOLDER, TemplateProblem
+from .render import TemplateProblem, override_dirs
 from .searchbox import index_files, with_search_box
-from .wording import language_of
 
 log = logging.getLogger("mkdocs.plugins.opskb")
 
@@ -225,11 +225,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def override_dirs(config: MkDocsConfig) -> list[Path]:
         """``opskb/`` under the theme's custom_dir: a team's own versions of our templates,
         looked up before the packaged ones, as Material looks up its partials."""
-        custom = config.theme.custom_dir
-        if not custom:
-            return []
-        folder = Path(custom) / OVERRIDE_FOLDER
-        return [folder] if folder.is_dir() else []
+        return override_dirs(config.theme.custom_dir)
 
     def _generated(self, page: GeneratedPage, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -301,7 +297,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         guide = files.get_file_from_path(sources.CONTRIBUTING)
         contributing = get_relative_url(guide.url, page.url) + f"#{sources.ASK_ANCHOR}" if guide else None
         source = sources.yaml_source(self.kb, page.file.src_uri)
-        return sources.suggest_block(page.edit_url, source, contributing, language_of(self.language(config)))
+        return sources.suggest_block(self.site.renderer, page.edit_url, source, contributing)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = with_search_box(output, self.search_box)

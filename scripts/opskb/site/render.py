@@ -8,7 +8,10 @@ block (HTML-escaped, braces as references, newlines as ``<br>``; see ``escape``)
 Templates live in ``templates/`` beside this module. A site overrides any of them by
 putting a file of the same path under ``opskb/`` in its theme's ``custom_dir``
 (``overrides/opskb/runbook/do_not.html``): the loader looks there first, the way
-mkdocs-material resolves its own partials.
+mkdocs-material resolves its own partials. The few pieces that go into Markdown rather
+than into an HTML block (the inline code and links of the handwritten pages' macros,
+``templates/handbook/``) come from the same folders, with ``escape.md`` in place of
+``escape.h`` (``environment(markdown=True)``).
 
 A page template writes Markdown headings through ``heading()`` and search sections
 without a heading through ``search_section()``; both are framed by markers carrying a
@@ -52,6 +55,13 @@ class TemplateProblem(Exception):
     """A template (most likely a site's override) that does not render: which and why."""
 
 
+def problem(template: str, error: jinja2.TemplateError) -> TemplateProblem:
+    """What a failing template says: its file and line when it does not parse."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}")
+    return TemplateProblem(f"{template} (or a template it includes): {error}")
+
+
 # A string with none of these needs no escaping at all (most labels, ids, names).
 _NEEDS_ESCAPE = re.compile(r"[&<>\"'{}\n\r]|^\s|\s$")
 
@@ -66,6 +76,42 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def _finalize_markdown(value: Any) -> Any:
+    # The same policy for a fragment of a handwritten page, which Markdown and the Jinja
+    # of mkdocs-macros read as well: plain strings become inert Markdown (escape.md).
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(escape.md(value))
+    return value
+
+
+def override_dirs(custom_dir: str | None) -> list[Path]:
+    """``opskb/`` under the theme's custom_dir, when there is one: a team's own versions
+    of the packaged templates, looked up first, as Material looks up its partials."""
+    if not custom_dir:
+        return []
+    folder = Path(custom_dir) / OVERRIDE_FOLDER
+    return [folder] if folder.is_dir() else []
+
+
+def environment(override_dirs: list[Path] | None = None, markdown: bool = False) -> jinja2.Environment:
+    """The packaged templates behind a team's overrides, autoescaped; ``markdown``: for
+    fragments that go into Markdown (escape.md) rather than into a raw HTML block."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in override_dirs or []]
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize_markdown if markdown else _finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        # One environment per build: templates cannot change during it, so no stat()
+        # of every included file at every render (a third of the time at 1,000 pages).
+        auto_reload=False,
+    )
+
+
 class Renderer:
     """The template environment of one build: overrides, language and part markers."""
 
@@ -73,20 +119,7 @@ class Renderer:
         self.nonce = nonce
         # What the templates are: a renderer is reused only while this is unchanged.
         self.signature = template_signature(override_dirs or [])
-        loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d)) for d in override_dirs or []]
-        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            finalize=_finalize,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-            # One environment per build: templates cannot change during it, so no stat()
-            # of every included file at every render (a third of the time at 1,000 pages).
-            auto_reload=False,
-        )
+        self.env = environment(override_dirs)
         self.labels = labels
         self._open = f"\x1eopskb{nonce}"
         self._close = f"\x1eopskb{nonce}e\x1e"
@@ -102,14 +135,13 @@ class Renderer:
         )
         self.env.filters.update(
             pre=lambda text: Markup(escape.pre(text)),
-            code=lambda text: Markup(f"<code>{escape.h(text)}</code>"),
             safe_url=escape.safe_url,
             mermaid_label=escape.mermaid_label,
             json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),
         )
 
     def label_markup(self, key: str, **fields: Any) -> Markup:
-        """A label whose fields are markup (a ``| code`` value): the label's text and any
+        """A label whose fields are markup (a ``code()`` macro's): the label's text and any
         plain field are escaped, Markup fields are kept (markupsafe's ``format``)."""
         return Markup.escape(self.labels.raw(key)).format(**fields)
 
@@ -139,10 +171,8 @@ class Renderer:
     def render(self, template: str, **context: Any) -> str:
         try:
             return self.env.get_template(template).render(**context)
-        except jinja2.TemplateSyntaxError as error:
-            raise TemplateProblem(f"{error.filename or error.name}:{error.lineno}: {error.message}") from None
         except jinja2.TemplateError as error:
-            raise TemplateProblem(f"{template} (or a template it includes): {error}") from None
+            raise problem(template, error) from None
 
     def split(self, rendered: str) -> Iterator[tuple[str, Any]]:
         """("heading", Heading), ("md", line), ("section", (anchor, title)) and ("html",

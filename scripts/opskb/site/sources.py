@@ -11,25 +11,15 @@ says so in words, with a link (``suggest_block``), for readers who never noticed
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 
 from ..kb import KnowledgeBase
-from .escape import h
 from .pages import CARD, ESCALATION_MAP, INTERNAL, TEAMS
-from .wording import language_of
+from .render import Renderer
 
 CONTRIBUTING = "contributing.md"
 ASK_ANCHOR = "ask-for-a-change"
-WORDS = {
-    "en": ("Suggest a change to this page: edit its source, {path}", " (or {guide})", "how to ask without git access"),
-    "ru": (
-        "Предложить правку этой страницы: измените её источник, {path}",
-        " (или {guide})",
-        "как попросить правку без доступа к git",
-    ),
-}
 
 
 def yaml_source(kb: KnowledgeBase, src_uri: str) -> str | None:
@@ -60,13 +50,10 @@ def edit_uri(kb: KnowledgeBase, src_uri: str, docs_dir: Path, root: Path) -> str
     return Path(relative).as_posix()
 
 
-def suggest_block(edit_url: str | None, source: str | None, contributing: str | None, language: str) -> str:
+def suggest_block(renderer: Renderer, edit_url: str | None, source: str | None, contributing: str | None) -> str:
     """One paragraph linking the page's YAML source, and the contributing guide's section on
-    asking for a change (``contributing``: its relative URL) when given."""
+    asking for a change (``contributing``: its relative URL) when given; how it reads is
+    ``templates/partials/suggest.html``, in the build's language."""
     if not edit_url or not source:
         return ""
-    sentence, aside, guide = WORDS[language_of(language)]
-    text = sentence.format(path=f'<a href="{html.escape(edit_url, quote=True)}"><code>{h(source)}</code></a>')
-    if contributing:
-        text += aside.format(guide=f'<a href="{html.escape(contributing, quote=True)}">{guide}</a>')
-    return f'<p class="opskb-suggest">{text}.</p>'
+    return renderer.render("partials/suggest.html", edit_url=edit_url, source=source, contributing=contributing)
