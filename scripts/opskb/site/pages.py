@@ -23,6 +23,7 @@ tests/test_site_build.py follows every one of them. Every page carries
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import posixpath
@@ -85,26 +86,57 @@ FIXED_PAGES = (
 
 
 @dataclass(frozen=True)
+class MarkdownLine:
+    """A line a template hands to Markdown as it is (a directive such as the tags listing)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
-    """One page made at build time: where it lives in the docs tree, its Markdown, and the
-    HTML blocks that replace the Markdown's placeholder paragraphs after rendering."""
+    """One page made at build time: where it lives in the docs tree, its parts in order
+    (headings, Markdown lines, and tokens of the HTML blocks), and the blocks. Its Markdown
+    (``content``) has a placeholder paragraph per block, put back after rendering."""
 
     src_uri: str
-    content: str
+    parts: tuple[Heading | MarkdownLine | str, ...]
     in_nav: bool = True
     blocks: dict[str, str] = field(default_factory=dict)
-    # (anchor or "" for the top, title, text) per heading, already as the search index
-    # wants them (HTML-escaped text): see plugin.on_page_context.
-    sections: list[tuple[str, str, str]] = field(default_factory=list)
     # its front matter
     meta: dict[str, Any] = field(default_factory=dict)
-    # headings and block tokens in order; None when the page has Markdown of its own
-    order: tuple[Heading | str, ...] | None = None
+    # (anchor or "" for the top, title, block tokens) per search section
+    section_heads: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def content(self) -> str:
+        """The page's Markdown: front matter, headings, Markdown lines, block placeholders."""
+        lines = [_front_matter(self.meta)]
+        for part in self.parts:
+            lines.append(part.markdown() if isinstance(part, Heading) else getattr(part, "text", part))
+        return "\n\n".join(lines) + "\n"
+
+    @property
+    def order(self) -> tuple[Heading | str, ...] | None:
+        """Headings and block tokens in order; None when the page has Markdown of its own."""
+        if any(isinstance(part, MarkdownLine) for part in self.parts):
+            return None
+        return self.parts  # type: ignore[return-value]
+
+    @property
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(anchor or "" for the top, title, text) per heading, as the search index wants
+        them (HTML-escaped text). Made when asked: only the reference pages are indexed."""
+        found = []
+        for anchor, title, tokens in self.section_heads:
+            body = "".join(" " + self.blocks[token] for token in tokens)
+            found.append((anchor, title, _search_text(_TAG.sub("", _BLOCK_TAG.sub(" ", body)))))
+        return found
 
     def body(self, style: HeadingStyle) -> RenderedBody | None:
         """The page as HTML, table of contents and anchors, made without Markdown (see
         ``headings``); None when only Markdown can render it."""
-        return None if self.order is None else render_headings(self.order, self.blocks, style)
+        order = self.order
+        return None if order is None else render_headings(order, self.blocks, style)
 
     def expand(self, html: str) -> str:
         """Put the blocks in place of their placeholders in the rendered page (or in the
@@ -207,39 +239,30 @@ def _front_matter(meta: dict[str, Any]) -> str:
 def _assemble(
     renderer: Renderer, nonce: str, src: str, meta: dict[str, Any], rendered: str, in_nav: bool
 ) -> GeneratedPage:
-    """The Markdown of a page from its rendered template: headings and directives stay
-    Markdown, each HTML block becomes a placeholder paragraph (a token with the build's
-    nonce, which no text can forge), and each heading opens a search section. A page of
-    headings and blocks alone also keeps them in order (``order``), for ``headings.render``."""
-    parts = [_front_matter(meta)]
-    order: list[Heading | str] | None = []
+    """A page from its rendered template: headings and Markdown lines stay as they are,
+    each HTML block gets a token (with the build's nonce, which no text can forge) that
+    stands for it in the Markdown, and each heading opens a search section."""
+    parts: list[Heading | MarkdownLine | str] = []
     blocks: dict[str, str] = {}
-    sections: list[list[str]] = []
+    sections: list[tuple[str, str, list[str]]] = []
     for kind, value in renderer.split(rendered):
         if kind == "heading":
-            parts.append(value.markdown())
-            if order is not None:
-                order.append(value)
-            anchor = "" if value.level == 1 else value.anchor
-            sections.append([anchor, _search_text(value.text.replace("`", "")), ""])
-        elif kind == "md":
             parts.append(value)
-            order = None  # Markdown of its own (a tags listing): MkDocs must render it
+            anchor = "" if value.level == 1 else value.anchor
+            sections.append((anchor, _search_text(value.text.replace("`", "")), []))
+        elif kind == "md":
+            parts.append(MarkdownLine(value))
         elif kind == "section":
             anchor, title = value
-            sections.append([anchor, _search_text(title), ""])
+            sections.append((anchor, _search_text(title), []))
         else:
             token = f"opskbblock{nonce}n{len(blocks)}"
             blocks[token] = value
             parts.append(token)
-            if order is not None:
-                order.append(token)
             if sections:
-                sections[-1][2] += " " + value
-    found = [(a, t, _search_text(_TAG.sub("", _BLOCK_TAG.sub(" ", body)))) for a, t, body in sections]
-    return GeneratedPage(
-        src, "\n\n".join(parts) + "\n", in_nav, blocks, found, meta, tuple(order) if order is not None else None
-    )
+                sections[-1][2].append(token)
+    heads = tuple((anchor, title, tuple(tokens)) for anchor, title, tokens in sections)
+    return GeneratedPage(src, tuple(parts), in_nav, blocks, meta, heads)
 
 
 class Site:
@@ -871,8 +894,9 @@ class Site:
 
     # ---------------------------------------------------------------- all
 
-    def plan(self) -> list[tuple[str, PageKey, Callable[[], GeneratedPage]]]:
-        """Every page: its src_uri, what it is made from, and how to make it.
+    def plan(self) -> list[PlannedPage]:
+        """Every page: its src_uri, what it is made from, how to make it, and whether it is
+        in the navigation.
 
         The key holds the text of every file the page reads: all the files but the
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
@@ -907,37 +931,57 @@ class Site:
             self.internal_page,
             self.rules_page,
         )
-        plan: list[tuple[str, PageKey, Callable[[], GeneratedPage]]] = [
-            (src, every, build) for src, build in zip(FIXED_PAGES, fixed, strict=True)
+        plan: list[PlannedPage] = [
+            PlannedPage(src, every, build) for src, build in zip(FIXED_PAGES, fixed, strict=True)
         ]
         for runbook in self.runbooks:
             key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
-            plan.append((runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook)))
+            plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
         for market in self.markets:
-            plan.append((marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market)))
+            plan.append(
+                PlannedPage(marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market))
+            )
         from .alertpages import alert_page  # here: that module builds on this one
 
         for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
             key = (context, alert, sources(ids))
-            plan.append((alert_page_uri(alert), key, functools.partial(alert_page, self, alert, ids)))
+            build = functools.partial(alert_page, self, alert, ids)
+            plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
         return plan
 
-    def pages(self, cache: PageCache | None = None) -> list[GeneratedPage]:
-        """Every generated page. ``cache`` holds the pages of an earlier build with their
-        keys (see ``plan``): a page whose key is unchanged is taken from it, the others are
-        made and put in it, and pages that no longer exist leave it."""
-        pages = []
-        for src, key, build in self.plan():
-            found = cache.get(src) if cache is not None else None
-            if found is not None and found[0] == key:
-                pages.append(found[1])
-                continue
-            page = build()
-            if cache is not None:
-                cache[src] = (key, page)
-            pages.append(page)
-        if cache is not None and len(cache) > len(pages):
-            kept = {page.src_uri for page in pages}
+    def planned(self, cache: PageCache | None = None) -> list[PlannedPage]:
+        """Every page, to be made when asked (``PlannedPage.get``): a large build makes
+        and hands over one page at a time. ``cache`` holds the pages of an earlier build
+        with their keys (see ``plan``): a page whose key is unchanged is taken from it, the
+        others are made and put in it, and pages that no longer exist leave it."""
+        planned = [dataclasses.replace(page, cache=cache) for page in self.plan()]
+        if cache is not None and len(cache) > len(planned):
+            kept = {page.src_uri for page in planned}
             for src in [s for s in cache if s not in kept]:
                 del cache[src]
-        return pages
+        return planned
+
+    def pages(self, cache: PageCache | None = None) -> list[GeneratedPage]:
+        """Every generated page, made now (see ``planned``)."""
+        return [page.get() for page in self.planned(cache)]
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page of ``Site.plan``, made (or taken from the cache) when asked."""
+
+    src_uri: str
+    key: PageKey
+    build: Callable[[], GeneratedPage]
+    # runbook and alert pages are reached from the indexes and search, not the navigation
+    in_nav: bool = True
+    cache: PageCache | None = None
+
+    def get(self) -> GeneratedPage:
+        found = self.cache.get(self.src_uri) if self.cache is not None else None
+        if found is not None and found[0] == self.key:
+            return found[1]
+        page = self.build()
+        if self.cache is not None:
+            self.cache[self.src_uri] = (self.key, page)
+        return page

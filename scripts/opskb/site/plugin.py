@@ -31,12 +31,18 @@ What it does, by MkDocs event:
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
+import json
 import logging
+import posixpath
 import re
 import secrets
 import shutil
 import tempfile
+import zlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,11 +52,12 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
 from ..checker import check_tree
 from ..kb import KnowledgeBase, markets_in_order
@@ -61,14 +68,18 @@ from .escape import page_title
 from .headings import HeadingStyle
 from .i18n import translation_of
 from .labels import language_of
-from .pages import HOME, MARKETPLACES, GeneratedPage, Site, marketplace_uri
+from .pages import HOME, MARKETPLACES, GeneratedPage, PlannedPage, Site, marketplace_uri
 from .preview import BuildCache
 from .render import TemplateProblem, override_dirs
 from .searchbox import index_files, with_search_box
+from .stamp import Shell
 
 log = logging.getLogger("mkdocs.plugins.opskb")
 
 ASSETS = Path(__file__).parent / "assets"
+# The theme template of the pages the plugin stamps (PreRenderedPage, _Stamper).
+THEME_DIR = Path(__file__).parent / "theme"
+STAMPED_TEMPLATE = "opskb-stamped.html"
 # Vendored, MIT-licensed (licences beside them), so that nothing is fetched at view time:
 # `npm pack mermaid@11.17.2` -> package/dist/mermaid.min.js (mkdocs-material 9.8 expects
 # Mermaid 11) and `npm pack iframe-worker@1.0.4` -> package/shim/index.js. To update,
@@ -86,6 +97,9 @@ class OpskbConfig(Config):
     root = c.Optional(c.Type(str))
     # Pretend today is this date (YYYY-MM-DD) for review-overdue banners; for tests.
     today = c.Optional(c.Type(str))
+    # Wrap runbook and alert pages in the theme once per group of alike pages (_Stamper);
+    # false renders the theme for every page, as MkDocs does (tests compare the two).
+    stamp = c.Type(bool, default=True)
 
 
 class OpskbPlugin(BasePlugin[OpskbConfig]):
@@ -141,6 +155,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if errors:
             lines = "\n".join(p.as_text() for p in errors)
             raise PluginError(f"opskb: the content under {root} has errors:\n{lines}")
+        config.theme.dirs.append(str(THEME_DIR))  # last: it only adds STAMPED_TEMPLATE
         config.extra_css.append(f"{ASSET_DIR}/opskb.css")
         config.extra_javascript.append(f"{ASSET_DIR}/opskb.js")
         config.extra_javascript.append(f"{ASSET_DIR}/search.js")
@@ -186,24 +201,36 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         # Handwritten pages in the site's language (site/i18n.py).
         self.translated = _select_language(files, config, language_of(self.language(config)))
         try:
-            pages = self.site.pages(self.cache.pages if self.cache else None)
+            planned = self.site.planned(self.cache.pages if self.cache else None)
             self.home_lead = self.site.home_lead()
             self.search_box = self.site.search_box({name: _material_icon(name) for name in SEARCH_ICONS})
         except TemplateProblem as problem:
             raise PluginError(f"opskb: a page template fails: {problem}") from None
         root, docs_dir = self.content_root(config), Path(config.docs_dir).resolve()
         style = HeadingStyle.from_toc(config.mdx_configs.get("toc")) if "toc" in config.markdown_extensions else None
-        for page in pages:
-            self.generated[page.src_uri] = page
-            if files.get_file_from_path(page.src_uri) is not None:
-                raise PluginError(f"opskb: docs/{page.src_uri} collides with a generated page; rename it")
-            generated = self._generated(page, config)
-            # "Edit this page" on a generated page opens its YAML source (site/sources.py).
-            generated.edit_uri = sources.edit_uri(self.kb, page.src_uri, docs_dir, root)
-            files.append(generated)
+        for plan in planned:
+            if files.get_file_from_path(plan.src_uri) is not None:
+                raise PluginError(f"opskb: docs/{plan.src_uri} collides with a generated page; rename it")
             # Pages in the navigation keep MkDocs' own Page: it takes their title from the nav.
-            if style is not None and page.order is not None and not page.in_nav:
-                PreRenderedPage(generated, config, page, style)  # becomes generated.page
+            # The others are made when MkDocs reads them, one at a time (PreRenderedPage), but
+            # under `serve --dirty` now: their files tell MkDocs which of them changed.
+            if style is not None and not plan.in_nav:
+                if self.preview_dir is not None:
+                    made = self._made(plan)
+                    generated = self._generated(made, config)
+                    get: Callable[[], GeneratedPage] = functools.partial(_made_already, made)
+                else:
+                    inclusion = InclusionLevel.NOT_IN_NAV
+                    generated = File.generated(config, plan.src_uri, content="", inclusion=inclusion)
+                    get = functools.partial(self._made, plan)
+                PreRenderedPage(generated, config, get, style)  # becomes generated.page
+            else:
+                made = self._made(plan)
+                self.generated[plan.src_uri] = made
+                generated = self._generated(made, config)
+            # "Edit this page" on a generated page opens its YAML source (site/sources.py).
+            generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
+            files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
                 uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
@@ -226,6 +253,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """``opskb/`` under the theme's custom_dir: a team's own versions of our templates,
         looked up before the packaged ones, as Material looks up its partials."""
         return override_dirs(config.theme.custom_dir)
+
+    @staticmethod
+    def _made(plan: PlannedPage) -> GeneratedPage:
+        try:
+            return plan.get()
+        except TemplateProblem as problem:
+            raise PluginError(f"opskb: a page template fails: {problem}") from None
 
     def _generated(self, page: GeneratedPage, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -263,7 +297,34 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         if self.cache is not None:  # `mkdocs serve`: the theme compiles once, not at every rebuild
             env.bytecode_cache = self.cache.theme_templates
+        self.stamper = _Stamper(env, self.nonce or secrets.token_hex(8))
         return env
+
+    # First: a pre-rendered page gets its HTML back before any plugin sees its context.
+    @event_priority(100)
+    def _unpack_page(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if isinstance(page, PreRenderedPage):
+            page.unpack()
+        return context
+
+    # Last, so that the shell is rendered with what every other plugin put in the context.
+    @event_priority(-100)
+    def _stamp_page(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        if isinstance(page, PreRenderedPage):
+            context["opskb_page"] = self.stamper.render(context, page, self.config.stamp)
+        return context
+
+    on_page_context = CombinedEvent(_unpack_page, _stamp_page)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        stamper = getattr(self, "stamper", None)
+        if stamper is not None:
+            log.debug(
+                "opskb: %d pages filled from %d shells, %d rendered",
+                stamper.stamped,
+                len(stamper.shells),
+                stamper.rendered,
+            )
 
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -273,18 +334,24 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 f"{ASSET_DIR}/{IFRAME_WORKER}" if url == CDN_IFRAME_WORKER else url for url in polyfills
             ]
 
+    # Last: a pre-rendered page is packed away here until its turn to be written.
+    @event_priority(-100)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.macro_errors:  # macros rendered this page's Markdown just before
             raise PluginError("opskb: a macro in docs/ failed:\n" + "\n".join(self.macro_errors))
         if page.file.src_uri == HOME and page.file.generated_by is None:
             return _after_title(html, self.home_lead)
-        generated = self.generated.get(page.file.src_uri)
-        if generated is None or page.file.generated_by is None:
-            return html
+        if isinstance(page, PreRenderedPage):
+            generated = page.markdown_page  # blocks to put back, when Markdown rendered it
+        else:
+            generated = self.generated.get(page.file.src_uri)
+            if generated is None or page.file.generated_by is None:
+                return html
         log.debug("opskb: rendered %s", page.file.src_uri)
-        if not isinstance(page, PreRenderedPage):
+        if generated is not None:
             html = generated.expand(html)
-        return html + self._suggest(page, files, config)
+        html += self._suggest(page, files, config)
+        return page.pack(html) if isinstance(page, PreRenderedPage) else html
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A translated page's front-matter title replaces the English one from the nav.
@@ -300,6 +367,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return sources.suggest_block(self.site.renderer, page.edit_url, source, contributing)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if isinstance(page, PreRenderedPage):
+            page.release()
         output = with_search_box(output, self.search_box)
         if 'class="mermaid"' not in output:
             return output
@@ -320,28 +389,206 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
 
 class PreRenderedPage(Page):
-    """A generated page whose HTML, table of contents and anchors opskb writes itself
-    (site/headings.py: what Markdown would make of them): MkDocs does not run Markdown on
-    it, which was most of the time of a large build. Plugins see it as any page: its front
-    matter as ``meta``, its Markdown empty."""
+    """A generated page made when MkDocs reads it, whose HTML, table of contents and
+    anchors opskb writes itself (site/headings.py: what Markdown would make of them):
+    MkDocs does not run Markdown on it, and a large build holds one page's parts at a
+    time. Plugins see it as any page: its front matter as ``meta``, its Markdown empty.
+    A page with Markdown of its own (a team's template may add some) goes through Markdown."""
 
-    def __init__(self, file: File, config: MkDocsConfig, generated: GeneratedPage, style: HeadingStyle) -> None:
+    def __init__(self, file: File, config: MkDocsConfig, get: Callable[[], GeneratedPage], style: HeadingStyle) -> None:
         super().__init__(None, file, config)
-        self._generated: GeneratedPage | None = generated
+        self._get = get
         self._style = style
+        self._generated: GeneratedPage | None = None
+        # the page, while Markdown renders it: its blocks go back in on_page_content
+        self.markdown_page: GeneratedPage | None = None
 
     def read_source(self, config: MkDocsConfig) -> None:
-        assert self._generated is not None
-        self.markdown = ""
-        self.meta = dict(self._generated.meta)
+        generated = self._generated = self._get()
+        if generated.order is None:
+            self.markdown, self.meta = get_data(generated.content)
+            self.markdown_page = generated
+        else:
+            self.markdown = ""
+            self.meta = dict(generated.meta)
+        # The theme template prints what _Stamper made of the theme's own template.
+        self.theme_template = self.meta.get("template", "main.html")
+        self.meta["template"] = STAMPED_TEMPLATE
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         assert self._generated is not None
         body = self._generated.body(self._style)
-        assert body is not None
-        self.content = body.html
-        self.toc = get_toc(body.toc)
-        self.present_anchor_ids = body.anchors
+        if body is None:
+            super().render(config, files)
+        else:
+            self.content = body.html
+            self.toc = get_toc(body.toc)
+            self._toc_tokens = body.toc
+            self.present_anchor_ids = body.anchors
+        self._generated = None  # its parts are in content now
+
+    # MkDocs reads every page before it writes any: between the two, a large site would
+    # hold every page's HTML and table of contents. A pre-rendered page keeps them
+    # compressed (a tenth of the size) from the end of its reading to its writing.
+    _packed: bytes | None = None
+    _toc_tokens: list[dict[str, Any]] | None = None
+
+    def pack(self, html: str) -> str:
+        tokens = self._toc_tokens
+        if tokens is None:  # rendered by Markdown: its table of contents stays as it is
+            return html
+        self._packed = zlib.compress(json.dumps([html, tokens]).encode("utf-8"), 1)
+        self.toc = get_toc([])
+        return ""
+
+    def release(self) -> None:
+        """Written: the page's HTML is not kept to the end of the build."""
+        if self._toc_tokens is not None:
+            self.content, self.toc = "", get_toc([])
+
+    def unpack(self) -> None:
+        if self._packed is not None:
+            html, tokens = json.loads(zlib.decompress(self._packed))
+            self.content, self.toc, self._packed = html, get_toc(tokens), None
+
+
+def _made_already(page: GeneratedPage) -> GeneratedPage:
+    return page
+
+
+class _Stamper:
+    """The theme's page for every PreRenderedPage, rendered once per group of pages the theme
+    wraps alike and filled for each (site/stamp.py). A group's shell is rendered from a copy
+    of its first page with a sentinel in each place that differs between pages (title,
+    body, table of contents, edit link, URL); it is used only if filling it for that real
+    page gives exactly what the theme renders for it, and for any page only if the rest of
+    the page's context is the same as the group's. Otherwise the theme renders the page."""
+
+    def __init__(self, env: Any, nonce: str) -> None:
+        self.env = env
+        self.mark = f"opskb{nonce}"
+        self.shells: dict[tuple[Any, ...], tuple[Shell, dict[str, Any]] | None] = {}
+        self.stamped = 0
+        self.rendered = 0
+
+    def render(self, context: dict[str, Any], page: PreRenderedPage, stamp: bool = True) -> str:
+        template = self.env.get_template(page.theme_template)
+        if not stamp:
+            self.rendered += 1
+            return template.render(context)
+        key = self._group(context, page)
+        if key not in self.shells:
+            self.shells[key] = self._shell(template, context, page)
+        found = self.shells[key]
+        if found is not None:
+            shell, lang = found
+            output = shell.fill(self._values(context, page, lang))
+            if self.mark not in output:  # no sentinel the theme changed is left over
+                self.stamped += 1
+                return output
+        self.rendered += 1
+        return template.render(context)
+
+    def _group(self, context: dict[str, Any], page: PreRenderedPage) -> tuple[Any, ...]:
+        meta = {k: v for k, v in page.meta.items() if k not in ("title", "kb_tags")}
+        toc = list(page.toc)
+        hidden = page.meta.get("hide") or []
+        others = []
+        for name, value in sorted(context.items()):
+            # The page is what the sentinels stand for; tags it hides are not shown (Material's
+            # ``hide: [tags]``); MkDocs' build time is a new value for every page, which the
+            # theme does not print (a template that did would show the group's first value).
+            if name in ("page", "build_date_utc") or (name == "tags" and "tags" in hidden):
+                continue
+            others.append((name, _frozen(value)))
+        return (
+            page.theme_template,
+            posixpath.dirname(page.url),
+            json.dumps(meta, sort_keys=True, default=str),
+            bool(toc),
+            bool(toc) and toc[0].level == 1,
+            page.edit_url is None,
+            page.canonical_url is None,
+            "<h1" in (page.content or ""),
+            tuple(others),
+        )
+
+    def _sentinel_page(self, page: PreRenderedPage) -> Page:
+        mark = self.mark
+        sentinel = copy.copy(page)
+        sentinel.file = copy.copy(page.file)
+        sentinel.file.url = posixpath.join(posixpath.dirname(page.url), f"{mark}u.html")
+        # A title with markup and an entity: a place where the theme escapes or strips it
+        # leaves a broken sentinel behind, and the page is rendered, not stamped.
+        sentinel.meta = {**page.meta, "title": f"{mark}t&amp;<b>{mark}</b>"}
+        sentinel.content = f'<h1 id="{mark}h">{mark}c</h1>'
+        sentinel.toc = get_toc([{"level": 1, "id": f"{mark}k", "name": "x", "html": "x", "children": []}])
+        sentinel.edit_url = None if page.edit_url is None else f"https://{mark}e.invalid/edit"
+        if page.canonical_url is not None:
+            sentinel.canonical_url = f"https://{mark}c.invalid/{mark}u.html"
+            sentinel.abs_url = f"/{mark}a/{mark}u.html"
+        return sentinel
+
+    def _shell(self, template: Any, context: dict[str, Any], page: PreRenderedPage) -> tuple[Shell, dict] | None:
+        mark, sentinel = self.mark, self._sentinel_page(page)
+        lang_context = {**context, "page": sentinel}
+        lang = {"lang": self.env.get_template("partials/language.html").make_module(lang_context)}
+        features = {"features": context["config"].theme.get("features") or []}
+        toc = self._toc({**lang_context, **lang, **features})
+        sentinels = {
+            "title": sentinel.meta["title"],
+            "content": sentinel.content,
+            "skip": f"{mark}k",
+            "url": f"{mark}u.html",
+        }
+        if toc is not None:
+            sentinels["toc"] = toc
+        if sentinel.edit_url:
+            sentinels["edit"] = sentinel.edit_url
+        if sentinel.canonical_url:
+            sentinels["canonical"] = sentinel.canonical_url
+            sentinels["abs_url"] = sentinel.abs_url or ""
+        shell = Shell.cut(template.render(lang_context), sentinels)
+        found = (shell, {**lang, **features})
+        # The shell must give what the theme gives, for this page at least.
+        if shell.fill(self._values(context, page, found[1])) != template.render(context):
+            log.debug("opskb: the theme's page for %s is rendered for each page", page.file.src_uri)
+            return None
+        return found
+
+    def _toc(self, context: dict[str, Any]) -> str | None:
+        try:
+            return self.env.get_template("partials/toc.html").render(context)
+        except Exception:
+            return None
+
+    def _values(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> dict[str, str]:
+        toc = self._toc({**context, **extra})
+        return {
+            "title": str(page.meta["title"]),
+            "content": page.content or "",
+            "skip": next(iter(page.toc)).id if page.toc else "",
+            "url": posixpath.basename(page.url),
+            "toc": toc or "",
+            "edit": page.edit_url or "",
+            "canonical": page.canonical_url or "",
+            "abs_url": page.abs_url or "",
+        }
+
+
+def _frozen(value: Any) -> Any:
+    """A context value as a key: equal values of plain data are equal keys; a list of
+    documentation files (the ``pages`` of every context) counts by its length; any other
+    object by its identity (the same navigation, the same config)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], File):  # thousands of them: not item by item
+            return ("files", len(value))
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return ("object", id(value))
 
 
 SEARCH_ICONS = ("magnify", "arrow-left", "close")
