@@ -223,13 +223,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                     inclusion = InclusionLevel.NOT_IN_NAV
                     generated = File.generated(config, plan.src_uri, content="", inclusion=inclusion)
                     get = functools.partial(self._made, plan)
+                # "Edit this page" opens its YAML source (site/sources.py); before the Page
+                # is made, which reads it.
+                generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
                 PreRenderedPage(generated, config, get, style)  # becomes generated.page
             else:
                 made = self._made(plan)
                 self.generated[plan.src_uri] = made
                 generated = self._generated(made, config)
-            # "Edit this page" on a generated page opens its YAML source (site/sources.py).
-            generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
+                generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
             files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
