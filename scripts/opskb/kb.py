@@ -109,6 +109,10 @@ class KnowledgeBase:
         `mkdocs serve` reuses between rebuilds is keyed by these and the runbooks' own."""
         return tuple((d.rel, d.text) for d in self.documents if not d.rel.startswith(f"{RUNBOOKS}/"))
 
+    def runbook_sources(self) -> tuple[tuple[str, str | None], ...]:
+        """(path, text) of every runbook file: with ``shared_sources``, everything."""
+        return tuple((r.document.rel, r.document.text) for r in self.runbooks.values())
+
     def route_of(self, runbook_id: str) -> Entity | None:
         runbook = self.runbooks.get(runbook_id)
         return self.routes.get(runbook.data["route"]) if runbook else None

@@ -133,7 +133,7 @@ class IndexMemo:
     def reference_pages(self, kb: Any) -> list[Any]:
         """The pages ``_reference_pages`` makes, again only when a file changed (the
         escalation map lists runbooks); the templates are compiled once."""
-        key = (kb.shared_sources(), tuple((r.document.rel, r.document.text) for r in kb.runbooks.values()))
+        key = (kb.shared_sources(), kb.runbook_sources())
         if self._pages is None or self._pages[0] != key:
             if self._renderer is None:
                 from .site.labels import Labels

@@ -917,7 +917,7 @@ class Site:
             found = (self.kb.runbooks.get(i) for i in ids)
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
-        every = (context, tuple((r.document.rel, r.document.text) for r in self.runbooks))
+        every = (context, self.kb.runbook_sources())
         fixed = (
             self.runbook_index,
             self.by_system,

@@ -36,6 +36,7 @@ import functools
 import hashlib
 import json
 import logging
+import marshal
 import posixpath
 import re
 import secrets
@@ -47,6 +48,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -199,7 +201,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         )
         self.generated = {}
         # Handwritten pages in the site's language (site/i18n.py).
-        self.translated = _select_language(files, config, language_of(self.language(config)))
+        self.translated = _select_language(files, config, language_of(language))
         try:
             planned = self.site.planned(self.cache.pages if self.cache else None)
             self.home_lead = self.site.home_lead()
@@ -214,24 +216,21 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # Pages in the navigation keep MkDocs' own Page: it takes their title from the nav.
             # The others are made when MkDocs reads them, one at a time (PreRenderedPage), but
             # under `serve --dirty` now: their files tell MkDocs which of them changed.
-            if style is not None and not plan.in_nav:
-                if self.preview_dir is not None:
-                    made = self._made(plan)
-                    generated = self._generated(made, config)
-                    get: Callable[[], GeneratedPage] = functools.partial(_made_already, made)
-                else:
-                    inclusion = InclusionLevel.NOT_IN_NAV
-                    generated = File.generated(config, plan.src_uri, content="", inclusion=inclusion)
-                    get = functools.partial(self._made, plan)
-                # "Edit this page" opens its YAML source (site/sources.py); before the Page
-                # is made, which reads it.
-                generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
-                PreRenderedPage(generated, config, get, style)  # becomes generated.page
-            else:
+            prerendered = style is not None and not plan.in_nav
+            if prerendered and self.preview_dir is None:
+                inclusion = InclusionLevel.NOT_IN_NAV
+                generated = File.generated(config, plan.src_uri, content="", inclusion=inclusion)
+            else:  # under --dirty the page is made now, and plan.get() later finds it cached
                 made = self._made(plan)
-                self.generated[plan.src_uri] = made
+                if not prerendered:
+                    self.generated[plan.src_uri] = made
                 generated = self._generated(made, config)
-                generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
+            # "Edit this page" opens its YAML source (site/sources.py); set before a Page
+            # is made, which reads it.
+            generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
+            if prerendered:
+                assert style is not None
+                PreRenderedPage(generated, config, functools.partial(self._made, plan), style)  # generated.page
             files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
@@ -439,7 +438,7 @@ class PreRenderedPage(Page):
         tokens = self._toc_tokens
         if tokens is None:  # rendered by Markdown: its table of contents stays as it is
             return html
-        self._packed = zlib.compress(json.dumps([html, tokens]).encode("utf-8"), 1)
+        self._packed = zlib.compress(marshal.dumps((html, tokens)), 1)
         self.toc = get_toc([])
         return ""
 
@@ -450,12 +449,8 @@ class PreRenderedPage(Page):
 
     def unpack(self) -> None:
         if self._packed is not None:
-            html, tokens = json.loads(zlib.decompress(self._packed))
+            html, tokens = marshal.loads(zlib.decompress(self._packed))
             self.content, self.toc, self._packed = html, get_toc(tokens), None
-
-
-def _made_already(page: GeneratedPage) -> GeneratedPage:
-    return page
 
 
 class _Stamper:
@@ -560,9 +555,10 @@ class _Stamper:
 
     def _toc(self, context: dict[str, Any]) -> str | None:
         try:
-            return self.env.get_template("partials/toc.html").render(context)
-        except Exception:
+            template = self.env.get_template("partials/toc.html")
+        except jinja2.TemplateNotFound:  # a theme without that partial: the page has no toc slot
             return None
+        return template.render(context)
 
     def _values(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> dict[str, str]:
         toc = self._toc({**context, **extra})

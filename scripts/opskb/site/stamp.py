@@ -39,10 +39,6 @@ class Shell:
         pieces.append(rendered[pos:])
         return cls(pieces, slots)
 
-    @property
-    def used(self) -> set[str]:
-        return set(self.slots)
-
     def fill(self, values: Mapping[str, str]) -> str:
         out = [self.pieces[0]]
         for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
