@@ -91,7 +91,9 @@ def write_config(
     return config
 
 
-def mkdocs_build(config: Path, site: Path, *, strict: bool = True) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    config: Path, site: Path, *, strict: bool = True, verbose: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build`` in a subprocess, as a person would; output captured.
 
     Not ``-q``: quiet mode drops warnings before --strict can count them.
@@ -99,6 +101,8 @@ def mkdocs_build(config: Path, site: Path, *, strict: bool = True) -> subprocess
     args = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
     if strict:
         args.append("--strict")
+    if verbose:
+        args.append("--verbose")
     return subprocess.run(
         args,
         capture_output=True,

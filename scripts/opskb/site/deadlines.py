@@ -141,11 +141,17 @@ def worked_plans(
     return week, [(start, plan(kb, runbook, start.wall.replace(tzinfo=zone), zone, chain=chain)) for start in moments]
 
 
-def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) -> dict[str, Any] | None:
-    """The worked deadlines as plain text (nothing escaped yet): what a page shows, for any
-    renderer, in the language of ``labels`` (the clock they count on is the page's SLA
-    clock, which the page describes already). None when the runbook has no route or SLA
-    clock to count on."""
+def for_runbook(part: dict[str, Any], runbook: Entity) -> dict[str, Any]:
+    """A route's worked deadlines on one of its runbooks: the command to try them with."""
+    return {**part, "command_at": f'opskb escalate {runbook.id} --at "{part["night"]:%Y-%m-%d %H:%M}"'}
+
+
+def route_part(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) -> dict[str, Any] | None:
+    """The worked deadlines of ``runbook``'s route as plain text (nothing escaped yet), in
+    the language of ``labels`` (the clock they count on is the page's SLA clock, which the
+    page describes already), or None when there is no route or SLA clock to count on.
+    They depend on the route only (its hops, policy and clock): one runbook's serve
+    every runbook of that route, with ``for_runbook`` adding the command to try them."""
     t = labels.get
     try:
         week, plans = worked_plans(kb, runbook, year)
@@ -175,15 +181,14 @@ def worked_model(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) 
         )
     else:
         reference = t("worked.reference_plain", year=week.year)
-    night = plans[-1][0].wall
     return {
         "anchor": ANCHOR,
         "command": "opskb escalate",
         "zone": first["zone"],
         "reference": reference,
-        "command_at": f'opskb escalate {runbook.id} --at "{night:%Y-%m-%d %H:%M}"',
-        "headers": headers,
-        "rows": rows,
+        "night": plans[-1][0].wall,
+        # One object per route: the page template renders it once (``shared``).
+        "table": {"headers": headers, "rows": rows},
     }
 
 

@@ -75,6 +75,7 @@ class Labels:
     def __init__(self, language: str = FALLBACK) -> None:
         self.language = language_of(language)
         self._table = {**catalog(FALLBACK), **catalog(self.language)}
+        self._subsets: dict[str, dict[str, str]] = {}
 
     def get(self, key: str, **fields: object) -> str:
         text = self._table[key]  # a key in no catalog is a bug: fail the build
@@ -107,5 +108,8 @@ class Labels:
 
     def subset(self, prefix: str) -> dict[str, str]:
         """Every label under ``prefix.`` (without it): what the page script needs."""
-        cut = len(prefix) + 1
-        return {key[cut:]: text for key, text in self._table.items() if key.startswith(prefix + ".")}
+        if prefix not in self._subsets:
+            cut = len(prefix) + 1
+            found = {key[cut:]: text for key, text in self._table.items() if key.startswith(prefix + ".")}
+            self._subsets[prefix] = found
+        return self._subsets[prefix]

@@ -289,6 +289,7 @@ class Site:
         self.owners = kb.system_owners()
         self._owner_cache: dict[str, Entity | None] = {}
         self._clocks: dict[str, dict[str, Any]] = {}
+        self._worked: dict[str, dict[str, Any] | None] = {}
         # Random per build, or per `mkdocs serve` session (the adapter passes one), so that
         # an unchanged page renders to the same Markdown from one rebuild to the next.
         # A renderer of an earlier build may be reused (its compiled templates): `mkdocs
@@ -546,9 +547,7 @@ class Site:
             "sla": self.sla_model(policy),
             "timer": self.timer_data(runbook, route, policy) if route and policy else None,
             "timer_labels": self.labels.subset("timer"),
-            "worked": deadlines.worked_model(self.kb, runbook, self.today.year, self.labels)
-            if route and policy
-            else None,
+            "worked": self.worked(runbook, route) if route and policy else None,
             "steps": steps,
             "alerts": [Link(a, self.href(src, alert_page_uri(a))) for a in data.get("alerts", [])],
             "checks": list(checks.values()),
@@ -562,6 +561,13 @@ class Site:
             if data.get("communication", {}).get("cadence")
             else None,
         }
+
+    def worked(self, runbook: Entity, route: Entity) -> dict[str, Any] | None:
+        """The worked deadlines of a runbook: its route's, computed once per route."""
+        if route.id not in self._worked:
+            self._worked[route.id] = deadlines.route_part(self.kb, runbook, self.today.year, self.labels)
+        part = self._worked[route.id]
+        return None if part is None else deadlines.for_runbook(part, runbook)
 
     def call_now(self, src: str, route: Entity | None) -> dict[str, Any] | None:
         """Whom L1 calls now: the first hop above L1 on the route (the owner, usually),

@@ -43,12 +43,14 @@ import secrets
 import shutil
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -321,10 +323,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         stamper = getattr(self, "stamper", None)
         if stamper is not None:
             log.debug(
-                "opskb: %d pages filled from %d shells, %d rendered",
+                "opskb: %d pages filled from %d shells, %d rendered; "
+                "tables of contents from %d shells (%d not vouched for)",
                 stamper.stamped,
                 len(stamper.shells),
                 stamper.rendered,
+                len(stamper.toc_shells),
+                sum(shell is None for shell in stamper.toc_shells.values()),
             )
 
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
@@ -465,6 +470,8 @@ class _Stamper:
         self.env = env
         self.mark = f"opskb{nonce}"
         self.shells: dict[tuple[Any, ...], tuple[Shell, dict[str, Any]] | None] = {}
+        self.toc_shells: dict[tuple[Any, ...], Shell | None] = {}
+        self.partials: dict[str, Any] = {}
         self.stamped = 0
         self.rendered = 0
 
@@ -489,13 +496,12 @@ class _Stamper:
     def _group(self, context: dict[str, Any], page: PreRenderedPage) -> tuple[Any, ...]:
         meta = {k: v for k, v in page.meta.items() if k not in ("title", "kb_tags")}
         toc = list(page.toc)
-        hidden = page.meta.get("hide") or []
         others = []
         for name, value in sorted(context.items()):
-            # The page is what the sentinels stand for; tags it hides are not shown (Material's
-            # ``hide: [tags]``); MkDocs' build time is a new value for every page, which the
-            # theme does not print (a template that did would show the group's first value).
-            if name in ("page", "build_date_utc") or (name == "tags" and "tags" in hidden):
+            # The page and its tags are what the sentinels stand for; MkDocs' build time is a
+            # new value for every page, which the theme does not print (a template that did
+            # would show the group's first value).
+            if name in ("page", "build_date_utc") or (name == "tags" and self._partial("tags") is not None):
                 continue
             others.append((name, _frozen(value)))
         return (
@@ -528,18 +534,22 @@ class _Stamper:
 
     def _shell(self, template: Any, context: dict[str, Any], page: PreRenderedPage) -> tuple[Shell, dict] | None:
         mark, sentinel = self.mark, self._sentinel_page(page)
-        lang_context = {**context, "page": sentinel}
+        # One tag with sentinel text: a theme that prints tags anywhere but through its tags
+        # partial leaves the sentinel in the shell, and no page is filled from it.
+        tags = [SimpleNamespace(name=f"{mark}g", url=f"{mark}g.html", hidden=False)]
+        lang_context = {**context, "page": sentinel, "tags": tags}
         lang = {"lang": self.env.get_template("partials/language.html").make_module(lang_context)}
         features = {"features": context["config"].theme.get("features") or []}
-        toc = self._toc({**lang_context, **lang, **features})
         sentinels = {
             "title": sentinel.meta["title"],
             "content": sentinel.content,
             "skip": f"{mark}k",
             "url": f"{mark}u.html",
         }
-        if toc is not None:
-            sentinels["toc"] = toc
+        for slot in ("toc", "tags"):
+            part = self._render_partial(slot, {**lang_context, **lang, **features})
+            if part:
+                sentinels[slot] = part
         if sentinel.edit_url:
             sentinels["edit"] = sentinel.edit_url
         if sentinel.canonical_url:
@@ -553,25 +563,96 @@ class _Stamper:
             return None
         return found
 
-    def _toc(self, context: dict[str, Any]) -> str | None:
-        try:
-            template = self.env.get_template("partials/toc.html")
-        except jinja2.TemplateNotFound:  # a theme without that partial: the page has no toc slot
+    def _partial(self, name: str) -> Any:
+        if name not in self.partials:  # one stamper per build: the theme does not change
+            try:
+                self.partials[name] = self.env.get_template(f"partials/{name}.html")
+            except jinja2.TemplateNotFound:  # a theme without it: the page has no such slot
+                self.partials[name] = None
+        return self.partials[name]
+
+    def _render_partial(self, name: str, context: dict[str, Any]) -> str | None:
+        template = self._partial(name)
+        return None if template is None else template.render(context)
+
+    def _page_toc(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> str | None:
+        """The theme's table of contents of ``page``: a shell per shape of table (the
+        nesting of its items) filled with the page's titles and anchors, vouched for by
+        the first page of that shape as the page shells are; else the partial's render."""
+        key = (id(extra["lang"]), _toc_shape(page.toc))
+        if key not in self.toc_shells:
+            self.toc_shells[key] = self._toc_shell(context, page, extra)
+        shell = self.toc_shells[key]
+        if shell is not None:
+            output = shell.fill(_toc_values(page.toc))
+            if self.mark not in output:
+                return output
+        return self._render_partial("toc", {**context, **extra})
+
+    def _toc_shell(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> Shell | None:
+        sentinel = copy.copy(page)
+        sentinel.toc = get_toc(_sentinel_tokens(page.toc, self.mark))
+        rendered = self._render_partial("toc", {**context, **extra, "page": sentinel})
+        if rendered is None:
             return None
-        return template.render(context)
+        shell = Shell.cut(rendered, _toc_values(sentinel.toc))
+        if shell.fill(_toc_values(page.toc)) != self._render_partial("toc", {**context, **extra}):
+            return None
+        return shell
 
     def _values(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> dict[str, str]:
-        toc = self._toc({**context, **extra})
+        toc = self._page_toc(context, page, extra)
         return {
             "title": str(page.meta["title"]),
             "content": page.content or "",
             "skip": next(iter(page.toc)).id if page.toc else "",
             "url": posixpath.basename(page.url),
             "toc": toc or "",
+            "tags": self._render_partial("tags", {**context, **extra}) or "",
             "edit": page.edit_url or "",
             "canonical": page.canonical_url or "",
             "abs_url": page.abs_url or "",
         }
+
+
+def _toc_items(toc: Any) -> Iterator[Any]:
+    """A table of contents' items, depth first: the order its shell's slots are numbered in."""
+    for item in toc:
+        yield item
+        yield from _toc_items(item.children)
+
+
+def _toc_shape(toc: Any) -> tuple[Any, ...]:
+    return tuple((item.level, _toc_shape(item.children)) for item in toc)
+
+
+def _sentinel_tokens(toc: Any, mark: str) -> list[dict[str, Any]]:
+    """Tokens of a table of the same shape whose every title and anchor is a sentinel. A
+    title holds markup, so that the theme's plain-text form of it (an item's aria-label,
+    ``striptags | e``) differs from the title and is a slot of its own."""
+    numbers = iter(range(1 << 30))
+
+    def tokens(items: Any) -> list[dict[str, Any]]:
+        found = []
+        for item in items:
+            n = next(numbers)
+            title = f"{mark}T{n}x<b>{mark}</b>"
+            found.append({"level": item.level, "id": f"{mark}U{n}x", "name": title, "html": title})
+            found[-1]["children"] = tokens(item.children)
+        return found
+
+    return tokens(toc)
+
+
+def _toc_values(toc: Any) -> dict[str, str]:
+    """Slot name -> text for each item: its title as HTML, its URL and, as Jinja2's
+    ``striptags | e`` prints it, its title as text."""
+    values = {}
+    for n, item in enumerate(_toc_items(toc)):
+        values[f"t{n}"] = item.title
+        values[f"u{n}"] = item.url
+        values[f"a{n}"] = str(escape(Markup(item.title).striptags()))
+    return values
 
 
 def _frozen(value: Any) -> Any:
