@@ -22,7 +22,7 @@ from site_helpers import copy_minimal, mkdocs_build, write_config
 
 pytestmark = pytest.mark.xdist_group("site")
 
-PLURAL = re.compile(r"^(duration\.\w+)\.(\w+)$")
+PLURAL = re.compile(r"^(duration(?:\.(?:accusative|genitive))?\.\w+)\.(\w+)$")
 
 
 def _split(table: dict[str, str]) -> tuple[set[str], dict[str, set[str]]]:
@@ -89,7 +89,8 @@ def _python_labels() -> tuple[set[str], set[str], set[str], set[str]]:
 
 
 def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"\{(\w*)\}", text))
+    # a field's name, without the grammatical case a label may ask for ({duration:genitive})
+    return set(re.findall(r"\{(\w*)(?::\w+)?\}", text))
 
 
 def test_every_label_the_site_names_is_in_both_catalogs_and_every_label_is_used() -> None:
@@ -129,6 +130,33 @@ def test_plural_forms_follow_the_language() -> None:
         "30 минут",
     ]
     assert Labels("en").duration("1h") == "1 hour" and Labels("en").duration("30m") == "30 minutes"
+
+
+def test_a_russian_label_puts_a_duration_in_the_case_its_preposition_needs() -> None:
+    """'в течение' and 'до' take the genitive, 'через' and 'за' the accusative: '1 час'
+    is 'в течение 1 часа', '1 минута' is 'через 1 минуту'; English has one form."""
+    ru, en = Labels("ru"), Labels("en")
+    within = [ru.get("sla.react", duration=ru.duration(d)) for d in ("1h", "2h", "5m", "21m", "1d", "3d")]
+    assert within == [
+        "Реакция в течение 1 часа",
+        "Реакция в течение 2 часов",
+        "Реакция в течение 5 минут",
+        "Реакция в течение 21 минуты",
+        "Реакция в течение 1 дня",
+        "Реакция в течение 3 дней",
+    ]
+    after = [ru.get("chain.after", duration=ru.duration(d)) for d in ("1m", "2m", "1h", "4h", "1d")]
+    assert after == [
+        "через 1 минуту после регистрации",
+        "через 2 минуты после регистрации",
+        "через 1 час после регистрации",
+        "через 4 часа после регистрации",
+        "через 1 день после регистрации",
+    ]
+    assert ru.get("map.by", duration=ru.duration("1h")) == "до 1 часа"
+    assert en.get("sla.react", duration=en.duration("1h")) == "React within 1 hour"
+    # Printed on its own (a table cell), a duration is its nominative.
+    assert f"{ru.duration('1m')}" == "1 минута" and str(ru.duration("2h")) == "2 часа"
 
 
 def test_dates_are_spelt_in_the_language() -> None:

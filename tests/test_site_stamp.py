@@ -30,7 +30,9 @@ STEPS_OVERRIDE = """\
 {% endfor %}
 """
 
-FILLED = re.compile(r"opskb: (\d+) pages filled from (\d+) shells, (\d+) rendered; tables of contents from (\d+) shells \((\d+) not")
+FILLED = re.compile(
+    r"opskb: (\d+) pages filled from (\d+) shells, (\d+) rendered; tables of contents from (\d+) shells \((\d+) not"
+)
 
 
 def _both_builds(root: Path, base: Path, handwritten: bool) -> tuple[Path, Path, str]:

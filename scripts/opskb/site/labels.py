@@ -69,6 +69,27 @@ def language_of(value: object) -> str:
     return text if text in LANGUAGES else FALLBACK
 
 
+# The grammatical cases a label can ask a duration in, besides the nominative.
+CASES = ("accusative", "genitive")
+
+
+class Duration(str):
+    """A duration in words (the nominative: '1 час'), which a label asks for in another
+    case with a format spec, as Russian grammar needs after a preposition: 'в течение
+    {duration:genitive}' reads 'в течение 1 часа', 'через {duration:accusative}' reads
+    'через 1 минуту'. English catalogs give every case the same words."""
+
+    cases: dict[str, str]
+
+    def __new__(cls, nominative: str, cases: dict[str, str]) -> Duration:
+        made = super().__new__(cls, nominative)
+        made.cases = cases
+        return made
+
+    def __format__(self, spec: str) -> str:
+        return self.cases[spec] if spec in self.cases else str.__format__(str(self), spec)
+
+
 class Labels:
     """Label lookup for one language, English for what its catalog lacks."""
 
@@ -85,12 +106,15 @@ class Labels:
         """The label with its ``{fields}`` unfilled."""
         return self._table[key]
 
-    def duration(self, text: str) -> str:
+    def duration(self, text: str) -> Duration:
         """A content duration ('15m', '4h', '1d') in words, with the plural form the
-        language's rules (CLDR, through Babel) give the number: '15 минут', '2 часа'."""
+        language's rules (CLDR, through Babel) give the number: '15 минут', '2 часа';
+        and its forms in the cases a label may ask for (see ``Duration``)."""
         number = int(text[:-1])
         unit = {"m": "minute", "h": "hour", "d": "day"}[text[-1]]
-        return self.get(f"duration.{unit}.{plural_category(self.language, number)}", n=number)
+        form = plural_category(self.language, number)
+        cases = {case: self.get(f"duration.{case}.{unit}.{form}", n=number) for case in CASES}
+        return Duration(self.get(f"duration.{unit}.{form}", n=number), cases)
 
     def moment(self, when: datetime) -> str:
         """An absolute day and time: 'Fri 20 Feb 2026 23:00' / 'пт 20 февр. 2026 23:00'."""

@@ -651,7 +651,8 @@ def _toc_values(toc: Any) -> dict[str, str]:
     for n, item in enumerate(_toc_items(toc)):
         values[f"t{n}"] = item.title
         values[f"u{n}"] = item.url
-        values[f"a{n}"] = str(escape(Markup(item.title).striptags()))
+        if item.children:  # only an item with children has an aria-label
+            values[f"a{n}"] = str(escape(Markup(item.title).striptags()))
     return values
 
 
