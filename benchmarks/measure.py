@@ -30,3 +30,16 @@ def measure(argv: list[str], capture: bool = False, **popen: object) -> Measurem
     child.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
     return Measurement(elapsed, usage.ru_maxrss / 1024, child.returncode, cpu, output)
+
+
+def machine_reference() -> float:
+    """Seconds of CPU a fixed pure-Python workload takes here, best of three: figures taken
+    on two machines compare after dividing by it (the build is CPU-bound Python too)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for number in range(5_000_000):
+            total += number % 7
+        best = min(best, time.process_time() - started)
+    return best

@@ -1,6 +1,6 @@
 """Site build benchmark: the opskb plugin against plain MkDocs on the same pages.
 
-For each size (default 300, 1000, 3000 synthetic runbooks, from benchmarks/synth.py):
+For each size (default 1000, 3000, 10000 synthetic runbooks, from benchmarks/synth.py):
 
 * ``opskb``: ``mkdocs build --strict`` of the synthetic tree with the repo's mkdocs.yml
   (the plugin generates every page in memory; runbook pages are not in the navigation);
@@ -12,7 +12,10 @@ than wall time on a shared machine), peak resident memory, search index size. Th
 ``mkdocs serve`` is started on the largest opskb trees and one runbook YAML is edited:
 the time until the served page shows the change is the re-render time.
 
-Usage: python benchmarks/site_bench.py [--sizes 300 1000 3000] [--plain-sizes ...]
+The first line printed is the machine's speed (``measure.machine_reference``): the same
+build takes about twice as long on a machine whose reference is twice as large.
+
+Usage: python benchmarks/site_bench.py [--sizes 1000 3000 10000] [--plain-sizes 1000]
        [--serve-sizes 1000 3000] [--json FILE]
 """
 
@@ -35,7 +38,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
-from measure import measure  # noqa: E402
+from measure import machine_reference, measure  # noqa: E402
 from synth import make_tree  # noqa: E402
 
 from opskb.checker import check_tree  # noqa: E402
@@ -159,12 +162,14 @@ def bench_serve(tree: Path, count: int, limit: float = 600.0, dirty: bool = Fals
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 3000])
-    parser.add_argument("--plain-sizes", type=int, nargs="*", default=None, help="default: --sizes")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--plain-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000, 3000])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    plain_sizes = args.sizes if args.plain_sizes is None else args.plain_sizes
+    plain_sizes = args.plain_sizes
+    reference = machine_reference()
+    print(f"machine reference: {reference:.2f} s of CPU for a fixed pure-Python loop", flush=True)
     results: list[Result] = []
     serve: list[dict[str, float | int]] = []
     with tempfile.TemporaryDirectory(prefix="opskb-site-bench-") as tmp:
@@ -211,7 +216,8 @@ def main() -> int:
         how = "mkdocs serve --dirty" if item["dirty"] else "mkdocs serve"
         print(f"{how}: re-render after one YAML edit at {item['runbooks']} runbooks: {item['rerender_s']} s")
     if args.json:
-        args.json.write_text(json.dumps({"builds": [asdict(r) for r in results], "serve": serve}, indent=2))
+        figures = {"machine_reference_s": reference, "builds": [asdict(r) for r in results], "serve": serve}
+        args.json.write_text(json.dumps(figures, indent=2))
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -201,6 +201,8 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return stem + "/"
 
 
+# Cached: `mkdocs serve` asks again at every rebuild for the same links of every index row.
+@functools.lru_cache(maxsize=1 << 16)
 def _href(src: str, dest: str, use_directory_urls: bool) -> str:
     """The relative URL from page ``src`` to page ``dest``; "#" for the page itself."""
     here = page_url(src, use_directory_urls)

@@ -48,6 +48,7 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -409,6 +410,11 @@ class PreRenderedPage(Page):
         # the page, while Markdown renders it: its blocks go back in on_page_content
         self.markdown_page: GeneratedPage | None = None
 
+    def _set_canonical_url(self, base: str | None) -> None:
+        # MkDocs' own (Page._set_canonical_url), through a cache: `mkdocs serve` makes
+        # every page anew at each rebuild, and urljoin is most of a Page's making.
+        self.canonical_url, self.abs_url = _canonical_urls(base, self.url)
+
     def read_source(self, config: MkDocsConfig) -> None:
         generated = self._generated = self._get()
         if generated.order is None:
@@ -456,6 +462,14 @@ class PreRenderedPage(Page):
         if self._packed is not None:
             html, tokens = marshal.loads(zlib.decompress(self._packed))
             self.content, self.toc, self._packed = html, get_toc(tokens), None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_urls(base: str | None, url: str) -> tuple[str | None, str | None]:
+    if not base:
+        return None, None
+    canonical = urljoin(base if base.endswith("/") else base + "/", url)
+    return canonical, urlsplit(canonical).path
 
 
 class _Stamper:
