@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import marshal
@@ -560,8 +561,9 @@ class _Stamper:
             "skip": f"{mark}k",
             "url": f"{mark}u.html",
         }
+        full = {**lang_context, **lang, **features}
         for slot in ("toc", "tags"):
-            part = self._render_partial(slot, {**lang_context, **lang, **features})
+            part = self._render_partial(slot, full)
             if part:
                 sentinels[slot] = part
         if sentinel.edit_url:
@@ -589,40 +591,42 @@ class _Stamper:
         template = self._partial(name)
         return None if template is None else template.render(context)
 
-    def _page_toc(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> str | None:
-        """The theme's table of contents of ``page``: a shell per shape of table (the
-        nesting of its items) filled with the page's titles and anchors, vouched for by
-        the first page of that shape as the page shells are; else the partial's render."""
-        key = (id(extra["lang"]), _toc_shape(page.toc))
+    def _page_toc(self, context: dict[str, Any], page: PreRenderedPage) -> str | None:
+        """The theme's table of contents of ``page`` (``context``: the group's, ``lang``
+        included): a shell per shape of table (the nesting of its items) filled with the
+        page's titles and anchors, vouched for by the first page of that shape as the page
+        shells are; else the partial's render."""
+        key = (id(context["lang"]), _toc_shape(page.toc))
         if key not in self.toc_shells:
-            self.toc_shells[key] = self._toc_shell(context, page, extra)
+            self.toc_shells[key] = self._toc_shell(context, page)
         shell = self.toc_shells[key]
         if shell is not None:
             output = shell.fill(_toc_values(page.toc))
             if self.mark not in output:
                 return output
-        return self._render_partial("toc", {**context, **extra})
+        return self._render_partial("toc", context)
 
-    def _toc_shell(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> Shell | None:
+    def _toc_shell(self, context: dict[str, Any], page: PreRenderedPage) -> Shell | None:
         sentinel = copy.copy(page)
         sentinel.toc = get_toc(_sentinel_tokens(page.toc, self.mark))
-        rendered = self._render_partial("toc", {**context, **extra, "page": sentinel})
+        rendered = self._render_partial("toc", {**context, "page": sentinel})
         if rendered is None:
             return None
         shell = Shell.cut(rendered, _toc_values(sentinel.toc))
-        if shell.fill(_toc_values(page.toc)) != self._render_partial("toc", {**context, **extra}):
+        if shell.fill(_toc_values(page.toc)) != self._render_partial("toc", context):
             return None
         return shell
 
     def _values(self, context: dict[str, Any], page: PreRenderedPage, extra: dict[str, Any]) -> dict[str, str]:
-        toc = self._page_toc(context, page, extra)
+        full = {**context, **extra}
+        toc = self._page_toc(full, page)
         return {
             "title": str(page.meta["title"]),
             "content": page.content or "",
             "skip": next(iter(page.toc)).id if page.toc else "",
             "url": posixpath.basename(page.url),
             "toc": toc or "",
-            "tags": self._render_partial("tags", {**context, **extra}) or "",
+            "tags": self._render_partial("tags", full) or "",
             "edit": page.edit_url or "",
             "canonical": page.canonical_url or "",
             "abs_url": page.abs_url or "",
@@ -644,15 +648,15 @@ def _sentinel_tokens(toc: Any, mark: str) -> list[dict[str, Any]]:
     """Tokens of a table of the same shape whose every title and anchor is a sentinel. A
     title holds markup, so that the theme's plain-text form of it (an item's aria-label,
     ``striptags | e``) differs from the title and is a slot of its own."""
-    numbers = iter(range(1 << 30))
+    numbers = itertools.count()  # depth first, as _toc_items numbers the slots
 
     def tokens(items: Any) -> list[dict[str, Any]]:
         found = []
         for item in items:
             n = next(numbers)
             title = f"{mark}T{n}x<b>{mark}</b>"
-            found.append({"level": item.level, "id": f"{mark}U{n}x", "name": title, "html": title})
-            found[-1]["children"] = tokens(item.children)
+            below = tokens(item.children)
+            found.append({"level": item.level, "id": f"{mark}U{n}x", "name": title, "html": title, "children": below})
         return found
 
     return tokens(toc)
