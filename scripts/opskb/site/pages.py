@@ -993,3 +993,19 @@ class PlannedPage:
         if self.cache is not None:
             self.cache[self.src_uri] = (self.key, page)
         return page
+
+    def ready(self, style: HeadingStyle) -> GeneratedPage | PageBody:
+        """The page ready for the theme (made without Markdown, see ``headings``); the page
+        itself when only Markdown can render it."""
+        page = self.get()
+        body = page.body(style)
+        return page if body is None else PageBody(page.meta, body)
+
+
+@dataclass(frozen=True)
+class PageBody:
+    """A generated page as the theme takes it: its front matter and its HTML, table of
+    contents and anchors. What a worker process hands back (site/parallel.py)."""
+
+    meta: dict[str, Any]
+    body: RenderedBody

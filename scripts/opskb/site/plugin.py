@@ -74,7 +74,8 @@ from .escape import page_title
 from .headings import HeadingStyle
 from .i18n import translation_of
 from .labels import language_of
-from .pages import HOME, MARKETPLACES, GeneratedPage, PlannedPage, Site, marketplace_uri
+from .pages import HOME, MARKETPLACES, GeneratedPage, PageBody, PlannedPage, Site, marketplace_uri
+from .parallel import Workers, can_fork, cores
 from .preview import BuildCache
 from .render import TemplateProblem, override_dirs
 from .searchbox import index_files, with_search_box
@@ -106,6 +107,14 @@ class OpskbConfig(Config):
     # Wrap runbook and alert pages in the theme once per group of alike pages (_Stamper);
     # false renders the theme for every page, as MkDocs does (tests compare the two).
     stamp = c.Type(bool, default=True)
+    # Worker processes that make runbook and alert pages (site/parallel.py): by default
+    # one per core but one for a build of PARALLEL_FROM such pages or more; 0 makes them
+    # in the build's own process (tests compare the two).
+    workers = c.Optional(c.Type(int))
+
+
+# Fewer pages are made faster than workers start.
+PARALLEL_FROM = 400
 
 
 class OpskbPlugin(BasePlugin[OpskbConfig]):
@@ -124,6 +133,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     nonce: str | None = None
     cache: BuildCache | None = None
     preview_dir: Path | None = None
+    workers: Workers | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.nonce = secrets.token_hex(8)
@@ -214,6 +224,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             raise PluginError(f"opskb: a page template fails: {problem}") from None
         root, docs_dir = self.content_root(config), Path(config.docs_dir).resolve()
         style = HeadingStyle.from_toc(config.mdx_configs.get("toc")) if "toc" in config.markdown_extensions else None
+        # What MkDocs reads of a page it does not get from Markdown; made in the workers, if any.
+        ready: dict[str, Callable[[], GeneratedPage | PageBody]] = {}
+        if style is not None:
+            ready = {plan.src_uri: functools.partial(self._ready, plan, style) for plan in planned if not plan.in_nav}
+        self.workers = self._start_workers(list(ready.values()))
+        if self.workers is not None:
+            ready = {src: functools.partial(self.workers.get, n) for n, src in enumerate(ready)}
         for plan in planned:
             if files.get_file_from_path(plan.src_uri) is not None:
                 raise PluginError(f"opskb: docs/{plan.src_uri} collides with a generated page; rename it")
@@ -233,8 +250,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # is made, which reads it.
             generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
             if prerendered:
-                assert style is not None
-                PreRenderedPage(generated, config, functools.partial(self._made, plan), style)  # generated.page
+                PreRenderedPage(generated, config, ready[plan.src_uri])  # generated.page
             files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
@@ -265,6 +281,28 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             return plan.get()
         except TemplateProblem as problem:
             raise PluginError(f"opskb: a page template fails: {problem}") from None
+
+    @staticmethod
+    def _ready(plan: PlannedPage, style: HeadingStyle) -> GeneratedPage | PageBody:
+        try:
+            return plan.ready(style)
+        except TemplateProblem as problem:
+            raise PluginError(f"opskb: a page template fails: {problem}") from None
+
+    def _start_workers(self, jobs: list[Callable[[], Any]]) -> Workers | None:
+        """Workers for a build (not for `mkdocs serve`, whose pages stay in this process
+        from one rebuild to the next) that has enough pages to gain from them."""
+        wanted = self.config.workers
+        if self.cache is not None or self.preview_dir is not None or not jobs or not can_fork():
+            return None
+        if wanted is None:  # one core is the build's own: it makes the index pages meanwhile
+            wanted = cores() - 1 if len(jobs) >= PARALLEL_FROM else 0
+        return Workers(jobs, wanted) if wanted > 0 else None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
 
     def _generated(self, page: GeneratedPage, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -322,6 +360,15 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     on_page_context = CombinedEvent(_unpack_page, _stamp_page)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.workers is not None:
+            workers, self.workers = self.workers, None
+            workers.close()
+            log.debug(
+                "opskb: %d pages made by %d worker processes, %d of them made again here",
+                workers.jobs,
+                workers.processes,
+                workers.made_here,
+            )
         stamper = getattr(self, "stamper", None)
         if stamper is not None:
             log.debug(
@@ -403,11 +450,10 @@ class PreRenderedPage(Page):
     time. Plugins see it as any page: its front matter as ``meta``, its Markdown empty.
     A page with Markdown of its own (a team's template may add some) goes through Markdown."""
 
-    def __init__(self, file: File, config: MkDocsConfig, get: Callable[[], GeneratedPage], style: HeadingStyle) -> None:
+    def __init__(self, file: File, config: MkDocsConfig, get: Callable[[], GeneratedPage | PageBody]) -> None:
         super().__init__(None, file, config)
         self._get = get
-        self._style = style
-        self._generated: GeneratedPage | None = None
+        self._made: GeneratedPage | PageBody | None = None
         # the page, while Markdown renders it: its blocks go back in on_page_content
         self.markdown_page: GeneratedPage | None = None
 
@@ -417,46 +463,50 @@ class PreRenderedPage(Page):
         self.canonical_url, self.abs_url = _canonical_urls(base, self.url)
 
     def read_source(self, config: MkDocsConfig) -> None:
-        generated = self._generated = self._get()
-        if generated.order is None:
-            self.markdown, self.meta = get_data(generated.content)
-            self.markdown_page = generated
+        made = self._made = self._get()
+        if isinstance(made, GeneratedPage):  # only Markdown can render it
+            self.markdown, self.meta = get_data(made.content)
+            self.markdown_page = made
         else:
             self.markdown = ""
-            self.meta = dict(generated.meta)
+            self.meta = dict(made.meta)
         # The theme template prints what _Stamper made of the theme's own template.
         self.theme_template = self.meta.get("template", "main.html")
         self.meta["template"] = STAMPED_TEMPLATE
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        assert self._generated is not None
-        body = self._generated.body(self._style)
-        if body is None:
+        made = self._made
+        assert made is not None
+        if isinstance(made, GeneratedPage):
             super().render(config, files)
         else:
+            body = made.body
             self.content = body.html
             self.toc = get_toc(body.toc)
             self._toc_tokens = body.toc
             self.present_anchor_ids = body.anchors
-        self._generated = None  # its parts are in content now
+        self._made = None  # its parts are in content now
 
     # MkDocs reads every page before it writes any: between the two, a large site would
     # hold every page's HTML and table of contents. A pre-rendered page keeps them
     # compressed (a tenth of the size) from the end of its reading to its writing.
     _packed: bytes | None = None
+    # the table of contents as tokens, from its rendering to its packing
     _toc_tokens: list[dict[str, Any]] | None = None
+    # made by opskb, not by Markdown: packed until its writing, released after it
+    _own_parts = False
 
     def pack(self, html: str) -> str:
         tokens = self._toc_tokens
         if tokens is None:  # rendered by Markdown: its table of contents stays as it is
             return html
         self._packed = zlib.compress(marshal.dumps((html, tokens)), 1)
-        self.toc = get_toc([])
+        self.toc, self._toc_tokens, self._own_parts = get_toc([]), None, True
         return ""
 
     def release(self) -> None:
         """Written: the page's HTML is not kept to the end of the build."""
-        if self._toc_tokens is not None:
+        if self._own_parts:
             self.content, self.toc = "", get_toc([])
 
     def unpack(self) -> None:

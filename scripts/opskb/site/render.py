@@ -39,6 +39,8 @@ from .labels import Labels
 TEMPLATES = Path(__file__).parent / "templates"
 # The folder of a theme's custom_dir that holds opskb's overrides.
 OVERRIDE_FOLDER = "opskb"
+# The small pieces every template uses (link, table, code...), as globals.
+MACROS = "macros.html"
 
 
 def template_signature(override_dirs: list[Path]) -> tuple[tuple[str, int], ...]:
@@ -168,8 +170,20 @@ class Renderer:
             found = self._shared[(template, key)] = (context, Markup(self.env.get_template(template).render(**context)))
         return found[1]
 
+    # The macros of macros.html (a team's override of it, if any) are globals of every
+    # template: an import in each included one would cost Jinja2 a comparison of every
+    # global at each include (a tenth of a runbook page). An override may still import.
+    _macros_installed = False
+
+    def _install_macros(self) -> None:
+        module = self.env.get_template(MACROS).module
+        self.env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
+        self._macros_installed = True
+
     def render(self, template: str, **context: Any) -> str:
         try:
+            if not self._macros_installed:
+                self._install_macros()
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateError as error:
             raise problem(template, error) from None

@@ -1,0 +1,83 @@
+"""Pages made by worker processes (site/parallel.py) are the pages the build makes itself.
+
+Each site is built with ``workers: 2`` and with ``workers: 0`` and every file compared,
+byte for byte: the repository's content, and a payload in every free-text field. A page
+a worker cannot make fails the build as it does without workers, with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from payloads import payload_tree
+from site_helpers import CONTENT, REPO, copy_minimal, mkdocs_build, write_config
+
+MADE = re.compile(r"opskb: (\d+) pages made by (\d+) worker processes, (\d+) of them made again here")
+
+
+def _with_workers(config: Path, workers: int) -> None:
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"^(      root: .*)\n(      workers: .*\n)?", rf"\1\n      workers: {workers}\n", text, flags=re.M)
+    config.write_text(text, encoding="utf-8")
+
+
+def _tree(kind: str, base: Path) -> Path:
+    if kind == "repository":
+        if not (REPO / "runbooks").is_dir():
+            pytest.skip("the repository has no content of its own")
+        root = base / "sample"
+        for name in CONTENT:
+            shutil.copytree(REPO / name, root / name)
+        return root
+    return payload_tree(copy_minimal(base / "sample"), base / "content").root
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("kind", ["repository", "payloads"])
+def test_pages_made_by_workers_are_the_pages_made_in_the_build(tmp_path: Path, kind: str) -> None:
+    config = write_config(_tree(kind, tmp_path))
+    _with_workers(config, 2)
+    parallel = mkdocs_build(config, tmp_path / "parallel", verbose=True)
+    assert parallel.returncode == 0, parallel.stderr
+    made = MADE.search(parallel.stderr)
+    assert made is not None, "no worker made a page"
+    pages, processes, again = map(int, made.groups())
+    assert pages > 0 and processes == 2 and again == 0
+    _with_workers(config, 0)
+    serial = mkdocs_build(config, tmp_path / "serial", verbose=True)
+    assert serial.returncode == 0, serial.stderr
+    assert MADE.search(serial.stderr) is None
+    ours, theirs = _files(tmp_path / "parallel"), _files(tmp_path / "serial")
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    # every runbook and alert page, and nothing else
+    made_pages = [n for n in ours if n.startswith(("runbooks/", "alerts/")) and n.endswith(".html")]
+    assert pages == len(made_pages) - ("runbooks/index.html" in ours)
+
+
+def test_a_page_a_worker_cannot_make_fails_the_build_as_without_workers(tmp_path: Path) -> None:
+    root = _tree("payloads", tmp_path)
+    override = root / "overrides" / "opskb" / "runbook" / "review.html"
+    override.parent.mkdir(parents=True)
+    # Fails on one runbook only: the others are made by the workers.
+    first = sorted(p.stem for p in (root / "runbooks").glob("*.yaml"))[0]
+    override.write_text(f'{{% if page.id == "{first}" %}}{{{{ no_such_name }}}}{{% endif %}}\n', encoding="utf-8")
+    config = write_config(root)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), "utf-8")
+    messages = []
+    for workers in (2, 0):
+        _with_workers(config, workers)
+        result = mkdocs_build(config, tmp_path / f"site{workers}")
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        messages.append([line for line in result.stderr.splitlines() if "a page template fails" in line])
+    assert messages[0] == messages[1] != []
+    assert "no_such_name" in messages[0][0]
