@@ -4,11 +4,14 @@ For each size (default 1000, 3000, 10000 synthetic runbooks, from benchmarks/syn
 
 * ``opskb``: ``mkdocs build --strict`` of the synthetic tree with the repo's mkdocs.yml
   (the plugin generates every page in memory; runbook pages are not in the navigation);
+* ``opskb, workers: 0`` (10000 by default): the same build with every page made in the
+  build's own process, no worker processes (site/parallel.py);
 * ``plain``: ``mkdocs build`` of the same runbook pages written out as Markdown files,
   every page in the navigation (MkDocs' default without a ``nav``), same theme and search.
 
 Each build runs in its own process; reported: wall time, CPU time (user+sys: steadier
-than wall time on a shared machine), peak resident memory, search index size. Then
+than wall time on a shared machine; the workers' included), peak memory of all the
+build's processes together (summed PSS, benchmarks/measure.py), search index size. Then
 ``mkdocs serve`` is started on the largest opskb trees and one runbook YAML is edited:
 the time until the served page shows the change is the re-render time.
 
@@ -16,7 +19,7 @@ The first line printed is the machine's speed (``measure.machine_reference``): t
 build takes about twice as long on a machine whose reference is twice as large.
 
 Usage: python benchmarks/site_bench.py [--sizes 1000 3000 10000] [--plain-sizes 1000]
-       [--serve-sizes 1000 3000] [--json FILE]
+       [--serve-sizes 1000 3000] [--one-process-sizes 10000] [--json FILE]
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ class Result:
     pages: int
     wall_s: float
     cpu_s: float
-    peak_mb: float
+    peak_mb: float  # the largest process's own peak (RSS)
+    tree_mb: float  # the peak of all its processes together (PSS), worker processes included
     search_index_kb: float
     ok: bool
 
@@ -67,7 +71,9 @@ def _build(kind: str, count: int, config: Path, site: Path, strict: bool) -> Res
     if run.returncode:
         print(run.output[-3000:], file=sys.stderr)
     pages, index_kb = _site_stats(site)
-    return Result(kind, count, pages, run.seconds, run.cpu_seconds, run.peak_mb, index_kb, run.returncode == 0)
+    return Result(
+        kind, count, pages, run.seconds, run.cpu_seconds, run.peak_mb, run.tree_mb, index_kb, run.returncode == 0
+    )
 
 
 def _site_stats(site: Path) -> tuple[int, float]:
@@ -84,6 +90,18 @@ def bench_opskb(work: Path, count: int) -> tuple[Result, Path]:
     shutil.copytree(REPO / "schemas", root / "schemas")
     config = write_config(root)
     return _build("opskb", count, config, work / f"opskb-{count}-site", strict=True), root
+
+
+def bench_one_process(tree: Path, count: int) -> Result:
+    """The same build with ``workers: 0``: every page made in the build's own process
+    (less memory, more time; see site/parallel.py)."""
+    text = (tree / "mkdocs.yml").read_text(encoding="utf-8")
+    config = tree / "mkdocs-one-process.yml"
+    config.write_text(re.sub(r"^(      root: .*)$", r"\1\n      workers: 0", text, count=1, flags=re.M), "utf-8")
+    site = tree.parent / f"opskb-{count}-one-process-site"
+    result = _build("opskb, workers: 0", count, config, site, strict=True)
+    shutil.rmtree(site, ignore_errors=True)
+    return result
 
 
 def bench_plain(work: Path, count: int, tree: Path) -> Result:
@@ -160,11 +178,22 @@ def bench_serve(tree: Path, count: int, limit: float = 600.0, dirty: bool = Fals
             proc.kill()
 
 
+def _reported(result: Result) -> Result:
+    print(
+        f"{result.kind} {result.runbooks}: {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU, "
+        f"{result.tree_mb:.0f} MB all processes (largest alone {result.peak_mb:.0f} MB), "
+        f"index {result.search_index_kb:.0f} KB",
+        flush=True,
+    )
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--plain-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000, 3000])
+    parser.add_argument("--one-process-sizes", type=int, nargs="*", default=[10000])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     plain_sizes = args.plain_sizes
@@ -176,20 +205,11 @@ def main() -> int:
         work = Path(tmp)
         for count in args.sizes:
             result, tree = bench_opskb(work, count)
-            results.append(result)
-            print(
-                f"opskb {count}: {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU, "
-                f"{result.peak_mb:.0f} MB, index {result.search_index_kb:.0f} KB",
-                flush=True,
-            )
+            results.append(_reported(result))
+            if count in args.one_process_sizes:
+                results.append(_reported(bench_one_process(tree, count)))
             if count in plain_sizes:
-                plain = bench_plain(work, count, tree)
-                results.append(plain)
-                print(
-                    f"plain {count}: {plain.wall_s:.1f} s wall, {plain.cpu_s:.1f} s CPU, "
-                    f"{plain.peak_mb:.0f} MB, index {plain.search_index_kb:.0f} KB",
-                    flush=True,
-                )
+                results.append(_reported(bench_plain(work, count, tree)))
             if count in args.serve_sizes:
                 for dirty in (False, True):
                     serve.append(bench_serve(tree, count, dirty=dirty))
@@ -197,12 +217,12 @@ def main() -> int:
             shutil.rmtree(work / f"plain-{count}", ignore_errors=True)
             shutil.rmtree(work / f"plain-{count}-site", ignore_errors=True)
 
-    print("\n| build | runbooks | pages | wall s | CPU s | peak MB | search index KB |")
+    print("\n| build | runbooks | pages | wall s | CPU s | peak MB, all processes | search index KB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(
             f"| {r.kind} | {r.runbooks} | {r.pages} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
-            f"{r.peak_mb:.0f} | {r.search_index_kb:.0f} |{'' if r.ok else ' FAILED'}"
+            f"{r.tree_mb:.0f} | {r.search_index_kb:.0f} |{'' if r.ok else ' FAILED'}"
         )
     ours = {r.runbooks: r for r in results if r.kind == "opskb"}
     sizes = sorted(ours)

@@ -85,7 +85,7 @@ class Workers:
             gc.unfreeze()
             _JOBS = []
         self._results: Iterator[tuple[int, bytes | None]] = self._pool.imap_unordered(_run, range(len(jobs)), chunk)
-        self._left = len(jobs)
+        self._unsent = len(jobs)
         self.processes = processes
         # pages a worker handed back unmade, made here
         self.made_here = 0
@@ -94,10 +94,10 @@ class Workers:
         while index not in self._ready:
             done, payload = next(self._results)
             self._ready[done] = payload
+            self._unsent -= 1
+            if self._unsent == 0:  # the workers' memory is free before the last pages are read
+                self.close()
         payload = self._ready.pop(index)
-        self._left -= 1
-        if self._left == 0:
-            self.close()
         if payload is None:
             self.made_here += 1
             return self._jobs[index]()

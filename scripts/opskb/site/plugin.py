@@ -38,6 +38,7 @@ import itertools
 import json
 import logging
 import marshal
+import os
 import posixpath
 import re
 import secrets
@@ -134,6 +135,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     cache: BuildCache | None = None
     preview_dir: Path | None = None
     workers: Workers | None = None
+    shelf: _Shelf | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.nonce = secrets.token_hex(8)
@@ -229,6 +231,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if style is not None:
             ready = {plan.src_uri: functools.partial(self._ready, plan, style) for plan in planned if not plan.in_nav}
         self.workers = self._start_workers(list(ready.values()))
+        self._close_shelf()
+        self.shelf = _Shelf()
         if self.workers is not None:
             ready = {src: functools.partial(self.workers.get, n) for n, src in enumerate(ready)}
         for plan in planned:
@@ -250,7 +254,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             # is made, which reads it.
             generated.edit_uri = sources.edit_uri(self.kb, plan.src_uri, docs_dir, root)
             if prerendered:
-                PreRenderedPage(generated, config, ready[plan.src_uri])  # generated.page
+                PreRenderedPage(generated, config, ready[plan.src_uri], self.shelf)  # generated.page
             files.append(generated)
         for path in sorted(ASSETS.rglob("*")):
             if path.is_file():
@@ -303,6 +307,12 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if self.workers is not None:
             self.workers.close()
             self.workers = None
+        self._close_shelf()
+
+    def _close_shelf(self) -> None:
+        if self.shelf is not None:
+            self.shelf.close()
+            self.shelf = None
 
     def _generated(self, page: GeneratedPage, config: MkDocsConfig) -> File:
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -360,6 +370,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     on_page_context = CombinedEvent(_unpack_page, _stamp_page)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close_shelf()  # every page is written
         if self.workers is not None:
             workers, self.workers = self.workers, None
             workers.close()
@@ -450,9 +461,12 @@ class PreRenderedPage(Page):
     time. Plugins see it as any page: its front matter as ``meta``, its Markdown empty.
     A page with Markdown of its own (a team's template may add some) goes through Markdown."""
 
-    def __init__(self, file: File, config: MkDocsConfig, get: Callable[[], GeneratedPage | PageBody]) -> None:
+    def __init__(
+        self, file: File, config: MkDocsConfig, get: Callable[[], GeneratedPage | PageBody], shelf: _Shelf
+    ) -> None:
         super().__init__(None, file, config)
         self._get = get
+        self._shelf = shelf
         self._made: GeneratedPage | PageBody | None = None
         # the page, while Markdown renders it: its blocks go back in on_page_content
         self.markdown_page: GeneratedPage | None = None
@@ -489,8 +503,9 @@ class PreRenderedPage(Page):
 
     # MkDocs reads every page before it writes any: between the two, a large site would
     # hold every page's HTML and table of contents. A pre-rendered page keeps them
-    # compressed (a tenth of the size) from the end of its reading to its writing.
-    _packed: bytes | None = None
+    # compressed (a tenth of the size) on the build's shelf from the end of its reading
+    # to its writing.
+    _packed: tuple[int, int] | None = None
     # the table of contents as tokens, from its rendering to its packing
     _toc_tokens: list[dict[str, Any]] | None = None
     # made by opskb, not by Markdown: packed until its writing, released after it
@@ -500,7 +515,7 @@ class PreRenderedPage(Page):
         tokens = self._toc_tokens
         if tokens is None:  # rendered by Markdown: its table of contents stays as it is
             return html
-        self._packed = zlib.compress(marshal.dumps((html, tokens)), 1)
+        self._packed = self._shelf.put(zlib.compress(marshal.dumps((html, tokens)), 1))
         self.toc, self._toc_tokens, self._own_parts = get_toc([]), None, True
         return ""
 
@@ -511,8 +526,32 @@ class PreRenderedPage(Page):
 
     def unpack(self) -> None:
         if self._packed is not None:
-            html, tokens = marshal.loads(zlib.decompress(self._packed))
+            html, tokens = marshal.loads(zlib.decompress(self._shelf.take(self._packed)))
             self.content, self.toc, self._packed = html, get_toc(tokens), None
+
+
+class _Shelf:
+    """Where the pre-rendered pages of one build wait from their reading to their writing:
+    a temporary file, so that a large build does not hold them all in its memory (the
+    system's page cache does, while it has room)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="opskb-pages-")  # noqa: SIM115 (closed by close())
+        self._end = 0
+
+    def put(self, data: bytes) -> tuple[int, int]:
+        """Store ``data``; returns where it is."""
+        os.pwrite(self._file.fileno(), data, self._end)
+        where = (self._end, len(data))
+        self._end += len(data)
+        return where
+
+    def take(self, where: tuple[int, int]) -> bytes:
+        start, size = where
+        return os.pread(self._file.fileno(), size, start)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 @functools.lru_cache(maxsize=1 << 16)
