@@ -108,6 +108,9 @@ class IndexMemo:
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
         self._pages: tuple[Any, list[Any]] | None = None
         self._renderer: Any = None
+        # the documents' terms, the entries made of them and the lexicon, of the last index
+        self._entries: tuple[list[dict[str, int]], dict[str, str], set[str]] | None = None
+        self._page_docs: tuple[Any, list[Doc], dict[str, str]] | None = None
 
     def runbook_docs(self, kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> list[Doc]:
         from .site.pages import runbook_uri
@@ -130,10 +133,53 @@ class IndexMemo:
             del self._docs[gone]
         return docs
 
+    def entries(self, every: list[Doc], lexicon: set[str]) -> dict[str, str]:
+        """``_entries`` of these documents, with only the terms whose postings changed since
+        the last index made anew: after one edit, those of the edited runbook. Made anew
+        when the number of documents (which every term's weight depends on) or the
+        lexicon changed."""
+        terms = [doc.terms for doc in every]
+        if self._entries is None or len(self._entries[0]) != len(terms) or self._entries[2] != lexicon:
+            found = _entries(every, lexicon)
+        else:
+            before, found = self._entries[0], dict(self._entries[1])
+            changed: set[str] = set()
+            for old, new in zip(before, terms, strict=True):
+                if old != new:
+                    changed.update(term for term in old.keys() | new.keys() if old.get(term) != new.get(term))
+            for term in changed:
+                rows = [(number, doc[term]) for number, doc in enumerate(terms) if term in doc]
+                if rows or term in lexicon:
+                    found[term] = _term_json(term, rows, len(terms))
+                else:
+                    del found[term]
+        self._entries = (terms, found, lexicon)
+        return found
+
+    def page_docs(
+        self, kb: Any, handwritten: Handwritten, analyzer: Analyzer, url_of: Callable[[str], str]
+    ) -> list[Doc]:
+        """The documents of the reference pages and the handwritten ones (``_pages``), with
+        the word forms their analysis recorded, made again only when what they are made
+        from changed: a runbook edit changes them only through what the escalation map
+        shows of it."""
+        from .site.pages import index_view
+
+        key = (kb.shared_sources(), index_view(kb), handwritten, url_of("a/b.md"))
+        if self._page_docs is None or self._page_docs[0] != key:
+            every_form, analyzer.forms = analyzer.forms, {}
+            docs = list(_pages(kb, handwritten, analyzer, url_of, self))
+            self._page_docs = (key, docs, analyzer.forms)
+            analyzer.forms = every_form
+        analyzer.forms.update(self._page_docs[2])
+        return [doc.copy() for doc in self._page_docs[1]]
+
     def reference_pages(self, kb: Any) -> list[Any]:
-        """The pages ``_reference_pages`` makes, again only when a file changed (the
-        escalation map lists runbooks); the templates are compiled once."""
-        key = (kb.shared_sources(), kb.runbook_sources())
+        """The pages ``_reference_pages`` makes, again only when a file but the runbooks
+        changed, or what the escalation map shows of them; the templates are compiled once."""
+        from .site.pages import index_view
+
+        key = (kb.shared_sources(), index_view(kb))
         if self._pages is None or self._pages[0] != key:
             if self._renderer is None:
                 from .site.labels import Labels
@@ -155,16 +201,13 @@ def build_index(
         docs = memo.runbook_docs(kb, analyzer, url_of)
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
-    pages = list(_pages(kb, docs_dir, analyzer, url_of, memo))
+    if memo is None:
+        pages = list(_pages(kb, _handwritten(docs_dir), analyzer, url_of, None))
+    else:
+        pages = memo.page_docs(kb, _handwritten(docs_dir), analyzer, url_of)
     every = docs + statuses + pages
-    postings: dict[str, list[tuple[int, int]]] = {}
-    for number, doc in enumerate(every):
-        for term, weight in doc.terms.items():
-            postings.setdefault(term, []).append((number, weight))
-    for stems in analyzer.synonyms.phrases:
-        for stem in stems:
-            postings.setdefault(stem, [])  # known to the lexicon, for phrase matching
-    entries = {term: _term_json(term, rows, len(every)) for term, rows in postings.items()}
+    lexicon = {stem for stems in analyzer.synonyms.phrases for stem in stems}
+    entries = memo.entries(every, lexicon) if memo is not None else _entries(every, lexicon)
     forms = {form: stem for form, stem in analyzer.forms.items() if form != stem}
     prefixes, chunks = _chunk(entries, forms)
     meta = [
@@ -185,6 +228,16 @@ def build_index(
     }
     cli = [_json({"key": d.key, "kind": d.kind, "title": d.title, "url": d.url, **d.cli}) for d in every]
     return BuiltIndex(manifest, chunks, meta, cli)
+
+
+def _entries(every: list[Doc], lexicon: set[str]) -> dict[str, str]:
+    """Term -> its postings as JSON text (``_term_json``), for every term of every document
+    and every stem of a synonym phrase (known to the lexicon, for phrase matching)."""
+    postings: dict[str, list[tuple[int, int]]] = {stem: [] for stem in lexicon}
+    for number, doc in enumerate(every):
+        for term, weight in doc.terms.items():
+            postings.setdefault(term, []).append((number, weight))
+    return {term: _term_json(term, rows, len(every)) for term, rows in postings.items()}
 
 
 # Postings are packed as text: each number in base 32, low digits first, a digit from the
@@ -368,9 +421,9 @@ def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: An
 
 
 def _pages(
-    kb: Any, docs_dir: Path | None, analyzer: Analyzer, url_of: Callable[[str], str], memo: IndexMemo | None
+    kb: Any, handwritten: Handwritten, analyzer: Analyzer, url_of: Callable[[str], str], memo: IndexMemo | None
 ) -> Iterator[Doc]:
-    for src, page_title, anchor, title, text in _reference_sections(kb, docs_dir, memo):
+    for src, page_title, anchor, title, text in _reference_sections(kb, handwritten, memo):
         url = url_of(src) + (f"#{anchor}" if anchor else "")
         label = page_title if title == page_title else f"{page_title}: {title}"
         doc = Doc(f"{src[: -len('.md')]}#{anchor}", PAGE, label, url, _first_words(text))
@@ -391,18 +444,27 @@ def _first_words(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+# (file name, text) of each handwritten page at the top of docs/
+Handwritten = tuple[tuple[str, str], ...]
+
+
+def _handwritten(docs_dir: Path | None) -> Handwritten:
+    if docs_dir is None or not docs_dir.is_dir():
+        return ()
+    return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(docs_dir.glob("*.md")))
+
+
 def _reference_sections(
-    kb: Any, docs_dir: Path | None, memo: IndexMemo | None
+    kb: Any, handwritten: Handwritten, memo: IndexMemo | None
 ) -> Iterator[tuple[str, str, str, str, str]]:
     """(src, page title, anchor, section title, text) of every reference page section."""
     for page in memo.reference_pages(kb) if memo else _reference_pages(kb):
-        page_title = unescape(page.sections[0][1]) if page.sections else page.src_uri
-        for anchor, title, text in page.sections:
+        sections = page.sections
+        page_title = unescape(sections[0][1]) if sections else page.src_uri
+        for anchor, title, text in sections:
             yield page.src_uri, page_title, anchor, unescape(title), unescape(text)
-    if docs_dir is None or not docs_dir.is_dir():
-        return
-    for path in sorted(docs_dir.glob("*.md")):
-        yield from _markdown_sections(path.name, path.read_text(encoding="utf-8"))
+    for name, text in handwritten:
+        yield from _markdown_sections(name, text)
 
 
 _MD_HEADING = re.compile(r"^(#{1,3}) +(.+?)(?: *\{#([\w-]+)[^}]*\})? *$", re.M)

@@ -85,6 +85,19 @@ FIXED_PAGES = (
 )
 
 
+# What every page but a runbook's own (and its alerts') shows of a runbook: the fields the
+# models of the indexes, the escalation map, the marketplace pages and the home page
+# read. Those pages are keyed by these fields of every runbook, so that an edit of
+# anything else (a step, the impact) renders the runbook's own page again, not the
+# indexes. tests/test_preview_cache.py checks the list against what the pages read.
+INDEX_FIELDS = ("title", "severity", "kind", "systems", "marketplaces", "route", "related", "alerts")
+
+
+def index_view(kb: KnowledgeBase) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """Every runbook as the pages that list it see it (``INDEX_FIELDS``)."""
+    return tuple((r.id, tuple(r.data.get(name) for name in INDEX_FIELDS)) for r in kb.runbooks.values())
+
+
 @dataclass(frozen=True)
 class MarkdownLine:
     """A line a template hands to Markdown as it is (a directive such as the tags listing)."""
@@ -909,23 +922,17 @@ class Site:
         The key holds the text of every file the page reads: all the files but the
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
         build's settings, and the runbooks it shows: its own (and the titles of those it
-        links to) for a runbook page, those that list the alert for an alert page, every
-        runbook for an index. Two builds that give a page equal keys give it the same page.
+        links to) for a runbook page, those that list the alert for an alert page, and
+        what the other pages show of every runbook (``index_view``). Two builds that give
+        a page equal keys give it the same page.
         """
-        context = (
-            self.labels.language,
-            self.today,
-            self.use_directory_urls,
-            self.nonce,
-            self.renderer.signature,
-            self.kb.shared_sources(),
-        )
+        context = self._context()
 
         def sources(ids: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
             found = (self.kb.runbooks.get(i) for i in ids)
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
-        every = (context, self.kb.runbook_sources())
+        every = self.listing_key(context)
         fixed = (
             self.runbook_index,
             self.by_system,
@@ -956,6 +963,21 @@ class Site:
             build = functools.partial(alert_page, self, alert, ids)
             plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
         return plan
+
+    def _context(self) -> PageKey:
+        """What every page is made from: the build's settings and every file but the runbooks."""
+        return (
+            self.labels.language,
+            self.today,
+            self.use_directory_urls,
+            self.nonce,
+            self.renderer.signature,
+            self.kb.shared_sources(),
+        )
+
+    def listing_key(self, context: PageKey | None = None) -> PageKey:
+        """What a page that lists runbooks (an index, the home page's lead) is made from."""
+        return (context or self._context(), index_view(self.kb))
 
     def planned(self, cache: PageCache | None = None) -> list[PlannedPage]:
         """Every page, to be made when asked (``PlannedPage.get``): a large build makes

@@ -148,6 +148,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.preview_pages: dict[str, GeneratedPage] = {}
 
     def on_shutdown(self) -> None:
+        if self.cache is not None:
+            self.cache.collector.cancel()
         if self.preview_dir is not None:
             shutil.rmtree(self.preview_dir, ignore_errors=True)
             self.preview_dir = None
@@ -158,6 +160,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return (base / root).resolve() if root else base
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.cache is not None:
+            self.cache.collector.cancel()
         root = self.content_root(config)
         self.macro_errors = []
         try:
@@ -220,7 +224,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.translated = _select_language(files, config, language_of(language))
         try:
             planned = self.site.planned(self.cache.pages if self.cache else None)
-            self.home_lead = self.site.home_lead()
+            self.home_lead = self._home_lead()
             self.search_box = self.site.search_box({name: _material_icon(name) for name in SEARCH_ICONS})
         except TemplateProblem as problem:
             raise PluginError(f"opskb: a page template fails: {problem}") from None
@@ -268,6 +272,16 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             files.append(self._asset(config, f"{ASSET_DIR}/{uri}", content))
         return files
 
+    def _home_lead(self) -> str:
+        """The home page's lead block; under `mkdocs serve`, made again only when what it
+        lists changed."""
+        if self.cache is None:
+            return self.site.home_lead()
+        key = self.site.listing_key()
+        if self.cache.home_lead is None or self.cache.home_lead[0] != key:
+            self.cache.home_lead = (key, self.site.home_lead())
+        return self.cache.home_lead[1]
+
     @staticmethod
     def language(config: MkDocsConfig) -> str:
         """The theme's language (``theme.language``): Material's interface follows it too."""
@@ -308,6 +322,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.workers.close()
             self.workers = None
         self._close_shelf()
+        if self.cache is not None:
+            self.cache.collector.after_build()
 
     def _close_shelf(self) -> None:
         if self.shelf is not None:
@@ -371,6 +387,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close_shelf()  # every page is written
+        if self.cache is not None:
+            self.cache.collector.after_build()
         if self.workers is not None:
             workers, self.workers = self.workers, None
             workers.close()

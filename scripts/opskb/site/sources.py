@@ -11,6 +11,7 @@ says so in words, with a link (``suggest_block``), for readers who never noticed
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -46,8 +47,13 @@ def edit_uri(kb: KnowledgeBase, src_uri: str, docs_dir: Path, root: Path) -> str
     source = yaml_source(kb, src_uri)
     if source is None:
         return None
-    relative = os.path.relpath(root / source, docs_dir)
-    return Path(relative).as_posix()
+    return _relative(str(root), source, str(docs_dir))
+
+
+# Cached: asked for every generated page at every build of `mkdocs serve`.
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(root: str, source: str, docs_dir: str) -> str:
+    return Path(os.path.relpath(Path(root) / source, docs_dir)).as_posix()
 
 
 def suggest_block(renderer: Renderer, edit_url: str | None, source: str | None, contributing: str | None) -> str:
