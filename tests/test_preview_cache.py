@@ -9,9 +9,12 @@ asserted too: reuse that never happens would pass the first check and be worthle
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
+import time
+import weakref
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,7 +25,7 @@ from opskb import searchindex
 from opskb.checker import check_tree
 from opskb.searchindex import build_index
 from opskb.site.pages import INDEX_FIELDS, Site, page_url
-from opskb.site.preview import BuildCache
+from opskb.site.preview import BuildCache, IdleCollector
 from site_helpers import CONTENT, REPO, copy_minimal
 
 NONCE = "0123456789abcdef"
@@ -268,3 +271,35 @@ def test_a_rebuild_after_one_edit_makes_again_only_the_terms_it_changed(
     assert again, "the edit changed no term"
     assert "board" in again  # the new word of the step ("Open the feed board.")
     assert len(again) * 10 < len(every), (len(again), len(every))
+
+
+class _Node:
+    """An object in a reference cycle: only the garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_idle_collector_freezes_a_build_and_frees_its_cycles_later() -> None:
+    collector = IdleCollector(delay=0.01)
+    try:
+        node = _Node()
+        alive = weakref.ref(node)
+        collector.collect()  # the build's objects, node included, are frozen now
+        assert gc.get_freeze_count() > 0
+        del node
+        gc.collect()
+        assert alive() is not None  # out of the collections a rebuild triggers
+        collector.after_build()
+        deadline = time.monotonic() + 10
+        while collector.collections < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert collector.collections == 2
+        assert alive() is None  # the idle collection unfroze and freed it
+        collector.after_build()
+        collector.cancel()  # a build starting: the pending collection does not run
+        time.sleep(0.1)
+        assert collector.collections == 2
+    finally:
+        collector.cancel()
+        gc.unfreeze()
