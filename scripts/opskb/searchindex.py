@@ -111,6 +111,8 @@ class IndexMemo:
         # the documents' terms, the entries made of them and the lexicon, of the last index
         self._entries: tuple[list[dict[str, int]], dict[str, str], set[str]] | None = None
         self._page_docs: tuple[Any, list[Doc], dict[str, str]] | None = None
+        # the files but the runbooks, and what the last build analysed with them (_Recalling)
+        self._analysed: tuple[Any, dict[tuple[str, str], tuple[frozenset[str], dict[str, str]]]] = (None, {})
 
     def runbook_docs(self, kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> list[Doc]:
         from .site.pages import runbook_uri
@@ -132,6 +134,19 @@ class IndexMemo:
         for gone in set(self._docs) - set(kb.runbooks):
             del self._docs[gone]
         return docs
+
+    def analyzer(self, kb: Any) -> Analyzer:
+        """An analyzer that recalls what the last build's analysed (``_Recalling``), unless
+        a file but the runbooks (the synonyms among them) changed."""
+        context = kb.shared_sources()
+        if context != self._analysed[0]:
+            self._analysed = (context, {})
+        return _Recalling(synonyms_of(kb), self._analysed[1])
+
+    def remember(self, analyzer: Analyzer) -> None:
+        """Keep what this build analysed (only that: the memo does not grow edit by edit)."""
+        if isinstance(analyzer, _Recalling):
+            self._analysed = (self._analysed[0], analyzer.now)
 
     def entries(self, every: list[Doc], lexicon: set[str]) -> dict[str, str]:
         """``_entries`` of these documents, with only the terms whose postings changed since
@@ -190,11 +205,42 @@ class IndexMemo:
         return self._pages[1]
 
 
+class _Recalling(Analyzer):
+    """An analyzer that gives again what an earlier build's gave for the same text or code,
+    and records again the word forms that analysis recorded: a rebuild under `mkdocs
+    serve` analyses the statuses and the reference pages anew, unchanged but for one edit."""
+
+    def __init__(self, synonyms: Any, earlier: dict[tuple[str, str], tuple[frozenset[str], dict[str, str]]]) -> None:
+        super().__init__(synonyms)
+        self.earlier = earlier
+        self.now: dict[tuple[str, str], tuple[frozenset[str], dict[str, str]]] = {}
+
+    def text(self, text: str) -> set[str]:
+        return self._recall("text", text, super().text)
+
+    def code(self, code: str) -> set[str]:
+        return self._recall("code", code, super().code)
+
+    def _recall(self, kind: str, value: str, analyse: Callable[[str], set[str]]) -> set[str]:
+        key = (kind, value)
+        found = self.now.get(key) or self.earlier.get(key)
+        if found is None:
+            every_form, self.forms = self.forms, {}
+            terms = analyse(value)
+            found = (frozenset(terms), self.forms)
+            every_form.update(self.forms)
+            self.forms = every_form
+        else:
+            self.forms.update(found[1])
+        self.now[key] = found
+        return set(found[0])
+
+
 def build_index(
     kb: Any, docs_dir: Path | None, url_of: Callable[[str], str], memo: IndexMemo | None = None
 ) -> BuiltIndex:
     """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL."""
-    analyzer = Analyzer(synonyms_of(kb))
+    analyzer = memo.analyzer(kb) if memo is not None else Analyzer(synonyms_of(kb))
     if memo is None:
         docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
     else:
@@ -227,6 +273,8 @@ def build_index(
         "fuzzy": FUZZY,
     }
     cli = [_json({"key": d.key, "kind": d.kind, "title": d.title, "url": d.url, **d.cli}) for d in every]
+    if memo is not None:
+        memo.remember(analyzer)
     return BuiltIndex(manifest, chunks, meta, cli)
 
 
