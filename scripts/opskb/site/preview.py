@@ -84,7 +84,7 @@ class IdleCollector:
     freeze: each idle collection unfreezes first, so cycles among the objects of an
     earlier build (a page and its file) are collected then."""
 
-    def __init__(self, delay: float = 1.0) -> None:
+    def __init__(self, delay: float = 2.0) -> None:
         self.delay = delay
         self._timer: threading.Timer | None = None
         self.collections = 0
