@@ -30,8 +30,23 @@ def _wait(predicate, limit: float, proc: subprocess.Popen) -> None:
         time.sleep(0.2)
 
 
+def _step_edit(path: Path, marker: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(r"(\n  - id: compare\n(?:.*\n)*?    do: )", rf"\1{marker} ", text, count=1)
+    assert count == 1
+    path.write_text(edited, encoding="utf-8")
+
+
 def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "content")
+    # A second runbook, whose page is kept from build to build until it is edited itself.
+    original = (root / RUNBOOK).read_text(encoding="utf-8")
+    copy = original.replace("id: prices-not-applied", "id: copy-0").replace(
+        "title: Prices not applied on a marketplace", "title: A copy of the price runbook"
+    )
+    (root / "runbooks/copy-0.yaml").write_text(
+        re.sub(r"alerts: \[[^]]*\]", "alerts: [CopyAlert]", copy, count=1), encoding="utf-8"
+    )
     config = write_config(root)
     port = free_port()
     log = tmp_path / "serve.log"
@@ -44,22 +59,26 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
             env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
         )
     url = f"http://127.0.0.1:{port}/runbooks/prices-not-applied.html"
+    copy_url = f"http://127.0.0.1:{port}/runbooks/copy-0.html"
+    rebuilt = []
     try:
         _wait(lambda: http_get(url) is not None, 120, proc)
         time.sleep(1.0)  # the watcher starts after the first build
-        first = log.read_text()
-        assert len(re.findall(r"opskb: rendered (\S+)", first)) > 10  # the first build renders all
-        marker = "Edited during the preview test"
-        path = root / RUNBOOK
-        text = path.read_text(encoding="utf-8")
-        edited, count = re.subn(r"(\n  - id: compare\n(?:.*\n)*?    do: )", rf"\1{marker} ", text, count=1)
-        assert count == 1
-        path.write_text(edited, encoding="utf-8")
-        _wait(lambda: marker in (http_get(url) or ""), 120, proc)
-        time.sleep(0.5)
+        seen = log.read_text()
+        assert len(re.findall(r"opskb: rendered (\S+)", seen)) > 10  # the first build renders all
+        for page_url, path, marker in (
+            (url, root / RUNBOOK, "Edited during the preview test"),
+            (url, root / RUNBOOK, "Edited again"),
+            (copy_url, root / "runbooks/copy-0.yaml", "The copy edited"),
+        ):
+            _step_edit(path, marker)
+            _wait(lambda u=page_url, m=marker: m in (http_get(u) or ""), 120, proc)
+            time.sleep(0.5)
+            now = log.read_text()
+            rebuilt.append(set(re.findall(r"opskb: rendered (\S+)", now[len(seen) :])))
+            seen = now
+        assert "Edited during the preview test" in (http_get(url) or "")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    second = log.read_text()[len(first) :]
-    rebuilt = set(re.findall(r"opskb: rendered (\S+)", second))
-    assert rebuilt == {"runbooks/prices-not-applied.md"}, rebuilt
+    assert rebuilt == [{"runbooks/prices-not-applied.md"}] * 2 + [{"runbooks/copy-0.md"}], rebuilt
