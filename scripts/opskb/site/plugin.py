@@ -6,6 +6,9 @@ Registered as the ``opskb`` entry point of ``mkdocs.plugins``. Configuration::
       - opskb:
           root: .            # content root (runbooks/, escalation/, status_mappings/);
                              # relative to mkdocs.yml, default its directory
+          workers: 0         # optional: worker processes for runbook and alert pages
+                             # (site/parallel.py); default one per core but one, from
+                             # 400 such pages; 0 makes every page in the build's process
 
 What it does, by MkDocs event:
 
