@@ -236,6 +236,18 @@ MACRO_PAGE = "macros.md"
 CONTENT = ("runbooks", "escalation", "status_mappings", "schemas")
 
 
+def repository_content(dest: Path) -> Path:
+    """A copy of this repository's own content at ``dest``; the test is skipped in a tree
+    that has none."""
+    import pytest
+
+    if not (REPO / "runbooks").is_dir():
+        pytest.skip("the repository has no content of its own")
+    for name in CONTENT:
+        shutil.copytree(REPO / name, dest / name)
+    return dest
+
+
 def hostile_site(dest: Path, *, repository: bool = False) -> tuple[Any, Path]:
     """A payload in every free-text field (tests/payloads.py) of the minimal tree, or of
     the repository's own content with its handwritten pages (``repository``), and a page

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import shutil
 import time
 import weakref
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from opskb.checker import check_tree
 from opskb.searchindex import build_index
 from opskb.site.pages import INDEX_FIELDS, Site, page_url
 from opskb.site.preview import BuildCache, IdleCollector
-from site_helpers import CONTENT, REPO, copy_minimal
+from site_helpers import copy_minimal, repository_content
 
 NONCE = "0123456789abcdef"
 TODAY = date(2026, 3, 2)
@@ -222,14 +221,7 @@ def test_the_pages_that_list_runbooks_read_only_the_index_fields(tmp_path: Path,
     """Every page but a runbook's (and its alerts') is keyed by INDEX_FIELDS of each
     runbook: a field such a page read and the list lacked would leave it stale after an
     edit of that field under `mkdocs serve`."""
-    if content == "repository":
-        if not (REPO / "runbooks").is_dir():
-            pytest.skip("the repository has no content of its own")
-        root = tmp_path / "repo"
-        for name in CONTENT:
-            shutil.copytree(REPO / name, root / name)
-    else:
-        root = _tree(tmp_path)
+    root = repository_content(tmp_path / "repo") if content == "repository" else _tree(tmp_path)
     kb, _ = check_tree(root)
     seen: set[str] = set()
     for runbook in kb.runbooks.values():

@@ -8,13 +8,12 @@ a worker cannot make fails the build as it does without workers, with the same m
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from payloads import payload_tree
-from site_helpers import CONTENT, REPO, copy_minimal, mkdocs_build, write_config
+from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
 
 MADE = re.compile(r"opskb: (\d+) pages made by (\d+) worker processes, (\d+) of them made again here")
 
@@ -27,12 +26,7 @@ def _with_workers(config: Path, workers: int) -> None:
 
 def _tree(kind: str, base: Path) -> Path:
     if kind == "repository":
-        if not (REPO / "runbooks").is_dir():
-            pytest.skip("the repository has no content of its own")
-        root = base / "sample"
-        for name in CONTENT:
-            shutil.copytree(REPO / name, root / name)
-        return root
+        return repository_content(base / "sample")
     return payload_tree(copy_minimal(base / "sample"), base / "content").root
 
 

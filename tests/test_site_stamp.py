@@ -12,13 +12,12 @@ payload the parent of others (the place where Material prints a title a second w
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from payloads import payload_tree
-from site_helpers import CONTENT, REPO, copy_minimal, mkdocs_build, write_config
+from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
 
 # A section override: the steps heading carries the runbook's title (a payload) and has
 # each step below it.
@@ -63,11 +62,7 @@ def _assert_same_files(stamped: Path, rendered: Path) -> int:
 def _tree(kind: str, base: Path) -> Path:
     sample = base / "sample"
     if kind == "repository":
-        if not (REPO / "runbooks").is_dir():
-            pytest.skip("the repository has no content of its own")
-        for name in CONTENT:
-            shutil.copytree(REPO / name, sample / name)
-        root = sample
+        root = repository_content(sample)
     else:
         root = payload_tree(copy_minimal(sample), base / "content").root
     steps = root / "overrides" / "opskb" / "runbook" / "steps.html"
