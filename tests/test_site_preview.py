@@ -78,7 +78,13 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
             rebuilt.append(set(re.findall(r"opskb: rendered (\S+)", now[len(seen) :])))
             seen = now
         assert "Edited during the preview test" in (http_get(url) or "")
+        time.sleep(1.5)  # a rebuild the build's own reading of the files set off would show now
+        whole = log.read_text()
     finally:
         proc.terminate()
         proc.wait(timeout=20)
     assert rebuilt == [{"runbooks/prices-not-applied.md"}] * 2 + [{"runbooks/copy-0.md"}], rebuilt
+    # The content folders are watched through the system's notifications, and only a
+    # change (not a read) of a file starts a rebuild: one per edit.
+    assert "opskb: watching" in whole
+    assert whole.count("Detected file changes") == 3
