@@ -29,7 +29,8 @@ What it does, by MkDocs event:
   own search plugin is not used), and loads the vendored Mermaid only on pages that have
   a diagram, before the theme bundle, so the theme never fetches it from its CDN.
 * ``on_serve``: watches the content folders and the schemas, so ``mkdocs serve``
-  rebuilds when a YAML file changes.
+  rebuilds when a YAML file changes: with inotify where there is one (a rebuild at once),
+  else with MkDocs' polling watcher.
 """
 
 from __future__ import annotations
