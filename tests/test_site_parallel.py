@@ -7,11 +7,14 @@ a worker cannot make fails the build as it does without workers, with the same m
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from opskb.site.parallel import Workers
 from payloads import payload_tree
 from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
 
@@ -75,3 +78,19 @@ def test_a_page_a_worker_cannot_make_fails_the_build_as_without_workers(tmp_path
         messages.append([line for line in result.stderr.splitlines() if "a page template fails" in line])
     assert messages[0] == messages[1] != []
     assert "no_such_name" in messages[0][0]
+
+
+def _square_unless_worker_dies(number: int, build: int) -> int:
+    if number == 3 and os.getpid() != build:
+        os._exit(1)  # the worker dies, as one killed for its memory would
+    return number * number
+
+
+def test_the_pages_a_dead_worker_had_are_made_by_the_build() -> None:
+    jobs = [functools.partial(_square_unless_worker_dies, n, os.getpid()) for n in range(40)]
+    workers = Workers(jobs, 2, chunk=1, stall=3.0)
+    try:
+        assert [workers.get(n) for n in range(40)] == [n * n for n in range(40)]
+    finally:
+        workers.close()
+    assert workers.made_here >= 1

@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import pickle
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 # The jobs of the pool being started: read by the forked workers, never pickled.
@@ -54,6 +54,10 @@ def _start_worker() -> None:
         logging.getLogger(name).addHandler(handler)
 
 
+def _run_chunk(indices: range) -> list[tuple[int, bytes | None]]:
+    return [_run(index) for index in indices]
+
+
 def _run(index: int) -> tuple[int, bytes | None]:
     global _WARNED
     _WARNED = False
@@ -70,9 +74,12 @@ class Workers:
     """``jobs`` run in ``processes`` forked workers, in order; ``get(i)`` is what job ``i``
     returned (made here instead when a worker could not). Each result is handed over once."""
 
-    def __init__(self, jobs: list[Callable[[], Any]], processes: int, chunk: int = 16) -> None:
+    def __init__(self, jobs: list[Callable[[], Any]], processes: int, chunk: int = 16, stall: float = 60.0) -> None:
         global _JOBS
         self._jobs = jobs
+        # Seconds without a page from any worker after which the rest are made here: a
+        # worker that dies (killed for memory, say) never hands back the pages it had.
+        self.stall = stall
         self._ready: dict[int, bytes | None] = {}
         _JOBS = jobs
         # Frozen: the workers' garbage collector leaves the inherited objects alone, so
@@ -84,20 +91,29 @@ class Workers:
         finally:
             gc.unfreeze()
             _JOBS = []
-        self._results: Iterator[tuple[int, bytes | None]] = self._pool.imap_unordered(_run, range(len(jobs)), chunk)
+        # Chunks as tasks of their own: the pool's iterator then waits with a timeout.
+        chunks = [range(start, min(start + chunk, len(jobs))) for start in range(0, len(jobs), chunk)]
+        self._results: Any = self._pool.imap_unordered(_run_chunk, chunks)
         self._unsent = len(jobs)
+        self._waiting = bool(jobs)  # for pages from the workers
         self.processes = processes
         # pages a worker handed back unmade, made here
         self.made_here = 0
 
     def get(self, index: int) -> Any:
-        while index not in self._ready:
-            done, payload = next(self._results)
-            self._ready[done] = payload
-            self._unsent -= 1
-            if self._unsent == 0:  # the workers' memory is free before the last pages are read
+        while index not in self._ready and self._waiting:
+            try:
+                made = self._results.next(timeout=self.stall)
+            except (multiprocessing.TimeoutError, StopIteration):
+                self._waiting = False  # what has not come is made here
                 self.close()
-        payload = self._ready.pop(index)
+                break
+            self._ready.update(made)
+            self._unsent -= len(made)
+            if self._unsent == 0:  # the workers' memory is free before the last pages are read
+                self._waiting = False
+                self.close()
+        payload = self._ready.pop(index, None)
         if payload is None:
             self.made_here += 1
             return self._jobs[index]()
