@@ -926,13 +926,13 @@ class Site:
         what the other pages show of every runbook (``index_view``). Two builds that give
         a page equal keys give it the same page.
         """
-        context = self._context()
+        context = self._context
 
         def sources(ids: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
             found = (self.kb.runbooks.get(i) for i in ids)
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
-        every = self.listing_key(context)
+        every = self.listing_key
         fixed = (
             self.runbook_index,
             self.by_system,
@@ -964,6 +964,8 @@ class Site:
             plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
         return plan
 
+    # Both once per Site (one build): the plan and the home page's lead ask for them.
+    @functools.cached_property
     def _context(self) -> PageKey:
         """What every page is made from: the build's settings and every file but the runbooks."""
         return (
@@ -975,9 +977,10 @@ class Site:
             self.kb.shared_sources(),
         )
 
-    def listing_key(self, context: PageKey | None = None) -> PageKey:
+    @functools.cached_property
+    def listing_key(self) -> PageKey:
         """What a page that lists runbooks (an index, the home page's lead) is made from."""
-        return (context or self._context(), index_view(self.kb))
+        return (self._context, index_view(self.kb))
 
     def planned(self, cache: PageCache | None = None) -> list[PlannedPage]:
         """Every page, to be made when asked (``PlannedPage.get``): a large build makes

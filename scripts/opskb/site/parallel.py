@@ -94,24 +94,21 @@ class Workers:
         # Chunks as tasks of their own: the pool's iterator then waits with a timeout.
         chunks = [range(start, min(start + chunk, len(jobs))) for start in range(0, len(jobs), chunk)]
         self._results: Any = self._pool.imap_unordered(_run_chunk, chunks)
-        self._unsent = len(jobs)
-        self._waiting = bool(jobs)  # for pages from the workers
+        # pages still to come from the workers (none, once they stalled)
+        self._expected = len(jobs)
         self.processes = processes
         # pages a worker handed back unmade, made here
         self.made_here = 0
 
     def get(self, index: int) -> Any:
-        while index not in self._ready and self._waiting:
+        while index not in self._ready and self._expected:
             try:
                 made = self._results.next(timeout=self.stall)
             except (multiprocessing.TimeoutError, StopIteration):
-                self._waiting = False  # what has not come is made here
-                self.close()
-                break
+                made, self._expected = [], 0  # what has not come is made here
             self._ready.update(made)
-            self._unsent -= len(made)
-            if self._unsent == 0:  # the workers' memory is free before the last pages are read
-                self._waiting = False
+            self._expected -= len(made)
+            if self._expected == 0:  # the workers' memory is free before the last pages are read
                 self.close()
         payload = self._ready.pop(index, None)
         if payload is None:

@@ -297,7 +297,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         lists changed."""
         if self.cache is None:
             return self.site.home_lead()
-        key = self.site.listing_key()
+        key = self.site.listing_key
         if self.cache.home_lead is None or self.cache.home_lead[0] != key:
             self.cache.home_lead = (key, self.site.home_lead())
         return self.cache.home_lead[1]
@@ -331,19 +331,26 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         """Workers for a build (not for `mkdocs serve`, whose pages stay in this process
         from one rebuild to the next) that has enough pages to gain from them."""
         wanted = self.config.workers
-        if self.cache is not None or self.preview_dir is not None or not jobs or not can_fork():
+        if self.cache is not None or not jobs or not can_fork():
             return None
         if wanted is None:  # one core is the build's own: it makes the index pages meanwhile
             wanted = cores() - 1 if len(jobs) >= PARALLEL_FROM else 0
         return Workers(jobs, wanted) if wanted > 0 else None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.workers is not None:
-            self.workers.close()
-            self.workers = None
+        self._end_build()
+
+    def _end_build(self) -> Workers | None:
+        """A build is over (written, or failed): its workers stop, its shelf goes, and under
+        `mkdocs serve` its garbage is collected once the server is idle. Returns the
+        workers it had, for their figures."""
+        workers, self.workers = self.workers, None
+        if workers is not None:
+            workers.close()
         self._close_shelf()
         if self.cache is not None:
             self.cache.collector.after_build()
+        return workers
 
     def _close_shelf(self) -> None:
         if self.shelf is not None:
@@ -415,12 +422,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     on_page_context = CombinedEvent(_unpack_page, _stamp_page)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._close_shelf()  # every page is written
-        if self.cache is not None:
-            self.cache.collector.after_build()
-        if self.workers is not None:
-            workers, self.workers = self.workers, None
-            workers.close()
+        workers = self._end_build()  # every page is written
+        if workers is not None:
             log.debug(
                 "opskb: %d pages made by %d worker processes, %d of them made again here",
                 workers.jobs,
