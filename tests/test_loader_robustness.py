@@ -155,6 +155,27 @@ def test_dates_and_times_stay_text_and_yaml11_traps_are_refused(tmp_path: Path) 
         assert load_document(path, "x.yaml")[1] == [], quoted
 
 
+def test_files_share_one_copy_of_their_keys_and_short_values(tmp_path: Path) -> None:
+    """Ten thousand runbooks repeat the same few dozen keys, severities and team ids: each
+    loaded file must use one shared copy of them, not its own (the 10,000-runbook build's
+    memory, benchmarks/site_bench.py), while prose stays the file's own and all of it
+    reads as written."""
+    prose = "Compare the prices sent with the prices the marketplace accepted, row by row."
+    loaded = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.yaml"
+        # built at run time, so that the compiler's constants cannot make them shared
+        path.write_text("".join(["seve", "rity: crit", "ical\nsteps:\n  - do: ", prose, "\n"]))
+        document, findings = load_document(path, f"{name}.yaml")
+        assert findings == [] and document.data == {"severity": "critical", "steps": [{"do": prose}]}
+        loaded.append(document.data)
+    first, second = loaded
+    (key_a, value_a), (key_b, value_b) = next(iter(first.items())), next(iter(second.items()))
+    assert key_a is key_b and value_a is value_b
+    assert next(iter(first["steps"][0])) is next(iter(second["steps"][0]))
+    assert first["steps"][0]["do"] is not second["steps"][0]["do"]  # prose is not interned
+
+
 def test_output_formats(tree: Path) -> None:
     runbook = tree / "runbooks" / "prices-not-applied.yaml"
     runbook.write_text(runbook.read_text().replace("severity: critical", "severity: urgent"))
