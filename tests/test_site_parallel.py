@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ from opskb.site.parallel import Workers
 from payloads import payload_tree
 from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
 
-MADE = re.compile(r"opskb: (\d+) pages made by (\d+) worker processes, (\d+) of them made again here")
+MADE = re.compile(
+    r"opskb: (\d+) pages made by (\d+) worker processes and this one, (\d+) of them here while waiting "
+    r"and (\d+) made again here"
+)
 
 
 def _with_workers(config: Path, workers: int) -> None:
@@ -45,8 +49,8 @@ def test_pages_made_by_workers_are_the_pages_made_in_the_build(tmp_path: Path, k
     assert parallel.returncode == 0, parallel.stderr
     made = MADE.search(parallel.stderr)
     assert made is not None, "no worker made a page"
-    pages, processes, again = map(int, made.groups())
-    assert pages > 0 and processes == 2 and again == 0
+    pages, processes, meanwhile, again = map(int, made.groups())
+    assert pages > 0 and processes == 2 and meanwhile < pages and again == 0
     _with_workers(config, 0)
     serial = mkdocs_build(config, tmp_path / "serial", verbose=True)
     assert serial.returncode == 0, serial.stderr
@@ -90,7 +94,26 @@ def test_the_pages_a_dead_worker_had_are_made_by_the_build() -> None:
     jobs = [functools.partial(_square_unless_worker_dies, n, os.getpid()) for n in range(40)]
     workers = Workers(jobs, 2, chunk=1, stall=3.0)
     try:
+        time.sleep(2)  # the workers claim every job (and one dies) before the build asks
         assert [workers.get(n) for n in range(40)] == [n * n for n in range(40)]
     finally:
         workers.close()
-    assert workers.made_here >= 1
+    # the page the dead worker had, made when it was read; the other worker made the rest
+    assert (workers.made_here, workers.shared) == (1, 0)
+
+
+def _slow_square(number: int) -> int:
+    time.sleep(0.01)
+    return number * number
+
+
+def test_the_build_makes_pages_itself_while_it_waits_for_one() -> None:
+    """The build asks for the pages in order; the worker, slower, is behind: the build makes
+    pages from the end meanwhile instead of waiting, and every page is made once."""
+    jobs = [functools.partial(_slow_square, n) for n in range(200)]
+    workers = Workers(jobs, 1, chunk=4)
+    try:
+        assert [workers.get(n) for n in range(200)] == [n * n for n in range(200)]
+    finally:
+        workers.close()
+    assert 0 < workers.shared < 200 and workers.made_here == 0

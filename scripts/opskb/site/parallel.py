@@ -10,7 +10,9 @@ What a worker sends is a page ready for the theme (``pages.PageBody``), pickled 
 compressed: pages that arrive before MkDocs asks for them wait in that form. A page a
 worker could not make, or that logged a warning while being made, is made again by the
 build itself, so its error or warning reaches MkDocs' log (and ``--strict``) as it would
-without workers. Used by ``mkdocs build`` only: ``mkdocs serve`` keeps its pages between
+without workers. The build never sits idle waiting for a page: it makes pages itself,
+from the end of the list (the workers take theirs from the start), until the page it
+needs arrives. Used by ``mkdocs build`` only: ``mkdocs serve`` keeps its pages between
 rebuilds in one process (site/preview.py), and a server's threads do not survive a fork.
 """
 
@@ -21,12 +23,17 @@ import logging
 import multiprocessing
 import os
 import pickle
+import threading
 import zlib
 from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
-# The jobs of the pool being started: read by the forked workers, never pickled.
+# The pool being started, read by the forked workers (never pickled): its jobs, their
+# chunks, and the claims on the chunks.
 _JOBS: list[Callable[[], Any]] = []
+_CHUNKS: list[range] = []
+_CLAIMS: Any = None
 _WARNED = False
 
 
@@ -48,14 +55,29 @@ class _Warned(logging.Handler):
         _WARNED = True
 
 
-def _start_worker() -> None:
+def _work(writer: Connection) -> None:
+    """A worker: claims the first chunk no one has claimed, makes it, sends it; until none
+    is left."""
     handler = _Warned(logging.WARNING)
     for name in (None, "mkdocs"):  # MkDocs' own logger does not propagate to the root
         logging.getLogger(name).addHandler(handler)
+    while (chunk := _claim(_CLAIMS, _CHUNKS, first=True)) is not None:
+        writer.send_bytes(pickle.dumps([_run(index) for index in chunk], pickle.HIGHEST_PROTOCOL))
+    writer.close()
 
 
-def _run_chunk(indices: range) -> list[tuple[int, bytes | None]]:
-    return [_run(index) for index in indices]
+def _claim(claims: Any, chunks: list[range], first: bool) -> range | None:
+    """Claim the first (a worker) or the last (the build) chunk still unclaimed, if any:
+    ``claims`` holds the bounds of the unclaimed ones."""
+    with claims.get_lock():
+        front, back = claims[0], claims[1]
+        if front >= back:
+            return None
+        if first:
+            claims[0] = front + 1
+            return chunks[front]
+        claims[1] = back - 1
+        return chunks[back - 1]
 
 
 def _run(index: int) -> tuple[int, bytes | None]:
@@ -67,54 +89,100 @@ def _run(index: int) -> tuple[int, bytes | None]:
         return index, None
     if _WARNED:
         return index, None
-    return index, zlib.compress(pickle.dumps(made, pickle.HIGHEST_PROTOCOL), 1)
+    return index, _packed(made)
+
+
+def _packed(made: Any) -> bytes:
+    return zlib.compress(pickle.dumps(made, pickle.HIGHEST_PROTOCOL), 1)
 
 
 class Workers:
-    """``jobs`` run in ``processes`` forked workers, in order; ``get(i)`` is what job ``i``
-    returned (made here instead when a worker could not). Each result is handed over once."""
+    """``jobs`` run in ``processes`` forked workers, in chunks, and in the build while it
+    waits; ``get(i)`` is what job ``i`` returned (made here instead when a worker could
+    not). Each result is handed over once."""
 
     def __init__(self, jobs: list[Callable[[], Any]], processes: int, chunk: int = 16, stall: float = 60.0) -> None:
-        global _JOBS
+        global _JOBS, _CHUNKS, _CLAIMS
         self._jobs = jobs
         # Seconds without a page from any worker after which the rest are made here: a
-        # worker that dies (killed for memory, say) never hands back the pages it had.
+        # worker that hangs never hands back the pages it has.
         self.stall = stall
+        self.processes = processes
+        # pages a worker handed back unmade (or never sent), made when read
+        self.made_here = 0
+        # pages the build made while it waited for another
+        self.shared = 0
         self._ready: dict[int, bytes | None] = {}
-        _JOBS = jobs
+        self._arrived = threading.Condition()
+        self._done = False  # no more pages will come from the workers
+        self._chunks = [range(start, min(start + chunk, len(jobs))) for start in range(0, len(jobs), chunk)]
+        context = multiprocessing.get_context("fork")
+        self._claims = context.Array("i", [0, len(self._chunks)])
+        _JOBS, _CHUNKS, _CLAIMS = jobs, self._chunks, self._claims
+        self._processes: list[Any] = []
+        readers = []
         # Frozen: the workers' garbage collector leaves the inherited objects alone, so
         # their memory stays shared with the build's instead of being copied page by page.
         gc.freeze()
         try:
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(processes, initializer=_start_worker)
+            for _ in range(processes):
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(writer,), daemon=True)
+                process.start()
+                writer.close()  # the worker's own: its end of the pipe closes when it exits
+                readers.append(reader)
+                self._processes.append(process)
         finally:
             gc.unfreeze()
-            _JOBS = []
-        # Chunks as tasks of their own: the pool's iterator then waits with a timeout.
-        chunks = [range(start, min(start + chunk, len(jobs))) for start in range(0, len(jobs), chunk)]
-        self._results: Any = self._pool.imap_unordered(_run_chunk, chunks)
-        # pages still to come from the workers (none, once they stalled)
-        self._expected = len(jobs)
-        self.processes = processes
-        # pages a worker handed back unmade, made here
-        self.made_here = 0
+            _JOBS, _CHUNKS, _CLAIMS = [], [], None
+        # Pages are read off the pipes as they come, so that a worker never waits for the
+        # build to be ready for them.
+        self._collector = threading.Thread(target=self._collect, args=(readers,), daemon=True)
+        self._collector.start()
+
+    def _collect(self, readers: list[Connection]) -> None:
+        while readers:
+            for reader in wait(readers):
+                try:
+                    made = pickle.loads(reader.recv_bytes())  # type: ignore[union-attr]
+                except (EOFError, OSError):  # the worker is gone: done, or died
+                    readers.remove(reader)  # type: ignore[arg-type]
+                    reader.close()  # type: ignore[union-attr]
+                    continue
+                with self._arrived:
+                    self._ready.update(made)
+                    self._arrived.notify_all()
+        with self._arrived:
+            self._done = True
+            self._arrived.notify_all()
 
     def get(self, index: int) -> Any:
-        while index not in self._ready and self._expected:
-            try:
-                made = self._results.next(timeout=self.stall)
-            except (multiprocessing.TimeoutError, StopIteration):
-                made, self._expected = [], 0  # what has not come is made here
-            self._ready.update(made)
-            self._expected -= len(made)
-            if self._expected == 0:  # the workers' memory is free before the last pages are read
-                self.close()
-        payload = self._ready.pop(index, None)
+        while True:
+            with self._arrived:
+                if index in self._ready or self._done:
+                    payload = self._ready.pop(index, None)
+                    break
+            chunk = _claim(self._claims, self._chunks, first=False)
+            if chunk is not None:  # made here meanwhile, the last pages first
+                made = [(n, self._made_while_waiting(n)) for n in chunk]
+                with self._arrived:
+                    self._ready.update(made)
+                continue
+            with self._arrived:
+                if index not in self._ready and not self._done and not self._arrived.wait(self.stall):
+                    self._done = True  # what has not come is made here
         if payload is None:
             self.made_here += 1
             return self._jobs[index]()
         return pickle.loads(zlib.decompress(payload))
+
+    def _made_while_waiting(self, index: int) -> bytes | None:
+        try:
+            made = self._jobs[index]()
+        except Exception:  # made again when it is read, which reports the error then
+            return None
+        self.shared += 1
+        return _packed(made)
 
     @property
     def jobs(self) -> int:
@@ -122,5 +190,8 @@ class Workers:
 
     def close(self) -> None:
         """Stop the workers (at the end of the build, or when it fails); idempotent."""
-        self._pool.terminate()
-        self._pool.join()
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        self._collector.join(timeout=5)

@@ -425,9 +425,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         workers = self._end_build()  # every page is written
         if workers is not None:
             log.debug(
-                "opskb: %d pages made by %d worker processes, %d of them made again here",
+                "opskb: %d pages made by %d worker processes and this one, %d of them here while "
+                "waiting and %d made again here",
                 workers.jobs,
                 workers.processes,
+                workers.shared,
                 workers.made_here,
             )
         stamper = getattr(self, "stamper", None)
