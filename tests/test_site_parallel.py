@@ -19,9 +19,12 @@ from opskb.site.parallel import Workers
 from payloads import payload_tree
 from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
 
-MADE = re.compile(
-    r"opskb: (\d+) pages made by (\d+) worker processes and this one, (\d+) of them here while waiting "
-    r"and (\d+) made again here"
+MADE, WRITTEN = (
+    re.compile(
+        rf"opskb: (\d+) pages {did} by (\d+) worker processes and this one, (\d+) of them here while waiting "
+        r"and (\d+) again by the build"
+    )
+    for did in ("made", "written")
 )
 
 
@@ -47,14 +50,16 @@ def test_pages_made_by_workers_are_the_pages_made_in_the_build(tmp_path: Path, k
     _with_workers(config, 2)
     parallel = mkdocs_build(config, tmp_path / "parallel", verbose=True)
     assert parallel.returncode == 0, parallel.stderr
-    made = MADE.search(parallel.stderr)
-    assert made is not None, "no worker made a page"
-    pages, processes, meanwhile, again = map(int, made.groups())
-    assert pages > 0 and processes == 2 and meanwhile < pages and again == 0
+    for pool in (MADE, WRITTEN):  # the pages' making, then their writing in the theme
+        found = pool.search(parallel.stderr)
+        assert found is not None, f"no worker: {pool.pattern}"
+        pages, processes, meanwhile, again = map(int, found.groups())
+        assert pages > 0 and processes == 2 and meanwhile < pages and again == 0
+    assert "Page skipped" not in parallel.stderr  # MkDocs' note for each page written by a worker
     _with_workers(config, 0)
     serial = mkdocs_build(config, tmp_path / "serial", verbose=True)
     assert serial.returncode == 0, serial.stderr
-    assert MADE.search(serial.stderr) is None
+    assert MADE.search(serial.stderr) is None and WRITTEN.search(serial.stderr) is None
     ours, theirs = _files(tmp_path / "parallel"), _files(tmp_path / "serial")
     assert sorted(ours) == sorted(theirs)
     assert [name for name in ours if ours[name] != theirs[name]] == []

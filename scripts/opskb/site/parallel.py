@@ -55,12 +55,17 @@ class _Warned(logging.Handler):
         _WARNED = True
 
 
+# MkDocs' own logger does not propagate to the root.
+_LOGGERS = (None, "mkdocs")
+
+
 def _work(writer: Connection) -> None:
     """A worker: claims the first chunk no one has claimed, makes it, sends it; until none
-    is left."""
+    is left. It prints nothing: what it would warn about, the build warns about when it
+    makes that page again."""
     handler = _Warned(logging.WARNING)
-    for name in (None, "mkdocs"):  # MkDocs' own logger does not propagate to the root
-        logging.getLogger(name).addHandler(handler)
+    for name in _LOGGERS:
+        logging.getLogger(name).handlers = [handler]
     while (chunk := _claim(_CLAIMS, _CHUNKS, first=True)) is not None:
         writer.send_bytes(pickle.dumps([_run(index) for index in chunk], pickle.HIGHEST_PROTOCOL))
     writer.close()
@@ -78,6 +83,18 @@ def _claim(claims: Any, chunks: list[range], first: bool) -> range | None:
             return chunks[front]
         claims[1] = back - 1
         return chunks[back - 1]
+
+
+class _HeldBack(logging.Filter):
+    """Keeps back the warnings and errors of a job the build does while it waits."""
+
+    warned = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            self.warned = True
+            return False
+        return True
 
 
 def _run(index: int) -> tuple[int, bytes | None]:
@@ -101,9 +118,18 @@ class Workers:
     waits; ``get(i)`` is what job ``i`` returned (made here instead when a worker could
     not). Each result is handed over once."""
 
-    def __init__(self, jobs: list[Callable[[], Any]], processes: int, chunk: int = 16, stall: float = 60.0) -> None:
+    def __init__(
+        self,
+        jobs: list[Callable[[], Any]],
+        processes: int,
+        chunk: int = 16,
+        stall: float = 60.0,
+        fallback: Callable[[int], Any] | None = None,
+    ) -> None:
         global _JOBS, _CHUNKS, _CLAIMS
         self._jobs = jobs
+        # what ``get(i)`` returns for a job no one could do (default: it is done then)
+        self._fallback = fallback
         # Seconds without a page from any worker after which the rest are made here: a
         # worker that hangs never hands back the pages it has.
         self.stall = stall
@@ -120,10 +146,13 @@ class Workers:
         self._claims = context.Array("i", [0, len(self._chunks)])
         _JOBS, _CHUNKS, _CLAIMS = jobs, self._chunks, self._claims
         self._processes: list[Any] = []
+        self._collector: threading.Thread | None = None
         readers = []
-        # Frozen: the workers' garbage collector leaves the inherited objects alone, so
-        # their memory stays shared with the build's instead of being copied page by page.
+        # Frozen until the workers stop: neither the workers' garbage collector nor the
+        # build's walks the objects they share, so that memory stays shared instead of
+        # being copied page by page (and the build's collections are shorter).
         gc.freeze()
+        self._frozen = True
         try:
             for _ in range(processes):
                 reader, writer = context.Pipe(duplex=False)
@@ -132,8 +161,10 @@ class Workers:
                 writer.close()  # the worker's own: its end of the pipe closes when it exits
                 readers.append(reader)
                 self._processes.append(process)
+        except BaseException:
+            self.close()
+            raise
         finally:
-            gc.unfreeze()
             _JOBS, _CHUNKS, _CLAIMS = [], [], None
         # Pages are read off the pipes as they come, so that a worker never waits for the
         # build to be ready for them.
@@ -173,13 +204,24 @@ class Workers:
                     self._done = True  # what has not come is made here
         if payload is None:
             self.made_here += 1
-            return self._jobs[index]()
+            return self._fallback(index) if self._fallback else self._jobs[index]()
         return pickle.loads(zlib.decompress(payload))
 
     def _made_while_waiting(self, index: int) -> bytes | None:
+        """Job ``index`` done here, as a worker does it: one that fails or warns is done
+        again when it is read, and only then are its error and warnings logged."""
+        held = _HeldBack()
+        handlers = [handler for name in _LOGGERS for handler in logging.getLogger(name).handlers]
+        for handler in handlers:
+            handler.addFilter(held)
         try:
             made = self._jobs[index]()
-        except Exception:  # made again when it is read, which reports the error then
+        except Exception:
+            return None
+        finally:
+            for handler in handlers:
+                handler.removeFilter(held)
+        if held.warned:
             return None
         self.shared += 1
         return _packed(made)
@@ -194,4 +236,8 @@ class Workers:
             if process.is_alive():
                 process.terminate()
             process.join()
-        self._collector.join(timeout=5)
+        if self._collector is not None:
+            self._collector.join(timeout=5)
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False

@@ -58,6 +58,7 @@ from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
+from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -139,6 +140,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     cache: BuildCache | None = None
     preview_dir: Path | None = None
     workers: Workers | None = None
+    # the workers that write pre-rendered pages in the theme, from on_env (_start_writers)
+    writers: Workers | None = None
+    nav: Any = None
     # the content folders' watcher under `mkdocs serve`, when the system notifies changes
     watcher: Any = None
     shelf: _Shelf | None = None
@@ -330,27 +334,36 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def _start_workers(self, jobs: list[Callable[[], Any]]) -> Workers | None:
         """Workers for a build (not for `mkdocs serve`, whose pages stay in this process
         from one rebuild to the next) that has enough pages to gain from them."""
+        wanted = self._workers_wanted(len(jobs))
+        return Workers(jobs, wanted) if wanted else None
+
+    def _workers_wanted(self, pages: int) -> int:
+        """How many worker processes ``pages`` pages get: none under `mkdocs serve`."""
+        if self.cache is not None or not pages or not can_fork():
+            return 0
         wanted = self.config.workers
-        if self.cache is not None or not jobs or not can_fork():
-            return None
-        if wanted is None:  # one core is the build's own: it makes the index pages meanwhile
-            wanted = cores() - 1 if len(jobs) >= PARALLEL_FROM else 0
-        return Workers(jobs, wanted) if wanted > 0 else None
+        if wanted is None:  # one core is the build's own: it works meanwhile
+            wanted = cores() - 1 if pages >= PARALLEL_FROM else 0
+        return max(wanted, 0)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_build()
 
-    def _end_build(self) -> Workers | None:
+    def _end_build(self) -> tuple[Workers | None, Workers | None]:
         """A build is over (written, or failed): its workers stop, its shelf goes, and under
         `mkdocs serve` its garbage is collected once the server is idle. Returns the
-        workers it had, for their figures."""
+        workers it had (page makers, page writers), for their figures."""
         workers, self.workers = self.workers, None
-        if workers is not None:
-            workers.close()
+        writers, self.writers = self.writers, None
+        for pool in (workers, writers):
+            if pool is not None:
+                pool.close()
+        if writers is not None:
+            logging.getLogger(_build_page.__module__).removeFilter(self.written)
         self._close_shelf()
         if self.cache is not None:
             self.cache.collector.after_build()
-        return workers
+        return workers, writers
 
     def _close_shelf(self) -> None:
         if self.shelf is not None:
@@ -399,16 +412,51 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             path.write_text(content, encoding="utf-8")
             self.preview_versions[uri] = version
 
+    # Last: the navigation as the theme gets it.
+    @event_priority(-100)
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav
+        return nav
+
+    # Last: the environment every page is rendered with.
+    @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         if self.cache is not None:  # `mkdocs serve`: the theme compiles once, not at every rebuild
             env.bytecode_cache = self.cache.theme_templates
         self.stamper = _Stamper(env, self.nonce or secrets.token_hex(8))
+        if self.workers is not None:  # every page is read: the workers that made them are done
+            self.workers.close()
+        self.writers = self._start_writers(env, config, files)
         return env
+
+    def _start_writers(self, env: Any, config: MkDocsConfig, files: Files) -> Workers | None:
+        """Workers that write the pre-rendered pages of a large build, theme and all, while
+        MkDocs' own loop goes through them, each in a moment (``_Written``). Only where
+        what they leave out of this process cannot matter: MkDocs' own build loop (not
+        another engine's), and no plugin but those of ``_PAGE_EVENTS_ALLOWED`` handling a
+        page's context or output (a plugin that keeps state from those events would not
+        see these pages)."""
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [f.page for f in doc_files if isinstance(f.page, PreRenderedPage)]
+        wanted = self._workers_wanted(len(pages))
+        if not wanted or type(config) is not MkDocsConfig or not _page_events_allowed(config):
+            return None
+        for number, page in enumerate(pages):
+            page.writer = number
+        jobs = [functools.partial(_write_elsewhere, page, config, doc_files, self.nav, env) for page in pages]
+        self.written = _Written()
+        logging.getLogger(_build_page.__module__).addFilter(self.written)
+        return Workers(jobs, wanted, fallback=lambda _: False)
 
     # First: a pre-rendered page gets its HTML back before any plugin sees its context.
     @event_priority(100)
     def _unpack_page(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if isinstance(page, PreRenderedPage):
+            if self.writers is not None and page.writer is not None and not page.writing:
+                page.written = self.writers.get(page.writer)
+                if page.written:
+                    self.written.uris.add(page.file.src_uri)
+                    return context
             page.unpack()
         return context
 
@@ -416,22 +464,25 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(-100)
     def _stamp_page(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if isinstance(page, PreRenderedPage):
-            context["opskb_page"] = self.stamper.render(context, page, self.config.stamp)
+            written = page.written and not page.writing
+            context["opskb_page"] = "" if written else self.stamper.render(context, page, self.config.stamp)
         return context
 
     on_page_context = CombinedEvent(_unpack_page, _stamp_page)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        workers = self._end_build()  # every page is written
-        if workers is not None:
-            log.debug(
-                "opskb: %d pages made by %d worker processes and this one, %d of them here while "
-                "waiting and %d made again here",
-                workers.jobs,
-                workers.processes,
-                workers.shared,
-                workers.made_here,
-            )
+        workers, writers = self._end_build()  # every page is written
+        for pool, did in ((workers, "made"), (writers, "written")):
+            if pool is not None:
+                log.debug(
+                    "opskb: %d pages %s by %d worker processes and this one, %d of them here while "
+                    "waiting and %d again by the build",
+                    pool.jobs,
+                    did,
+                    pool.processes,
+                    pool.shared,
+                    pool.made_here,
+                )
         stamper = getattr(self, "stamper", None)
         if stamper is not None:
             log.debug(
@@ -462,7 +513,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if isinstance(page, PreRenderedPage):
             generated = page.markdown_page  # blocks to put back, when Markdown rendered it
         else:
-            generated = self.generated.get(page.file.src_uri)
+            generated = self.generated.pop(page.file.src_uri, None)  # its blocks are needed once
             if generated is None or page.file.generated_by is None:
                 return html
         log.debug("opskb: rendered %s", page.file.src_uri)
@@ -487,6 +538,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if isinstance(page, PreRenderedPage):
             page.release()
+            if page.written and not page.writing:
+                return ""  # written already: MkDocs writes nothing for an empty page
         output = with_search_box(output, self.search_box)
         if 'class="mermaid"' not in output:
             return output
@@ -570,6 +623,12 @@ class PreRenderedPage(Page):
     _toc_tokens: list[dict[str, Any]] | None = None
     # made by opskb, not by Markdown: packed until its writing, released after it
     _own_parts = False
+    # its number among the jobs of the build's writers (OpskbPlugin._start_writers), if any
+    writer: int | None = None
+    # being written by the job of a writer (in a worker, or here while the build waits)
+    writing = False
+    # written by such a job: MkDocs' loop passes over it
+    written = False
 
     def pack(self, html: str) -> str:
         tokens = self._toc_tokens
@@ -653,6 +712,43 @@ def _notified_watch(server: LiveReloadServer, folders: list[str]) -> Any:
         return None
     log.info("opskb: watching %s for changes", ", ".join(folders))
     return observer
+
+
+# Plugins whose page_context and post_page events can run in a worker process: they keep
+# no state from them (Material's tags plugin adds the page's tags to its context).
+_PAGE_EVENTS_ALLOWED = frozenset({"material.plugins.tags.plugin.TagsPlugin", f"{__name__}.OpskbPlugin"})
+
+
+def _page_events_allowed(config: MkDocsConfig) -> bool:
+    handlers = (*config.plugins.events["page_context"], *config.plugins.events["post_page"])
+    owners = {type(getattr(handler, "__self__", None)) for handler in handlers}
+    return all(f"{owner.__module__}.{owner.__qualname__}" in _PAGE_EVENTS_ALLOWED for owner in owners)
+
+
+def _write_elsewhere(page: PreRenderedPage, config: MkDocsConfig, doc_files: Any, nav: Any, env: Any) -> bool:
+    """A writer's job: the page built and written as MkDocs' loop builds it (the same
+    function, so every plugin event and the theme run as they would), ahead of that loop."""
+    page.writing = True
+    try:
+        _build_page(page, config, doc_files, nav, env)
+    finally:
+        page.writing = False
+    return True
+
+
+class _Written(logging.Filter):
+    """MkDocs' note for each page a writer wrote ("Page skipped ... empty output"), which
+    would print 20,000 lines at a large build: held back for those pages only."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uris: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith("Page skipped: '"):
+            return True
+        return message.split("'", 2)[1] not in self.uris
 
 
 def _page_settings(config: MkDocsConfig) -> tuple[Any, ...]:
