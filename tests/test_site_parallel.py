@@ -122,3 +122,49 @@ def test_the_build_makes_pages_itself_while_it_waits_for_one() -> None:
     finally:
         workers.close()
     assert 0 < workers.shared < 200 and workers.made_here == 0
+
+
+def test_a_page_a_worker_cannot_write_fails_the_build_as_without_workers(tmp_path: Path) -> None:
+    """The theme itself fails on one page (rendered for each page: ``stamp: false``): the
+    build fails with MkDocs' own message for that page, with workers as without."""
+    root = repository_content(tmp_path / "sample")
+    first = sorted(p.stem for p in (root / "runbooks").glob("*.yaml"))[0]
+    (root / "overrides").mkdir()
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        f'{{% if page.file.src_uri == "runbooks/{first}.md" %}}{{{{ no_such_function() }}}}{{% endif %}}'
+        "{{ super() }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    config = write_config(root)
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1)
+    config.write_text(re.sub(r"^(      root: .*)$", r"\1\n      stamp: false", text, count=1, flags=re.M), "utf-8")
+    messages = []
+    for workers in (2, 0):
+        _with_workers(config, workers)
+        result = mkdocs_build(config, tmp_path / f"site{workers}")
+        assert result.returncode == 1
+        # MkDocs' own report of a theme that fails (its traceback included, as without opskb)
+        messages.append([line for line in result.stderr.splitlines() if "Error building page" in line])
+    assert messages[0] == messages[1] != []
+    assert f"runbooks/{first}.md" in messages[0][0]
+
+
+def test_a_plugin_outside_the_allow_list_sees_every_page_written(tmp_path: Path) -> None:
+    """A hook on each page's output (a plugin of the team's own): workers still make the
+    pages, but MkDocs' loop writes them, so the hook runs on every page, in this process."""
+    root = repository_content(tmp_path / "sample")
+    (root / "hooks.py").write_text(
+        "def on_post_page(output, page, config):\n    return output + '<!-- seen by the hook -->'\n",
+        encoding="utf-8",
+    )
+    config = write_config(root)
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    _with_workers(config, 2)
+    result = mkdocs_build(config, tmp_path / "site", verbose=True)
+    assert result.returncode == 0, result.stderr
+    assert MADE.search(result.stderr) is not None and WRITTEN.search(result.stderr) is None
+    pages = [p for p in (tmp_path / "site").rglob("*.html") if p.name != "404.html"]  # 404: a theme template
+    assert len(pages) > 20
+    assert [p for p in pages if "<!-- seen by the hook -->" not in p.read_text(encoding="utf-8")] == []
