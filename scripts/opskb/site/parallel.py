@@ -1,5 +1,7 @@
 """Generated pages made on every core: a large build forks worker processes that make the
-runbook and alert pages while the build goes on, and hands each page over when MkDocs reads it.
+runbook and alert pages while the build goes on, and hands each page over when MkDocs reads
+it; later a second set writes them in the theme (the plugin's ``_start_writers``). The pool
+is the same for both: jobs, done in order by the workers and by the build while it waits.
 
 Why processes: a page is made by Jinja2 and Python string work, which holds the GIL.
 Why ``fork``: a worker starts with the loaded knowledge base, the templates and the

@@ -6,9 +6,9 @@ Registered as the ``opskb`` entry point of ``mkdocs.plugins``. Configuration::
       - opskb:
           root: .            # content root (runbooks/, escalation/, status_mappings/);
                              # relative to mkdocs.yml, default its directory
-          workers: 0         # optional: worker processes for runbook and alert pages
-                             # (site/parallel.py); default one per core but one, from
-                             # 400 such pages; 0 makes every page in the build's process
+          workers: 0         # optional: worker processes that make and write runbook
+                             # and alert pages (site/parallel.py); default one per core
+                             # but one, from 400 such pages; 0: all in the build's process
 
 What it does, by MkDocs event:
 
@@ -23,6 +23,10 @@ What it does, by MkDocs event:
   (for search from file://) with the vendored copy.
 * ``on_files`` also writes the search index (opskb.searchindex: the same index and
   ranking as `opskb find`) as script files under ``assets/opskb/search/``.
+* ``on_env``: in a large ``mkdocs build``, starts the workers that write the runbook and
+  alert pages, each through MkDocs' own page build, ahead of MkDocs' loop, which then
+  passes over them (``_start_writers``: only with MkDocs' own loop, and only when every
+  plugin handling a page's context or output is on an allow-list).
 * ``on_page_content``: puts the HTML blocks of a generated page in place of their
   placeholders (see ``pages._Page``: only headings go through Markdown).
 * ``on_post_page``: puts the search box in the header (opskb.site.searchbox; Material's
@@ -58,7 +62,6 @@ from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
-from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -88,6 +91,11 @@ from .searchbox import index_files, with_search_box
 from .stamp import Shell
 
 log = logging.getLogger("mkdocs.plugins.opskb")
+
+try:  # MkDocs' own build of one page: what the page writers run (OpskbPlugin._start_writers)
+    from mkdocs.commands.build import _build_page
+except ImportError:  # a MkDocs without it: MkDocs' loop writes every page
+    _build_page = None
 
 ASSETS = Path(__file__).parent / "assets"
 # The theme template of the pages the plugin stamps (PreRenderedPage, _Stamper).
@@ -359,7 +367,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             if pool is not None:
                 pool.close()
         if writers is not None:
-            logging.getLogger(_build_page.__module__).removeFilter(self.written)
+            logging.getLogger(BUILD_LOGGER).removeFilter(self.written)
         self._close_shelf()
         if self.cache is not None:
             self.cache.collector.after_build()
@@ -439,13 +447,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [f.page for f in doc_files if isinstance(f.page, PreRenderedPage)]
         wanted = self._workers_wanted(len(pages))
-        if not wanted or type(config) is not MkDocsConfig or not _page_events_allowed(config):
+        if not wanted or _build_page is None or type(config) is not MkDocsConfig or not _page_events_allowed(config):
             return None
         for number, page in enumerate(pages):
             page.writer = number
         jobs = [functools.partial(_write_elsewhere, page, config, doc_files, self.nav, env) for page in pages]
         self.written = _Written()
-        logging.getLogger(_build_page.__module__).addFilter(self.written)
+        logging.getLogger(BUILD_LOGGER).addFilter(self.written)
         return Workers(jobs, wanted, fallback=lambda _: False)
 
     # First: a pre-rendered page gets its HTML back before any plugin sees its context.
@@ -714,6 +722,9 @@ def _notified_watch(server: LiveReloadServer, folders: list[str]) -> Any:
     return observer
 
 
+# The logger of MkDocs' build loop, which notes each page it does not write.
+BUILD_LOGGER = "mkdocs.commands.build"
+
 # Plugins whose page_context and post_page events can run in a worker process: they keep
 # no state from them (Material's tags plugin adds the page's tags to its context).
 _PAGE_EVENTS_ALLOWED = frozenset({"material.plugins.tags.plugin.TagsPlugin", f"{__name__}.OpskbPlugin"})
@@ -728,6 +739,7 @@ def _page_events_allowed(config: MkDocsConfig) -> bool:
 def _write_elsewhere(page: PreRenderedPage, config: MkDocsConfig, doc_files: Any, nav: Any, env: Any) -> bool:
     """A writer's job: the page built and written as MkDocs' loop builds it (the same
     function, so every plugin event and the theme run as they would), ahead of that loop."""
+    assert _build_page is not None
     page.writing = True
     try:
         _build_page(page, config, doc_files, nav, env)
