@@ -22,7 +22,7 @@ from site_helpers import copy_minimal, mkdocs_build, write_config
 
 pytestmark = pytest.mark.xdist_group("site")
 
-PLURAL = re.compile(r"^(duration(?:\.(?:accusative|genitive))?\.\w+)\.(\w+)$")
+PLURAL = re.compile(r"^(duration(?:\.(?:accusative|genitive|every))?\.\w+)\.(\w+)$")
 
 
 def _split(table: dict[str, str]) -> tuple[set[str], dict[str, set[str]]]:
@@ -273,3 +273,28 @@ def test_a_broken_override_fails_the_build_saying_where(tmp_path: Path) -> None:
     _, error = _build(tmp_path / "macro", overrides=broken, pages={"teams-table.md": "{{ team_table() }}\n"})
     assert "docs/teams-table.md: team_table(): " in error and "overrides/opskb/handbook/inline.md:1: " in error
     assert "Traceback" not in error, error
+
+
+def test_every_duration_reads_as_the_language_says_it() -> None:
+    """ "Update every hour" is 'каждый час', not 'каждые 1 час': the word for "every" agrees
+    with the number and the unit's gender, and one unit goes without its number."""
+    ru, en = Labels("ru"), Labels("en")
+    every = [
+        ru.get("update.every", duration=ru.duration(d)) for d in ("1h", "1m", "1d", "2h", "5m", "21m", "11h", "30m")
+    ]
+    assert every == [
+        "каждый час",
+        "каждую минуту",
+        "каждый день",
+        "каждые 2 часа",
+        "каждые 5 минут",
+        "каждую 21 минуту",
+        "каждые 11 часов",
+        "каждые 30 минут",
+    ]
+    assert [en.get("update.every", duration=en.duration(d)) for d in ("1h", "30m", "90d")] == [
+        "every hour",
+        "every 30 minutes",
+        "every 90 days",
+    ]
+    assert ru.get("review.every", duration=ru.duration("90d")) == "каждые 90 дней"

@@ -69,8 +69,10 @@ def language_of(value: object) -> str:
     return text if text in LANGUAGES else FALLBACK
 
 
-# The grammatical cases a label can ask a duration in, besides the nominative.
-CASES = ("accusative", "genitive")
+# The grammatical cases a label can ask a duration in, besides the nominative; "every" is
+# the phrase "every <duration>" ('каждые 15 минут', 'каждый час'), whose words depend on
+# the number as a case's do.
+CASES = ("accusative", "genitive", "every")
 
 
 class Duration(str):
@@ -114,6 +116,8 @@ class Labels:
         unit = {"m": "minute", "h": "hour", "d": "day"}[text[-1]]
         form = plural_category(self.language, number)
         cases = {case: self.get(f"duration.{case}.{unit}.{form}", n=number) for case in CASES}
+        if number == 1:  # 'every hour', 'каждую минуту': no number
+            cases["every"] = self.get(f"every.{unit}")
         return Duration(self.get(f"duration.{unit}.{form}", n=number), cases)
 
     def moment(self, when: datetime) -> str:

@@ -577,6 +577,7 @@ class Site:
                 "owner": self.team_link(src, data["review"]["owner"]),
                 "due": due.isoformat(),
                 "overdue": due < self.today,
+                "interval": self.labels.duration(f"{data['review']['interval_days']}d"),
             },
             "cadence": self.labels.duration(data["communication"]["cadence"])
             if data.get("communication", {}).get("cadence")
