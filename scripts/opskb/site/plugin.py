@@ -121,9 +121,9 @@ class OpskbConfig(Config):
     # Wrap runbook and alert pages in the theme once per group of alike pages (_Stamper);
     # false renders the theme for every page, as MkDocs does (tests compare the two).
     stamp = c.Type(bool, default=True)
-    # Worker processes that make runbook and alert pages (site/parallel.py): by default
-    # one per core but one for a build of PARALLEL_FROM such pages or more; 0 makes them
-    # in the build's own process (tests compare the two).
+    # Worker processes that make runbook and alert pages, then write them in the theme
+    # (site/parallel.py): by default one per core but one for a build of PARALLEL_FROM
+    # such pages or more; 0 does both in the build's own process (tests compare the two).
     workers = c.Optional(c.Type(int))
 
 
