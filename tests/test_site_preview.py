@@ -78,6 +78,10 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
             rebuilt.append(set(re.findall(r"opskb: rendered (\S+)", now[len(seen) :])))
             seen = now
         assert "Edited during the preview test" in (http_get(url) or "")
+        # A handwritten page: watched with the content folders, not by MkDocs' polling.
+        home = root / "docs" / "index.md"
+        home.write_text(home.read_text(encoding="utf-8") + "\nA handwritten edit.\n", encoding="utf-8")
+        _wait(lambda: "A handwritten edit." in (http_get(f"http://127.0.0.1:{port}/") or ""), 120, proc)
         time.sleep(1.5)  # a rebuild the build's own reading of the files set off would show now
         whole = log.read_text()
     finally:
@@ -86,5 +90,6 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
     assert rebuilt == [{"runbooks/prices-not-applied.md"}] * 2 + [{"runbooks/copy-0.md"}], rebuilt
     # The content folders are watched through the system's notifications, and only a
     # change (not a read) of a file starts a rebuild: one per edit.
-    assert "opskb: watching" in whole
-    assert whole.count("Detected file changes") == 3
+    watching = re.search(r"opskb: watching (.*) for changes", whole)
+    assert watching is not None and str(root / "docs") in watching.group(1)
+    assert whole.count("Detected file changes") == 4

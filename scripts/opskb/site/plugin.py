@@ -33,8 +33,9 @@ What it does, by MkDocs event:
   own search plugin is not used), and loads the vendored Mermaid only on pages that have
   a diagram, before the theme bundle, so the theme never fetches it from its CDN.
 * ``on_serve``: watches the content folders and the schemas, so ``mkdocs serve``
-  rebuilds when a YAML file changes: with inotify where there is one (a rebuild at once),
-  else with MkDocs' polling watcher.
+  rebuilds when a YAML file changes: with inotify where there is one (a rebuild at once;
+  then the handwritten pages of docs/ too, in MkDocs' place), else with MkDocs' polling
+  watcher.
 """
 
 from __future__ import annotations
@@ -561,10 +562,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         root = self.content_root(config)
         folders = [str(root / folder) for folder in (*CONTENT_FOLDERS, SCHEMAS) if (root / folder).is_dir()]
-        self.watcher = _notified_watch(server, folders)
+        docs = os.path.abspath(config.docs_dir)
+        self.watcher = _notified_watch(server, [*folders, docs])
         if self.watcher is None:
             for folder in folders:
                 server.watch(folder)
+        else:  # the handwritten pages too: MkDocs, which watched them, polls no longer
+            server.unwatch(docs)
         return server
 
 
