@@ -36,7 +36,6 @@ from typing import Any
 _JOBS: list[Callable[[], Any]] = []
 _CHUNKS: list[range] = []
 _CLAIMS: Any = None
-_WARNED = False
 
 
 def cores() -> int:
@@ -51,10 +50,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-class _Warned(logging.Handler):
+class _Quiet(logging.Handler):
+    """A worker's one log handler, which prints nothing."""
+
     def emit(self, record: logging.LogRecord) -> None:
-        global _WARNED
-        _WARNED = True
+        pass
 
 
 # MkDocs' own logger does not propagate to the root.
@@ -64,12 +64,13 @@ _LOGGERS = (None, "mkdocs")
 def _work(writer: Connection) -> None:
     """A worker: claims the first chunk no one has claimed, makes it, sends it; until none
     is left. It prints nothing: what it would warn about, the build warns about when it
-    makes that page again."""
-    handler = _Warned(logging.WARNING)
+    does that job again (``_attempt``)."""
+    quiet = _Quiet()
     for name in _LOGGERS:
-        logging.getLogger(name).handlers = [handler]
+        logging.getLogger(name).handlers = [quiet]
     while (chunk := _claim(_CLAIMS, _CHUNKS, first=True)) is not None:
-        writer.send_bytes(pickle.dumps([_run(index) for index in chunk], pickle.HIGHEST_PROTOCOL))
+        made = [(index, _attempt(_JOBS[index])) for index in chunk]
+        writer.send_bytes(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
     writer.close()
 
 
@@ -88,7 +89,7 @@ def _claim(claims: Any, chunks: list[range], first: bool) -> range | None:
 
 
 class _HeldBack(logging.Filter):
-    """Keeps back the warnings and errors of a job the build does while it waits."""
+    """Keeps back the warnings and errors of a job done ahead of its turn (``_attempt``)."""
 
     warned = False
 
@@ -99,16 +100,22 @@ class _HeldBack(logging.Filter):
         return True
 
 
-def _run(index: int) -> tuple[int, bytes | None]:
-    global _WARNED
-    _WARNED = False
+def _attempt(job: Callable[[], Any]) -> bytes | None:
+    """``job`` done ahead of its turn (in a worker, or in the build while it waits), its
+    result packed; None when it fails or logs a warning: the build does it again in its
+    turn, and only then are its error and warnings logged, as without workers."""
+    held = _HeldBack()
+    handlers = list(dict.fromkeys(handler for name in _LOGGERS for handler in logging.getLogger(name).handlers))
+    for handler in handlers:
+        handler.addFilter(held)
     try:
-        made = _JOBS[index]()
-    except Exception:  # made again by the build, which reports it as it always does
-        return index, None
-    if _WARNED:
-        return index, None
-    return index, _packed(made)
+        made = job()
+    except Exception:
+        return None
+    finally:
+        for handler in handlers:
+            handler.removeFilter(held)
+    return None if held.warned else _packed(made)
 
 
 def _packed(made: Any) -> bytes:
@@ -210,23 +217,11 @@ class Workers:
         return pickle.loads(zlib.decompress(payload))
 
     def _made_while_waiting(self, index: int) -> bytes | None:
-        """Job ``index`` done here, as a worker does it: one that fails or warns is done
-        again when it is read, and only then are its error and warnings logged."""
-        held = _HeldBack()
-        handlers = [handler for name in _LOGGERS for handler in logging.getLogger(name).handlers]
-        for handler in handlers:
-            handler.addFilter(held)
-        try:
-            made = self._jobs[index]()
-        except Exception:
-            return None
-        finally:
-            for handler in handlers:
-                handler.removeFilter(held)
-        if held.warned:
-            return None
-        self.shared += 1
-        return _packed(made)
+        """Job ``index`` done here, as a worker does it (``_attempt``)."""
+        payload = _attempt(self._jobs[index])
+        if payload is not None:
+            self.shared += 1
+        return payload
 
     @property
     def jobs(self) -> int:
