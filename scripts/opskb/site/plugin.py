@@ -463,7 +463,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if isinstance(page, PreRenderedPage):
             if self.writers is not None and page.writer is not None and not page.writing:
                 page.written = self.writers.get(page.writer)
-                if page.written:
+                if page.passed_over:
                     self.written.uris.add(page.file.src_uri)
                     return context
             page.unpack()
@@ -473,8 +473,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     @event_priority(-100)
     def _stamp_page(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         if isinstance(page, PreRenderedPage):
-            written = page.written and not page.writing
-            context["opskb_page"] = "" if written else self.stamper.render(context, page, self.config.stamp)
+            context["opskb_page"] = "" if page.passed_over else self.stamper.render(context, page, self.config.stamp)
         return context
 
     on_page_context = CombinedEvent(_unpack_page, _stamp_page)
@@ -547,7 +546,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if isinstance(page, PreRenderedPage):
             page.release()
-            if page.written and not page.writing:
+            if page.passed_over:
                 return ""  # written already: MkDocs writes nothing for an empty page
         output = with_search_box(output, self.search_box)
         if 'class="mermaid"' not in output:
@@ -639,8 +638,13 @@ class PreRenderedPage(Page):
     writer: int | None = None
     # being written by the job of a writer (in a worker, or here while the build waits)
     writing = False
-    # written by such a job: MkDocs' loop passes over it
+    # written by such a job
     written = False
+
+    @property
+    def passed_over(self) -> bool:
+        """Written by a writer's job, and now in MkDocs' loop, which has nothing to do."""
+        return self.written and not self.writing
 
     def pack(self, html: str) -> str:
         tokens = self._toc_tokens
@@ -691,7 +695,7 @@ _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 
 
 def _notified_watch(server: LiveReloadServer, folders: list[str]) -> Any:
-    """Watch the content folders with the system's notifications (inotify), which start a
+    """Watch ``folders`` with the system's notifications (inotify), which start a
     rebuild at once: MkDocs' own watcher polls every 0.5 s and walks every watched file
     each time, 3,000 runbooks a tenth of a second per walk. The rebuild is asked for as
     MkDocs' watcher asks (its server's condition: MkDocs 1.6 has no public call for it);
