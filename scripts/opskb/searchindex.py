@@ -180,28 +180,28 @@ class IndexMemo:
         shows of it."""
         from .site.pages import index_view
 
-        key = (kb.shared_sources(), index_view(kb), handwritten, url_of("a/b.md"))
+        # what the reference pages are made from: every file but the runbooks, and what
+        # the escalation map shows of each runbook
+        made_from = (kb.shared_sources(), index_view(kb))
+        key = (made_from, handwritten, url_of("a/b.md"))
         if self._page_docs is None or self._page_docs[0] != key:
             every_form, analyzer.forms = analyzer.forms, {}
-            docs = list(_pages(kb, handwritten, analyzer, url_of, self))
+            docs = list(_pages(self._reference_pages(kb, made_from), handwritten, analyzer, url_of))
             self._page_docs = (key, docs, analyzer.forms)
             analyzer.forms = every_form
         analyzer.forms.update(self._page_docs[2])
         return [doc.copy() for doc in self._page_docs[1]]
 
-    def reference_pages(self, kb: Any) -> list[Any]:
-        """The pages ``_reference_pages`` makes, again only when a file but the runbooks
-        changed, or what the escalation map shows of them; the templates are compiled once."""
-        from .site.pages import index_view
-
-        key = (kb.shared_sources(), index_view(kb))
-        if self._pages is None or self._pages[0] != key:
+    def _reference_pages(self, kb: Any, made_from: Any) -> list[Any]:
+        """The pages ``_reference_pages`` makes, again only when what they are ``made_from``
+        changed; the templates are compiled once."""
+        if self._pages is None or self._pages[0] != made_from:
             if self._renderer is None:
                 from .site.labels import Labels
                 from .site.render import Renderer
 
                 self._renderer = Renderer(secrets.token_hex(8), Labels("en"))
-            self._pages = (key, _reference_pages(kb, self._renderer))
+            self._pages = (made_from, _reference_pages(kb, self._renderer))
         return self._pages[1]
 
 
@@ -248,7 +248,7 @@ def build_index(
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
     if memo is None:
-        pages = list(_pages(kb, _handwritten(docs_dir), analyzer, url_of, None))
+        pages = list(_pages(_reference_pages(kb), _handwritten(docs_dir), analyzer, url_of))
     else:
         pages = memo.page_docs(kb, _handwritten(docs_dir), analyzer, url_of)
     every = docs + statuses + pages
@@ -469,9 +469,10 @@ def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: An
 
 
 def _pages(
-    kb: Any, handwritten: Handwritten, analyzer: Analyzer, url_of: Callable[[str], str], memo: IndexMemo | None
+    reference: list[Any], handwritten: Handwritten, analyzer: Analyzer, url_of: Callable[[str], str]
 ) -> Iterator[Doc]:
-    for src, page_title, anchor, title, text in _reference_sections(kb, handwritten, memo):
+    """The documents of the sections of the ``reference`` pages and the handwritten ones."""
+    for src, page_title, anchor, title, text in _reference_sections(reference, handwritten):
         url = url_of(src) + (f"#{anchor}" if anchor else "")
         label = page_title if title == page_title else f"{page_title}: {title}"
         doc = Doc(f"{src[: -len('.md')]}#{anchor}", PAGE, label, url, _first_words(text))
@@ -502,11 +503,9 @@ def _handwritten(docs_dir: Path | None) -> Handwritten:
     return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(docs_dir.glob("*.md")))
 
 
-def _reference_sections(
-    kb: Any, handwritten: Handwritten, memo: IndexMemo | None
-) -> Iterator[tuple[str, str, str, str, str]]:
-    """(src, page title, anchor, section title, text) of every reference page section."""
-    for page in memo.reference_pages(kb) if memo else _reference_pages(kb):
+def _reference_sections(reference: list[Any], handwritten: Handwritten) -> Iterator[tuple[str, str, str, str, str]]:
+    """(src, page title, anchor, section title, text) of every section of the pages."""
+    for page in reference:
         sections = page.sections
         page_title = unescape(sections[0][1]) if sections else page.src_uri
         for anchor, title, text in sections:
