@@ -68,6 +68,23 @@ def test_pages_made_by_workers_are_the_pages_made_in_the_build(tmp_path: Path, k
     assert pages == len(made_pages) - ("runbooks/index.html" in ours)
 
 
+def _with_overrides(config: Path) -> None:
+    """The theme's custom_dir is ``overrides/`` beside the configuration."""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), "utf-8")
+
+
+def _failed_builds(config: Path, base: Path) -> list[str]:
+    """The stderr of a build with workers and of one without, each of which must fail."""
+    found = []
+    for workers in (2, 0):
+        _with_workers(config, workers)
+        result = mkdocs_build(config, base / f"site{workers}")
+        assert result.returncode == 1
+        found.append(result.stderr)
+    return found
+
+
 def test_a_page_a_worker_cannot_make_fails_the_build_as_without_workers(tmp_path: Path) -> None:
     root = _tree("payloads", tmp_path)
     override = root / "overrides" / "opskb" / "runbook" / "review.html"
@@ -76,15 +93,10 @@ def test_a_page_a_worker_cannot_make_fails_the_build_as_without_workers(tmp_path
     first = sorted(p.stem for p in (root / "runbooks").glob("*.yaml"))[0]
     override.write_text(f'{{% if page.id == "{first}" %}}{{{{ no_such_name }}}}{{% endif %}}\n', encoding="utf-8")
     config = write_config(root)
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), "utf-8")
-    messages = []
-    for workers in (2, 0):
-        _with_workers(config, workers)
-        result = mkdocs_build(config, tmp_path / f"site{workers}")
-        assert result.returncode == 1
-        assert "Traceback" not in result.stderr
-        messages.append([line for line in result.stderr.splitlines() if "a page template fails" in line])
+    _with_overrides(config)
+    failed = _failed_builds(config, tmp_path)
+    assert all("Traceback" not in stderr for stderr in failed)
+    messages = [[line for line in stderr.splitlines() if "a page template fails" in line] for stderr in failed]
     assert messages[0] == messages[1] != []
     assert "no_such_name" in messages[0][0]
 
@@ -137,16 +149,12 @@ def test_a_page_a_worker_cannot_write_fails_the_build_as_without_workers(tmp_pat
         encoding="utf-8",
     )
     config = write_config(root)
+    _with_overrides(config)
     text = config.read_text(encoding="utf-8")
-    text = text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1)
     config.write_text(re.sub(r"^(      root: .*)$", r"\1\n      stamp: false", text, count=1, flags=re.M), "utf-8")
-    messages = []
-    for workers in (2, 0):
-        _with_workers(config, workers)
-        result = mkdocs_build(config, tmp_path / f"site{workers}")
-        assert result.returncode == 1
-        # MkDocs' own report of a theme that fails (its traceback included, as without opskb)
-        messages.append([line for line in result.stderr.splitlines() if "Error building page" in line])
+    # MkDocs' own report of a theme that fails (its traceback included, as without opskb)
+    failed = _failed_builds(config, tmp_path)
+    messages = [[line for line in stderr.splitlines() if "Error building page" in line] for stderr in failed]
     assert messages[0] == messages[1] != []
     assert f"runbooks/{first}.md" in messages[0][0]
 
