@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from opskb.site import labels
-from opskb.site.labels import Labels, catalog, languages, plural_categories
+from opskb.site.labels import CASES, Labels, catalog, languages, plural_categories
 from opskb.site.render import TEMPLATES
 from site_helpers import copy_minimal, mkdocs_build, write_config
 
 pytestmark = pytest.mark.xdist_group("site")
 
-PLURAL = re.compile(r"^(duration(?:\.(?:accusative|genitive|every))?\.\w+)\.(\w+)$")
+PLURAL = re.compile(rf"^(duration(?:\.(?:{'|'.join(CASES)}))?\.\w+)\.(\w+)$")
 
 
 def _split(table: dict[str, str]) -> tuple[set[str], dict[str, set[str]]]:
