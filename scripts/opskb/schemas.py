@@ -254,8 +254,10 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         return
     elif keyword == "pattern":
         message = f"{field} has the wrong form (got {_show(instance)})"
+        hint = _with_example(hint, error.schema)
     elif keyword == "format":
         message = f"{field} is not a real {expected} (got {_show(instance)})"
+        hint = _with_example(hint, error.schema)
     elif keyword in ("minItems", "minLength", "minProperties"):
         message = f"{field} must not be empty" if expected == 1 else f"{field} needs at least {expected} entries"
     elif keyword in ("maxItems", "maxLength", "maxProperties"):
@@ -272,6 +274,16 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
     else:
         message = f"{field}: {error.message}"
     yield SchemaError(path, keyword, message, hint, on_key=False)
+
+
+def _with_example(hint: str, schema: Any) -> str:
+    """The field's description and the first of its schema's ``examples``: the accepted
+    form shown, not only described (tests/test_schemas.py: each pattern has one that fits)."""
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    if not examples:
+        return hint
+    accepted = f"accepted form, e.g. {_show(examples[0])}"
+    return f"{hint.rstrip('.')}; {accepted}" if hint else accepted
 
 
 def _nearest(word: str, candidates: list[str]) -> str | None:

@@ -32,6 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .. import inline
 from . import escape
 from .headings import Heading
 from .labels import Labels
@@ -137,6 +138,8 @@ class Renderer:
         )
         self.env.filters.update(
             pre=lambda text: Markup(escape.pre(text)),
+            # step text, first response, "do not": the safe Markdown subset (opskb.inline)
+            inline=inline.to_html,
             safe_url=escape.safe_url,
             mermaid_label=escape.mermaid_label,
             json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),

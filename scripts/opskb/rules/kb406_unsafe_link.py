@@ -1,0 +1,50 @@
+from collections.abc import Iterator
+
+from ..inline import ALLOWED_SCHEMES, bad_links
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ..yamldoc import JsonPath
+from ._tree import RUNBOOK
+
+_GRAFANA = "    do: Open the price feed dashboard in Grafana.\n"
+
+RULE = Rule(
+    code="KB406",
+    name="unsafe-link",
+    level=ERROR,
+    summary="A link in step text, first response or 'do not' leads elsewhere than an http(s) address.",
+    message="link to {href} is refused: the site links only " + " and ".join(ALLOWED_SCHEMES) + " addresses",
+    hint="write the full address, e.g. [dashboard](https://grafana.example.org/d/feed), or drop the link",
+    why=(
+        "Step text is Markdown that the site turns into links. A javascript: or data: address (also hidden "
+        "behind an entity or a leading space) would run code in the engineer's browser when clicked, and a "
+        "relative path leads nowhere on the built site; the site shows such a link as plain text instead."
+    ),
+    fix="Link to an absolute http:// or https:// address, or write the text without a link.",
+    bad=Example(
+        replace={RUNBOOK: [(_GRAFANA, "    do: Open the [feed dashboard](javascript:alert(1)) in Grafana.\n")]},
+        expect=f"{RUNBOOK}:18:9",
+    ),
+    good=Example(
+        replace={RUNBOOK: [(_GRAFANA, "    do: Open the [feed dashboard](https://grafana.example.org/d/feed).\n")]}
+    ),
+)
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    for runbook in kb.runbooks.values():
+        for path, text in _marked_up(runbook.data):
+            for href in bad_links(text):
+                yield Finding(runbook, path, params={"href": repr(href)})
+
+
+def _marked_up(data: dict) -> Iterator[tuple[JsonPath, str]]:
+    """The fields that may hold the Markdown subset (opskb.inline), with their paths."""
+    for index, text in enumerate(data.get("first_response", [])):
+        yield ("first_response", index), text
+    for index, step in enumerate(data.get("steps", [])):
+        yield ("steps", index, "do"), step["do"]
+    for index, item in enumerate(data.get("do_not", [])):
+        yield ("do_not", index, "action"), item["action"]
+        yield ("do_not", index, "why"), item["why"]
