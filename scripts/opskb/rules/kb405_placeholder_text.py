@@ -37,11 +37,11 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     entities = [*kb.runbooks.values(), *kb.marketplaces.values()]
     owned = {entity.file for entity in [*entities, *kb.invalid]}
     for entity in entities:
-        for path, text in _placeholders(entity.data, ()):
+        for path, text in placeholders(entity.data, ()):
             yield Finding(entity, path, params=_params(path, text))
     for document in kb.documents:
         if document.rel not in owned and document.data is not None:
-            for path, text in _placeholders(document.data, ()):
+            for path, text in placeholders(document.data, ()):
                 yield Finding(document, path, params=_params(path, text))
 
 
@@ -51,16 +51,16 @@ def _params(path: JsonPath, text: str) -> dict[str, str]:
     return {"field": names[-1] if names else "value", "text": shown if len(shown) <= 60 else shown[:57] + "..."}
 
 
-def _placeholders(node: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+def placeholders(node: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
     if isinstance(node, str):
         if _has_placeholder(node):
             yield path, node
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _placeholders(value, (*path, key))
+            yield from placeholders(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _placeholders(value, (*path, index))
+            yield from placeholders(value, (*path, index))
 
 
 def _has_placeholder(text: str) -> bool:
