@@ -86,7 +86,9 @@ def vocabulary(extra: dict[str, Any] | None = None) -> Vocabulary:
         do_not_prefixes=tuple(p.casefold() for p in merged("do_not_prefixes")),
         warning_words=tuple(w.casefold() for w in merged("warning_words")),
         why_separators=merged("why_separators"),
-        front_matter={k: tuple(v) for k, v in {**data["front_matter"], **(extra or {}).get("front_matter", {})}.items()},
+        front_matter={
+            k: tuple(v) for k, v in {**data["front_matter"], **(extra or {}).get("front_matter", {})}.items()
+        },
         severity={normalise(k): v for k, v in {**data["severity"], **(extra or {}).get("severity", {})}.items()},
     )
 

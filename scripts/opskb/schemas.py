@@ -35,6 +35,49 @@ def schema_dir(root: Path | None = None) -> Path:
     return Path(__file__).resolve().parents[2] / SCHEMAS
 
 
+MARKDOWN = "text/markdown"
+ITEMS = "[]"  # in a field pattern: every item of the array
+
+
+def markdown_fields(schema: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The fields whose schema says ``contentMediaType: text/markdown`` (the safe subset of
+    opskb.inline), as key paths with ``[]`` for the items of an array. Local references
+    are followed; a shared definition elsewhere holds no such field."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+        if not isinstance(node, dict) or depth > 12:
+            return
+        if node.get("contentMediaType") == MARKDOWN:
+            found.append(path)
+        ref = node.get("$ref", "")
+        if ref.startswith("#/"):
+            target: Any = schema
+            for part in ref[2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            walk(target, path, depth + 1)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key), depth + 1)
+        walk(node.get("items"), (*path, ITEMS), depth + 1)
+
+    walk(schema, (), 0)
+    return found
+
+
+def values_at(data: Any, field: tuple[str, ...], where: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
+    """(path, value) of every value of ``data`` at a field pattern of ``markdown_fields``."""
+    if not field:
+        yield where, data
+        return
+    head, rest = field[0], field[1:]
+    if head == ITEMS:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from values_at(item, rest, (*where, index))
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, (*where, head))
+
+
 class SchemaError:
     """One schema violation: where, which keyword, and a message for people."""
 

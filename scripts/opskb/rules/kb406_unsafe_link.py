@@ -1,10 +1,13 @@
+import json
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from ..inline import ALLOWED_SCHEMES, bad_links
 from ..kb import KnowledgeBase
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
-from ..yamldoc import JsonPath
+from ..schemas import markdown_fields, schema_dir, values_at
 from ._tree import RUNBOOK
 
 _GRAFANA = "    do: Open the price feed dashboard in Grafana.\n"
@@ -33,18 +36,17 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    fields = _fields(str(schema_dir(kb.root)))
     for runbook in kb.runbooks.values():
-        for path, text in _marked_up(runbook.data):
-            for href in bad_links(text):
-                yield Finding(runbook, path, params={"href": repr(href)})
+        for field in fields:
+            for path, text in values_at(runbook.data, field):
+                if isinstance(text, str):
+                    for href in bad_links(text):
+                        yield Finding(runbook, path, params={"href": repr(href)})
 
 
-def _marked_up(data: dict) -> Iterator[tuple[JsonPath, str]]:
-    """The fields that may hold the Markdown subset (opskb.inline), with their paths."""
-    for index, text in enumerate(data.get("first_response", [])):
-        yield ("first_response", index), text
-    for index, step in enumerate(data.get("steps", [])):
-        yield ("steps", index, "do"), step["do"]
-    for index, item in enumerate(data.get("do_not", [])):
-        yield ("do_not", index, "action"), item["action"]
-        yield ("do_not", index, "why"), item["why"]
+@cache
+def _fields(folder: str) -> list[tuple[str, ...]]:
+    """The runbook fields that hold the Markdown subset: the schema says which."""
+    schema = json.loads((Path(folder) / "runbook.schema.json").read_text(encoding="utf-8"))
+    return markdown_fields(schema)
