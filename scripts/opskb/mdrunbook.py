@@ -652,7 +652,7 @@ def _title_of(item: Item) -> str:
     sentence = " ".join(plain(text).split())
     for stop in (". ", "? ", "! ", ": ", "; "):
         cut = sentence.find(stop)
-        if 0 < cut:
+        if cut > 0:
             sentence = sentence[:cut]
     sentence = sentence.rstrip(".:;")
     if len(sentence) <= MAX_TITLE:
@@ -684,13 +684,10 @@ def _references(links: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 # Russian letters as they are written in Latin ones (the passport system's transliteration).
-_TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia".split(" "),
-        strict=True,
-    )
-)
+_TRANSLIT = {
+    **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziiklmnoprstufye", strict=True)),
+    **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "iu", "я": "ia"},
+}
 
 
 def slug(text: str) -> str:
@@ -700,9 +697,9 @@ def slug(text: str) -> str:
     previous = ""
     for index, ch in enumerate(text):
         following = text[index + 1] if index + 1 < len(text) else ""
-        if ch.isupper() and previous and (previous.islower() or previous.isdigit() or following.islower()):
-            if previous.isalnum():
-                out.append("-")
+        boundary = previous.islower() or previous.isdigit() or following.islower()
+        if ch.isupper() and previous.isalnum() and boundary:
+            out.append("-")
         lower = ch.lower()
         if lower in _TRANSLIT:
             out.append(_TRANSLIT[lower])
