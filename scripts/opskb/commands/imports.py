@@ -103,14 +103,13 @@ def run(args: argparse.Namespace) -> int:
         today=today().isoformat(),
     )
     sources, outcomes = _sources(args.paths)
-    if not args.dry_run:
-        if out.exists() and not out.is_dir():
-            raise CommandError(f"opskb import: {out}: not a directory")
-        out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"opskb import: {out}: not a directory")
     taken: set[str] = set()
     for source in sources:
         outcome = _one(source, out, options, words, taken)
         if not outcome.reason and not args.dry_run:
+            out.mkdir(parents=True, exist_ok=True)  # only when there is something to put in it
             with locked(out):
                 _write(out / Path(outcome.path).name, outcome)
         outcomes.append(outcome)
