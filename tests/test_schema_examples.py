@@ -3,32 +3,14 @@ has `examples` that fit it, and a value of the wrong form prints the first one a
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import schema_objects
 
-
-def _patterns(node: object, where: str) -> Iterator[tuple[str, dict]]:
-    if isinstance(node, dict):
-        if isinstance(node.get("pattern"), str):
-            yield where, node
-        for key, value in node.items():
-            yield from _patterns(value, f"{where}/{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _patterns(value, f"{where}/{index}")
-
-
-PATTERNS = [
-    (f"{path.name}#{where}", schema)
-    for path in sorted((REPO / "schemas").glob("*.schema.json"))
-    for where, schema in _patterns(json.loads(path.read_text(encoding="utf-8")), "")
-]
+PATTERNS = [(where, schema) for where, schema in schema_objects() if isinstance(schema.get("pattern"), str)]
 
 
 def test_the_schemas_have_patterns() -> None:
