@@ -185,6 +185,10 @@ def test_what_each_shape_becomes(cli, kb_root: Path, tmp_path: Path) -> None:
     assert kube["steps"][0]["command"] == "kubectl -n $NAMESPACE describe pod $POD"
     assert "\n– `kubectl -n $NAMESPACE logs $POD --previous`" in kube["steps"][1]["do"]
     assert "What: memory limit; Where: `resources.limits.memory`" in kube["steps"][2]["do"]
+    # a paragraph ending in ':' and the list after it are one step
+    assert kube["steps"][3]["do"] == (
+        "Other causes to rule out:\n– a missing config map or secret\n– a read-only file system"
+    )
     assert kube["do_not"][0]["action"].startswith("never raise the memory limit")
     assert kube["do_not"][0]["why"] == "The pod will not schedule."
     assert all("<a" not in step["do"] for step in kube["steps"])

@@ -138,6 +138,7 @@ class Item:
     group: str = ""  # the heading of the subsection it is under (a step's title)
     section: str = ""  # the heading of its section
     warning: bool = False
+    lead_in: bool = False  # a paragraph ending in ':' ("Other things to check:"): a list after it is its lines
 
 
 @dataclass
@@ -236,10 +237,21 @@ def _block(node: SyntaxTreeNode, found: Parsed, state: _State, words: Vocabulary
             state.admonition = not body
             return
         add(text, warning=_is_warning(opener, words) and state.category != "do_not" and _marked(opener))
+        if found.items and found.items[-1].text == text.strip() and text.rstrip().endswith(":"):
+            found.items[-1].lead_in = True
     elif node.type in ("bullet_list", "ordered_list"):
-        for item in node.children:
-            text, command = _list_item(item)
-            add(text, command=command)
+        last = found.items[-1] if found.items else None
+        if last is not None and last.lead_in and last.section == state.section and last.group == state.group:
+            # "Check these:" and its list are one step: the items are its lines
+            for item in node.children:
+                text, command = _list_item(item)
+                last.text += "\n– " + text.replace("\n", "\n  ")
+                last.command = "\n".join(filter(None, (last.command, command)))
+            last.lead_in = False
+        else:
+            for item in node.children:
+                text, command = _list_item(item)
+                add(text, command=command)
     elif node.type in ("fence", "code_block"):
         if state.admonition:
             add(" ".join(node.content.split()), warning=True)
@@ -290,6 +302,7 @@ def _command(found: Parsed, state: _State, command: str) -> None:
         and not last.warning
     ):
         last.command = command
+        last.lead_in = False
     elif command.strip():
         found.items.append(Item(state.category or "steps", "", command, state.group, state.section))
 
