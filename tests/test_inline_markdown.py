@@ -225,3 +225,25 @@ def test_no_script_runs_in_chromium_and_commands_have_a_copy_button(hostile_buil
         finally:
             browser.close()
     assert not outside, outside
+
+
+def test_search_indexes_the_text_not_the_markup(tree: Path, cli) -> None:
+    """A link's words are found, its address is not; code is found by its words."""
+    _with_first_response(tree, "Open [the zebrafeed board](https://grafana.example.org/d/qqxxzz) and run `flushqueue`.")
+    assert cli("check", "--strict", tree).code == 0
+    for query in ("zebrafeed", "flushqueue"):
+        found = cli("find", query, "--root", tree, "--format", "json")
+        assert [r["id"] for r in json.loads(found.out)["runbooks"]] == ["prices-not-applied"], query
+    found = cli("find", "qqxxzz", "--root", tree, "--format", "json")
+    assert json.loads(found.out)["runbooks"] == []
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "/relative", "ftp://example.org/x"])
+def test_a_reference_is_an_http_address(tree: Path, cli, url: str) -> None:
+    path = tree / RUNBOOK
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + f"references:\n  - title: Vendor docs\n    url: {json.dumps(url)}\n", encoding="utf-8")
+    result = cli("check", tree)
+    assert result.code == 1
+    assert f"{RUNBOOK}:48:10: KB105 url has the wrong form" in result.out, result.out
+    assert 'accepted form, e.g. "https://' in result.out
