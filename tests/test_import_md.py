@@ -297,3 +297,32 @@ def test_unknown_route_or_team_is_a_usage_error(cli, kb_root: Path) -> None:
     assert result.code == 2 and "no route 'no-such-route'" in result.err
     result = cli("import", "md", page, "--root", kb_root, "--owner", "no-such-team")
     assert result.code == 2 and "no team 'no-such-team'" in result.err
+
+
+def test_hostile_markdown_imports_as_inert_text(cli, tree: Path, tmp_path: Path) -> None:
+    """Raw HTML is left out, links other than http(s) keep only their text, and what is
+    left passes the link check (KB321): the import writes nothing the site would link."""
+    page = tmp_path / "hostile.md"
+    page.write_text(
+        "# Hostile <script>__pwned(0)</script> page\n\n"
+        "## Symptoms\n\n"
+        "- [click](javascript:__pwned(1)) and <img src=x onerror=__pwned(2)> and [other page](../x.md)\n"
+        "- [entity](&#106;avascript:__pwned(3)) {{ 6*7 }} <javascript:__pwned(4)>\n\n"
+        "## Steps\n\n"
+        "1. Run `<b onmouseover=__pwned(5)>` *carefully* <b onmouseover=__pwned(6)>bold</b>\n"
+        "2. [data](data:text/html,x) then [ok](https://example.org/ok)\n\n"
+        '<iframe srcdoc="<script>__pwned(7)</script>"></iframe>\n',
+        encoding="utf-8",
+    )
+    result = cli("import", "md", page, "--root", tree, "--route", "pricing", "--system", "pricing", "--severity", "low")
+    assert result.code == 0, result.err
+    written = tree / "runbooks" / "hostile-pwned-0-page.yaml"
+    data = yaml.safe_load(written.read_text(encoding="utf-8"))
+    assert data["title"] == "Hostile __pwned(0) page"  # the tags are left out, their text stays
+    assert data["steps"][0]["do"] == "Run `<b onmouseover=__pwned(5)>` *carefully* bold"
+    assert data["steps"][1]["do"] == "data then [ok](https://example.org/ok)"
+    assert data["symptoms"][0] == "click and  and other page"
+    assert data["symptoms"][1] == "entity {{ 6*7 }} javascript:__pwned(4)"  # an autolink's text is its address
+    problems = json.loads(cli("check", "--strict", "--format", "json", tree).out)
+    assert [p for p in problems if p["code"] == "KB321"] == []
+    assert all(_is_todo_finding(p) for p in problems if p["path"] == "runbooks/hostile-pwned-0-page.yaml")
