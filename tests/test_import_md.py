@@ -208,6 +208,10 @@ def test_what_each_shape_becomes(cli, kb_root: Path, tmp_path: Path) -> None:
     assert "alerts" not in disk  # its H1 is a sentence, not an alert's name
     assert disk["steps"][1]["command"] == "find /var/log/app -name '*.gz' -mtime +7 -delete"
     assert disk["do_not"][0]["action"] == "Never delete files under /data/objects by hand."
+    assert disk["do_not"][1] == {
+        "action": "do not run the cleanup on two nodes at once",
+        "why": "Replicas go under quorum.",
+    }
 
     # Russian: "Что делать?" with its question mark, "не" lines, reasons after "потому что"
     ru = runbooks["ochered-soobshchenii-perepolnena.yaml"]

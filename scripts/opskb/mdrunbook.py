@@ -146,7 +146,6 @@ class Item:
 
 @dataclass
 class Parsed:
-    title: str = ""
     h1: str = ""
     front: dict[str, Any] = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
@@ -239,7 +238,10 @@ def _block(node: SyntaxTreeNode, found: Parsed, state: _State, words: Vocabulary
                 add(body, warning=True)
             state.admonition = not body
             return
-        add(text, warning=_is_warning(opener, words) and state.category != "do_not" and _marked(opener))
+        if _is_warning(opener, words) and _marked(opener):
+            add(_strip_marker(opener, words), warning=True)  # "**Warning:** never ..." -> "never ..."
+            return
+        add(text)
         if found.items and found.items[-1].text == text.strip() and text.rstrip().endswith(":"):
             found.items[-1].lead_in = True
     elif node.type in ("bullet_list", "ordered_list"):
