@@ -305,7 +305,7 @@ def test_unknown_route_or_team_is_a_usage_error(cli, kb_root: Path) -> None:
 
 def test_hostile_markdown_imports_as_inert_text(cli, tree: Path, tmp_path: Path) -> None:
     """Raw HTML is left out, links other than http(s) keep only their text, and what is
-    left passes the link check (KB321): the import writes nothing the site would link."""
+    left passes the link check (KB336): the import writes nothing the site would link."""
     page = tmp_path / "hostile.md"
     page.write_text(
         "# Hostile <script>__pwned(0)</script> page\n\n"
@@ -328,5 +328,5 @@ def test_hostile_markdown_imports_as_inert_text(cli, tree: Path, tmp_path: Path)
     assert data["symptoms"][0] == "click and  and other page"
     assert data["symptoms"][1] == "entity {{ 6*7 }} javascript:__pwned(4)"  # an autolink's text is its address
     problems = json.loads(cli("check", "--strict", "--format", "json", tree).out)
-    assert [p for p in problems if p["code"] == "KB321"] == []
+    assert [p for p in problems if p["code"] == "KB336"] == []
     assert all(_is_todo_finding(p) for p in problems if p["path"] == "runbooks/hostile-pwned-0-page.yaml")

@@ -1,6 +1,6 @@
 """The safe Markdown subset of step text, first response and "do not": inline code, bold,
 emphasis and http(s) links render; everything else is escaped text; a link to any other
-scheme, however disguised, is a located finding (KB321). Checked through `opskb check`,
+scheme, however disguised, is a located finding (KB336). Checked through `opskb check`,
 `mkdocs build --strict` (the built HTML read with an HTML parser) and real Chromium."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_a_link_to_another_scheme_is_a_located_finding(tree: Path, cli, value: s
     _with_first_response(tree, f"Open the {value} first.")
     result = cli("check", tree)
     assert result.code == 1
-    assert f"{RUNBOOK}:14:5: KB321 link to " in result.out, result.out
+    assert f"{RUNBOOK}:14:5: KB336 link to " in result.out, result.out
 
 
 @pytest.mark.parametrize("value", ACCEPTED)

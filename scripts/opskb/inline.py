@@ -5,7 +5,7 @@ Parsed with markdown-it-py (CommonMark's inline grammar, HTML off), then read th
 allow-list of token types: whatever the parser makes that is not on it (an image, a
 link to any other scheme, raw HTML, which with HTML off is text anyway) is shown as its
 text, escaped. So ``<script>`` is text, ``[x](javascript:...)`` is the text ``x``, and
-the gate reports the link (rule KB321) at the field.
+the gate reports the link (rule KB336) at the field.
 
 The parser here accepts a link to any destination (markdown-it's own ``validateLink``
 would silently turn ``[x](javascript:...)`` into text) so that every written link is

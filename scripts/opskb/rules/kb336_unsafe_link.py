@@ -13,7 +13,7 @@ from ._tree import RUNBOOK
 _GRAFANA = "    do: Open the price feed dashboard in Grafana.\n"
 
 RULE = Rule(
-    code="KB321",
+    code="KB336",
     name="unsafe-link",
     level=ERROR,
     summary="A link in step text, first response or 'do not' leads elsewhere than an http(s) address.",
