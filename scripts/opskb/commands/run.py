@@ -103,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 {"runbook": entity.id, "results": [r.as_dict() for r in results], "ok": not failed},
                 ensure_ascii=False,
                 indent=2,
+                allow_nan=False,  # observed values are plain(): NaN and infinities arrive as text
             )
         )
     return 1 if failed else 0
