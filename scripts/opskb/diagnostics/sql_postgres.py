@@ -83,7 +83,8 @@ def run(conninfo: str, query: str, timeout: float) -> tuple[tuple[Any, ...] | No
         options=_session_options(conninfo, ms),
     )
     try:
-        with _watchdog(connection, timeout):
+        # Just after the server's own timeout, so that its clearer message normally comes first.
+        with _watchdog(connection, ms / 1000 + _CANCEL_GRACE / 2):
             connection.read_only = True  # every transaction starts with BEGIN READ ONLY
             return _checked_row(connection, query, ms)
     finally:
