@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster for the `sql` check tests (Debian's server package).
+"""A throwaway PostgreSQL cluster for the `sql` check tests (Debian's server package), and
+the example runbook's sql check those tests rewrite.
 
 The cluster is created in a temporary directory and listens on a free localhost port.
 initdb refuses to run as root, so as root the cluster belongs to a system user
@@ -9,6 +10,7 @@ fixtures gets its own cluster, so what one module adds (views, extensions) stays
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -214,3 +216,31 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 10) -> N
     while not condition():
         assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
         time.sleep(0.05)
+
+
+RUNBOOK = "runbooks/prices-not-applied.yaml"
+
+
+def set_query(tree: Path, query: str, timeout: str | None = None) -> str:
+    """Put ``query`` (and a timeout) into the example runbook's sql check; where the query is."""
+    path = tree / RUNBOOK
+    old = "    query: SELECT sent, accepted FROM price_feed_last_run\n"
+    new = f"    query: {json.dumps(query)}\n" + (f"    timeout_seconds: {timeout}\n" if timeout else "")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return f"{RUNBOOK}:30:12"
+
+
+def add_checks(tree: Path, queries: list[str]) -> list[tuple[int, int]]:
+    """One sql check per query in the example runbook; where each query is (line, column)."""
+    checks = "".join(
+        f"  - id: v{n}\n    title: Variant {n}\n    type: sql\n    source: pricing-db\n"
+        f"    query: {json.dumps(q)}\n    condition: {{left: a, op: '==', right: 1}}\n"
+        for n, q in enumerate(queries)
+    )
+    path = tree / RUNBOOK
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("do_not:\n", checks + "do_not:\n", 1), encoding="utf-8")
+    first_line = text[: text.index("do_not:\n")].count("\n") + 1
+    return [(first_line + 6 * n + 4, 12) for n in range(len(queries))]

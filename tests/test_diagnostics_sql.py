@@ -26,28 +26,19 @@ from opskb.diagnostics.probe import ProbeError
 from opskb.diagnostics.sources import Source
 from pg_cluster import (
     PASSWORD,
+    RUNBOOK,
     SERVER_SECRET,
     WRITER_PASSWORD,
     Cluster,
+    add_checks,
     free_port,
     running_cluster,
+    set_query,
     victim_of,
     wait_for,
 )
 
 SLOW = "SELECT sum(g) AS sent, 0 AS accepted FROM (SELECT generate_series(1, 1000000000000) AS g) s"
-RUNBOOK = "runbooks/prices-not-applied.yaml"
-
-
-def _set_query(tree: Path, query: str, timeout: str | None = None) -> str:
-    """Put ``query`` (and a timeout) into the example runbook's sql check; where the query is."""
-    path = tree / RUNBOOK
-    old = "    query: SELECT sent, accepted FROM price_feed_last_run\n"
-    new = f"    query: {json.dumps(query)}\n" + (f"    timeout_seconds: {timeout}\n" if timeout else "")
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return f"{RUNBOOK}:30:12"
 
 
 # --- the read-only guard, before any connection ---------------------------------------
@@ -233,7 +224,7 @@ def test_where_the_grammars_differ_sqlite_still_refuses(cli, tree: Path, sqlite_
     # PostgreSQL nests /* */ comments and SQLite does not: the guard reads
     # "SELECT sent, accepted"; SQLite would also call randomblob(). Its authorizer refuses.
     query = "SELECT sent, accepted /* /* */, randomblob(8) AS z FROM price_feed_last_run -- */"
-    _set_query(tree, query)
+    set_query(tree, query)
     assert cli("check", tree).code == 0
     result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db=sqlite:///{sqlite_db}")
     assert result.code == 1
@@ -287,7 +278,7 @@ def test_the_issue_payloads_are_refused_by_check_and_by_run(
 ) -> None:
     query = query.replace("{victim}", str(victim)).replace("{secret_file}", str(cluster.secret_file))
     url = cluster.url("postgres" if "pg_read_file" in query else "writer")  # a superuser source, as the issue
-    at = _set_query(tree, query)
+    at = set_query(tree, query)
 
     checked = cli("check", tree)
     assert checked.code == 1
@@ -310,19 +301,10 @@ def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
 ) -> None:
     # (YAML itself refuses a lone surrogate; the schema an empty query)
     queries = [q.replace("{victim}", str(victim)) for q, _ in VARIANTS if q and "\ud800" not in q]
-    checks = "".join(
-        f"  - id: v{n}\n    title: Variant {n}\n    type: sql\n    source: pricing-db\n"
-        f"    query: {json.dumps(q)}\n    condition: {{left: a, op: '==', right: 1}}\n"
-        for n, q in enumerate(queries)
-    )
-    path = tree / "runbooks" / "prices-not-applied.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("do_not:\n", checks + "do_not:\n", 1), encoding="utf-8")
-    first_line = text[: text.index("do_not:\n")].count("\n") + 1
-
+    where = add_checks(tree, queries)
     problems = cli("check", tree, "--format", "json").json()
     refused = {(p["line"], p["column"]) for p in problems if p["code"] == "KB320"}
-    assert refused == {(first_line + 6 * n + 4, 12) for n in range(len(queries))}
+    assert refused == set(where)
 
     for query in queries:
         with pytest.raises(sql_guard.RefusedQuery):
@@ -332,7 +314,7 @@ def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
 
 @pytest.mark.xdist_group("postgres")
 def test_a_timeout_below_one_second_is_refused_by_check_and_by_run(cli, tree: Path, cluster: Cluster) -> None:
-    _set_query(tree, SLOW, timeout="0.0001")
+    set_query(tree, SLOW, timeout="0.0001")
     checked = cli("check", tree, "--format", "json")
     (problem,) = checked.json()
     assert (problem["path"], problem["line"], problem["column"]) == (RUNBOOK, 31, 22)
@@ -414,7 +396,7 @@ def test_a_slow_query_is_cancelled_by_the_server_even_with_a_tiny_timeout(cluste
 def test_the_server_stops_the_query_when_opskb_is_killed(tree: Path, cluster: Cluster) -> None:
     """The issue: "the query ran on the server long after opskb gave up". Kill opskb mid-query:
     the server itself cancels the query at the check's timeout."""
-    _set_query(tree, SLOW, timeout="3")
+    set_query(tree, SLOW, timeout="3")
     command = [str(Path(sys.executable).with_name("opskb")), "run", "prices-not-applied", "--root", str(tree)]
     env = {**os.environ, "OPSKB_SOURCE_PRICING_DB": cluster.url("reader")}
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -432,7 +414,7 @@ def test_the_server_stops_the_query_when_opskb_is_killed(tree: Path, cluster: Cl
 def test_a_legitimate_query_runs_and_passes_with_a_role_that_could_write(
     cli, tree: Path, cluster: Cluster, victim: int
 ) -> None:
-    _set_query(tree, "SELECT sent, sent AS accepted FROM price_feed_last_run WHERE sent > 0 AND 'a%' LIKE 'a%'")
+    set_query(tree, "SELECT sent, sent AS accepted FROM price_feed_last_run WHERE sent > 0 AND 'a%' LIKE 'a%'")
     assert cli("check", tree).code == 0
     result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('writer')}")
     assert result.code == 0, result.out + result.err

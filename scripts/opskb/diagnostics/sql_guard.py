@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .probe import ProbeError
+from .sql_result import MAX_VALUE_BYTES
 
 # Aggregates, window functions, dates, text, numbers, JSON and arrays: pure functions
 # that read their arguments and nothing else. Kept alphabetical per group.
@@ -222,9 +223,8 @@ def _attribute_refusal(statement: Any) -> str | None:
     known: dict[str, list[Any]] = {}
     for item in ranges(statement, _walk):
         known.setdefault(item.name, []).append(item)
-    for node in _walk(statement):
-        if type(node).__name__ != "ColumnRef" or len(node.fields) != 2:
-            continue
+    references = [node for node in _walk(statement) if type(node).__name__ == "ColumnRef" and len(node.fields) == 2]
+    for node in sorted(references, key=lambda reference: reference.location or 0):  # the first in the text
         qualifier, name = (getattr(part, "sval", None) for part in node.fields)
         if name is None:  # x.*
             continue
@@ -240,6 +240,22 @@ def _attribute_refusal(statement: Any) -> str | None:
 
 
 _RANGE_WORDS = {"function": "the function", "subquery": "the subquery", "cte": "the WITH query"}
+
+
+@functools.lru_cache(maxsize=65536)
+def duplicate_columns(query: str) -> tuple[str, ...]:
+    """The result column names a SELECT gives more than one column, as far as its text says."""
+    from pglast import parse_sql
+
+    try:
+        statements = parse_sql(query) if "\x00" not in query else ()
+    except Exception:  # not SQL at all: refusal() says why
+        return ()
+    if len(statements) != 1 or type(statements[0].stmt).__name__ != "SelectStmt":
+        return ()
+    from .sql_names import duplicates
+
+    return tuple(duplicates(statements[0].stmt))
 
 
 def allowed_functions(dialect: str | None) -> frozenset[str]:
@@ -270,9 +286,24 @@ def _node_refusal(node: Any, allowed: frozenset[str]) -> str | None:
         name = _qualified(call[1])
         if name is None or name not in allowed:
             return f"function {_shown(call[1])} is not on the read-only allow-list"
+        return _padding_refusal(name, node.args)
     elif call is not None:
         return _operator_refusal(call[1])
     return None
+
+
+def _padding_refusal(name: str, args: Any) -> str | None:
+    """lpad/rpad to a written length no checked value may have: the server would build it
+    while planning, where it cannot be interrupted (lpad('x', 250000000, 'y'))."""
+    if name not in _PADDING or not args or len(args) < 2 or type(args[1]).__name__ != "A_Const":
+        return None
+    length = getattr(args[1].val, "ival", 0)
+    if length > MAX_VALUE_BYTES:
+        return f"{name} to {length} characters builds a value larger than a check may read ({MAX_VALUE_BYTES} bytes)"
+    return None
+
+
+_PADDING = {"lpad", "rpad"}
 
 
 def _operator_refusal(parts: tuple[Any, ...]) -> str | None:

@@ -34,6 +34,7 @@ import math
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -76,6 +77,7 @@ def run(conninfo: str, query: str, timeout: float) -> tuple[tuple[Any, ...] | No
     import psycopg
 
     ms = server_timeout_ms(timeout)
+    deadline = time.monotonic() + ms / 1000  # for the whole check, connecting included
     connection = psycopg.connect(
         conninfo,
         connect_timeout=max(2, math.ceil(timeout)),
@@ -83,8 +85,7 @@ def run(conninfo: str, query: str, timeout: float) -> tuple[tuple[Any, ...] | No
         options=_session_options(conninfo, ms),
     )
     try:
-        # Just after the server's own timeout, so that its clearer message normally comes first.
-        with _watchdog(connection, ms / 1000 + _CANCEL_GRACE / 2):
+        with _watchdog(connection, deadline - time.monotonic()):
             connection.read_only = True  # every transaction starts with BEGIN READ ONLY
             return _checked_row(connection, query, ms)
     finally:
@@ -191,22 +192,23 @@ def _ok(result: Any, connection: Any) -> Any:
 
 
 @contextmanager
-def _watchdog(connection: Any, timeout: float) -> Iterator[None]:
+def _watchdog(connection: Any, seconds: float) -> Iterator[None]:
     """At the deadline: ask the server to cancel, then shut the socket (see the module)."""
     lock = threading.Lock()
     done = threading.Event()
-    # The socket is taken now: after close, its number may belong to another connection.
+    # A socket of our own on the connection: after close, its number may belong to another.
     wire = socket.socket(fileno=os.dup(connection.pgconn.socket))
 
     def cancel() -> None:
+        started = time.monotonic()
         with suppress(Exception):
             connection.cancel_safe(timeout=_CANCEL_GRACE)
-        if not done.wait(_CANCEL_GRACE):
+        if not done.wait(max(0.0, started + _CANCEL_GRACE - time.monotonic())):
             with lock, suppress(OSError):
                 if not done.is_set():
                     wire.shutdown(socket.SHUT_RDWR)
 
-    timer = threading.Timer(timeout, cancel)
+    timer = threading.Timer(max(0.0, seconds), cancel)
     timer.daemon = True
     timer.start()
     try:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ..kb import KnowledgeBase
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
+from ._sql import sql_queries
 from ._tree import RUNBOOK
 
 _QUERY = "    query: SELECT sent, accepted FROM price_feed_last_run"
@@ -61,10 +62,7 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     from ..diagnostics.sql_guard import refusal  # pglast is loaded only when there is SQL to read
 
-    for runbook in kb.runbooks.values():
-        for index, entry in enumerate(runbook.data.get("checks") or []):
-            if not isinstance(entry, dict) or entry.get("type") != "sql" or not isinstance(entry.get("query"), str):
-                continue
-            reason = refusal(entry["query"].strip().rstrip(";"))
-            if reason:
-                yield Finding(runbook, ("checks", index, "query"), {"check": entry.get("id", index), "reason": reason})
+    for runbook, path, check_id, query in sql_queries(kb):
+        reason = refusal(query)
+        if reason:
+            yield Finding(runbook, path, {"check": check_id, "reason": reason})
