@@ -220,6 +220,24 @@ def test_sqlite_itself_refuses_writes_other_statements_and_unlisted_functions(sq
     assert sqlite_db.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT replace(printf('%60000d', 1), ' ', '  ') AS sent", "result too large for a check"),
+        ("SELECT " + ", ".join(f"{n} AS c{n}" for n in range(33)), "result too large for a check"),
+        ("SELECT sent, accepted AS sent FROM price_feed_last_run", "two columns named 'sent'"),
+    ],
+)
+def test_sqlite_results_are_bounded_too(sqlite_db: Path, query: str, message: str) -> None:
+    with pytest.raises(ProbeError, match=re.escape(message)):
+        sql.probe({"query": query}, Source("db", f"sqlite:///{sqlite_db}"), 5)
+
+
+def test_sqlite_numbers_json_cannot_carry_are_text(sqlite_db: Path) -> None:
+    observed = sql.probe({"query": "SELECT 1e400 AS big, -1e400 AS small"}, Source("db", f"sqlite:///{sqlite_db}"), 5)
+    assert observed.series == [("", {"big": "Infinity", "small": "-Infinity"})]
+
+
 def test_where_the_grammars_differ_sqlite_still_refuses(cli, tree: Path, sqlite_db: Path) -> None:
     # PostgreSQL nests /* */ comments and SQLite does not: the guard reads
     # "SELECT sent, accepted"; SQLite would also call randomblob(). Its authorizer refuses.
