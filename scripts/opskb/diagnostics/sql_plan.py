@@ -56,6 +56,7 @@ EXPRESSIONS = frozenset(
 )
 SORT_KEYS = frozenset({"Sort Key", "Presorted Key"})  # an expression with DESC, USING <op>, NULLS ...
 FROM_ITEMS = frozenset({"Function Call"})  # a FROM item: f(...) or ROWS FROM (f(...), g(...))
+WINDOWS = frozenset({"Window"})  # PostgreSQL 17: a window definition, w1 AS (PARTITION BY ...)
 # Keys whose string values are names or words, never expressions.
 NAMES = frozenset(
     {
@@ -188,7 +189,7 @@ LIMIT 1
 def shadowed_refusal(found: str | None) -> None:
     if found:
         raise RefusedPlan(
-            f"refused: a {found} has the name of a pg_catalog one the query uses, and the plan does not say"
+            f"refused: {found} has the name of a pg_catalog one the query uses, and the plan does not say"
             " which of the two the server chose; take that schema off the source role's search_path"
         )
 
@@ -235,6 +236,8 @@ def _read_node(node: dict[str, Any], calls: Calls) -> None:
             _read_expressions(value, "SELECT 1 ORDER BY {}", calls)
         elif key in FROM_ITEMS:
             _read_expressions(value, "SELECT * FROM {}", calls)
+        elif key in WINDOWS:
+            _read_expressions(value, "SELECT 1 WINDOW {}", calls)
         else:
             raise RefusedPlan(f"refused: the server's plan has a part opskb does not know ({key!r})")
 
@@ -258,7 +261,8 @@ def _read_expressions(value: Any, frame: str, calls: Calls) -> None:
 
 def _sql_only(text: str) -> str:
     """The expression without what only EXPLAIN prints, cut out by PostgreSQL's tokenizer:
-    ``(SubPlan 1)``, ``(hashed SubPlan 2)``, ``(alternatives: ...)`` become NULL; the
+    ``(SubPlan 1)``, ``(hashed SubPlan 2)``, ``(alternatives: ...)``, ``(InitPlan 1).col1``
+    become NULL; the
     ``?`` of ``OVER (?)`` and the word ``PARTIAL`` before an aggregate go."""
     from pglast.parser import scan
 
@@ -273,6 +277,8 @@ def _sql_only(text: str) -> str:
         cut = None
         if words[index] == b"(" and after in _SUBPLAN_WORDS:
             cut, replacement = _closing(words, index), b"NULL"
+            if words[cut + 1 : cut + 2] == [b"."]:  # (InitPlan 1).col1 of PostgreSQL 17
+                cut += 2
         elif _explain_word(tokens[index].name, words[index], before, after):
             cut, replacement = index, b""
         if cut is None:
