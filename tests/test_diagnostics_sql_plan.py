@@ -409,6 +409,17 @@ def test_each_bound_is_a_clear_error(cluster: Cluster, query: str, message: str)
     _nothing_changed(cluster)
 
 
+def test_a_check_past_its_timeout_leaves_no_connection_and_no_lock(cluster: Cluster) -> None:
+    # Reads orders (a lock on it while it runs) for longer than the timeout allows.
+    slow = "SELECT count(*) AS sent, 0 AS accepted FROM orders, (SELECT generate_series(1, 10000000000) AS g) s"
+    started = time.monotonic()
+    with pytest.raises(ProbeError, match="1 s timeout"):
+        sql.probe({"query": slow}, Source("db", cluster.url("writer")), 1)
+    assert time.monotonic() - started < 1 + 2
+    wait_for(lambda: cluster.checks() == [] and cluster.locks() == [], "the session and its locks to go", 2)
+    _nothing_changed(cluster)
+
+
 def test_only_the_first_row_is_ever_fetched(cluster: Cluster) -> None:
     started = time.monotonic()
     observed = sql.probe(
