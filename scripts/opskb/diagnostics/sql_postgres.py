@@ -120,29 +120,31 @@ def _checked_row(connection: Any, query: str, ms: int) -> tuple[tuple[Any, ...] 
         )
         columns = _describe(connection, query)
         _prepare(connection, bounded(query, len(columns)))
-        cursor.execute(_EXPLAIN)
-        size, plan = cursor.execute(
-            "SELECT current_setting('opskb.plan_bytes')::bigint, current_setting('opskb.plan')"
-        ).fetchone()
-        if size > MAX_PLAN_BYTES:
-            raise sql_plan.RefusedPlan(
-                f"refused: the server's plan of the query is {size} bytes (at most {MAX_PLAN_BYTES});"
-                " a constant that large is no diagnostic"
-            )
-        calls = sql_plan.check(plan)
-        functions, operators = calls.unqualified()
-        written = sql_plan.query_names(query)
-        found = cursor.execute(
-            sql_plan.SHADOWED,
-            {"functions": sorted({*functions, *written[0]}), "operators": sorted({*operators, *written[1]})},
-        ).fetchone()
-        sql_plan.shadowed_refusal(found[0] if found else None)
+        _check_plan(cursor, query)  # RefusedPlan unless all it calls is allowed
         row = cursor.execute(f"EXECUTE {STATEMENT}").fetchone()
     connection.rollback()
     if row is None:
         return None, columns
     check_sizes(columns, row[0])
     return row[1:], columns
+
+
+def _check_plan(cursor: Any, query: str) -> None:
+    """The server's plan of the prepared statement, held against the allow-lists (sql_plan)."""
+    cursor.execute(_EXPLAIN)
+    size, plan = cursor.execute(
+        "SELECT current_setting('opskb.plan_bytes')::bigint, current_setting('opskb.plan')"
+    ).fetchone()
+    if size > MAX_PLAN_BYTES:
+        raise sql_plan.RefusedPlan(
+            f"refused: the server's plan of the query is {size} bytes (at most {MAX_PLAN_BYTES});"
+            " a constant that large is no diagnostic"
+        )
+    functions, operators = sql_plan.check(plan).unqualified()
+    written = sql_plan.query_names(query)
+    names = {"functions": sorted({*functions, *written[0]}), "operators": sorted({*operators, *written[1]})}
+    found = cursor.execute(sql_plan.SHADOWED, names).fetchone()
+    sql_plan.shadowed_refusal(found[0] if found else None)
 
 
 def _describe(connection: Any, query: str) -> list[str]:
