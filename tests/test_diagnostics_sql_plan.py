@@ -514,6 +514,39 @@ def _payloads(victim: int, cluster: Cluster) -> list[str]:
     return chosen
 
 
+# FROM items whose columns the text says, as (FROM item, a column of it).
+KNOWN = [
+    ("unnest(ARRAY[1]) x", "x"),
+    ("unnest(ARRAY[1]) AS x(v)", "v"),
+    ("generate_series(1, 3) WITH ORDINALITY x", "ordinality"),
+    ("jsonb_each('{}') x", "value"),
+    ("jsonb_array_elements('[]') x", "value"),
+    ("t, LATERAL unnest(ARRAY[t.a]) x", "x"),
+    ("(SELECT 1 AS v) x", "v"),
+    ("(VALUES (1, 2)) x", "column2"),
+    ("(VALUES (1, 2)) x(v)", "column2"),
+    ("(SELECT a AS v FROM t UNION SELECT 2) x", "v"),
+]
+
+
+def test_the_guard_refuses_x_name_exactly_when_name_is_no_column_of_x() -> None:
+    rng = random.Random(28)
+    for _ in range(300):
+        item, column = rng.choice(KNOWN)
+        place = rng.choice(PLACES[:-1])
+        name = rng.choice([column, rng.choice(CALLS)[0], "row_to_json", "count"])
+        query = place.format(f=name, range=item)
+        reason = sql_guard.refusal(query, "postgresql")
+        if name == column:
+            assert reason is None, (query, reason)
+        else:
+            assert reason and f"x.{name} names no column" in reason, (query, reason)
+    # a WITH query's columns are known too, under any name it is given
+    assert sql_guard.refusal("WITH c AS (SELECT 1 AS v) SELECT x.v FROM c x", "postgresql") is None
+    reason = sql_guard.refusal("WITH c AS (SELECT 1 AS v) SELECT x.pg_sleep FROM c x", "postgresql")
+    assert reason and "x.pg_sleep names no column of the WITH query x" in reason
+
+
 def test_any_such_call_anywhere_is_refused_by_check_and_by_the_plan(
     cluster: Cluster, extensions: None, victim: int
 ) -> None:
