@@ -91,6 +91,25 @@ CASES = {
         "docs/index.md:3:47",
     ),
     "macro-page-syntax": (Example(files={"docs/index.md": "# Home\n\n{% if %}\n"}), "KB223", "docs/index.md:3:1"),
+    # docs/ macros: each call against the macro's signature and what each parameter takes
+    **{
+        f"macro-{name}": (Example(files={"docs/index.md": f"# Home\n\nSee {{{{ {call} }}}}.\n"}), code, f"docs/index.md:3:{column}")
+        for name, call, code, column in (
+            ("figure-called", "runbook_count()", "KB224", 8),
+            ("extra-argument", 'sla_react("critical-24x7", "extra")', "KB224", 8),
+            ("missing-argument", "sla_react()", "KB224", 8),
+            ("unknown-keyword", 'sla_react(policy="critical-24x7")', "KB224", 8),
+            ("number-for-text", "sla_name(7)", "KB224", 17),
+            ("keyword-number", 'policies_for("high", language=1)', "KB224", 38),
+            ("unknown-clock", 'clock_text("nope")', "KB222", 19),
+            ("unknown-priority", 'policies_for("nonsense")', "KB222", 21),
+            ("unknown-language", 'team_table("xx")', "KB222", 19),
+            ("unknown-language-keyword", 'sla_table(language="xx")', "KB222", 27),
+            ("unknown-marketplace", 'pair_precedence("nowhere")', "KB222", 24),
+            ("unknown-calendar", 'policies_on("msk-weekends")', "KB222", 20),
+            ("unknown-runbook", 'runbook_title(runbook_id="nope")', "KB222", 33),
+        )
+    },
     # the file system
     "link-loop": (Example(links={"runbooks/loop.yaml": "loop.yaml"}), "KB022", "runbooks/loop.yaml:1:1"),
     "folder-loop": (
@@ -240,3 +259,29 @@ def test_a_broken_schema_of_the_content_root_is_one_line_for_check_and_build(tmp
     built = mkdocs_build(write_config(root), tmp_path / "site")
     assert built.returncode != 0
     assert "cannot read the schema" in built.stderr and "Traceback" not in built.stdout + built.stderr
+
+
+def test_every_macro_call_the_gate_accepts_builds(tmp_path: Path) -> None:
+    """The gate and the build read one declaration (the macros' signatures): a page calling
+    every macro with every value its parameters take, by position and by keyword, and every
+    figure, passes `opskb check --strict` and builds strictly."""
+    from opskb.checker import check_tree
+    from opskb.site.macros import variables
+    from site_helpers import macro_calls
+
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", root)
+    config = write_config(root)
+    kb, _ = check_tree(root)
+    calls = macro_calls(kb)
+    keyworded = ['sla_react(policy_id="critical-24x7")', 'policies_for(priority="high", language="ru")']
+    lines = [f"- {{{{ {call} }}}}" for call in [*calls, *keyworded]]
+    lines += [f"- {{{{ {name} }}}}" for name in variables(kb)]
+    index = root / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    checked = run_opskb("check", root, "--strict", "--ignore", "KB401")
+    assert checked.code == 0, checked.out + checked.err
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "15 minutes" in page and "Critical situation, any hour" in page
