@@ -30,6 +30,10 @@ def _edit(path: str, old: str, new: str) -> Example:
     return Example(replace={path: [(old, new)]})
 
 
+def _page(line: str) -> Example:
+    return Example(files={"docs/index.md": f"# Home\n\n{line}\n"})
+
+
 CASES = {
     # dates: a real day, in a range where review arithmetic and the site work
     "impossible-date": (_edit(RUNBOOK, '"2026-11-01"', '"2026-02-31"'), "KB105", f"{RUNBOOK}:43:18"),
@@ -93,7 +97,7 @@ CASES = {
     "macro-page-syntax": (Example(files={"docs/index.md": "# Home\n\n{% if %}\n"}), "KB223", "docs/index.md:3:1"),
     # docs/ macros: each call against the macro's signature and what each parameter takes
     **{
-        f"macro-{name}": (Example(files={"docs/index.md": f"# Home\n\nSee {{{{ {call} }}}}.\n"}), code, f"docs/index.md:3:{column}")
+        f"macro-{name}": (_page(f"See {{{{ {call} }}}}."), code, f"docs/index.md:3:{column}")
         for name, call, code, column in (
             ("figure-called", "runbook_count()", "KB224", 8),
             ("extra-argument", 'sla_react("critical-24x7", "extra")', "KB224", 8),

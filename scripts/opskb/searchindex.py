@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
@@ -351,7 +350,7 @@ def _split(prefix: str, keys: list[str], sizes: dict[str, int], out: list[tuple[
         here = [k for k in keys if k == prefix]
         if here:
             out.append((prefix, here))
-        elif len(common := os.path.commonprefix([keys[0], keys[-1]])) > len(prefix) + 1:
+        elif len(common := _shared_start(keys[0], keys[-1])) > len(prefix) + 1:
             # every key shares the next characters too: the levels between would each hold
             # the same keys and nothing else, so go straight to where they part
             stack.append((common, keys))
@@ -361,6 +360,17 @@ def _split(prefix: str, keys: list[str], sizes: dict[str, int], out: list[tuple[
             if key != prefix:
                 by_next.setdefault(key[: len(prefix) + 1], []).append(key)
         stack.extend(reversed(by_next.items()))
+
+
+def _shared_start(first: str, last: str) -> str:
+    """The characters two keys start with alike (of sorted keys, the first and the last
+    share what every key between them shares)."""
+    length = 0
+    for a, b in zip(first, last, strict=False):
+        if a != b:
+            break
+        length += 1
+    return first[:length]
 
 
 # ---------------------------------------------------------------- documents

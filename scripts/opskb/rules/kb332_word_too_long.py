@@ -31,7 +31,7 @@ RULE = Rule(
         replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices " + "a" * 120)]},
         expect=f"{RUNBOOK}:10:5",
     ),
-    good=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices (sha256 " + "a" * 64 + ")")]}),
+    good=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices, sha256 " + "a" * 64)]}),
 )
 
 

@@ -12,7 +12,7 @@ RULE = Rule(
     name="synonym-in-two-groups",
     level=ERROR,
     summary="One search term in two synonym groups (docs/synonyms.yaml), compared as search reads words.",
-    message="'{term}' is the same search term as '{other}' of group '{first}' ({where}), so group '{group}' cannot have it",
+    message="'{term}' is the search term '{other}' of group '{first}' ({where}): group '{group}' cannot have it too",
     hint="keep the term in one group, or merge the two groups if they mean the same",
     why=(
         "Search reads every term of a group as one term. A term in two groups belongs to whichever group comes "

@@ -3,10 +3,11 @@
 Loaded with ``plugins: - macros: modules: [opskb.site.macros]``. Every value returned is
 either a number, a duration in words in the site's language (``15 minutes``, ``15 минут``,
 built from a schema-checked ``15m``) or YAML text passed through ``escape.md``: a macro
-never puts raw content into a page. `opskb check` knows every literal call in docs/
-against each macro's signature and the annotation of each parameter (KB222, KB224), so
-a wrong id, a missing or extra argument fails the gate first; should a macro fail anyway (an id computed in the template), the opskb plugin fails the build with
-one located line, not mkdocs-macros' traceback.
+never puts raw content into a page. `opskb check` holds every call in docs/ to each
+macro's signature and to the type each parameter is annotated with (KB222, KB224), so a
+wrong id or a missing or extra argument fails the gate first; should a macro fail anyway
+(an id computed in the template), the opskb plugin fails the build with one located
+line, not mkdocs-macros' traceback.
 
 The knowledge base is the one the ``opskb`` plugin loaded and checked (it must come
 before ``macros`` in the plugin list); nothing here reads YAML on its own.
@@ -30,7 +31,6 @@ from .handbook import Handbook, inline_macros
 from .labels import LANGUAGES, Labels, language_of
 from .pages import SEVERITIES
 from .render import override_dirs
-
 
 
 class Names(str):
