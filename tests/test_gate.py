@@ -289,3 +289,30 @@ def test_every_macro_call_the_gate_accepts_builds(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stdout + built.stderr
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "15 minutes" in page and "Critical situation, any hour" in page
+
+
+@pytest.mark.slow
+def test_content_with_only_what_the_schemas_require_builds_and_runs(tmp_path: Path) -> None:
+    """Templates and macros may read only what the schemas guarantee: the repository's
+    content and pages with every optional field the gate lets go removed (an SLA policy
+    without its priority, a runbook without tags, a calendar without weekdays...) passes
+    the gate, builds strictly, and every command reads it."""
+    from payloads import required_only
+
+    root = tmp_path / "kb"
+    for folder in ("runbooks", "escalation", "status_mappings", "docs", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    removed = required_only(root)
+    assert "sla: policies[].priority" in removed and "runbook: tags" in removed, removed
+    assert run_opskb("check", root, "--strict", "--ignore", "KB401").code == 0
+    built = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    commands = [("find", "price not applied"), ("find", "Озон"), ("status", "ozon", "awaiting_packaging")]
+    by_route = {
+        json.loads(path.read_text(encoding="utf-8"))["route"]: path.stem for path in (root / "runbooks").glob("*.yaml")
+    }
+    commands += [("escalate", runbook, "--at", "2026-11-27T16:00") for runbook in sorted(by_route.values())]
+    for command in commands:
+        result = run_opskb(*command, "--root", root)
+        assert result.code in (0, 1) and "internal error" not in result.err, (command, result.err)
