@@ -83,6 +83,26 @@ CASES = {
         "KB331",
         f"{RUNBOOK}:1:5",
     ),
+    "docs-team-directory": (
+        Example(files={"docs/escalation/teams.md": "# Teams\n"}),
+        "KB331",
+        "docs/escalation/teams.md:1:1",
+    ),
+    "docs-tag-index-translated": (
+        Example(files={"docs/browse/tags.ru.md": "# Теги\n"}),
+        "KB331",
+        "docs/browse/tags.ru.md:1:1",
+    ),
+    "docs-alert-page": (
+        Example(files={"docs/alerts/MarketplacePricesAcceptedBelowSent.md": "# Alert\n"}),
+        "KB331",
+        "docs/alerts/MarketplacePricesAcceptedBelowSent.md:1:1",
+    ),
+    "docs-static-file-over-a-page": (
+        Example(files={"docs/reference/rules.html": "<p>rules</p>\n"}),
+        "KB331",
+        "docs/reference/rules.html:1:1",
+    ),
     # docs/ macros: the ids they name
     "macro-policy": (
         Example(files={"docs/index.md": '# Home\n\nReact within {{ sla_react("critical") }}.\n'}),
