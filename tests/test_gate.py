@@ -70,6 +70,18 @@ CASES = {
     "calendar-zone": (_edit(SLA, "timezone: Europe/Moscow", "timezone: Europe/Atlantis"), "KB220", f"{SLA}:3:15"),
     "holiday-country": (_edit(SLA, "holidays: RU", "holidays: ZZ"), "KB221", f"{SLA}:6:15"),
     "calendar-day-reversed": (_edit(SLA, 'end: "18:00"', 'end: "08:00"'), "KB330", f"{SLA}:5:10"),
+    "calendar-too-short-for-its-policy": (
+        Example(
+            replace={
+                SLA: [
+                    ('end: "18:00"', 'end: "09:01"\n    weekdays: [sun]'),
+                    ("resolve_within: 4h", "resolve_within: 9999h"),
+                ]
+            }
+        ),
+        "KB334",
+        f"{SLA}:19:21",
+    ),
     "team-day-empty": (_edit(TEAMS, '      end: "18:00"', '      end: "09:00"'), "KB330", f"{TEAMS}:24:12"),
     # pages: an id whose page the site already generates, or a handwritten page has
     "runbook-index": (
