@@ -115,6 +115,11 @@ CASES = {
         "KB331",
         "docs/reference/rules.html:1:1",
     ),
+    "related-to-itself": (
+        _edit(RUNBOOK, "tags: [prices]", "tags: [prices]\nrelated: [prices-not-applied]"),
+        "KB335",
+        f"{RUNBOOK}:46:11",
+    ),
     # docs/ macros: the ids they name
     "macro-policy": (
         Example(files={"docs/index.md": '# Home\n\nReact within {{ sla_react("critical") }}.\n'}),
