@@ -120,6 +120,21 @@ CASES = {
         "KB335",
         f"{RUNBOOK}:46:11",
     ),
+    # link fields: one allow-list of schemes, judged as a browser reads the text
+    **{
+        f"link-{name}": (_edit(TEAMS, 'chat: "#l1-desk"', f"chat: {json.dumps(value)}"), "KB105", f"{TEAMS}:7:13")
+        for name, value in (
+            ("javascript-space", "javascript: alert(1)"),
+            ("character-reference", "&#106;avascript:alert(1)"),
+            ("double-reference", "&amp;#x6A;avascript:alert(1)"),
+            ("zero-width-space", "\u200bjavascript:alert(1)"),
+            ("no-break-space", "\u00a0javascript:alert(1)"),
+            ("control-character", "\u0001javascript:alert(1)"),
+            ("tab-in-scheme", "java\tscript:alert(1)"),
+            ("data", "data:text/html,<b>x</b>"),
+            ("hidden-before-https", "\u200bhttps://chat.example.org/l1"),
+        )
+    },
     # docs/ macros: the ids they name
     "macro-policy": (
         Example(files={"docs/index.md": '# Home\n\nReact within {{ sla_react("critical") }}.\n'}),
