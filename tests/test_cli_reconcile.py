@@ -444,3 +444,16 @@ def test_text_output_carries_no_terminal_control_sequences_from_the_file(cli, tm
     for order in ("A-1", "A-2", "A-3", "A-5 fake line", "A-6", "A-7txt.exe", "A-8"):
         assert order in shown, (order, shown)
     assert "pwned" not in shown and "evil.example" not in shown
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_lines_ending_in_cr_alone_are_read(cli, tmp_path: Path, encoding: str) -> None:
+    """Classic Mac OS line endings (and exporters that copied them): CR alone ends a line;
+    before, the whole file was one line and its header 'had no column' for the rest."""
+    lines = [RU_HEADER, "1001;Ozon;delivered;delivered", "1002;Ozon;delivering;new", '1003;Ozon;"delivered";delivered']
+    data = "\r".join(lines).encode(encoding) + b"\r"
+    result = _reconcile(cli, _write(tmp_path, data))
+    assert result.code == 1, result.err
+    findings, summary = _records(result)
+    assert [(f["line"], f["kind"]) for f in findings] == [(3, "mismatch")], findings
+    assert summary["rows"] == 3 and summary["bad_rows"] == 0
