@@ -368,3 +368,21 @@ def test_content_with_only_what_the_schemas_require_builds_and_runs(tmp_path: Pa
     for command in commands:
         result = run_opskb(*command, "--root", root)
         assert result.code in (0, 1) and "internal error" not in result.err, (command, result.err)
+
+
+@pytest.mark.parametrize(
+    "symptom",
+    ["a" * 25_000, "b" * 13_001 + " and " + "b" * 13_000 + "c", "Ω" * 20_000],
+    ids=["one-long-word", "two-long-words-sharing-a-prefix", "non-latin"],
+)
+def test_a_word_longer_than_any_real_one_is_refused_and_search_still_answers(tree: Path, symptom: str) -> None:
+    """The search index split prefixes recursively, one level per shared character: one
+    25,000-letter symptom made `opskb find` end in RecursionError. It is refused by the
+    gate now (KB332), and the index (a loop) still answers over such content."""
+    apply_example(tree, _edit(RUNBOOK, "  - fewer prices accepted than sent", f"  - fewer prices {symptom}"))
+    checked = run_opskb("check", tree, "--strict", "--format", "json")
+    assert checked.code == 1 and "internal error" not in checked.err
+    assert any(p["code"] == "KB332" and p["line"] == 10 for p in checked.json()), checked.out
+    found = run_opskb("find", "fewer prices", "--root", tree, "--format", "json")
+    assert found.code in (0, 1) and "internal error" not in found.err and "Traceback" not in found.err, found.err
+    assert json.loads(found.out)["runbooks"][0]["id"] == "prices-not-applied"
