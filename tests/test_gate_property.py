@@ -127,6 +127,7 @@ class Sample:
             if text is None:
                 path.unlink(missing_ok=True)
             else:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
 
     def restore(self, mutation: Mutation) -> None:

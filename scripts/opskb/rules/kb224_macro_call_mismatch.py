@@ -21,8 +21,9 @@ RULE = Rule(
         "parentheses after a figure fail the whole site build, and the published site stays without the change."
     ),
     fix=(
-        "Call the macro as its signature says (`opskb rules KB224` lists none; the hint of each problem shows "
-        "the macro's parameters); write a figure such as runbook_count without parentheses."
+        "Call the macro as its signature says: the hint of each problem shows the macro's parameters and what "
+        "each takes (the macros are the methods of opskb.site.macros.Macros); write a figure such as "
+        "runbook_count without parentheses."
     ),
     bad=Example(files={PAGE: 'Critical: {{ sla_react("critical-24x7", "extra") }}.\n'}, expect=f"{PAGE}:1:14"),
     good=Example(files={PAGE: 'Critical: {{ sla_react(policy_id="critical-24x7") }}, {{ runbook_count }} runbooks.\n'}),
