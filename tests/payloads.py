@@ -358,3 +358,50 @@ def _value_lines(text: str) -> Iterator[tuple[int, Path_]]:
 
 
 FIRED = re.compile(r"xq\d+:\w+")
+
+
+def _key_paths(data: Any, path: Path_ = ()) -> Iterator[Path_]:
+    """Every key of every object in ``data``, as a field path ("[]" for list items)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*path, key)
+            yield from _key_paths(value, (*path, key))
+    elif isinstance(data, list):
+        for item in data:
+            yield from _key_paths(item, (*path, ITEMS))
+
+
+def required_only(root: Path) -> list[str]:
+    """Leave in the content tree at ``root`` only what its schemas and `opskb check
+    --strict` require: each optional field (a field path of one file kind, in every object
+    of every file that has it) is removed when the files stay schema-valid and the checker
+    clean. Returns the fields removed, as ``kind: field``."""
+    from opskb.checker import check_tree
+
+    schemas = Schemas(root / "schemas")
+    files = {rel: yaml.safe_load((root / rel).read_text(encoding="utf-8")) for rel in _content_files(root)}
+    fields: dict[tuple[str, Path_], list[str]] = {}
+    for rel, data in files.items():
+        for path in set(_key_paths(data)):
+            fields.setdefault((schema_of(rel) or "", path), []).append(rel)
+
+    def write(rels: list[str]) -> None:
+        for rel in rels:
+            (root / rel).write_text(json.dumps(files[rel], ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    removed = []
+    # deepest first: a nested optional field goes before the object holding it is tried
+    for (kind, path), rels in sorted(fields.items(), key=lambda item: (-len(item[0][1]), item[0])):
+        places = [(rel, c, k, c[k]) for rel in rels for c, k in nodes_at(files[rel], path)]
+        if not places:
+            continue
+        for _, container, key, _ in places:
+            del container[key]
+        write(rels)
+        if all(schemas.valid(kind, files[rel]) for rel in rels) and not check_tree(root)[1]:
+            removed.append(f"{kind}: {field_name(path)}")
+            continue
+        for _, container, key, value in places:
+            container[key] = value
+        write(rels)
+    return removed

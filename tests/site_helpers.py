@@ -193,36 +193,21 @@ def _every_kind_of_check(files: dict[str, Any]) -> None:
 
 
 def macro_calls(kb: Any) -> list[str]:
-    """A call of every macro of opskb.site.macros, once for each id it can take."""
-    import inspect
-    from types import SimpleNamespace
+    """A call of every macro of opskb.site.macros, once for each value its parameter takes
+    (read from the parameter's declared type), and in each language."""
+    from opskb.site.macros import MACROS, Language, names_of, signature
 
-    from opskb.site import macros
-
-    found: dict[str, Any] = {}
-    env = SimpleNamespace(
-        variables={},
-        conf=SimpleNamespace(plugins={"opskb": SimpleNamespace(kb=kb)}),
-        macro=lambda fn: found.setdefault(fn.__name__, fn),
-    )
-    macros.define_env(env)
-    ids = {
-        "policy_id": kb.sla_policies,
-        "team_id": kb.teams,
-        "runbook_id": kb.runbooks,
-        "marketplace_id": kb.marketplaces,
-        "priority": {p.data["priority"] for p in kb.sla_policies.values()},
-        "clock": {"24x7", *kb.calendars},
-    }
     calls = []
-    for name, fn in sorted(found.items()):
-        params = inspect.signature(fn).parameters
-        required = [p for p, spec in params.items() if spec.default is inspect.Parameter.empty]
+    for name in sorted(MACROS):
+        params = signature(name).parameters.values()
+        required = [p for p in params if names_of(p)[0] is not Language]
         assert len(required) <= 1, f"macro {name}: the payload test calls macros of at most one id"
-        assert all(p in ids for p in required), f"macro {name}{required}: the payload test does not know its ids"
-        args = [f'"{ident}"' for ident in sorted(ids[required[0]])] if required else [""]
+        names = [names_of(p)[0] for p in required]
+        assert None not in names, f"macro {name}: a parameter without a declared type"
+        args = [f'"{value}"' for value in names[0].known(kb)] if names else [""]
         # A macro that writes in a language is called in each one.
-        languages = ["", ', language="en"', ', language="ru"'] if "language" in params else [""]
+        takes_language = any(names_of(p)[0] is Language for p in params)
+        languages = ["", *(f', language="{code}"' for code in Language.fixed())] if takes_language else [""]
         for arg in args:
             for language in languages:
                 text = f"{arg}{language}".lstrip(", ")

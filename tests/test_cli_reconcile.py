@@ -415,3 +415,45 @@ def test_csv_output_is_inert_in_a_spreadsheet(cli, tmp_path: Path) -> None:
     assert summary["mismatches"] == "4"
     pair = next(row for row in table if row[0] == "pair")
     assert pair[5] == "delivered" and pair[6] == "delivered" and pair[7] == "new" and pair[-1] == "mismatch"
+
+
+# ---------------------------------------------------------------- what reaches a terminal
+
+HOSTILE_CELLS = (
+    "\x1b]8;;https://evil.example/\x1b\\A-1\x1b]8;;\x1b\\",  # OSC 8: a hidden hyperlink
+    "\x1b[2J\x1b[HA-2",  # CSI: clear the screen, cursor home
+    "\x1b]0;pwned\x07A-3",  # OSC 0: the window's title
+    "A-4\rA-5 fake line",  # carriage return: overwrite the line
+    "\x9b31mA-6",  # 8-bit CSI
+    "A-7\u202etxt.exe",  # a bidirectional override
+    "\x1bP+q\x1b\\A-8",  # DCS
+)
+
+
+def test_text_output_carries_no_terminal_control_sequences_from_the_file(cli, tmp_path: Path) -> None:
+    """Order ids and statuses are echoed (mismatches, unknown statuses): what a cell holds
+    is shown, never obeyed, whether it is an order id or a status."""
+    rows = [f"{cell},ozon,delivering,new" for cell in HOSTILE_CELLS]
+    rows += ["A-9,ozon,\x1b[31mdelivering\x1b[0m,new", "A-10,\x1b]0;x\x07ozon,delivering,new"]
+    data = "order_id,marketplace,marketplace_status,internal_status\n" + "\n".join(rows) + "\n"
+    result = _reconcile(cli, _write(tmp_path, data.encode()), fmt="text")
+    assert result.code == 1, result.err
+    shown = result.out + result.err
+    for forbidden in ("\x1b", "\x9b", "\x07", "\r", "\u202e", "\x9c"):
+        assert forbidden not in shown, (forbidden, shown)
+    for order in ("A-1", "A-2", "A-3", "A-5 fake line", "A-6", "A-7txt.exe", "A-8"):
+        assert order in shown, (order, shown)
+    assert "pwned" not in shown and "evil.example" not in shown
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_lines_ending_in_cr_alone_are_read(cli, tmp_path: Path, encoding: str) -> None:
+    """Classic Mac OS line endings (and exporters that copied them): CR alone ends a line;
+    before, the whole file was one line and its header 'had no column' for the rest."""
+    lines = [RU_HEADER, "1001;Ozon;delivered;delivered", "1002;Ozon;delivering;new", '1003;Ozon;"delivered";delivered']
+    data = "\r".join(lines).encode(encoding) + b"\r"
+    result = _reconcile(cli, _write(tmp_path, data))
+    assert result.code == 1, result.err
+    findings, summary = _records(result)
+    assert [(f["line"], f["kind"]) for f in findings] == [(3, "mismatch")], findings
+    assert summary["rows"] == 3 and summary["bad_rows"] == 0

@@ -110,3 +110,18 @@ def test_bad_calendars_are_clear_errors(data: dict, message: str) -> None:
 def test_naive_start_is_refused() -> None:
     with pytest.raises(ClockError, match="time zone"):
         deadline(datetime(2026, 1, 1, 12, 0), H, CLOCK_24X7)
+
+
+def test_a_deadline_past_the_horizon_is_an_error_not_a_walk_to_the_year_9999() -> None:
+    """One working minute on Sundays and 9999 hours: 11,000 years of Sundays. The clock
+    stops at its horizon and says why (before: a walk over 3.6 million days per deadline,
+    ending in 'after the year 9999')."""
+    from opskb.clocks import HORIZON_DAYS
+
+    sundays = calendar_from(
+        {"id": "sunday-minute", "timezone": "UTC", "start": "09:00", "end": "09:01", "weekdays": ["sun"]}
+    )
+    with pytest.raises(ClockError, match=f"more than {HORIZON_DAYS} days after the start"):
+        deadline_for(datetime(2026, 11, 20, 16, 0, tzinfo=UTC), "9999h", sundays)
+    # the longest duration the schema allows still ends on a mon-fri calendar with holidays
+    assert deadline_for(msk(2026, 11, 20, 16, 0), "999d", BUSINESS) < msk(2031, 1, 1)

@@ -1,9 +1,7 @@
 """`sql` checks on a real PostgreSQL server (Debian's package) and on SQLite.
 
-The PostgreSQL cluster is created by the test in a temporary directory and listens on a
-free localhost port. initdb refuses to run as root, so as root the cluster belongs to a
-system user `opskbtest` created for it. Without the server binaries the tests are
-skipped with the reason (CI installs them: `make system-deps`).
+The cluster is a throwaway one (tests/pg_cluster.py); tests/test_diagnostics_sql_plan.py
+has the attacks that only the server's plan shows, and the bounds on results.
 """
 
 from __future__ import annotations
@@ -11,70 +9,36 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import REPO
 from opskb.checker import check_tree
-from opskb.diagnostics import sql, sql_guard
+from opskb.diagnostics import sql, sql_guard, sql_plan, sql_postgres
 from opskb.diagnostics.probe import ProbeError
 from opskb.diagnostics.sources import Source
+from pg_cluster import (
+    PASSWORD,
+    RUNBOOK,
+    SERVER_SECRET,
+    WRITER_PASSWORD,
+    Cluster,
+    add_checks,
+    free_port,
+    running_cluster,
+    set_query,
+    victim_of,
+    wait_for,
+)
 
-
-def _pg_bin() -> Path:
-    """Debian's server binaries, newest major version first (OPSKB_PG_BIN overrides)."""
-    if os.environ.get("OPSKB_PG_BIN"):
-        return Path(os.environ["OPSKB_PG_BIN"])
-    found = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0
-    )
-    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
-
-
-PG_BIN = _pg_bin()
-PG_USER = "opskbtest"
-PASSWORD = "pg-Secret-42"
-
-SEED = """
-CREATE TABLE price_feed_last_run (sent integer, accepted integer);
-INSERT INTO price_feed_last_run VALUES (12000, 9000);
-CREATE TABLE price_export_runs (run_id integer, marketplace text, items_sent integer,
-                                items_accepted integer, finished_at timestamptz);
-INSERT INTO price_export_runs VALUES (41, 'ozon', 11800, 11800, now() - interval '1 day 2 hours');
-INSERT INTO price_export_runs VALUES (42, 'ozon', 12000, 9000, now() - interval '10 minutes');
-CREATE SEQUENCE ticket_numbers;
-CREATE TABLE t (a integer);
-INSERT INTO t VALUES (1), (2), (3);
-"""
-WRITER_PASSWORD = "pg-Writer-77"
-SERVER_SECRET = "server-file-secret-5d1f"
-VICTIM_QUERY = "SELECT pg_sleep(60) AS victim"
-# Allowed by the guard, and endless: only a timeout ends it (streamed, so no memory grows).
 SLOW = "SELECT sum(g) AS sent, 0 AS accepted FROM (SELECT generate_series(1, 1000000000000) AS g) s"
-RUNBOOK = "runbooks/prices-not-applied.yaml"
-
-
-def _set_query(tree: Path, query: str, timeout: str | None = None) -> str:
-    """Put ``query`` (and a timeout) into the example runbook's sql check; where the query is."""
-    path = tree / RUNBOOK
-    old = "    query: SELECT sent, accepted FROM price_feed_last_run\n"
-    new = f"    query: {json.dumps(query)}\n" + (f"    timeout_seconds: {timeout}\n" if timeout else "")
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return f"{RUNBOOK}:30:12"
 
 
 # --- the read-only guard, before any connection ---------------------------------------
@@ -207,8 +171,8 @@ def test_refused_query_never_reaches_the_database() -> None:
 
 @pytest.mark.parametrize(("timeout", "ms"), [(0.0001, 1000), (0.9994, 1000), (1, 1000), (2.5, 2500), (1.0001, 1001)])
 def test_the_server_timeout_is_never_below_one_second(timeout: float, ms: int) -> None:
-    assert sql.server_timeout_ms(timeout) == ms
-    assert sql.server_timeout_ms(float("nan")) == 1000
+    assert sql_postgres.server_timeout_ms(timeout) == ms
+    assert sql_postgres.server_timeout_ms(float("nan")) == 1000
 
 
 # --- SQLite ---------------------------------------------------------------------------
@@ -256,11 +220,29 @@ def test_sqlite_itself_refuses_writes_other_statements_and_unlisted_functions(sq
     assert sqlite_db.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("SELECT replace(printf('%60000d', 1), ' ', '  ') AS sent", "result too large for a check"),
+        ("SELECT " + ", ".join(f"{n} AS c{n}" for n in range(33)), "result too large for a check"),
+        ("SELECT sent, accepted AS sent FROM price_feed_last_run", "two columns named 'sent'"),
+    ],
+)
+def test_sqlite_results_are_bounded_too(sqlite_db: Path, query: str, message: str) -> None:
+    with pytest.raises(ProbeError, match=re.escape(message)):
+        sql.probe({"query": query}, Source("db", f"sqlite:///{sqlite_db}"), 5)
+
+
+def test_sqlite_numbers_json_cannot_carry_are_text(sqlite_db: Path) -> None:
+    observed = sql.probe({"query": "SELECT 1e400 AS big, -1e400 AS small"}, Source("db", f"sqlite:///{sqlite_db}"), 5)
+    assert observed.series == [("", {"big": "Infinity", "small": "-Infinity"})]
+
+
 def test_where_the_grammars_differ_sqlite_still_refuses(cli, tree: Path, sqlite_db: Path) -> None:
     # PostgreSQL nests /* */ comments and SQLite does not: the guard reads
     # "SELECT sent, accepted"; SQLite would also call randomblob(). Its authorizer refuses.
     query = "SELECT sent, accepted /* /* */, randomblob(8) AS z FROM price_feed_last_run -- */"
-    _set_query(tree, query)
+    set_query(tree, query)
     assert cli("check", tree).code == 0
     result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db=sqlite:///{sqlite_db}")
     assert result.code == 1
@@ -291,117 +273,9 @@ def test_unsupported_sources(url: str, message: str) -> None:
 # --- PostgreSQL -----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_cluster_owner(command: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return command
-    return ["runuser", "-u", PG_USER, "--", *command]
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A running test cluster: URLs of a read-only role, a role that can write, a superuser."""
-
-    port: int
-    secret_file: Path  # readable by the server, never to be printed
-
-    def url(self, role: str) -> str:
-        password = {"reader": PASSWORD, "writer": WRITER_PASSWORD}.get(role)
-        login = f"{role}:{password}" if password else role
-        return f"postgresql+psycopg://{login}@127.0.0.1:{self.port}/postgres"
-
-    def admin(self) -> Any:
-        import psycopg
-
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
-
-    def rows_of_t(self) -> list[tuple[int]]:
-        with self.admin() as db:
-            return db.execute("SELECT a FROM t ORDER BY a").fetchall()
-
-    def running(self, query: str) -> list[tuple[int, str]]:
-        with self.admin() as db:
-            return db.execute("SELECT pid, state FROM pg_stat_activity WHERE query = %s", (query,)).fetchall()
-
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    """A throwaway PostgreSQL cluster on a free port."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (install: make system-deps)")
-    if os.geteuid() == 0 and subprocess.run(["id", PG_USER], capture_output=True).returncode != 0:
-        made = subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
-            capture_output=True,
-            text=True,
-        )
-        if made.returncode != 0:
-            pytest.skip(f"cannot create user {PG_USER} for initdb: {made.stderr.strip()}")
-    base = Path(tempfile.mkdtemp(prefix="opskb-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(base, PG_USER)
-    port = _free_port()
-    data = base / "data"
-    try:
-        subprocess.run(
-            _as_cluster_owner(
-                [str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]
-            ),
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        subprocess.run(
-            _as_cluster_owner(
-                [
-                    str(PG_BIN / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(base / "log"),
-                    "-w",
-                    "-o",
-                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.skip(f"could not start PostgreSQL: {getattr(err, 'stderr', err)!r}")
-    secret_file = base / "secret.txt"
-    secret_file.write_text(SERVER_SECRET)
-    if os.geteuid() == 0:
-        shutil.chown(secret_file, PG_USER)
-    running = Cluster(port, secret_file)
-    with running.admin() as db:
-        db.execute(SEED)
-        db.execute(f"CREATE ROLE reader LOGIN PASSWORD '{PASSWORD}'")
-        db.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
-        db.execute("GRANT USAGE ON SEQUENCE ticket_numbers TO reader")
-        # A source whose own default would let a backslash end a string: opskb turns it on.
-        db.execute("ALTER ROLE reader SET standard_conforming_strings = off")
-        # The role the issue measured with: it may write, so only opskb stands in the way.
-        db.execute(f"CREATE ROLE writer LOGIN PASSWORD '{WRITER_PASSWORD}'")
-        db.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO writer")
-        db.execute("GRANT ALL ON SEQUENCE ticket_numbers TO writer")
-    try:
-        yield running
-    finally:
-        subprocess.run(
-            _as_cluster_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+    yield from running_cluster()
 
 
 @pytest.fixture(scope="module")
@@ -412,36 +286,7 @@ def postgres(cluster: Cluster) -> str:
 
 @pytest.fixture
 def victim(cluster: Cluster) -> Iterator[int]:
-    """Another session of the writing role, busy with a query: its pid (nothing may end it)."""
-    import psycopg
-
-    box: dict[str, Any] = {}
-    connection = psycopg.connect(cluster.url("writer").replace("+psycopg", ""), autocommit=True)
-    box["pid"] = connection.info.backend_pid
-
-    def work() -> None:
-        try:
-            connection.execute(VICTIM_QUERY)
-        except psycopg.Error as err:
-            box["error"] = err
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    _wait_for(lambda: cluster.running(VICTIM_QUERY) == [(box["pid"], "active")], "the victim's query to start")
-    yield box["pid"]
-    assert cluster.running(VICTIM_QUERY) == [(box["pid"], "active")], "another backend was cancelled or killed"
-    assert "error" not in box, box.get("error")
-    with cluster.admin() as db:
-        db.execute("SELECT pg_terminate_backend(%s)", (box["pid"],))
-    thread.join(10)
-    connection.close()
-
-
-def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
-        time.sleep(0.05)
+    yield from victim_of(cluster)
 
 
 @pytest.mark.xdist_group("postgres")
@@ -451,7 +296,7 @@ def test_the_issue_payloads_are_refused_by_check_and_by_run(
 ) -> None:
     query = query.replace("{victim}", str(victim)).replace("{secret_file}", str(cluster.secret_file))
     url = cluster.url("postgres" if "pg_read_file" in query else "writer")  # a superuser source, as the issue
-    at = _set_query(tree, query)
+    at = set_query(tree, query)
 
     checked = cli("check", tree)
     assert checked.code == 1
@@ -474,19 +319,10 @@ def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
 ) -> None:
     # (YAML itself refuses a lone surrogate; the schema an empty query)
     queries = [q.replace("{victim}", str(victim)) for q, _ in VARIANTS if q and "\ud800" not in q]
-    checks = "".join(
-        f"  - id: v{n}\n    title: Variant {n}\n    type: sql\n    source: pricing-db\n"
-        f"    query: {json.dumps(q)}\n    condition: {{left: a, op: '==', right: 1}}\n"
-        for n, q in enumerate(queries)
-    )
-    path = tree / "runbooks" / "prices-not-applied.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("do_not:\n", checks + "do_not:\n", 1), encoding="utf-8")
-    first_line = text[: text.index("do_not:\n")].count("\n") + 1
-
+    where = add_checks(tree, queries)
     problems = cli("check", tree, "--format", "json").json()
     refused = {(p["line"], p["column"]) for p in problems if p["code"] == "KB320"}
-    assert refused == {(first_line + 6 * n + 4, 12) for n in range(len(queries))}
+    assert refused == set(where)
 
     for query in queries:
         with pytest.raises(sql_guard.RefusedQuery):
@@ -496,34 +332,47 @@ def test_the_variants_are_each_refused_at_their_line_and_nothing_changes(
 
 @pytest.mark.xdist_group("postgres")
 def test_a_timeout_below_one_second_is_refused_by_check_and_by_run(cli, tree: Path, cluster: Cluster) -> None:
-    _set_query(tree, SLOW, timeout="0.0001")
+    set_query(tree, SLOW, timeout="0.0001")
     checked = cli("check", tree, "--format", "json")
     (problem,) = checked.json()
     assert (problem["path"], problem["line"], problem["column"]) == (RUNBOOK, 31, 22)
     assert problem["code"].startswith("KB1") and problem["level"] == "error" and problem["hint"]
     ran = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('writer')}")
     assert ran.code == 1 and "refusing" in ran.err
-    assert cluster.running(SLOW) == []
+    wait_for(lambda: cluster.checks() == [], "opskb's connection to end", 5)
 
 
 @pytest.mark.xdist_group("postgres")
-def test_past_the_guard_the_server_runs_one_statement_read_only(cluster: Cluster) -> None:
+def test_past_the_guard_the_server_runs_one_statement_read_only(
+    cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The guard is bypassed (the runner's private entry): these layers stand on their own.
     _, conninfo = sql._target(Source("db", cluster.url("writer")))
     multi = ISSUE_PAYLOADS[0][0]
-    for query, error in [
+    layers = [
         (multi, "cannot insert multiple commands into a prepared statement"),
         ("SELECT 1; DELETE FROM t", "cannot insert multiple commands into a prepared statement"),
-        ("DELETE FROM t", "read-only transaction"),
-        ("WITH gone AS (DELETE FROM t RETURNING a) SELECT count(*) FROM gone", "read-only transaction"),
+        ("DELETE FROM t", "returns no columns"),
+        ("DELETE FROM t RETURNING a", "syntax error"),  # the bounded statement takes a query only
+        ("WITH gone AS (DELETE FROM t RETURNING a) SELECT count(*) FROM gone", "must be at the top level"),
+        ("SELECT nextval('ticket_numbers')", "would call nextval()"),
+        ("SELECT set_config('transaction_read_only', 'off', false)", "would call set_config()"),
+    ]
+    for query, error in layers:
+        with pytest.raises(Exception, match=re.escape(error)):
+            sql_postgres.run(conninfo, query, 5)
+    # Without the plan check too, the read-only transaction refuses what writes.
+    monkeypatch.setattr(sql_plan, "check", lambda plan: sql_plan.Calls())
+    for query, error in [
         ("SELECT nextval('ticket_numbers')", "read-only transaction"),
         ("SELECT set_config('transaction_read_only', 'off', false)", "read-write"),
     ]:
         with pytest.raises(Exception, match=re.escape(error)):
-            sql._run_postgres(conninfo, query, 5)
+            sql_postgres.run(conninfo, query, 5)
     assert cluster.rows_of_t() == [(1,), (2,), (3,)]
     with cluster.admin() as db:
         assert db.execute("SELECT last_value, is_called FROM ticket_numbers").fetchone() == (1, False)
+    wait_for(lambda: cluster.checks() == [], "opskb's connection to end", 5)
 
 
 @pytest.mark.xdist_group("postgres")
@@ -532,9 +381,15 @@ def test_the_transaction_a_check_runs_in(cluster: Cluster, timeout: float, shown
     _, conninfo = sql._target(Source("db", cluster.url("reader")))
     settings = ["statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout"]
     settings += ["standard_conforming_strings", "transaction_read_only", "application_name"]
-    query = "SELECT " + ", ".join(f"current_setting('{name}')" for name in settings)
-    row, _ = sql._run_postgres(conninfo, query, timeout)
-    assert row == (shown, shown, shown, "on", "on", "opskb-run")
+    settings += ["default_transaction_read_only", "idle_session_timeout"]
+    query = "SELECT " + ", ".join(f"current_setting('{name}') AS s{n}" for n, name in enumerate(settings))
+    row, _ = sql_postgres.run(conninfo, query, timeout)
+    assert row == (shown, shown, shown, "on", "on", "opskb-run", "on", shown)
+    # the session itself started read-only and bounded, before any transaction
+    names = "'statement_timeout', 'lock_timeout', 'default_transaction_read_only'"
+    query = f"SELECT string_agg(reset_val, ' ' ORDER BY name) AS v FROM pg_settings WHERE name IN ({names})"
+    ms = str(max(1000, int(timeout * 1000)))
+    assert sql_postgres.run(conninfo, query, timeout)[0] == (f"on {ms} {ms}",)
 
 
 @pytest.mark.xdist_group("postgres")
@@ -552,24 +407,24 @@ def test_a_slow_query_is_cancelled_by_the_server_even_with_a_tiny_timeout(cluste
     thread.join(15)
     assert not thread.is_alive(), "the query was not cancelled: no statement timeout on the server"
     assert isinstance(box.get("error"), ProbeError) and "timeout" in str(box["error"])
-    assert cluster.running(SLOW) == []
+    wait_for(lambda: cluster.checks() == [], "opskb's connection to end", 5)
 
 
 @pytest.mark.xdist_group("postgres")
 def test_the_server_stops_the_query_when_opskb_is_killed(tree: Path, cluster: Cluster) -> None:
     """The issue: "the query ran on the server long after opskb gave up". Kill opskb mid-query:
     the server itself cancels the query at the check's timeout."""
-    _set_query(tree, SLOW, timeout="3")
+    set_query(tree, SLOW, timeout="3")
     command = [str(Path(sys.executable).with_name("opskb")), "run", "prices-not-applied", "--root", str(tree)]
     env = {**os.environ, "OPSKB_SOURCE_PRICING_DB": cluster.url("reader")}
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: [s for _, s in cluster.running(SLOW)] == ["active"], "opskb's query to start", 20)
+        wait_for(lambda: [s for _, s in cluster.checks()] == ["active"], "opskb's query to start", 20)
         started = time.monotonic()
     finally:
         process.kill()
         process.wait(10)
-    _wait_for(lambda: cluster.running(SLOW) == [], "the server to end the query", 3 + 5)
+    wait_for(lambda: cluster.checks() == [], "the server to end the query", 3 + 5)
     assert time.monotonic() - started < 3 + 5
 
 
@@ -577,7 +432,7 @@ def test_the_server_stops_the_query_when_opskb_is_killed(tree: Path, cluster: Cl
 def test_a_legitimate_query_runs_and_passes_with_a_role_that_could_write(
     cli, tree: Path, cluster: Cluster, victim: int
 ) -> None:
-    _set_query(tree, "SELECT sent, sent AS accepted FROM price_feed_last_run WHERE sent > 0 AND 'a%' LIKE 'a%'")
+    set_query(tree, "SELECT sent, sent AS accepted FROM price_feed_last_run WHERE sent > 0 AND 'a%' LIKE 'a%'")
     assert cli("check", tree).code == 0
     result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('writer')}")
     assert result.code == 0, result.out + result.err
@@ -641,7 +496,7 @@ def test_postgres_bad_password_does_not_leak(cli, tree: Path, postgres: str) -> 
     ],
 )
 def test_a_broken_database_url_is_an_error_without_its_password(cli, tree: Path, url: str) -> None:
-    url = url.format(pw=PASSWORD, port=_free_port())
+    url = url.format(pw=PASSWORD, port=free_port())
     result = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={url}")
     assert result.code == 1 and "ERROR  accepted-vs-sent" in result.out
     assert PASSWORD not in result.out + result.err
@@ -656,7 +511,7 @@ def test_unreachable_postgres_is_an_error_and_the_run_goes_on(cli, tree: Path) -
         "--format",
         "json",
         "--source",
-        f"pricing-db=postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:{_free_port()}/db",
+        f"pricing-db=postgresql+psycopg://reader:{PASSWORD}@127.0.0.1:{free_port()}/db",
     )
     check = json.loads(result.out)["results"][0]
     assert result.code == 1

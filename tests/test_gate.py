@@ -30,6 +30,10 @@ def _edit(path: str, old: str, new: str) -> Example:
     return Example(replace={path: [(old, new)]})
 
 
+def _page(line: str) -> Example:
+    return Example(files={"docs/index.md": f"# Home\n\n{line}\n"})
+
+
 CASES = {
     # dates: a real day, in a range where review arithmetic and the site work
     "impossible-date": (_edit(RUNBOOK, '"2026-11-01"', '"2026-02-31"'), "KB105", f"{RUNBOOK}:43:18"),
@@ -66,6 +70,18 @@ CASES = {
     "calendar-zone": (_edit(SLA, "timezone: Europe/Moscow", "timezone: Europe/Atlantis"), "KB220", f"{SLA}:3:15"),
     "holiday-country": (_edit(SLA, "holidays: RU", "holidays: ZZ"), "KB221", f"{SLA}:6:15"),
     "calendar-day-reversed": (_edit(SLA, 'end: "18:00"', 'end: "08:00"'), "KB330", f"{SLA}:5:10"),
+    "calendar-too-short-for-its-policy": (
+        Example(
+            replace={
+                SLA: [
+                    ('end: "18:00"', 'end: "09:01"\n    weekdays: [sun]'),
+                    ("resolve_within: 4h", "resolve_within: 9999h"),
+                ]
+            }
+        ),
+        "KB334",
+        f"{SLA}:19:21",
+    ),
     "team-day-empty": (_edit(TEAMS, '      end: "18:00"', '      end: "09:00"'), "KB330", f"{TEAMS}:24:12"),
     # pages: an id whose page the site already generates, or a handwritten page has
     "runbook-index": (
@@ -79,6 +95,46 @@ CASES = {
         "KB331",
         f"{RUNBOOK}:1:5",
     ),
+    "docs-team-directory": (
+        Example(files={"docs/escalation/teams.md": "# Teams\n"}),
+        "KB331",
+        "docs/escalation/teams.md:1:1",
+    ),
+    "docs-tag-index-translated": (
+        Example(files={"docs/browse/tags.ru.md": "# Теги\n"}),
+        "KB331",
+        "docs/browse/tags.ru.md:1:1",
+    ),
+    "docs-alert-page": (
+        Example(files={"docs/alerts/MarketplacePricesAcceptedBelowSent.md": "# Alert\n"}),
+        "KB331",
+        "docs/alerts/MarketplacePricesAcceptedBelowSent.md:1:1",
+    ),
+    "docs-static-file-over-a-page": (
+        Example(files={"docs/reference/rules.html": "<p>rules</p>\n"}),
+        "KB331",
+        "docs/reference/rules.html:1:1",
+    ),
+    "related-to-itself": (
+        _edit(RUNBOOK, "tags: [prices]", "tags: [prices]\nrelated: [prices-not-applied]"),
+        "KB335",
+        f"{RUNBOOK}:46:11",
+    ),
+    # link fields: one allow-list of schemes, judged as a browser reads the text
+    **{
+        f"link-{name}": (_edit(TEAMS, 'chat: "#l1-desk"', f"chat: {json.dumps(value)}"), "KB105", f"{TEAMS}:7:13")
+        for name, value in (
+            ("javascript-space", "javascript: alert(1)"),
+            ("character-reference", "&#106;avascript:alert(1)"),
+            ("double-reference", "&amp;#x6A;avascript:alert(1)"),
+            ("zero-width-space", "\u200bjavascript:alert(1)"),
+            ("no-break-space", "\u00a0javascript:alert(1)"),
+            ("control-character", "\u0001javascript:alert(1)"),
+            ("tab-in-scheme", "java\tscript:alert(1)"),
+            ("data", "data:text/html,<b>x</b>"),
+            ("hidden-before-https", "\u200bhttps://chat.example.org/l1"),
+        )
+    },
     # docs/ macros: the ids they name
     "macro-policy": (
         Example(files={"docs/index.md": '# Home\n\nReact within {{ sla_react("critical") }}.\n'}),
@@ -91,6 +147,25 @@ CASES = {
         "docs/index.md:3:47",
     ),
     "macro-page-syntax": (Example(files={"docs/index.md": "# Home\n\n{% if %}\n"}), "KB223", "docs/index.md:3:1"),
+    # docs/ macros: each call against the macro's signature and what each parameter takes
+    **{
+        f"macro-{name}": (_page(f"See {{{{ {call} }}}}."), code, f"docs/index.md:3:{column}")
+        for name, call, code, column in (
+            ("figure-called", "runbook_count()", "KB224", 8),
+            ("extra-argument", 'sla_react("critical-24x7", "extra")', "KB224", 8),
+            ("missing-argument", "sla_react()", "KB224", 8),
+            ("unknown-keyword", 'sla_react(policy="critical-24x7")', "KB224", 8),
+            ("number-for-text", "sla_name(7)", "KB224", 17),
+            ("keyword-number", 'policies_for("high", language=1)', "KB224", 38),
+            ("unknown-clock", 'clock_text("nope")', "KB222", 19),
+            ("unknown-priority", 'policies_for("nonsense")', "KB222", 21),
+            ("unknown-language", 'team_table("xx")', "KB222", 19),
+            ("unknown-language-keyword", 'sla_table(language="xx")', "KB222", 27),
+            ("unknown-marketplace", 'pair_precedence("nowhere")', "KB222", 24),
+            ("unknown-calendar", 'policies_on("msk-weekends")', "KB222", 20),
+            ("unknown-runbook", 'runbook_title(runbook_id="nope")', "KB222", 33),
+        )
+    },
     # the file system
     "link-loop": (Example(links={"runbooks/loop.yaml": "loop.yaml"}), "KB022", "runbooks/loop.yaml:1:1"),
     "folder-loop": (
@@ -230,3 +305,74 @@ def test_a_broken_schema_of_the_content_root_is_one_line_for_check_and_build(tmp
     built = mkdocs_build(write_config(root), tmp_path / "site")
     assert built.returncode != 0
     assert "cannot read the schema" in built.stderr and "Traceback" not in built.stdout + built.stderr
+
+
+def test_every_macro_call_the_gate_accepts_builds(tmp_path: Path) -> None:
+    """The gate and the build read one declaration (the macros' signatures): a page calling
+    every macro with every value its parameters take, by position and by keyword, and every
+    figure, passes `opskb check --strict` and builds strictly."""
+    from opskb.checker import check_tree
+    from opskb.site.macros import variables
+    from site_helpers import macro_calls
+
+    root = tmp_path / "kb"
+    shutil.copytree(REPO / "tests" / "fixtures" / "minimal", root)
+    config = write_config(root)
+    kb, _ = check_tree(root)
+    calls = macro_calls(kb)
+    keyworded = ['sla_react(policy_id="critical-24x7")', 'policies_for(priority="high", language="ru")']
+    lines = [f"- {{{{ {call} }}}}" for call in [*calls, *keyworded]]
+    lines += [f"- {{{{ {name} }}}}" for name in variables(kb)]
+    index = root / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    checked = run_opskb("check", root, "--strict", "--ignore", "KB401")
+    assert checked.code == 0, checked.out + checked.err
+    built = mkdocs_build(config, tmp_path / "site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "15 minutes" in page and "Critical situation, any hour" in page
+
+
+@pytest.mark.slow
+def test_content_with_only_what_the_schemas_require_builds_and_runs(tmp_path: Path) -> None:
+    """Templates and macros may read only what the schemas guarantee: the repository's
+    content and pages with every optional field the gate lets go removed (an SLA policy
+    without its priority, a runbook without tags, a calendar without weekdays...) passes
+    the gate, builds strictly, and every command reads it."""
+    from payloads import required_only
+
+    root = tmp_path / "kb"
+    for folder in ("runbooks", "escalation", "status_mappings", "docs", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    removed = required_only(root)
+    assert "sla: policies[].priority" in removed and "runbook: tags" in removed, removed
+    assert run_opskb("check", root, "--strict", "--ignore", "KB401").code == 0
+    built = mkdocs_build(root / "mkdocs.yml", tmp_path / "site")
+    assert built.returncode == 0, (built.stdout + built.stderr)[-3000:]
+    commands = [("find", "price not applied"), ("find", "Озон"), ("status", "ozon", "awaiting_packaging")]
+    by_route = {
+        json.loads(path.read_text(encoding="utf-8"))["route"]: path.stem for path in (root / "runbooks").glob("*.yaml")
+    }
+    commands += [("escalate", runbook, "--at", "2026-11-27T16:00") for runbook in sorted(by_route.values())]
+    for command in commands:
+        result = run_opskb(*command, "--root", root)
+        assert result.code in (0, 1) and "internal error" not in result.err, (command, result.err)
+
+
+@pytest.mark.parametrize(
+    "symptom",
+    ["a" * 25_000, "b" * 13_001 + " and " + "b" * 13_000 + "c", "Ω" * 20_000],
+    ids=["one-long-word", "two-long-words-sharing-a-prefix", "non-latin"],
+)
+def test_a_word_longer_than_any_real_one_is_refused_and_search_still_answers(tree: Path, symptom: str) -> None:
+    """The search index split prefixes recursively, one level per shared character: one
+    25,000-letter symptom made `opskb find` end in RecursionError. It is refused by the
+    gate now (KB332), and the index (a loop) still answers over such content."""
+    apply_example(tree, _edit(RUNBOOK, "  - fewer prices accepted than sent", f"  - fewer prices {symptom}"))
+    checked = run_opskb("check", tree, "--strict", "--format", "json")
+    assert checked.code == 1 and "internal error" not in checked.err
+    assert any(p["code"] == "KB332" and p["line"] == 10 for p in checked.json()), checked.out
+    found = run_opskb("find", "fewer prices", "--root", tree, "--format", "json")
+    assert found.code in (0, 1) and "internal error" not in found.err and "Traceback" not in found.err, found.err
+    assert json.loads(found.out)["runbooks"][0]["id"] == "prices-not-applied"

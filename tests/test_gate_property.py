@@ -2,12 +2,17 @@
 every command handles it.
 
 The sample content is mutated field by field and file by file (a field deleted, a value of
-the wrong type, a huge number, an impossible date, an empty or very long text, an unknown
-id, an HTML payload, an entry duplicated, an id renamed in the YAML but not in docs/, a
-file removed, emptied or copied), from a fixed seed so that every run tries the same
-mutations. Whatever the gate accepts must then work: the commands that read the changed
-files exit 0, 1 or 2 without an internal error, and for a sample of them (every accepted
-change of escalation/, docs/ or an id first) `mkdocs build --strict` succeeds.
+the wrong type, a huge number, an impossible date, an empty or very long text, a word of
+25,000 letters, an unknown id, an HTML payload, a hidden javascript: link, a terminal
+escape sequence, an entry duplicated, an id renamed in the YAML but not in docs/, a file
+removed, emptied or copied), and by the classes of what the gate once let through: a
+macro call that does not fit its macro, a handwritten page where the site generates one,
+a synonym in two groups, a calendar too short for its policy's durations, a runbook
+related to itself. All from a fixed seed, so that every run tries the same mutations.
+Whatever the gate accepts must then work: the commands that read the changed files exit
+0, 1 or 2 without an internal error (and print no escape sequence), and for a sample of
+them (every accepted change of escalation/, docs/ or an id first) `mkdocs build --strict`
+succeeds.
 
 A command whose inputs a mutation did not touch is not run again for it: a runbook's
 change can only change that runbook's escalation; a marketplace's only its statuses.
@@ -36,7 +41,7 @@ from opskb.cli import main
 from site_helpers import mkdocs_build
 
 SEED = 20261202
-MUTATIONS = 360
+MUTATIONS = 400
 BUILDS = 12
 FOLDERS = ("runbooks", "escalation", "status_mappings", "docs", "schemas")
 GATE = ("--strict", "--ignore", "KB401")
@@ -82,6 +87,18 @@ VALUES: tuple[Any, ...] = (
     "https://127.0.0.1:9/",
     "ZZ",
     "mon",
+    # one word longer than any real one, and two long words that share a prefix (the
+    # search index split them one level per character: RecursionError)
+    "a" * 25_000,
+    "b" * 13_001 + " " + "b" * 13_000 + "c",
+    # links: a scheme behind a space, a character reference, invisible or blank characters
+    "javascript: alert(1)",
+    "&#106;avascript:alert(1)",
+    "\u200bjavascript:alert(1)",
+    "\u00a0https://example.org/",
+    # a terminal's control sequences
+    "\x1b[2J\x1b]0;title\x07text",
+    "9999h",
 )
 
 
@@ -110,6 +127,7 @@ class Sample:
             if text is None:
                 path.unlink(missing_ok=True)
             else:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
 
     def restore(self, mutation: Mutation) -> None:
@@ -219,25 +237,105 @@ def _docs_mutation(rng: random.Random, sample: Sample) -> Mutation:
     return Mutation(f"{rel}: macro argument {value}", {rel: text[: call.start(1)] + value + text[call.end(1) :]})
 
 
+# Calls a page may write that do not fit a macro: the gate must refuse each (KB222,
+# KB224) or the build must take it.
+MACRO_CALLS = (
+    "runbook_count()",
+    'sla_react("critical-situation", "extra")',
+    'sla_react(policy="critical-situation")',
+    "sla_react()",
+    "sla_name(7)",
+    'clock_text("nope")',
+    'clock_text("24x7", language="xx")',
+    'policies_for("nonsense")',
+    'policies_for("high", "ru", "extra")',
+    'team_table("xx")',
+    "team_table(language=none)",
+    'pair_precedence("index")',
+    'runbook_title(runbook_id="no-such-runbook")',
+    'policies_on(clock="msk-business")',
+    "sla_table(*[])",
+)
+
+
+def _macro_call_mutation(rng: random.Random, sample: Sample) -> Mutation:
+    rel = rng.choice(sorted(r for r in sample.texts if r.startswith("docs/") and r.endswith(".md")))
+    call = rng.choice(MACRO_CALLS)
+    return Mutation(f"{rel}: call {call}", {rel: sample.texts[rel] + f"\n\n{{{{ {call} }}}}\n"})
+
+
+def _page_mutation(rng: random.Random, sample: Sample) -> Mutation:
+    """A handwritten page where the site generates one (or its translation, or a static file)."""
+    from opskb.checker import check_tree
+    from opskb.site.pages import Site
+
+    kb, _ = check_tree(sample.root)
+    page = rng.choice(sorted({plan.src_uri for plan in Site(kb).plan()}))
+    rel = rng.choice((page, page.replace(".md", ".ru.md"), page.replace(".md", ".html")))
+    return Mutation(f"docs/{rel}: a handwritten page", {f"docs/{rel}": "# A page\n"})
+
+
+def _synonym_mutation(rng: random.Random, sample: Sample) -> Mutation:
+    """A term of one group written again (its case, or an ending, changed) in another."""
+    rel = "docs/synonyms.yaml"
+    data = yaml_rs.loads(sample.texts[rel], parse_datetime=False)
+    groups = data["groups"]
+    source, target = rng.sample(range(len(groups)), 2)
+    term = rng.choice(groups[source]["terms"])
+    term = rng.choice((term, term.upper(), term.lower(), term + "s", term + "ом"))
+    if rng.random() < 0.5:
+        groups[target]["terms"].append(term)
+    else:
+        groups.append({"id": "copy-of-" + groups[source]["id"], "terms": [term, "another word"]})
+    return Mutation(f"{rel}: {term!r} in a second group", {rel: _dump(data)})
+
+
+def _calendar_mutation(rng: random.Random, sample: Sample) -> Mutation:
+    """A calendar with little working time, and a long duration on one of its policies."""
+    rel = "escalation/sla.yaml"
+    data = yaml_rs.loads(sample.texts[rel], parse_datetime=False)
+    calendar = rng.choice(data["calendars"])
+    calendar["start"], calendar["end"] = "09:00", rng.choice(("09:01", "09:30", "10:00"))
+    calendar["weekdays"] = [rng.choice(("sun", "mon", "sat"))]
+    policies = [p for p in data["policies"] if p["clock"] == calendar["id"]]
+    if policies:
+        policy = rng.choice(policies)
+        policy[rng.choice(("react_within", "resolve_within"))] = rng.choice(("9999h", "999d", "99999m", "40h"))
+    return Mutation(f"{rel}: calendar {calendar['id']} shrunk", {rel: _dump(data)})
+
+
+def _related_mutation(rng: random.Random, sample: Sample) -> Mutation:
+    rel = rng.choice([r for r in sample.yaml_files() if r.startswith("runbooks/")])
+    data = yaml_rs.loads(sample.texts[rel], parse_datetime=False)
+    data["related"] = [*data.get("related", []), data["id"]]
+    return Mutation(f"{rel}: related to itself", {rel: _dump(data)})
+
+
 def mutations(sample: Sample) -> Iterator[Mutation]:
     rng = random.Random(SEED)
     files = sample.yaml_files()
+    kinds = (
+        (0.08, _rename_mutation),
+        (0.14, _file_mutation),
+        (0.18, _docs_mutation),
+        (0.22, _macro_call_mutation),
+        (0.24, _page_mutation),
+        (0.27, _synonym_mutation),
+        (0.29, _calendar_mutation),
+        (0.30, _related_mutation),
+    )
     for _ in range(MUTATIONS):
         roll = rng.random()
-        if roll < 0.08:
-            yield _rename_mutation(rng, sample)
-        elif roll < 0.14:
-            yield _file_mutation(rng, sample)
-        elif roll < 0.18:
-            yield _docs_mutation(rng, sample)
-        else:
-            yield _field_mutation(rng, sample, rng.choice(files))
+        make = next((kind for bound, kind in kinds if roll < bound), None)
+        yield make(rng, sample) if make is not None else _field_mutation(rng, sample, rng.choice(files))
 
 
 def _opskb(*args: str) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in args])
+    # what content holds is shown, never obeyed by a terminal (JSON escapes ESC itself)
+    assert "\x1b" not in out.getvalue() + err.getvalue(), args
     return code, err.getvalue()
 
 

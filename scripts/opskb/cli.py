@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from . import __version__, commands
 from .problems import CommandError, ExitCode
+from .terminal import cleaned
 
 EPILOG = "exit codes: 0 clean, 1 content errors or failed checks, 2 usage or internal error"
 
@@ -58,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
+    # text for people never carries a terminal's control sequences from content (terminal.py)
+    with cleaned(stdout=getattr(args, "format", None) not in ("json", "csv")):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args))
     except CommandError as err:

@@ -27,6 +27,13 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 # A clock that finds no working minute in ten years is misconfigured; stop rather than spin.
 _MAX_DAYS_SEARCHED = 3660
+# No deadline is counted further than this from its start, so no deadline costs more than
+# this many days of the walk below. The longest duration the schemas allow (999d) is 2.7
+# years on 24x7 and about 4 years of working days on a mon-fri calendar; one working
+# minute a week and 9999h would be 11,000 years (every deadline past the year 9999, each
+# a walk over millions of days). `opskb check` refuses a calendar and duration that need
+# more than 4 years without holidays (KB334), which leaves a year for the holidays.
+HORIZON_DAYS = 5 * 366
 
 
 class ClockError(ValueError):
@@ -61,6 +68,11 @@ class WorkingCalendar:
         if day in calendar.weekend_workdays:
             return True
         return day.weekday() in self.weekdays and not holiday
+
+    @property
+    def week_length(self) -> timedelta:
+        """Working time in a week without holidays: the most a week can count."""
+        return self.day_length * len(self.weekdays)
 
     def describe(self) -> str:
         days = ",".join(WEEKDAYS[i] for i in sorted(self.weekdays))
@@ -140,8 +152,14 @@ def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCal
     # Counted from the last working minute, not from the start: a long duration on a
     # calendar of one working day a week must still end, a calendar with none must not spin.
     idle_days = 0
+    last = day + timedelta(days=HORIZON_DAYS) if day < date.max - timedelta(days=HORIZON_DAYS) else date.max
     while idle_days < _MAX_DAYS_SEARCHED:
         idle_days += 1
+        if day > last:
+            raise ClockError(
+                f"calendar {calendar.id}: {duration} of working time ends more than {HORIZON_DAYS} days "
+                "after the start; give the calendar more working time or the policy a shorter duration"
+            )
         if calendar.is_working_day(day):
             opens, closes = _at(day, calendar.start), _at(day, calendar.end)
             begin = max(now, opens)

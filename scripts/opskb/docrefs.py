@@ -4,7 +4,8 @@ mkdocs-macros renders every docs/ page as a Jinja2 template, so a call such as
 ``sla_react("high")`` whose id was renamed in the YAML would fail the build. The pages are
 read with Jinja2's own parser (a call is what Jinja2 sees as a call, not text that looks
 like one: `contributing.md` shows calls as text) and its lexer (for exact columns), so
-`opskb check` reports such a call at its place before any build.
+`opskb check` reports such a call at its place before any build: every argument with
+where it is and its value when it is a literal.
 """
 
 from __future__ import annotations
@@ -29,13 +30,32 @@ class Place:
         return (self.line, self.column)
 
 
+# an argument that is an expression (``"critical-" ~ x``): its value is known only in the build
+COMPUTED = object()
+
+
+@dataclass(frozen=True)
+class CallArgument:
+    """One argument of a macro call: where it is, its keyword (None: positional) and its
+    value when it is a literal (``COMPUTED`` otherwise)."""
+
+    place: Place
+    keyword: str | None
+    value: object
+
+
 @dataclass(frozen=True)
 class MacroCall:
-    """A call of a macro with a literal text first argument: ``team_name("l1-desk")``."""
+    """A call of a macro or of a variable: ``team_name("l1-desk")``, ``runbook_count()``."""
 
-    place: Place  # of the argument
+    place: Place  # of the name called
     macro: str
-    argument: str
+    arguments: tuple[CallArgument, ...]
+    # ``*args`` or ``**kwargs`` in the call: what it passes is known only in the build
+    spread: bool = False
+
+    def literals(self) -> Iterator[CallArgument]:
+        return (a for a in self.arguments if a.value is not COMPUTED)
 
 
 @dataclass(frozen=True)
@@ -57,18 +77,18 @@ def docs_pages(root: Path) -> Iterator[tuple[Path, str]]:
                 yield path, path.relative_to(root).as_posix()
 
 
-def macro_calls(root: Path, macros: frozenset[str]) -> Iterator[MacroCall | PageError]:
-    """The literal calls of ``macros`` in every docs/ page, and the pages that do not parse."""
+def macro_calls(root: Path, names: frozenset[str]) -> Iterator[MacroCall | PageError]:
+    """The calls of ``names`` in every docs/ page, and the pages that do not parse."""
     for path, rel in docs_pages(root):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             yield PageError(Place(rel, 1, 1), f"cannot read the page: {err}")
             continue
-        yield from _calls_in(text, rel, macros)
+        yield from _calls_in(text, rel, names)
 
 
-def _calls_in(text: str, rel: str, macros: frozenset[str]) -> Iterator[MacroCall | PageError]:
+def _calls_in(text: str, rel: str, names: frozenset[str]) -> Iterator[MacroCall | PageError]:
     import jinja2
     from jinja2 import nodes
 
@@ -79,39 +99,70 @@ def _calls_in(text: str, rel: str, macros: frozenset[str]) -> Iterator[MacroCall
     except jinja2.TemplateSyntaxError as err:
         yield PageError(Place(rel, err.lineno or 1, 1), err.message or "not a valid template")
         return
-    literal = [
-        (call.node.name, call.args[0].value)
-        for call in tree.find_all(nodes.Call)
-        if isinstance(call.node, nodes.Name)
-        and call.node.name in macros
-        and call.args
-        and isinstance(call.args[0], nodes.Const)
-        and isinstance(call.args[0].value, str)
-    ]
-    places = _argument_offsets(environment, text, macros)
-    for name, argument in literal:
-        offsets = places.get(name)
-        offset = offsets.pop(0) if offsets else 0
+    places = _call_offsets(environment, text, names)
+
+    def place(offset: int) -> Place:
         line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        yield MacroCall(Place(rel, line, column), name, argument)
+        return Place(rel, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+    for call in tree.find_all(nodes.Call):
+        if not isinstance(call.node, nodes.Name) or call.node.name not in names:
+            continue
+        found = places.get(call.node.name)
+        name_at, starts = found.pop(0) if found else (0, [])
+        written = [(None, value) for value in call.args] + [(k.key, k.value) for k in call.kwargs]
+        arguments = []
+        for number, (keyword, value) in enumerate(written):
+            at = starts[number] if number < len(starts) else name_at
+            literal = value.value if isinstance(value, nodes.Const) else COMPUTED
+            arguments.append(CallArgument(place(at), keyword, literal))
+        spread = call.dyn_args is not None or call.dyn_kwargs is not None
+        yield MacroCall(place(name_at), call.node.name, tuple(arguments), spread)
 
 
-def _argument_offsets(environment: object, text: str, macros: frozenset[str]) -> dict[str, list[int]]:
-    """For each macro, the offsets of the literal first arguments of its calls, in order
+def _call_offsets(environment: object, text: str, names: frozenset[str]) -> dict[str, list[tuple[int, list[int]]]]:
+    """For each name, in order, the offset of each call of it and of each argument's value
     (the lexer's tokens, whitespace included, spell the source exactly)."""
     tokens = [(kind, value) for _, kind, value in environment.lexer.tokeniter(text, None)]  # type: ignore[attr-defined]
-    found: dict[str, list[int]] = {}
     offset = 0
     significant: list[tuple[str, str, int]] = []  # kind, value, offset; whitespace left out
     for kind, value in tokens:
         if kind != "whitespace":
             significant.append((kind, value, offset))
         offset += len(value)
-    for index, (kind, value, _) in enumerate(significant[:-3]):
-        if kind == "name" and value in macros:
-            paren, argument, end = significant[index + 1 : index + 4]
-            # the raw tokens: operators are ("operator", "(") before Jinja2 names them
-            if paren[1] == "(" and argument[0] == "string" and end[1] in (")", ","):
-                found.setdefault(value, []).append(argument[2])
+    found: dict[str, list[tuple[int, list[int]]]] = {}
+    for index, (kind, value, at) in enumerate(significant[:-1]):
+        before = significant[index - 1][1] if index else ""
+        # the raw tokens: operators are ("operator", "(") before Jinja2 names them
+        if kind == "name" and value in names and significant[index + 1][1] == "(" and before not in (".", "|"):
+            found.setdefault(value, []).append((at, _argument_starts(significant, index + 2)))
     return found
+
+
+def _argument_starts(tokens: list[tuple[str, str, int]], first: int) -> list[int]:
+    """The offset of each top-level argument's value of the call whose arguments start at
+    ``first`` (after a keyword's ``name =``)."""
+    starts: list[int] = []
+    depth = 0
+    index = first
+    expecting = True
+    while index < len(tokens):
+        kind, value, at = tokens[index]
+        if depth == 0 and value in (")", "]", "}"):
+            break
+        if expecting:
+            if value in ("*", "**"):
+                break  # a spread: nothing after it is located by position
+            if kind == "name" and index + 1 < len(tokens) and tokens[index + 1][1] == "=":
+                index += 2  # a keyword: its value follows the "="
+                continue
+            starts.append(at)
+            expecting = False
+        if value in ("(", "[", "{"):
+            depth += 1
+        elif value in (")", "]", "}"):
+            depth -= 1
+        elif value == "," and depth == 0:
+            expecting = True
+        index += 1
+    return starts

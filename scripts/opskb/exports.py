@@ -220,6 +220,8 @@ class Export:
         if delimiter and first_lines:
             has_header = _known_cells(_cells(first_lines[0], delimiter), given) >= 2
         self._has_header = has_header
+        # a file whose lines end in CR alone (classic Mac OS, some exporters): read as lines
+        self._cr_lines = b"\r" in sample and b"\n" not in sample
         # a file without a header gets its width from most of its first lines, not from
         # its first row alone (which may be the broken one)
         widths = [len(_cells(line, self.layout.delimiter)) for line in first_lines]
@@ -230,7 +232,7 @@ class Export:
     def rows(self, wanted: bytearray | None = None) -> Iterator[Row | Broken]:
         """Every row after the header, and every broken line, in file order; with
         ``wanted`` (a flag per line), only the rows starting on flagged lines."""
-        lines = _Lines(self.handle, self.layout.encoding)
+        lines = _Lines(self.handle, self.layout.encoding, self._cr_lines)
         read, delimiter = lines.read, self.layout.delimiter
         blank = delimiter + " \t\r\n"  # a line of these alone holds no row
         width = 0
@@ -306,7 +308,7 @@ class _Lines:
     """Physical lines as (number, text), or Broken for a line that cannot be text; lines
     read ahead (a quote that might span lines) can be put back and are read again."""
 
-    def __init__(self, handle: BinaryIO, encoding: str) -> None:
+    def __init__(self, handle: BinaryIO, encoding: str, cr_lines: bool = False) -> None:
         self.handle, self.number = handle, 0
         self.wanted: bytearray | None = None  # a flag per line: read only the flagged ones
         self.back: deque[tuple[int, str] | Broken] = deque()
@@ -314,6 +316,8 @@ class _Lines:
             if handle.read(3) != b"\xef\xbb\xbf":
                 handle.seek(0)
             encoding = "utf_8"
+        if cr_lines:
+            self.handle = _CrLines(handle)  # type: ignore[assignment]
         self.encoding, self.name = encoding, _NAMES.get(encoding, encoding)
 
     def read(self) -> tuple[int, str] | Broken | None:
@@ -344,6 +348,27 @@ class _Lines:
 
     def push(self, items: list[tuple[int, str] | Broken]) -> None:
         self.back.extendleft(reversed(items))
+
+
+class _CrLines:
+    """A binary file whose lines end in CR alone, read by ``readline`` as if they ended in
+    LF (CR and LF are single bytes in every encoding an export may have here)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle, self.buffer, self.done = handle, b"", False
+
+    def readline(self, limit: int) -> bytes:
+        while True:
+            end = self.buffer.find(b"\r")
+            if 0 <= end < limit:
+                line, self.buffer = self.buffer[:end] + b"\n", self.buffer[end + 1 :]
+                return line
+            if len(self.buffer) >= limit or self.done:
+                line, self.buffer = self.buffer[:limit], self.buffer[limit:]
+                return line
+            chunk = self.handle.read(64 * 1024)
+            self.done = not chunk
+            self.buffer += chunk
 
 
 def _quoted(lines: _Lines, number: int, text: str, delimiter: str, width: int) -> Row | Broken:

@@ -26,6 +26,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .links import is_text_or_link, scheme_of
+
 ALLOWED_SCHEMES = ("http", "https")
 # The inline token types that are markup; any other shows as text.
 _TAGS = {
@@ -49,14 +51,14 @@ def _tokens(text: str) -> list[Token]:
 
 
 def link_allowed(href: str) -> bool:
-    """An absolute http(s) URL, with no space or control character before or in its scheme."""
-    if not href or href[0] <= " " or href[0] == "\x7f":
+    """An absolute http(s) URL written plainly: the schemes of the site's allow-list
+    (opskb.links, which reads a scheme as a browser would) narrowed to web addresses."""
+    if scheme_of(href) not in ALLOWED_SCHEMES or not is_text_or_link(href):
         return False
     try:
-        parts = urlsplit(href)
+        return bool(urlsplit(href).netloc)
     except ValueError:
         return False
-    return parts.scheme in ALLOWED_SCHEMES and bool(parts.netloc) and href.split(":", 1)[0].lower() == parts.scheme
 
 
 @dataclass(frozen=True)

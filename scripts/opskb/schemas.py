@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from .layout import SCHEMAS
+from .links import TEXT_OR_LINK, is_text_or_link
 from .problems import CommandError
 from .yamldoc import Document, JsonPath
 
@@ -119,7 +120,9 @@ class SchemaSet:
         registry = jsonschema_rs.Registry([(s["$id"], s) for s in self.schemas.values()])
         return {
             # formats are assertions here: a "date" must be a real day (2026-02-31 is not)
-            name: jsonschema_rs.Draft202012Validator(schema, registry=registry, validate_formats=True)
+            name: jsonschema_rs.Draft202012Validator(
+                schema, registry=registry, validate_formats=True, formats={TEXT_OR_LINK: is_text_or_link}
+            )
             for name, schema in self.schemas.items()
         }
 
@@ -129,10 +132,12 @@ class SchemaSet:
         references are resolved once, not again for every failing file)."""
         import jsonschema
 
+        # draft 2020-12's own formats, and the content's (the same function as the fast path)
+        formats = jsonschema.FormatChecker(formats=())
+        formats.checkers = dict(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
+        formats.checks(TEXT_OR_LINK)(is_text_or_link)
         return {
-            name: jsonschema.Draft202012Validator(
-                schema, registry=self._registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-            )
+            name: jsonschema.Draft202012Validator(schema, registry=self._registry, format_checker=formats)
             for name, schema in self.schemas.items()
         }
 
@@ -297,6 +302,11 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         return
     elif keyword == "pattern":
         message = f"{field} has the wrong form (got {_show(instance)})"
+        hint = _with_example(hint, error.schema)
+    elif keyword == "format" and expected == TEXT_OR_LINK:
+        message = (
+            f"{field} is a link the site does not allow, or one written with something hidden (got {_show(instance)})"
+        )
         hint = _with_example(hint, error.schema)
     elif keyword == "format":
         message = f"{field} is not a real {expected} (got {_show(instance)})"

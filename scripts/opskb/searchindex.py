@@ -338,18 +338,40 @@ def _chunk(entries: dict[str, str], forms: dict[str, str]) -> tuple[list[str], l
 
 
 def _split(prefix: str, keys: list[str], sizes: dict[str, int], out: list[tuple[str, list[str]]]) -> None:
-    if sum(sizes[k] for k in keys) <= CHUNK_BYTES or all(k == prefix for k in keys):
-        out.append((prefix, keys))
-        return
-    here = [k for k in keys if k == prefix]
-    if here:
-        out.append((prefix, here))
-    by_next: dict[str, list[str]] = {}
-    for key in keys:
-        if key != prefix:
-            by_next.setdefault(key[: len(prefix) + 1], []).append(key)
-    for child, child_keys in by_next.items():
-        _split(child, child_keys, sizes, out)
+    """Group ``keys`` (sorted) under ``prefix``, splitting a group over CHUNK_BYTES by the
+    next character. A loop over a stack, not recursion, and a run of shared characters is
+    one step: two long words that share a prefix must cost neither a RecursionError nor a
+    step per character. A group of one key is never split: its prefix leads to it alone."""
+    stack = [(prefix, keys)]
+    while stack:
+        prefix, keys = stack.pop()
+        if len(keys) == 1 or sum(sizes[k] for k in keys) <= CHUNK_BYTES or all(k == prefix for k in keys):
+            out.append((prefix, keys))
+            continue
+        here = [k for k in keys if k == prefix]
+        if here:
+            out.append((prefix, here))
+        elif len(common := _shared_start(keys[0], keys[-1])) > len(prefix) + 1:
+            # every key shares the next characters too: the levels between would each hold
+            # the same keys and nothing else, so go straight to where they part
+            stack.append((common, keys))
+            continue
+        by_next: dict[str, list[str]] = {}
+        for key in keys:
+            if key != prefix:
+                by_next.setdefault(key[: len(prefix) + 1], []).append(key)
+        stack.extend(reversed(by_next.items()))
+
+
+def _shared_start(first: str, last: str) -> str:
+    """The characters two keys start with alike (of sorted keys, the first and the last
+    share what every key between them shares)."""
+    length = 0
+    for a, b in zip(first, last, strict=False):
+        if a != b:
+            break
+        length += 1
+    return first[:length]
 
 
 # ---------------------------------------------------------------- documents

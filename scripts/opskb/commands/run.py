@@ -7,9 +7,12 @@ the step it verifies, to be done by hand. Other checks still run after an error.
 
 Nothing here changes a system: http checks are GET/HEAD, sql checks are one SELECT that
 PostgreSQL's grammar and an allow-list of functions accept (opskb check reports any other
-query, KB320), sent as one statement in a read-only transaction that the server ends at
-the timeout (at least 1 s), prometheus checks are instant queries. A step that changes
-a system is printed for a person, never performed.
+query, KB320), whose plan the server shows before it runs so that every function it
+would call (attribute notation and views included) is held against the same list, sent
+as one statement in a read-only session that the server ends at the timeout (at least
+1 s; opskb closes the connection half a second later), reading one row of bounded
+values; prometheus checks are instant queries. A step that changes a system is printed
+for a person, never performed.
 
 Sources are named in the runbook and configured outside the content; their credentials
 are never printed, not even when an endpoint echoes them back:
@@ -103,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 {"runbook": entity.id, "results": [r.as_dict() for r in results], "ok": not failed},
                 ensure_ascii=False,
                 indent=2,
+                allow_nan=False,  # observed values are plain(): NaN and infinities arrive as text
             )
         )
     return 1 if failed else 0

@@ -11,7 +11,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -49,7 +49,7 @@ def evaluate(condition: Mapping[str, Any], observed: Mapping[str, Any]) -> Verdi
         right_name, right = None, condition.get("right")
     a, b = _comparable(left, right, op)
     try:
-        passed = bool(OPERATORS[op](a, b))
+        passed = _compare(op, a, b)
     except TypeError as err:
         raise ConditionError(f"cannot compare {_show(left)} {op} {_show(right)}") from err
     stated = f"{left_name} {op} {right_name or _show(right)}"
@@ -57,14 +57,34 @@ def evaluate(condition: Mapping[str, Any], observed: Mapping[str, Any]) -> Verdi
 
 
 def plain(value: Any) -> Any:
-    """A JSON-friendly form of an observed value (Decimal from databases -> int/float)."""
+    """A JSON-friendly form of an observed value (Decimal from databases -> int/float).
+
+    A number JSON cannot carry as a number becomes its text: NaN and the infinities
+    ("NaN", "Infinity", "-Infinity"), and numbers beyond a double's range ("1E+400").
+    Conditions still compare them as numbers. Lists and objects are made plain inside.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _NON_FINITE[str(value)]
+    if isinstance(value, int):
+        return value if value.bit_length() <= _DOUBLE_BITS else str(Decimal(value).normalize())
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            return "NaN" if value.is_nan() else ("-Infinity" if value.is_signed() else "Infinity")
+        if abs(value.adjusted()) > _DOUBLE_EXPONENT:
+            return str(value.normalize()) if value else 0
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (list, dict)):
-        return value
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
     return str(value)
+
+
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+_DOUBLE_BITS = 1023  # an int of more bits is beyond a double's range
+_DOUBLE_EXPONENT = 307  # a decimal exponent beyond this is beyond a double's range
 
 
 def _named(observed: Mapping[str, Any], name: str) -> Any:
@@ -90,18 +110,28 @@ def _comparable(left: Any, right: Any, op: str) -> tuple[Any, Any]:
     return left, right
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any) -> Decimal | None:
+    """A number, exactly (no float overflow for 1e400), or None when ``value`` is none."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float, Decimal)):
-        return float(value)
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else Decimal(str(value))
     if isinstance(value, str):
         try:
-            number = float(value)
-        except ValueError:
+            number = Decimal(value.strip())
+        except (InvalidOperation, ValueError):
             return None
-        return None if math.isnan(number) and value.strip().lower() != "nan" else number
+        return None if number.is_snan() else number
     return None
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
+    """As Python compares floats: NaN equals nothing and orders before or after nothing."""
+    if any(isinstance(side, Decimal) and side.is_nan() for side in (a, b)):
+        return op == "!="
+    return bool(OPERATORS[op](a, b))
 
 
 def _show(value: Any) -> str:

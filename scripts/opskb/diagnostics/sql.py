@@ -1,41 +1,38 @@
 """SQL probe: one read-only SELECT against a named database; its first row is observed.
 
-Three independent guards, because the content is edited by many people:
+Independent guards, because the content is edited by many people:
 
 1. Before anything connects, ``sql_guard`` parses the query with PostgreSQL's grammar
    and refuses it unless it is exactly one plain SELECT that calls only allow-listed
-   functions (the list is in ``sql_guard.py``).
-2. It is sent as one statement that the database itself parses once: PostgreSQL gets it
-   through the extended protocol (one Parse message, which refuses a second statement),
-   with ``standard_conforming_strings`` on so the server reads quotes as the guard did;
-   SQLite prepares it with an authorizer that allows only reading and the SQLite
-   allow-list, and refuses a second statement.
-3. It runs in a read-only transaction that the server bounds: PostgreSQL
-   ``BEGIN READ ONLY`` with ``statement_timeout``, ``lock_timeout`` and
-   ``idle_in_transaction_session_timeout`` set for the transaction, never below 1 s;
-   SQLite opens the file read-only (``mode=ro``), with ``PRAGMA query_only`` and an
-   interrupt at the deadline. Other databases are refused: there is no guard for them.
+   functions (the list is in ``sql_guard.py``), attribute notation included.
+2. PostgreSQL: ``sql_postgres`` runs it in a read-only, time-bounded session, as one
+   prepared statement that the server parses once; the server's own plan of it is
+   held against the same allow-lists before it runs (``sql_plan``), and the server
+   sends at most one row of bounded values. SQLite: the file is opened read-only
+   (``mode=ro``) with ``PRAGMA query_only``, an authorizer that allows only reading and
+   the SQLite allow-list, a length limit on every value and an interrupt at the
+   deadline; SQLite refuses a second statement. Other databases are refused.
+3. Whatever comes back is reported, never an internal error: two columns of one name
+   are refused, and numbers of any size, NaN and infinities become values
+   (``conditions.plain``) that JSON can carry.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from . import sql_guard
+from . import sql_guard, sql_postgres
 from .conditions import plain
 from .probe import Observation, ProbeError
 from .sources import Source
+from .sql_result import MAX_COLUMNS, MAX_VALUE_BYTES, check_columns
 
 SUPPORTED = ("postgresql", "sqlite")
 _POSTGRES_SCHEMES = {"postgresql", "postgres"}
-# The server never gets less than this, whatever the content or a caller asks for.
-MIN_SERVER_TIMEOUT_MS = 1000
-APPLICATION_NAME = "opskb-run"
 
 
 def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
@@ -44,7 +41,7 @@ def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
     sql_guard.validate(query, backend)  # before any connection: a refused query never reaches a database
     try:
         if backend == "postgresql":
-            row, columns = _run_postgres(target, query, timeout)
+            row, columns = sql_postgres.run(target, query, timeout)
         else:
             row, columns = _run_sqlite(target, query, timeout)
     except ProbeError:
@@ -53,17 +50,8 @@ def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
         raise ProbeError(_db_message(err, timeout)) from None
     if row is None:
         raise ProbeError("the query returned no rows")
+    check_columns(columns)  # PostgreSQL's were checked before the query ran; SQLite's now
     return Observation([("", {name: plain(value) for name, value in zip(columns, row, strict=True)})])
-
-
-def server_timeout_ms(timeout: float) -> int:
-    """The statement timeout the server enforces: whole milliseconds, never below 1 s.
-
-    Rounding down could give 0, which PostgreSQL reads as "no limit".
-    """
-    if not math.isfinite(timeout):
-        return MIN_SERVER_TIMEOUT_MS
-    return max(MIN_SERVER_TIMEOUT_MS, math.ceil(timeout * 1000))
 
 
 def _target(source: Source) -> tuple[str, str]:
@@ -80,39 +68,6 @@ def _target(source: Source) -> tuple[str, str]:
     raise ProbeError(
         f"source {source.name}: {backend} is not supported for read-only checks (supported: {', '.join(SUPPORTED)})"
     )
-
-
-# --- PostgreSQL -------------------------------------------------------------------------
-
-
-def _run_postgres(conninfo: str, query: str, timeout: float) -> tuple[Any, list[str]]:
-    import psycopg
-
-    ms = str(server_timeout_ms(timeout))
-    with psycopg.connect(
-        conninfo, connect_timeout=max(2, math.ceil(timeout)), application_name=APPLICATION_NAME
-    ) as connection:
-        connection.read_only = True  # every transaction starts with BEGIN READ ONLY
-        with connection.cursor() as cursor:
-            # Parameters, not text: a value can never become SQL. is_local: this transaction only.
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %(ms)s, true),"
-                " set_config('lock_timeout', %(ms)s, true),"
-                " set_config('idle_in_transaction_session_timeout', %(ms)s, true),"
-                " set_config('standard_conforming_strings', 'on', true),"
-                " set_config('search_path', 'pg_catalog, ' || current_setting('search_path'), true)",
-                {"ms": ms},
-            )
-            # stream() sends one Parse/Bind/Execute (the extended protocol): the server
-            # refuses a second statement instead of running it, and we read one row only.
-            rows = cursor.stream(query)
-            try:
-                row = next(rows, None)
-                columns = [column.name for column in cursor.description or []]
-            finally:
-                rows.close()
-        connection.rollback()
-    return row, columns
 
 
 # --- SQLite -----------------------------------------------------------------------------
@@ -140,6 +95,9 @@ def _run_sqlite(path: str, query: str, timeout: float) -> tuple[Any, list[str]]:
 
 def _sqlite_select(connection: sqlite3.Connection, query: str, timeout: float) -> tuple[Any, list[str]]:
     connection.execute("PRAGMA query_only = ON")
+    # SQLite itself refuses to make a longer string or blob ("string or blob too big").
+    connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    connection.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
     allowed = sql_guard.SQLITE_FUNCTIONS
     connection.set_authorizer(lambda action, arg1, arg2, *_: _sqlite_authorize(action, arg2, allowed))
     deadline = time.monotonic() + timeout
@@ -170,6 +128,10 @@ def _db_message(err: BaseException, timeout: float) -> str:
     lowered = text.lower()
     if "statement timeout" in lowered or "interrupted" in lowered or "canceling statement" in lowered:
         return f"the query ran past its {timeout:g} s timeout and was cancelled"
+    if "server closed the connection" in lowered or "consuming input failed" in lowered:
+        return f"the query ran past its {timeout:g} s timeout; opskb closed the connection"
+    if "too big" in lowered or "too many columns" in lowered:
+        return f"refused by the database (result too large for a check): {text}"
     if "read-only" in lowered or "readonly" in lowered:
         return f"refused by the database (read-only transaction): {text}"
     if "not authorized" in lowered or "one statement at a time" in lowered:

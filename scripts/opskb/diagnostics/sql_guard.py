@@ -15,14 +15,22 @@ nowhere else:
   SQLite's own date and text functions for SQLite sources.
 * ``OPERATORS``: the built-in operators (an operator is a function call too).
 
-Also refused: more than one statement, ``SELECT ... INTO``, ``FOR UPDATE/SHARE``,
-parameters (``$1``), and field selection ``(x).name``, which PostgreSQL may read as the
-function call ``name(x)``: ``(12345).pg_cancel_backend`` cancels a backend. ``t.name``
-on a table alias stays allowed: PostgreSQL reads it as ``name(t)`` only for functions
-of a whole row, and every built-in one (row_to_json, to_jsonb, count ...) only reads.
+Attribute notation: PostgreSQL reads ``x.name`` as the call ``name(x)`` when ``x`` has
+no column ``name``, and ``(x).name`` always may. So refused: field selection
+``(x).name`` (``(12345).pg_cancel_backend`` cancels a backend), and ``x.name`` where the
+query itself says which columns ``x`` has and ``name`` is not one of them: a function
+in FROM (``unnest(...) AS p``: ``p.pg_terminate_backend`` is ``pg_terminate_backend(p)``;
+name the columns, ``unnest(...) AS p(pid)``), a subquery, VALUES or a CTE. ``t.name``
+on a table or view stays allowed here, since only the database knows its columns: a
+whole row of a table fits only functions of any row, and `opskb run` asks the server
+what each name resolved to before anything runs (sql_plan.py).
 
-This is the first of three guards; sql.py adds the others (one statement through the
-extended protocol, a read-only transaction with a server-side timeout).
+Also refused: more than one statement, ``SELECT ... INTO``, ``FOR UPDATE/SHARE`` and
+parameters (``$1``).
+
+This is the first of four guards; sql.py adds the others (one statement through the
+extended protocol, the server's own plan held against the same allow-lists, a read-only
+transaction with server-side timeouts and bounded results).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .probe import ProbeError
+from .sql_result import MAX_VALUE_BYTES
 
 # Aggregates, window functions, dates, text, numbers, JSON and arrays: pure functions
 # that read their arguments and nothing else. Kept alphabetical per group.
@@ -183,7 +192,70 @@ def refusal(query: str, dialect: str | None = None) -> str | None:
         reason = _node_refusal(node, allowed)
         if reason:
             return reason
+    return _attribute_refusal(statement)
+
+
+def named_calls(root: Any) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every function and operator a parse tree names: ("function" or "operator", name parts)."""
+    for node in _walk(root):
+        call = _call(node)
+        if call is not None:
+            yield call[0], tuple(str(getattr(part, "sval", "?")) for part in call[1])
+
+
+def _call(node: Any) -> tuple[str, tuple[Any, ...]] | None:
+    kind = type(node).__name__
+    if kind == "FuncCall":
+        return "function", node.funcname
+    if kind == "A_Expr" and "BETWEEN" not in node.kind.name:  # BETWEEN names no operator
+        return "operator", node.name
+    if kind == "SortBy" and node.useOp:  # ORDER BY a USING <op>
+        return "operator", node.useOp
+    if kind == "SubLink" and node.operName:  # a <op> ANY (SELECT ...)
+        return "operator", node.operName
     return None
+
+
+def _attribute_refusal(statement: Any) -> str | None:
+    """``x.name`` where the query says which columns ``x`` has, and name is not one."""
+    from .sql_names import ranges
+
+    known: dict[str, list[Any]] = {}
+    for item in ranges(statement, _walk):
+        known.setdefault(item.name, []).append(item)
+    references = [node for node in _walk(statement) if type(node).__name__ == "ColumnRef" and len(node.fields) == 2]
+    for node in sorted(references, key=lambda reference: reference.location or 0):  # the first in the text
+        qualifier, name = (getattr(part, "sval", None) for part in node.fields)
+        if name is None:  # x.*
+            continue
+        for item in known.get(qualifier, ()):
+            if item.columns is not None and name not in item.columns:
+                columns = ", ".join(sorted(item.columns)) or "none the query names"
+                return (
+                    f"{qualifier}.{name} names no column of {_RANGE_WORDS[item.kind]} {qualifier} (columns: {columns}),"
+                    f" so PostgreSQL would call the function {name}({qualifier}); name the columns"
+                    f" (AS {qualifier}(column, ...)) and use those"
+                )
+    return None
+
+
+_RANGE_WORDS = {"function": "the function", "subquery": "the subquery", "cte": "the WITH query"}
+
+
+@functools.lru_cache(maxsize=65536)
+def duplicate_columns(query: str) -> tuple[str, ...]:
+    """The result column names a SELECT gives more than one column, as far as its text says."""
+    from pglast import parse_sql
+
+    try:
+        statements = parse_sql(query) if "\x00" not in query else ()
+    except Exception:  # not SQL at all: refusal() says why
+        return ()
+    if len(statements) != 1 or type(statements[0].stmt).__name__ != "SelectStmt":
+        return ()
+    from .sql_names import duplicates
+
+    return tuple(duplicates(statements[0].stmt))
 
 
 def allowed_functions(dialect: str | None) -> frozenset[str]:
@@ -207,19 +279,31 @@ def _node_refusal(node: Any, allowed: frozenset[str]) -> str | None:
             return "SELECT ... INTO creates a table"
         if node.lockingClause:
             return "FOR UPDATE/SHARE locks rows"
-    elif kind == "FuncCall":
-        name = _qualified(node.funcname)
-        if name is None or name not in allowed:
-            return f"function {_shown(node.funcname)} is not on the read-only allow-list"
-    elif kind == "A_Expr" and "BETWEEN" not in node.kind.name:  # BETWEEN names no operator
-        return _operator_refusal(node.name)
-    elif kind == "SortBy" and node.useOp:  # ORDER BY a USING <op>
-        return _operator_refusal(node.useOp)
-    elif kind == "SubLink" and node.operName:  # a <op> ANY (SELECT ...)
-        return _operator_refusal(node.operName)
     elif kind == "A_Indirection" and any(type(part).__name__ == "String" for part in node.indirection):
         return "field selection (x).name is not allowed: PostgreSQL may read it as a call name(x)"
+    call = _call(node)
+    if call is not None and call[0] == "function":
+        name = _qualified(call[1])
+        if name is None or name not in allowed:
+            return f"function {_shown(call[1])} is not on the read-only allow-list"
+        return _padding_refusal(name, node.args)
+    elif call is not None:
+        return _operator_refusal(call[1])
     return None
+
+
+def _padding_refusal(name: str, args: Any) -> str | None:
+    """lpad/rpad to a written length no checked value may have: the server would build it
+    while planning, where it cannot be interrupted (lpad('x', 250000000, 'y'))."""
+    if name not in _PADDING or not args or len(args) < 2 or type(args[1]).__name__ != "A_Const":
+        return None
+    length = getattr(args[1].val, "ival", 0)
+    if length > MAX_VALUE_BYTES:
+        return f"{name} to {length} characters builds a value larger than a check may read ({MAX_VALUE_BYTES} bytes)"
+    return None
+
+
+_PADDING = {"lpad", "rpad"}
 
 
 def _operator_refusal(parts: tuple[Any, ...]) -> str | None:

@@ -31,8 +31,8 @@ RULE = Rule(
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     from ..docrefs import PageError, macro_calls
-    from ..site.macros import MACRO_ARGUMENT_KINDS
+    from ..site.macros import MACROS
 
-    for found in macro_calls(kb.root, frozenset(MACRO_ARGUMENT_KINDS)):
+    for found in macro_calls(kb.root, frozenset(MACROS)):
         if isinstance(found, PageError):
             yield Finding(found.place, (), {"reason": found.reason})

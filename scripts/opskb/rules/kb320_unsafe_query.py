@@ -1,7 +1,9 @@
 """A sql check's query must be one read-only SELECT, judged by PostgreSQL's grammar.
 
 The allow-lists (statement syntax, functions, operators) are in
-``opskb/diagnostics/sql_guard.py``; `opskb run` applies the same guard before it connects.
+``opskb/diagnostics/sql_guard.py``; `opskb run` applies the same guard before it connects,
+then holds the server's own plan of the query against the same lists before it runs it
+(``opskb/diagnostics/sql_plan.py``).
 """
 
 from collections.abc import Iterator
@@ -9,6 +11,7 @@ from collections.abc import Iterator
 from ..kb import KnowledgeBase
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
+from ._sql import sql_queries
 from ._tree import RUNBOOK
 
 _QUERY = "    query: SELECT sent, accepted FROM price_feed_last_run"
@@ -19,27 +22,36 @@ RULE = Rule(
     level=ERROR,
     summary=(
         "A sql check whose query is not one plain SELECT calling only allow-listed functions: "
-        "several statements, a data-changing CTE, SELECT INTO, FOR UPDATE, or a function that "
-        "acts on the server (pg_terminate_backend, pg_read_file, query_to_xml, dblink, lo_*)."
+        "several statements, a data-changing CTE, SELECT INTO, FOR UPDATE, a function that "
+        "acts on the server (pg_terminate_backend, pg_read_file, query_to_xml, dblink, lo_*), "
+        "or one reached by attribute notation (p.pg_terminate_backend over unnest(...) p is the call "
+        "pg_terminate_backend(p)), or lpad/rpad to a length no checked value may have."
     ),
     message="sql check '{check}' is refused: {reason}",
     hint=(
         "write one SELECT that only reads; the functions it may call are listed in "
-        "opskb/diagnostics/sql_guard.py (quoting or schema-qualifying a name does not change it)"
+        "opskb/diagnostics/sql_guard.py (quoting or schema-qualifying a name does not change it); "
+        "name the columns of a function in FROM (unnest(...) AS p(pid)) and use only those"
     ),
     why=(
         "`opskb run` executes the runbook's SQL against production during an incident: a query that writes, "
         "locks rows or calls a server function such as pg_terminate_backend could make the incident worse, "
-        "with L1 at the keyboard."
+        "with L1 at the keyboard. PostgreSQL reads `x.name` as the call `name(x)` when `x` has no column "
+        "`name`: over `unnest(...)` or `generate_series(...)` that reaches any one-argument function, and "
+        "through dblink a second connection outside the read-only transaction."
     ),
     fix=(
         "Write one SELECT that only reads and calls only the functions allowed in "
-        "opskb/diagnostics/sql_guard.py; also run checks as a database user that can only read."
+        "opskb/diagnostics/sql_guard.py; give a function, subquery or VALUES in FROM column names and "
+        "refer to those; also run checks as a database user that can only read."
     ),
     bad=Example(
         replace={
             RUNBOOK: [
-                (_QUERY, '    query: SELECT "pg_terminate_backend"(12345) AS sent, 1 AS accepted'),
+                (
+                    _QUERY,
+                    "    query: SELECT p.pg_terminate_backend AS sent, 1 AS accepted FROM unnest(ARRAY[12345]) p",
+                ),
             ]
         },
         expect=f"{RUNBOOK}:30:12",
@@ -61,10 +73,7 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     from ..diagnostics.sql_guard import refusal  # pglast is loaded only when there is SQL to read
 
-    for runbook in kb.runbooks.values():
-        for index, entry in enumerate(runbook.data.get("checks") or []):
-            if not isinstance(entry, dict) or entry.get("type") != "sql" or not isinstance(entry.get("query"), str):
-                continue
-            reason = refusal(entry["query"].strip().rstrip(";"))
-            if reason:
-                yield Finding(runbook, ("checks", index, "query"), {"check": entry.get("id", index), "reason": reason})
+    for runbook, path, check_id, query in sql_queries(kb):
+        reason = refusal(query)
+        if reason:
+            yield Finding(runbook, path, {"check": check_id, "reason": reason})

@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..links import SCHEMES
+
 # Characters with a meaning in HTML, Markdown, pymdownx or Jinja. Letters, digits, space,
 # comma, full stop, slash, semicolon and non-ASCII text stay readable in
 # the generated source; none of them can open a construct once the others are escaped.
@@ -88,7 +90,7 @@ def pre(text: object) -> str:
     return escaped.translate(_FENCE_TABLE)
 
 
-_SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+_SAFE_SCHEMES = frozenset(SCHEMES)  # the one allow-list (opskb.links), as the gate has it
 
 
 def safe_url(url: object) -> str | None:

@@ -116,7 +116,8 @@ class Handbook:
 
     def policies(self) -> list[Entity]:
         order = {severity: n for n, severity in enumerate(SEVERITIES)}
-        return sorted(self.kb.sla_policies.values(), key=lambda p: order.get(p.data["priority"], len(order)))
+        # priority is optional (sla.schema.json): a policy for no one priority goes last
+        return sorted(self.kb.sla_policies.values(), key=lambda p: order.get(p.data.get("priority"), len(order)))
 
     def clock(self, clock: str) -> str:
         if clock == CLOCK_24X7:
@@ -157,7 +158,7 @@ class Handbook:
             routes = ", ".join(self.route_link(r) for r in self.routes_of(policy)) or t("handbook.none")
             rows.append(
                 (
-                    self.priority(data["priority"]),
+                    self.priority(data["priority"]) if "priority" in data else "—",
                     f"{md(data['name'])} (`{policy.id}`)",
                     self.labels.duration(data["react_within"]),
                     self.labels.duration(data["resolve_within"]),
@@ -185,7 +186,7 @@ class Handbook:
         parts = []
         for policy in self.policies():
             data = policy.data
-            if data["priority"] != priority:
+            if data.get("priority") != priority:
                 continue
             count = self.runbooks_on(policy)
             parts.append(

@@ -1,0 +1,83 @@
+from collections.abc import Iterator
+from typing import Any
+
+from ..kb import KnowledgeBase
+from ..problems import ERROR
+from ..registry import Example, Finding, Rule
+from ._tree import RUNBOOK
+
+# Longer than any word a person writes or searches for: the longest dictionary words of
+# English (45 letters) and Russian (about 35), a SHA-256 digest in hex (64), a PostgreSQL
+# identifier (63) and an id of the content (80, common.schema.json) all fit. A run of
+# letters past it is pasted data (base64, a dump), which no query will ever type, and every
+# character of it is one more step for the search index's prefix split and one more column
+# for the browser's typo distance.
+LONGEST_WORD = 100
+
+RULE = Rule(
+    code="KB332",
+    name="word-too-long",
+    level=ERROR,
+    summary=f"A word of more than {LONGEST_WORD} letters in a content file or a docs/ page: no one searches for it.",
+    message="a word of {length} letters ('{start}...'): longer than any real word (at most {limit})",
+    hint="break the text into words, or leave the pasted data (a hash, base64, a dump) out of the content",
+    why=(
+        "Every text of the content is split into words for the search index (the site's and `opskb find`'s). "
+        "A run of thousands of letters is no word anyone types: it is pasted data that makes the index "
+        "large and slow to build, and no query finds it."
+    ),
+    fix="Break the text into words, or link to the data instead of pasting it.",
+    bad=Example(
+        replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices " + "a" * 120)]},
+        expect=f"{RUNBOOK}:10:5",
+    ),
+    good=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices, sha256 " + "a" * 64)]}),
+)
+
+
+def long_words(text: str) -> Iterator[str]:
+    """Words of ``text`` past the bound, read as the search index reads them: runs of
+    letters and digits, CamelCase and snake_case split (an alert name is many words)."""
+    from ..textanalysis import WORD, code_words
+
+    for token in WORD.findall(text):
+        if len(token) > LONGEST_WORD:
+            yield from (word for word in code_words(token) if len(word) > LONGEST_WORD)
+
+
+def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    # iterative: the loader bounds nesting, but a walk need not rely on it
+    stack = [(path, data)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, str):
+            yield where, node
+        elif isinstance(node, dict):
+            stack.extend(((*where, key), value) for key, value in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(((*where, index), value) for index, value in reversed(list(enumerate(node))))
+
+
+def _finding(at: Any, sub: tuple, word: str) -> Finding:
+    return Finding(at, sub, {"length": len(word), "start": word[:20], "limit": LONGEST_WORD})
+
+
+def check(kb: KnowledgeBase) -> Iterator[Finding]:
+    from ..docrefs import Place, docs_pages
+
+    for document in kb.documents:
+        for sub, text in _strings(document.data):
+            for word in long_words(text):
+                yield _finding(document, sub, word)
+                break
+    for path, rel in docs_pages(kb.root):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # KB223 reports a page that cannot be read
+        for word in long_words(text):
+            offset = text.find(word)
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            yield _finding(Place(rel, line, column), (), word)
+            break
