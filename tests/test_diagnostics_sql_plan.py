@@ -455,6 +455,8 @@ def test_numbers_of_any_size_and_nan_are_reported_as_valid_json(
 
     (result,) = json.loads(ran.out, parse_constant=no_constants)["results"]
     assert result["outcome"] == outcome and result["observed"] == observed, result
+    if isinstance(observed["accepted"], str) and outcome != "error":
+        assert "accepted shown as text" in result["message"], result
     assert "Traceback" not in ran.err and "internal error" not in ran.err
     text = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('reader')}")
     assert text.code in (0, 1) and "Traceback" not in text.err and "internal error" not in text.err

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -51,7 +52,13 @@ def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
     if row is None:
         raise ProbeError("the query returned no rows")
     check_columns(columns)  # PostgreSQL's were checked before the query ran; SQLite's now
-    return Observation([("", {name: plain(value) for name, value in zip(columns, row, strict=True)})])
+    # Numbers stay numbers (Decimal, exact) for the condition; the runner shows them plain.
+    values = {name: value if _is_number(value) else plain(value) for name, value in zip(columns, row, strict=True)}
+    return Observation([("", values)])
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _target(source: Source) -> tuple[str, str]:
