@@ -401,6 +401,8 @@ def test_a_size_bomb_no_rule_sees_ends_at_the_timeout_in_little_memory(tree: Pat
         ("SELECT 1 AS sent, 2 AS sent", "two columns named 'sent'"),
         ("SELECT sent, accepted, sent FROM price_feed_last_run", "two columns named 'sent'"),
         ("SELECT FROM t", "returns no columns"),
+        ("SELECT (lpad('', 900, '[') || lpad('', 900, ']'))::jsonb AS sent", "nests JSON or arrays more than 32"),
+        ("SELECT (lpad('', 5000, '[') || lpad('', 5000, ']'))::jsonb AS sent", "nested too deeply to read"),
     ],
 )
 def test_each_bound_is_a_clear_error(cluster: Cluster, query: str, message: str) -> None:
