@@ -270,7 +270,7 @@ def _page_mutation(rng: random.Random, sample: Sample) -> Mutation:
     from opskb.site.pages import Site
 
     kb, _ = check_tree(sample.root)
-    page = rng.choice(sorted({plan.src_uri for plan in Site(kb).plan()}))
+    page = rng.choice(sorted({plan.src_uri for plan in Site(kb).plan(keyed=False)}))
     rel = rng.choice((page, page.replace(".md", ".ru.md"), page.replace(".md", ".html")))
     return Mutation(f"docs/{rel}: a handwritten page", {f"docs/{rel}": "# A page\n"})
 

@@ -61,7 +61,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     from ..site.pages import Site, marketplace_uri, runbook_uri
 
     # what the site generates, from the plan the build itself follows
-    generated = [page.src_uri for page in Site(kb).plan()]
+    generated = [page.src_uri for page in Site(kb).plan(keyed=False)]
     entities: dict[str, Entity] = {runbook_uri(r.id): r for r in kb.runbooks.values()}
     entities.update((marketplace_uri(m.id), m) for m in kb.marketplaces.values())
     counts = Counter(generated)

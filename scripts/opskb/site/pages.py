@@ -922,9 +922,10 @@ class Site:
 
     # ---------------------------------------------------------------- all
 
-    def plan(self) -> list[PlannedPage]:
+    def plan(self, keyed: bool = True) -> list[PlannedPage]:
         """Every page: its src_uri, what it is made from, how to make it, and whether it is
-        in the navigation.
+        in the navigation. Not ``keyed``, the keys are left empty: where the pages are,
+        for `opskb check` (KB331), costs a tenth of what they are made from.
 
         The key holds the text of every file the page reads: all the files but the
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
@@ -933,13 +934,15 @@ class Site:
         what the other pages show of every runbook (``index_view``). Two builds that give
         a page equal keys give it the same page.
         """
-        context = self._context
+        context = self._context if keyed else ()
 
         def sources(ids: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+            if not keyed:
+                return ()
             found = (self.kb.runbooks.get(i) for i in ids)
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
-        every = self.listing_key
+        every = self.listing_key if keyed else ()
         fixed = (
             self.runbook_index,
             self.by_system,
