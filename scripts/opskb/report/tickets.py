@@ -97,13 +97,13 @@ class TicketFile:
             export = self._export(handle)
             pick = None
             for item in export.rows():
+                if pick is None and export.layout.header_line:  # the header is read: its columns are known
+                    self._check_layout(export)
+                    pick = _picker(export)
+                    self.layout_info.update(export.layout.as_dict())
                 if isinstance(item, Broken):
                     yield item
                     continue
-                if pick is None:
-                    pick = _picker(export)
-                    self._check_layout(export)
-                    self.layout_info.update(export.layout.as_dict())
                 yield _ticket(item.line, item.cells, pick, read, self.zone, shown)
 
     @staticmethod
