@@ -137,7 +137,7 @@ class Report:
         self.total.add(measured)
         for name in self._group_names(assigned):
             self.groups.setdefault(name, Counts()).add(measured)
-        week = (ticket.created.astimezone(self.zone) - timedelta(days=ticket.created.astimezone(self.zone).weekday())).date()
+        week = _monday(ticket.created, self.zone)
         for system in assigned.systems or (NONE,):
             self.weekly.setdefault(system, {}).setdefault(week, Counts()).add(measured)
         if assigned.runbook:
@@ -212,4 +212,17 @@ class Report:
         return found
 
     def weeks(self) -> list[date]:
-        return sorted({week for by_week in self.weekly.values() for week in by_week})
+        """Every week (its Monday) of the period, or from the first ticket's to the last's:
+        a week without tickets is a gap on the chart, not left out of it."""
+        seen = {week for by_week in self.weekly.values() for week in by_week}
+        first = _monday(self.start, self.zone) if self.start else min(seen, default=None)
+        last = _monday(self.end - timedelta(days=1), self.zone) if self.end else max(seen, default=None)
+        if first is None or last is None:
+            return sorted(seen)
+        count = (last - first).days // 7 + 1
+        return sorted(seen | {first + timedelta(weeks=i) for i in range(max(0, min(count, 60)))})
+
+
+def _monday(moment: datetime, zone: tzinfo) -> date:
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())

@@ -27,7 +27,8 @@ def chart(system: str, weekly: list[dict[str, Any]], weeks: list[str]) -> dict[s
     for index, week in enumerate(weeks):
         row = by_week.get(week)
         percent = row["percent"] if row else None
-        height = 0 if percent is None else round(PLOT * percent / 100, 1)
+        # a week of nothing but breaches still shows: a red line on the axis, not no bar
+        height = 0 if percent is None else max(2, round(PLOT * percent / 100, 1))
         x = LEFT + GAP + index * (BAR + GAP)
         bars.append(
             {
