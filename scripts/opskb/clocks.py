@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -63,11 +63,7 @@ class WorkingCalendar:
         """A listed weekday that is not a holiday, or a weekend day the country moved work to."""
         if self.country is None:
             return day.weekday() in self.weekdays
-        calendar = _holidays(self.country)
-        holiday = day in calendar  # first: the lookup loads the year, moved workdays too
-        if day in calendar.weekend_workdays:
-            return True
-        return day.weekday() in self.weekdays and not holiday
+        return _working_day(self.country, self.weekdays, day)
 
     @property
     def week_length(self) -> timedelta:
@@ -132,14 +128,19 @@ def deadline(start: datetime, duration: timedelta, clock: Clock) -> datetime:
 
 
 def deadline_for(start: datetime, text: str, clock: Clock) -> datetime:
-    """``deadline`` for a duration as the content writes it (15m, 4h, 2d).
+    """``deadline`` for a duration as the content writes it (15m, 4h, 2d)."""
+    return deadline(start, clock_duration(text, clock), clock)
+
+
+def clock_duration(text: str, clock: Clock) -> timedelta:
+    """A duration as the content writes it, in the clock's time (what ``deadline`` takes).
 
     On a working calendar a day means one working day (``end - start``), which is how
     people read "2d" next to working hours; on 24x7 it is 24 hours.
     """
     if isinstance(clock, WorkingCalendar) and text.endswith("d"):
-        return deadline(start, clock.day_length * int(text[:-1]), clock)
-    return deadline(start, parse_duration(text), clock)
+        return clock.day_length * int(text[:-1])
+    return parse_duration(text)
 
 
 def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
@@ -204,6 +205,16 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
         raise ClockError(f"unknown time zone {name!r}") from err
+
+
+@lru_cache(maxsize=8192)
+def _working_day(country: str, weekdays: frozenset[int], day: date) -> bool:
+    # cached: a report asks about the same few hundred days for every ticket of a year
+    calendar = _holidays(country)
+    holiday = day in calendar  # first: the lookup loads the year, moved workdays too
+    if day in calendar.weekend_workdays:
+        return True
+    return day.weekday() in weekdays and not holiday
 
 
 @cache

@@ -48,7 +48,7 @@ class DateFormat:
     """One way of writing a moment; ``read`` gives it naive (no offset written) or aware."""
 
     pattern: str
-    read: Callable[[str], datetime | None]
+    read: Callable[..., datetime | None]
 
     def __repr__(self) -> str:
         return self.pattern
@@ -107,38 +107,44 @@ def compile_format(pattern: str) -> DateFormat:
     return DateFormat(pattern, _reader(compiled, groups))
 
 
-def _reader(compiled: re.Pattern[str], groups: set[str]) -> Callable[[str], datetime | None]:
+def _reader(compiled: re.Pattern[str], groups: set[str]) -> Callable[..., datetime | None]:
     months = month_numbers()
-    twelve = "I" in groups
+    fullmatch = compiled.fullmatch
+    # positions in Match.groups(): one call per value instead of one per field
+    at = {name: compiled.groupindex[name] - 1 for name in groups}
+    year4, year2, month, name, day = (at.get(k) for k in ("Y", "y", "m", "b", "d"))
+    hour24, hour12, minute, second, half, offset = (at.get(k) for k in ("H", "I", "M", "S", "p", "z"))
 
-    def read(text: str) -> datetime | None:
-        found = compiled.fullmatch(text.strip())
+    def read(text: str, zone: tzinfo | None = None) -> datetime | None:
+        """The moment ``text`` writes (stripped by the caller); naive unless it has an
+        offset or ``zone`` is given for one without."""
+        found = fullmatch(text)
         if found is None:
             return None
-        year = int(found["Y"]) if "Y" in groups else 2000 + int(found["y"])
-        month = int(found["m"]) if "m" in groups else months.get(found["b"].casefold().rstrip("."))
-        if twelve:
-            hour = int(found["I"])
+        cells = found.groups()
+        year = int(cells[year4]) if year4 is not None else 2000 + int(cells[year2])
+        number = int(cells[month]) if month is not None else months.get(cells[name].casefold().rstrip("."))
+        if number is None:
+            return None
+        if hour12 is not None:
+            hour = int(cells[hour12])
             if not 1 <= hour <= 12:
                 return None
-            hour = hour % 12 + (12 if found["p"][0] in "Pp" else 0)
+            hour = hour % 12 + (12 if cells[half][0] in "Pp" else 0)
         else:
-            hour = int(found["H"])
-        second = int(found["S"]) if "S" in groups and found["S"] else 0
-        if month is None:
-            return None
+            hour = int(cells[hour24])
+        seconds = int(cells[second]) if second is not None and cells[second] else 0
+        if offset is not None and cells[offset]:
+            zone = _offset(cells[offset])
         try:
-            return datetime(year, month, int(found["d"]), hour, int(found["M"]), second, tzinfo=_offset(found))
+            return datetime(year, number, int(cells[day]), hour, int(cells[minute]), seconds, tzinfo=zone)
         except ValueError:  # 31 November, 25 o'clock
             return None
 
     return read
 
 
-def _offset(found: re.Match[str]) -> tzinfo | None:
-    text = found.groupdict().get("z")
-    if not text:
-        return None
+def _offset(text: str) -> tzinfo:
     if text == "Z":
         return timezone.utc
     digits = text[1:].replace(":", "")
@@ -185,14 +191,14 @@ def decide(values: Iterable[str], formats: Sequence[DateFormat]) -> list[DateFor
     return [formats[i] for i in tied]
 
 
-def reader(formats: Sequence[DateFormat]) -> Callable[[str], datetime | None]:
+def reader(formats: Sequence[DateFormat]) -> Callable[..., datetime | None]:
     """Read a value in the first of ``formats`` that reads it (they agree where they overlap)."""
     if len(formats) == 1:
         return formats[0].read
 
-    def read(text: str) -> datetime | None:
+    def read(text: str, zone: tzinfo | None = None) -> datetime | None:
         for f in formats:
-            moment = f.read(text)
+            moment = f.read(text, zone)
             if moment is not None:
                 return moment
         return None

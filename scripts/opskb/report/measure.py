@@ -31,17 +31,19 @@ MET, BREACHED, PENDING, UNKNOWN = "met", "breached", "pending", "unknown"
 @dataclass(frozen=True)
 class Policy:
     id: str
-    react_within: str
-    resolve_within: str
+    react_within: timedelta  # in the clock's time (a day on working hours is a working day)
+    resolve_within: timedelta
     clock: clocks.Clock
 
 
 def policies(kb: KnowledgeBase) -> dict[str, Policy]:
     """Every SLA policy with the clock it runs on."""
-    return {
-        p.id: Policy(p.id, p.data["react_within"], p.data["resolve_within"], clocks.clock_of(kb, p.data))
-        for p in kb.sla_policies.values()
-    }
+    found = {}
+    for entity in kb.sla_policies.values():
+        clock = clocks.clock_of(kb, entity.data)
+        react, resolve = (clocks.clock_duration(entity.data[k], clock) for k in ("react_within", "resolve_within"))
+        found[entity.id] = Policy(entity.id, react, resolve, clock)
+    return found
 
 
 class Measured(NamedTuple):
@@ -57,8 +59,8 @@ class Measured(NamedTuple):
 def measure(ticket: Ticket, policy: Policy, as_of: datetime, responses: bool = True) -> Measured:
     """Deadlines and verdicts of one ticket, as of ``as_of`` (the end of the period);
     ``responses``: whether the export has a first-response column at all."""
-    react_due = clocks.deadline_for(ticket.created, policy.react_within, policy.clock)
-    resolve_due = clocks.deadline_for(ticket.created, policy.resolve_within, policy.clock)
+    react_due = clocks.deadline(ticket.created, policy.react_within, policy.clock)
+    resolve_due = clocks.deadline(ticket.created, policy.resolve_within, policy.clock)
     if ticket.first_response is None and (not responses or ticket.resolved is not None):
         react, react_late = UNKNOWN, None
     else:

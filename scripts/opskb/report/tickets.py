@@ -149,26 +149,19 @@ def _ticket(line: int, cells: list[str], pick, read, zone: tzinfo, shown: str) -
     found, systems, text = pick(cells)
     if not found.key:
         return Bad(line, "empty ticket key", "missing value")
-    moments: dict[str, datetime | None] = {}
-    for role in ("created", "first_response", "resolved", "closed"):
-        value = getattr(found, role)
-        if not value:
-            moments[role] = None
-            continue
-        moment = read(value)
-        if moment is None:
+    moments: list[datetime | None] = []
+    for role, value in zip(DATE_ROLES, found[3:7], strict=True):  # created ... closed, as in _Picked
+        moment = read(value, zone) if value else None
+        if value and moment is None:
             what = role.replace("_", " ")
             return Bad(line, f"{found.key}: {what} {value!r} is not a date in this file's form ({shown})", "bad date")
-        moments[role] = moment if moment.tzinfo else moment.replace(tzinfo=zone)
-    created = moments["created"]
+        moments.append(moment)
+    created, first_response, resolved, closed = moments
     if created is None:
         return Bad(line, f"{found.key}: no creation time", "missing value")
-    resolved = moments["resolved"] or moments["closed"]
-    for role, moment in (("resolved", resolved), ("first response", moments["first_response"])):
+    resolved = resolved or closed
+    for role, moment in (("resolved", resolved), ("first response", first_response)):
         if moment is not None and moment < created:
             when = f"{moment:%Y-%m-%d %H:%M} is before created {created:%Y-%m-%d %H:%M}"
             return Bad(line, f"{found.key}: {role} {when}", f"{role} before created")
-    return Ticket(
-        line, found.key, found.summary, found.priority, created, moments["first_response"], resolved, systems,
-        found.team, text,
-    )
+    return Ticket(line, found.key, found.summary, found.priority, created, first_response, resolved, systems, found.team, text)
