@@ -44,6 +44,7 @@ class Assigner:
         for runbook in sorted(kb.runbooks.values(), key=lambda r: r.id):
             for alert in runbook.data.get("alerts", []):
                 self.names.setdefault(alert.casefold(), runbook.id)
+        self._keys = frozenset(self.names)
         self.by_level: dict[str, str] = {}
         shared: dict[str, list[Any]] = {}
         for policy in kb.sla_policies.values():
@@ -72,12 +73,11 @@ class Assigner:
 
     def runbook_in(self, text: str) -> str | None:
         """The first runbook a ticket's cells name (its id, or an alert it lists)."""
+        words = _WORDS.findall(text.casefold())
+        if self._keys.isdisjoint(words):  # most tickets: one set operation in C, no loop
+            return None
         names = self.names
-        for word in _WORDS.findall(text):
-            found = names.get(word.casefold())
-            if found is not None:
-                return found
-        return None
+        return next(names[word] for word in words if word in names)
 
     def assign(self, text: str, priority: str, systems: tuple[str, ...], team: str) -> Assignment:
         runbook = self.runbook_in(text)
