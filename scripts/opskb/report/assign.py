@@ -95,9 +95,10 @@ class Assigner:
         team = self.teams.get(normal(team_text)) if team_text else None
         unknown_team = team_text if team_text and team is None else ""
         if runbook is not None:
+            # the runbook's systems are the ticket's: what the export's column says is not read
             policy, systems, owner = self._route(runbook)
             problem = "" if policy else f"runbook {runbook} names a route with no SLA policy"
-            return Assignment(policy, runbook, systems, team or owner, unknown, unknown_team, problem)
+            return Assignment(policy, runbook, systems, team or owner, (), unknown_team, problem)
         systems = tuple(dict.fromkeys(k for k in known if k))
         if team is None:
             team = next((self.owners[s][0] for s in systems if self.owners.get(s)), None)
@@ -107,7 +108,7 @@ class Assigner:
         if not priority:
             problem = "no priority and no runbook named"
         elif level is None:
-            problem = f"unknown priority {priority!r} (add it with --priority {priority}=critical|high|medium|low)"
+            problem = f"unknown priority {priority!r} (name its level: --priority '{priority}=high', or critical, medium, low)"
         elif policy is None:
             problem = f"priority {priority!r} ({level}): no SLA policy of priority {level} in escalation/sla.yaml"
         return Assignment(policy, None, systems, team, unknown, unknown_team, problem)
