@@ -28,7 +28,13 @@ REPO = Path(__file__).resolve().parent.parent
 OPSKB = str(Path(sys.executable).parent / "opskb")
 START = datetime(2025, 12, 1)
 SYSTEMS = ["Pricing module", "PIM", "Order management", "Loyalty processing", "Stock sync", "Pickup points", "CRM"]
-ALERTS = ["PriceExportStale", "MarketplaceNoOrders30m", "OrderStatusMismatch", "PimExportErrors", "KafkaConsumerLagHigh"]
+ALERTS = [
+    "PriceExportStale",
+    "MarketplaceNoOrders30m",
+    "OrderStatusMismatch",
+    "PimExportErrors",
+    "KafkaConsumerLagHigh",
+]
 
 
 def _tickets(rows: int, seed: int = 7):
@@ -48,11 +54,15 @@ def _tickets(rows: int, seed: int = 7):
 def write_servicenow(path: Path, rows: int) -> None:
     priorities = ("1 - Critical", "2 - High", "3 - Moderate", "4 - Low")
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write('"number","short_description","priority","state","opened_at","resolved_at","assignment_group","cmdb_ci"\r\n')
+        out.write(
+            '"number","short_description","priority","state","opened_at","resolved_at","assignment_group","cmdb_ci"\r\n'
+        )
         for n, summary, level, created, _, resolved, system, bad in _tickets(rows):
             opened = "2026-13-01 10:00:00" if bad else f"{created:%Y-%m-%d %H:%M:%S}"
             done = f"{resolved:%Y-%m-%d %H:%M:%S}" if resolved else ""
-            out.write(f'"INC{n:07d}","{summary}","{priorities[level]}","Resolved","{opened}","{done}","","{system}"\r\n')
+            out.write(
+                f'"INC{n:07d}","{summary}","{priorities[level]}","Resolved","{opened}","{done}","","{system}"\r\n'
+            )
 
 
 def write_itsm(path: Path, rows: int) -> None:

@@ -21,28 +21,43 @@ from conftest import REPO
 
 PERIOD = ("--from", "2026-11-01", "--to", "2026-11-30")
 
+
+def _lines(*rows: str) -> str:
+    return "".join(row + "\n" for row in rows)
+
+
 # Jira's CSV export (English locale, default date form dd/MMM/yy h:mm a): multi-valued fields
 # as repeated columns, custom fields as 'Custom field (NAME)', every value quoted only when needed.
-JIRA = """Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Resolved,Component/s,Component/s,Labels,Labels,Custom field (First Response Date)
-Statuses differ after the weekend sync,OPS-101,20101,Incident,Done,High,06/Nov/26 4:00 PM,09/Nov/26 10:30 AM,Order management,,,,06/Nov/26 4:30 PM
-"Photos missing, prices odd",OPS-102,20102,Incident,Done,Medium,03/Nov/26 3:00 PM,05/Nov/26 3:30 PM,PIM,Pricing module,,,03/Nov/26 4:00 PM
-Points not credited,OPS-103,20103,Incident,Done,High,10/Nov/26 5:30 PM,11/Nov/26 1:00 PM,Loyalty processing,,,,11/Nov/26 9:15 AM
-Price export late,OPS-104,20104,Incident,Done,Low,14/Nov/26 10:30 PM,15/Nov/26 2:00 AM,,,alert,PriceExportStale,14/Nov/26 10:40 PM
-Pickup point hours wrong,OPS-105,20105,Incident,Open,Low,30/Nov/26 4:00 PM,,Pickup points,,,,
-Statuses differ again,OPS-101,20106,Incident,Open,High,07/Nov/26 4:00 PM,,Order management,,,,
-Closed before it opened,OPS-107,20107,Incident,Done,High,12/Nov/26 10:00 AM,11/Nov/26 10:00 AM,PIM,,,,
-October leftover,OPS-108,20108,Incident,Done,High,30/Oct/26 10:00 AM,30/Oct/26 11:00 AM,PIM,,,,
-"""
+JIRA = _lines(
+    "Summary,Issue key,Issue id,Issue Type,Status,Priority,Created,Resolved,Component/s,Component/s,"
+    "Labels,Labels,Custom field (First Response Date)",
+    "Statuses differ after the weekend sync,OPS-101,20101,Incident,Done,High,06/Nov/26 4:00 PM,"
+    "09/Nov/26 10:30 AM,Order management,,,,06/Nov/26 4:30 PM",
+    '"Photos missing, prices odd",OPS-102,20102,Incident,Done,Medium,03/Nov/26 3:00 PM,'
+    "05/Nov/26 3:30 PM,PIM,Pricing module,,,03/Nov/26 4:00 PM",
+    "Points not credited,OPS-103,20103,Incident,Done,High,10/Nov/26 5:30 PM,11/Nov/26 1:00 PM,"
+    "Loyalty processing,,,,11/Nov/26 9:15 AM",
+    "Price export late,OPS-104,20104,Incident,Done,Low,14/Nov/26 10:30 PM,15/Nov/26 2:00 AM,,,alert,"
+    "PriceExportStale,14/Nov/26 10:40 PM",
+    "Pickup point hours wrong,OPS-105,20105,Incident,Open,Low,30/Nov/26 4:00 PM,,Pickup points,,,,",
+    "Statuses differ again,OPS-101,20106,Incident,Open,High,07/Nov/26 4:00 PM,,Order management,,,,",
+    "Closed before it opened,OPS-107,20107,Incident,Done,High,12/Nov/26 10:00 AM,11/Nov/26 10:00 AM,PIM,,,,",
+    "October leftover,OPS-108,20108,Incident,Done,High,30/Oct/26 10:00 AM,30/Oct/26 11:00 AM,PIM,,,,",
+)
 
 # ServiceNow's incident list exported as CSV: every cell quoted, its field names, its numbered
 # priorities and yyyy-MM-dd HH:mm:ss dates; no first-response field.
-SERVICENOW = """"number","short_description","priority","state","opened_at","resolved_at","assignment_group","cmdb_ci"
-"INC0010001","Prices not applied overnight","1 - Critical","Resolved","2026-11-07 23:30:00","2026-11-08 04:00:00","Pricing","Pricing Module"
-"INC0010002","=HYPERLINK(""http://x.example/"",""PIM"")","2 - High","Resolved","2026-11-13 17:00:00","2026-11-16 11:00:00","","PIM"
-"INC0010003","Loyalty points missing","3 - Moderate","In Progress","2026-11-02 10:00:00","","","Loyalty processing"
-"INC0010004","Something odd","6 - Whenever","New","2026-11-02 10:00:00","","","PIM"
-"INC0010005","Label printer","4 - Low","New","2026-11-31 10:00:00","","","PIM"
-"""
+SERVICENOW = _lines(
+    '"number","short_description","priority","state","opened_at","resolved_at","assignment_group","cmdb_ci"',
+    '"INC0010001","Prices not applied overnight","1 - Critical","Resolved","2026-11-07 23:30:00",'
+    '"2026-11-08 04:00:00","Pricing","Pricing Module"',
+    '"INC0010002","=HYPERLINK(""http://x.example/"",""PIM"")","2 - High","Resolved",'
+    '"2026-11-13 17:00:00","2026-11-16 11:00:00","","PIM"',
+    '"INC0010003","Loyalty points missing","3 - Moderate","In Progress","2026-11-02 10:00:00","","",'
+    '"Loyalty processing"',
+    '"INC0010004","Something odd","6 - Whenever","New","2026-11-02 10:00:00","","","PIM"',
+    '"INC0010005","Label printer","4 - Low","New","2026-11-31 10:00:00","","","PIM"',
+)
 
 # A Russian ITSM system's export as a spreadsheet saves it: cp1251, ';', CRLF, dd.mm.yyyy HH:MM.
 ITSM = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,6 +34,7 @@ _MAX_DAYS_SEARCHED = 3660
 # a walk over millions of days). `opskb check` refuses a calendar and duration that need
 # more than 4 years without holidays (KB334), which leaves a year for the holidays.
 HORIZON_DAYS = 5 * 366
+_ONE_DAY = timedelta(days=1)
 
 
 class ClockError(ValueError):
@@ -54,6 +55,15 @@ class WorkingCalendar:
     @property
     def zone(self) -> ZoneInfo:
         return _zone(self.timezone)
+
+    @cached_property
+    def opens(self) -> timedelta:
+        """The start of the working day, from midnight."""
+        return timedelta(hours=self.start.hour, minutes=self.start.minute)
+
+    @cached_property
+    def closes(self) -> timedelta:
+        return timedelta(hours=self.end.hour, minutes=self.end.minute)
 
     @property
     def day_length(self) -> timedelta:
@@ -144,12 +154,15 @@ def clock_duration(text: str, clock: Clock) -> timedelta:
 
 
 def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
-    # Work in naive wall-clock time of the calendar's zone: working hours are wall-clock
-    # hours, and the zone is attached once at the end.
+    # Work in wall-clock time of the calendar's zone: working hours are wall-clock hours,
+    # and the zone is attached once at the end. Times of day are offsets from midnight
+    # (a report counts a million deadlines: no datetime is made per day looked at).
     zone = calendar.zone
-    now = start.astimezone(zone).replace(tzinfo=None)
+    local = start.astimezone(zone)
+    day = local.date()
+    now = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
+    opens, closes = calendar.opens, calendar.closes
     remaining = duration
-    day = now.date()
     # Counted from the last working minute, not from the start: a long duration on a
     # calendar of one working day a week must still end, a calendar with none must not spin.
     idle_days = 0
@@ -162,18 +175,17 @@ def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCal
                 "after the start; give the calendar more working time or the policy a shorter duration"
             )
         if calendar.is_working_day(day):
-            opens, closes = _at(day, calendar.start), _at(day, calendar.end)
             begin = max(now, opens)
             if begin < closes:
                 available = closes - begin
                 if remaining <= available:
-                    return (begin + remaining).replace(tzinfo=zone)
+                    return (datetime.combine(day, time.min) + begin + remaining).replace(tzinfo=zone)
                 remaining -= available
                 idle_days = 0
         if day == date.max:
             raise ClockError("the deadline falls after the year 9999")
-        day += timedelta(days=1)
-        now = _at(day, time.min)
+        day += _ONE_DAY
+        now = timedelta(0)
     raise ClockError(f"calendar {calendar.id}: no working time in {_MAX_DAYS_SEARCHED} days")
 
 

@@ -163,7 +163,9 @@ def find_columns(
     return found
 
 
-def repeated_columns(header: list[str], found: dict[str, int], given: dict[str, str], kind: str) -> dict[str, list[int]]:
+def repeated_columns(
+    header: list[str], found: dict[str, int], given: dict[str, str], kind: str
+) -> dict[str, list[int]]:
     """Every cell of each repeated role (the first is ``found``'s): Jira writes a
     multi-valued field as one column per value, under the same name."""
     cells = [header_name(cell, kind) for cell in header]

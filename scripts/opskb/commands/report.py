@@ -64,11 +64,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "csv", "html"), default="text", help="default: text")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (default: stdout)")
     parser.add_argument(
-        "--column", action="append", default=[], metavar="ROLE=NAME", help="the header NAME of a column; ROLE is one of "
-        "key, summary, priority, created, first_response, resolved, closed, system, team, labels, runbook"
+        "--column",
+        action="append",
+        default=[],
+        metavar="ROLE=NAME",
+        help="the header NAME of a column; ROLE is one of "
+        "key, summary, priority, created, first_response, resolved, closed, system, team, labels, runbook",
     )
     parser.add_argument(
-        "--priority", action="append", default=[], metavar="NAME=LEVEL",
+        "--priority",
+        action="append",
+        default=[],
+        metavar="NAME=LEVEL",
         help="an export's priority NAME and the SLA priority it means (critical, high, medium, low)",
     )
     parser.add_argument("--date-format", metavar="PATTERN", help="the exports' date form, e.g. 'DD.MM.YYYY HH:mm'")
@@ -132,8 +139,26 @@ def _options(args: argparse.Namespace, kb: Any) -> Any:
         raise CommandError("opskb report sla: --to is before --from")
     now = datetime.now(zone)
     as_of = min(end, now) if end is not None else now
-    columns = dict(_pair(p, "--column", ("key", "summary", "priority", "created", "first_response", "resolved",
-                                         "closed", "system", "team", "labels", "runbook")) for p in args.column)
+    columns = dict(
+        _pair(
+            p,
+            "--column",
+            (
+                "key",
+                "summary",
+                "priority",
+                "created",
+                "first_response",
+                "resolved",
+                "closed",
+                "system",
+                "team",
+                "labels",
+                "runbook",
+            ),
+        )
+        for p in args.column
+    )
     priorities = dict(_pair(p, "--priority", None) for p in args.priority)
     for name, level in priorities.items():
         if level not in LEVELS:

@@ -108,7 +108,8 @@ class Assigner:
         if not priority:
             problem = "no priority and no runbook named"
         elif level is None:
-            problem = f"unknown priority {priority!r} (name its level: --priority '{priority}=high', or critical, medium, low)"
+            hint = f"--priority '{priority}=high', or critical, medium, low"
+            problem = f"unknown priority {priority!r} (name its level: {hint})"
         elif policy is None:
             problem = f"priority {priority!r} ({level}): no SLA policy of priority {level} in escalation/sla.yaml"
         return Assignment(policy, None, systems, team, unknown, unknown_team, problem)

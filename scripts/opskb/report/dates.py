@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
 from importlib import resources
 
@@ -146,7 +146,7 @@ def _reader(compiled: re.Pattern[str], groups: set[str]) -> Callable[..., dateti
 
 def _offset(text: str) -> tzinfo:
     if text == "Z":
-        return timezone.utc
+        return UTC
     digits = text[1:].replace(":", "")
     minutes = int(digits[:2]) * 60 + int(digits[2:])
     return timezone(timedelta(minutes=minutes if text[0] == "+" else -minutes))

@@ -75,7 +75,9 @@ def measure(ticket: Ticket, policy: Policy, as_of: datetime, responses: bool = T
     return Measured(react_due, resolve_due, react, resolve, verdict, react_late, resolve_late)
 
 
-def _verdict(done: datetime | None, due: datetime, as_of: datetime, unknown_when_missing: bool) -> tuple[str, timedelta | None]:
+def _verdict(
+    done: datetime | None, due: datetime, as_of: datetime, unknown_when_missing: bool
+) -> tuple[str, timedelta | None]:
     if done is not None:
         return (MET, None) if done <= due else (BREACHED, done - due)
     if due > as_of:

@@ -14,7 +14,9 @@ from .tickets import Ticket
 
 
 def iso(moment: datetime | None, zone: Any) -> str | None:
-    return moment.astimezone(zone).isoformat() if moment is not None else None
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo is zone else moment.astimezone(zone)).isoformat()
 
 
 def minutes(late: timedelta | None) -> int | None:
@@ -104,7 +106,8 @@ def summary(report: Report, kb: KnowledgeBase) -> dict[str, Any]:
         "weekly": weekly,
         "breaches": {"count": report.breach_count, "listed": breaches},
         "runbooks": [
-            {"runbook": rid, "title": _title(kb, "runbook", rid), "tickets": n} for rid, n in report.runbooks.most_common()
+            {"runbook": rid, "title": _title(kb, "runbook", rid), "tickets": n}
+            for rid, n in report.runbooks.most_common()
         ],
         "no_runbook": {
             "tickets": report.no_runbook,

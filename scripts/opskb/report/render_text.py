@@ -57,9 +57,7 @@ def render(data: dict[str, Any]) -> str:
             lines += [f"  {e['key']}  {e['summary']}" for e in none["examples"][:10]]
     for kind in ("systems", "teams"):
         for item in data[f"unknown_{kind}"][:SHOWN]:
-            lines.append(
-                f"unknown {kind[:-1]} {item['name']!r}: {item['tickets']} ticket(s), first at {item['first']}"
-            )
+            lines.append(f"unknown {kind[:-1]} {item['name']!r}: {item['tickets']} ticket(s), first at {item['first']}")
     if data["outside_period"]:
         lines.append(f"{data['outside_period']} ticket(s) created outside the period: not counted")
     left = data["left_out"]

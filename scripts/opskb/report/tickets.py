@@ -164,4 +164,6 @@ def _ticket(line: int, cells: list[str], pick, read, zone: tzinfo, shown: str) -
         if moment is not None and moment < created:
             when = f"{moment:%Y-%m-%d %H:%M} is before created {created:%Y-%m-%d %H:%M}"
             return Bad(line, f"{found.key}: {role} {when}", f"{role} before created")
-    return Ticket(line, found.key, found.summary, found.priority, created, first_response, resolved, systems, found.team, text)
+    return Ticket(
+        line, found.key, found.summary, found.priority, created, first_response, resolved, systems, found.team, text
+    )

@@ -37,9 +37,7 @@ RULE = Rule(
         "runbook, and remove it from the others."
     ),
     bad=Example(replace={SLA: [_HIGH_AS_CRITICAL]}, expect=f"{SLA}:16:15"),
-    good=Example(
-        replace={SLA: [(_HIGH_AS_CRITICAL[0], f"{_HIGH_AS_CRITICAL[1]}\n    default_for_priority: true")]}
-    ),
+    good=Example(replace={SLA: [(_HIGH_AS_CRITICAL[0], f"{_HIGH_AS_CRITICAL[1]}\n    default_for_priority: true")]}),
 )
 
 
