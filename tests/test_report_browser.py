@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from site_helpers import ARTIFACTS, CHROMIUM, chromium
 from test_cli_report import JIRA, PERIOD, SERVICENOW
 
 pytestmark = [
@@ -45,10 +45,8 @@ COUNT_BARS = """async (data) => {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _html_report(cli, tmp_path: Path) -> Path:

@@ -119,13 +119,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace, kb: Any) -> Any:
-    import codecs
-
     from ..clocks import ClockError, _zone
-    from ..exports import ReadOptions
     from ..report.build import Options
     from ..report.dates import DateFormatError, compile_format
-    from ._support import CommandError
+    from ._support import CommandError, read_options
 
     try:
         zone = _zone(args.timezone) if args.timezone else default_zone(kb)
@@ -168,20 +165,13 @@ def _options(args: argparse.Namespace, kb: Any) -> Any:
             compile_format(args.date_format)
         except DateFormatError as err:
             raise CommandError(f"opskb report sla: --date-format: {err}") from None
-    encoding = None
-    if args.encoding:
-        try:
-            encoding = codecs.lookup(args.encoding).name.replace("-", "_")
-        except LookupError:
-            raise CommandError(f"opskb report sla: --encoding {args.encoding!r}: no such encoding") from None
-    delimiter = "\t" if args.delimiter == "tab" else args.delimiter
     return Options(
         zone=zone,
         as_of=as_of,
         start=start,
         end=end,
         by=args.by,
-        read=ReadOptions(columns=columns, encoding=encoding, delimiter=delimiter),
+        read=read_options("report sla", columns, args.encoding, args.delimiter),
         date_format=args.date_format or "",
         priorities=priorities,
     )
