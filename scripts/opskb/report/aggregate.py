@@ -140,6 +140,7 @@ class Report:
     unknown_teams: Bounded = field(default_factory=lambda: Bounded(KEPT_UNKNOWN))
     first_seen: dict[str, str] = field(default_factory=dict)  # unknown name -> file:row first seen
     files: list[dict[str, Any]] = field(default_factory=list)
+    _mondays: dict[date, date] = field(default_factory=dict)  # day -> its week's Monday
 
     def leave_out(self, problem: LeftOut) -> None:
         self.left_out[problem.kind] += 1
@@ -152,7 +153,11 @@ class Report:
             if counts is None:
                 counts = groups[name] = Counts()
             counts.add(measured)
-        week = _monday(ticket.created, self.zone)
+        created = ticket.created
+        day = (created if created.tzinfo is self.zone else created.astimezone(self.zone)).date()
+        week = self._mondays.get(day)
+        if week is None:
+            week = self._mondays[day] = day - timedelta(days=day.weekday())
         for system in assigned.systems or (NONE,):
             by_week = self.weekly.get(system)
             if by_week is None:
@@ -195,9 +200,11 @@ class Report:
             # the same words, whatever the case and spacing (cheaper than exports.normal per row)
             name = " ".join(ticket.summary.casefold().split())[:200]
             self.no_runbook_summaries.count(name)
-            keys = self.summary_text.setdefault(name, (ticket.summary, []))[1]
-            if len(keys) < 3:
-                keys.append(ticket.key)
+            known = self.summary_text.get(name)
+            if known is None:
+                self.summary_text[name] = (ticket.summary, [ticket.key])
+            elif len(known[1]) < 3:
+                known[1].append(ticket.key)
             if len(self.summary_text) > 2 * KEPT_SUMMARIES:
                 self.summary_text = {k: v for k, v in self.summary_text.items() if k in self.no_runbook_summaries}
 
