@@ -252,3 +252,27 @@ def test_html_report_is_static_and_escaped(cli, tmp_path: Path) -> None:
     assert "<script" not in page and "src=" not in page and "href=" not in page and "@import" not in page
     assert page.count("<svg") == 3  # pim, pricing-module, loyalty-processing
     assert "=HYPERLINK(&#34;http://x.example/&#34;,&#34;PIM&#34;)" in page  # the export's text, escaped
+
+
+def test_group_by_team_from_the_assignment_group(cli, tmp_path: Path) -> None:
+    path = _write(tmp_path, "incident.csv", SERVICENOW.encode())
+    result = _report(cli, path, *PERIOD, "--by", "team", "--format", "json")
+    groups = {g["name"]: g for g in json.loads(result.out)["summary"]["groups"]}
+    # INC0010001's assignment group "Pricing" is the pricing team's name; INC0010002 has none,
+    # so its system's owner (pim) stands for it
+    assert groups["pricing-team"]["tickets"] == 1 and groups["pricing-team"]["breached"] == 1
+    assert sum(g["tickets"] for g in groups.values()) == 3
+
+
+def test_two_defaults_for_one_priority_are_reported(cli, tree: Path) -> None:
+    sla = tree / "escalation" / "sla.yaml"
+    text = sla.read_text(encoding="utf-8")
+    text = text.replace("    priority: high\n", "    priority: critical\n    default_for_priority: true\n")
+    text = text.replace(
+        "    priority: critical\n    react_within: 15m",
+        "    priority: critical\n    default_for_priority: true\n    react_within: 15m",
+    )
+    sla.write_text(text, encoding="utf-8")
+    result = cli("check", tree)
+    assert result.code == 1
+    assert "KB340 SLA policies critical-24x7, high-business have priority 'critical' and 2 of them" in result.out
