@@ -34,6 +34,8 @@ def render(data: dict[str, Any]) -> str:
             f"{name:<{width}}  {group['tickets']:>7}  {group['met']:>7}  {group['breached']:>8}  {group['pending']:>7}"
             f"  {_percent(group['percent']):>6}  {group['react'].get('unknown', 0):>13}"
         )
+    if data["by"] == "system":
+        lines.append("(a ticket of several systems counts in each of them; the total counts it once)")
     breaches = data["breaches"]
     if breaches["count"]:
         listed = breaches["listed"][:SHOWN]
