@@ -31,6 +31,7 @@ class Assignment:
     unknown_systems: tuple[str, ...] = ()
     unknown_team: str = ""
     problem: str = ""  # why no policy could be given
+    problem_kind: str = ""  # the problem's kind, as the report counts rows left out
 
 
 class Assigner:
@@ -98,21 +99,22 @@ class Assigner:
             # the runbook's systems are the ticket's: what the export's column says is not read
             policy, systems, owner = self._route(runbook)
             problem = "" if policy else f"runbook {runbook} names a route with no SLA policy"
-            return Assignment(policy, runbook, systems, team or owner, (), unknown_team, problem)
+            return Assignment(policy, runbook, systems, team or owner, (), unknown_team, problem, "no SLA policy")
         systems = tuple(dict.fromkeys(k for k in known if k))
         if team is None:
             team = next((self.owners[s][0] for s in systems if self.owners.get(s)), None)
         level = self.priorities.get(normal(priority)) if priority else None
         policy = self.by_level.get(level) if level else None
-        problem = ""
+        problem, kind = "", "unknown priority"
         if not priority:
-            problem = "no priority and no runbook named"
+            problem, kind = "no priority and no runbook named", "missing value"
         elif level is None:
             hint = f"--priority '{priority}=high', or critical, medium, low"
             problem = f"unknown priority {priority!r} (name its level: {hint})"
         elif policy is None:
             problem = f"priority {priority!r} ({level}): no SLA policy of priority {level} in escalation/sla.yaml"
-        return Assignment(policy, None, systems, team, unknown, unknown_team, problem)
+            kind = "no SLA policy"
+        return Assignment(policy, None, systems, team, unknown, unknown_team, problem, kind)
 
     def _route(self, runbook: str) -> tuple[str | None, tuple[str, ...], str | None]:
         found = self._routes.get(runbook)

@@ -81,8 +81,7 @@ def build(
                 continue
             assigned = assigner.assign(item.text, item.priority, item.systems, item.team)
             if assigned.policy is None:
-                kind = "unknown priority" if "priority" in assigned.problem else "no SLA policy"
-                leave_out(file, item.line, kind, f"{item.key}: {assigned.problem}")
+                leave_out(file, item.line, assigned.problem_kind, f"{item.key}: {assigned.problem}")
                 continue
             try:
                 measured = measure(item, clocks[assigned.policy], as_of, responses)
