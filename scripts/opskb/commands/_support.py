@@ -74,3 +74,19 @@ def runbook(kb: KnowledgeBase, ident: str, command: str, problems: list[Problem]
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
     return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def read_options(command: str, columns: dict[str, str], encoding: str | None, delimiter: str | None) -> Any:
+    """How to read an export (opskb.exports.ReadOptions) from the options a person gave:
+    columns by name, an encoding Python knows, a delimiter (``tab`` for a tab)."""
+    import codecs
+
+    from ..exports import ReadOptions
+
+    codec = None
+    if encoding:
+        try:
+            codec = codecs.lookup(encoding).name.replace("-", "_")
+        except LookupError:
+            raise CommandError(f"opskb {command}: --encoding {encoding!r}: no such encoding") from None
+    return ReadOptions(columns=columns, encoding=codec, delimiter="\t" if delimiter == "tab" else delimiter)

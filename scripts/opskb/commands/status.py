@@ -217,10 +217,7 @@ def _reconcile(args: argparse.Namespace) -> int:
 
 
 def _read_options(pairs: list[str], args: argparse.Namespace) -> Any:
-    import codecs
-
-    from ..exports import ReadOptions
-    from ._support import CommandError
+    from ._support import CommandError, read_options
 
     columns = {}
     for pair in pairs:
@@ -228,14 +225,7 @@ def _read_options(pairs: list[str], args: argparse.Namespace) -> Any:
         if not equals or role not in ROLES or not name.strip():
             raise CommandError(f"opskb status reconcile: --column {pair!r}: expected ROLE=NAME, ROLE one of {ROLES}")
         columns[role] = name
-    encoding = None
-    if args.encoding:
-        try:
-            encoding = codecs.lookup(args.encoding).name.replace("-", "_")
-        except LookupError:
-            raise CommandError(f"opskb status reconcile: --encoding {args.encoding!r}: no such encoding") from None
-    delimiter = "\t" if args.delimiter == "tab" else args.delimiter
-    return ReadOptions(columns=columns, encoding=encoding, delimiter=delimiter)
+    return read_options("status reconcile", columns, args.encoding, args.delimiter)
 
 
 class _Output:

@@ -1,0 +1,77 @@
+"""Ticket keys seen so far, to report a key listed twice with the place it was first listed.
+
+A set of a million keys would hold a million strings. Ticket systems number their tickets
+(``OPS-1234``, ``INC0012345``, ``12345``), so each key is split into its prefix and its
+number, and a prefix keeps an array indexed by number holding where the key was first seen
+(8 bytes a number): memory follows the range of the numbers a file uses, not its rows. A key
+without a number, or far outside its prefix's range, is kept in a plain dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+
+_SPLIT = re.compile(r"(.*?)(\d{1,15})")
+MAX_SPAN = 1 << 23  # numbers one prefix may span in its array (64 MB); beyond, the dictionary
+
+
+class _Range:
+    __slots__ = ("base", "places")
+
+    def __init__(self, number: int) -> None:
+        self.base = max(0, number - 1024)
+        self.places = array("Q", bytes(8 * 4096))
+
+
+class SeenKeys:
+    """Where each key was first seen, as (file index, line); ``first`` records a new key."""
+
+    def __init__(self) -> None:
+        self._ranges: dict[tuple[str, int], _Range] = {}
+        self._other: dict[str, int] = {}
+
+    def first(self, key: str, file: int, line: int) -> tuple[int, int] | None:
+        """Where ``key`` was seen before, or None (and it is recorded here as seen)."""
+        place = (file << 40) | line  # 0 never: lines start at 1
+        split = _SPLIT.fullmatch(key)
+        if split is not None:
+            prefix, digits = split.groups()
+            number = int(digits)
+            # 'INC01' and 'INC001' are different keys with the same number
+            kind = (prefix, len(digits) if digits[0] == "0" else 0)
+            found = self._ranges.get(kind)
+            if found is None:
+                found = self._ranges[kind] = _Range(number)
+            index = number - found.base
+            if index < 0:  # a file sorted newest first: make room below, as much again
+                index += self._lower(found, -index)
+            if 0 <= index < MAX_SPAN and self._fits(found, index):
+                seen = found.places[index]
+                if seen:
+                    return seen >> 40, seen & ((1 << 40) - 1)
+                found.places[index] = place
+                return None
+        seen = self._other.setdefault(key, place)
+        return None if seen == place else (seen >> 40, seen & ((1 << 40) - 1))
+
+    @staticmethod
+    def _lower(found: _Range, short: int) -> int:
+        """Extend the array downwards by at least ``short`` numbers where the span allows;
+        how far it moved."""
+        shift = min(max(short, len(found.places)), found.base, MAX_SPAN - len(found.places))
+        if shift < short:
+            return 0
+        found.places = array("Q", bytes(8 * shift)) + found.places
+        found.base -= shift
+        return shift
+
+    @staticmethod
+    def _fits(found: _Range, index: int) -> bool:
+        places = found.places
+        if index >= len(places):
+            grow = min(max(len(places), index + 1 - len(places)), MAX_SPAN - len(places))
+            if index >= len(places) + grow:
+                return False
+            places.extend(array("Q", bytes(8 * grow)))
+        return True
