@@ -28,8 +28,8 @@ RULE = Rule(
         "subdivision part of its ISO 3166-2 code where holidays differ by region (DE-BE for Berlin, US-CA), "
         "or leave holidays: out for a calendar that keeps no public holidays."
     ),
-    bad=Example(replace={SLA: [("holidays: RU", "holidays: XX")]}, expect=f"{SLA}:6:15"),
-    good=Example(replace={SLA: [("holidays: RU", "holidays: KZ")]}),
+    bad=Example(replace={SLA: [("holidays: DE", "holidays: DE-XX")]}, expect=f"{SLA}:6:15"),
+    good=Example(replace={SLA: [("holidays: DE", "holidays: DE-BE")]}),
 )
 
 

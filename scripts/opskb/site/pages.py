@@ -43,6 +43,7 @@ from ..alertlinks import alert_page_uri, runbooks_by_alert
 from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
+from ..layout import STATUS_MAPPINGS
 from ..registry import all_rules
 from ..rulesdoc import example_text, message_text
 from ..status_keys import StatusKey
@@ -918,6 +919,8 @@ class Site:
     def rules_page(self) -> GeneratedPage:
         families: list[dict[str, Any]] = []
         for rule in all_rules().values():
+            if rule.about == STATUS_MAPPINGS and not self.kb.has_status_mappings:
+                continue
             if not families or families[-1]["name"] != rule.family:
                 families.append({"name": rule.family, "slug": _slug(rule.family), "prefix": rule.code[:3], "rules": []})
             families[-1]["rules"].append(

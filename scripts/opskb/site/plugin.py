@@ -310,7 +310,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if synonyms is not None:
             files.remove(synonyms)  # content for search, not a page or an asset
         memo = self.cache.index if self.cache else None
-        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo, self.config.rules_reference):
+        for uri, content in index_files(
+            self.kb, docs_dir, config.use_directory_urls, memo, self.config.rules_reference
+        ):
             files.append(self._asset(config, f"{ASSET_DIR}/{uri}", content))
         return files
 
