@@ -63,6 +63,7 @@ def test_the_site_of_a_team_without_statuses_has_no_status_pages_and_no_sample_w
     assert sample_words_in(site) == {}
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Search: alert name, symptom<" in home  # no "order status" hint
+    assert "kind_status" not in home and 'placeholder="Search: symptom, alert"' in home
     rules = (site / "reference" / "rules.html").read_text(encoding="utf-8")
     assert "KB201" in rules and "KB301" not in rules  # status mapping rules left out
     # figures on the handwritten pages come from the team's own YAML
@@ -92,6 +93,20 @@ def test_a_nav_that_leaves_out_generated_pages_does_not_fail_the_strict_build(tm
     built = mkdocs_build(config, root / "site")
     assert built.returncode == 0, built.stderr
     assert (root / "site" / "marketplaces" / "partner-shop.html").is_file()
+
+
+def test_the_rule_reference_can_be_left_off_the_site_and_its_search(tmp_path: Path, cli) -> None:
+    root = tmp_path / "kb"
+    _init(cli, root)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("rules_reference: true", "rules_reference: false")
+    config.write_text(text.replace("      - Check rules: reference/rules.md\n", ""), encoding="utf-8")
+    built = mkdocs_build(config, root / "site")
+    assert built.returncode == 0, built.stderr
+    assert not (root / "site" / "reference").exists()
+    search = "".join(p.read_text(encoding="utf-8") for p in (root / "site" / "assets" / "opskb" / "search").iterdir())
+    assert "escalation/teams.html" in search and "reference/rules.html" not in search
 
 
 def test_a_folder_with_files_is_refused_and_force_never_overwrites(tmp_path: Path, cli) -> None:

@@ -649,10 +649,11 @@ class Site:
         theme's SVGs by name (magnify, arrow-left, close), given by the adapter."""
         safe = {name: Markup(svg) for name, svg in icons.items()}
         labels = dict(self.labels.subset("search"))
-        placeholder = labels.pop("placeholder_runbooks")
+        del labels["placeholder_runbooks"]  # the box's own, below; not the script's
         if self.kb.has_status_mappings:
-            placeholder = labels["placeholder"]
+            placeholder = self.t("search.placeholder")
         else:  # no status can be found: the box does not offer one
+            placeholder = self.t("search.placeholder_runbooks")
             del labels["kind_status"]
         return self.renderer.render("partials/search_box.html", icons=safe, labels=labels, placeholder=placeholder)
 
