@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import opskb
 from conftest import TODAY
 from new_team import sample_words_in
 from opskb.clocks import calendar_from, deadline_for
@@ -51,7 +52,7 @@ def test_a_new_repository_passes_the_strict_check(tmp_path: Path, cli) -> None:
     assert not (root / "status_mappings").exists()
     for name in (".gitignore", ".github/workflows/opskb.yml", ".gitlab-ci.yml", ".pre-commit-config.yaml"):
         assert (root / name).is_file(), name
-    assert "opskb==" in (root / "requirements.txt").read_text(encoding="utf-8")
+    assert f"opskb=={opskb.__version__}\n" in (root / "requirements.txt").read_text(encoding="utf-8")
 
 
 def test_the_site_of_a_team_without_statuses_has_no_status_pages_and_no_sample_words(berlin_site: Path) -> None:
