@@ -88,8 +88,15 @@ def site_address(root: Path, site_url: str | None = None) -> SiteAddress | None:
     return SiteAddress(url if url.endswith("/") else url + "/", directory)
 
 
+def site_language(root: Path) -> str:
+    """The site's language (theme.language of mkdocs.yml; en without one): the language
+    the content is written in, which `opskb new` writes its placeholders in."""
+    return _mkdocs_settings(root / "mkdocs.yml").get("language") or "en"
+
+
 def _mkdocs_settings(path: Path) -> dict[str, str]:
-    """site_url, use_directory_urls and whether the offline plugin is on, from mkdocs.yml.
+    """site_url, use_directory_urls, the theme's language and whether the offline plugin
+    is on, from mkdocs.yml.
 
     Read as a node tree, not loaded: mkdocs.yml carries `!!python/name:` tags that no safe
     loader constructs."""
@@ -107,6 +114,10 @@ def _mkdocs_settings(path: Path) -> dict[str, str]:
         node = config.get(key)
         if node is not None and node.kind == "scalar":
             found[key] = node.text
+    theme = config.get("theme")
+    language = theme.get("language") if theme is not None and theme.kind == "map" else None
+    if language is not None and language.kind == "scalar":
+        found["language"] = language.text
     plugins = config.get("plugins")
     if plugins is not None and plugins.kind == "seq":
         names = {p.value if p.kind == "scalar" else next((k.value for k, _ in p.items), "") for p in plugins.items}
