@@ -13,6 +13,7 @@ BENCHMARKS = [
     "cli_bench.py",
     "search_bench.py",
     "alerts_bench.py",
+    "report_bench.py",
     "site_bench.py",
 ]
 

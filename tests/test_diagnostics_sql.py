@@ -233,9 +233,14 @@ def test_sqlite_results_are_bounded_too(sqlite_db: Path, query: str, message: st
         sql.probe({"query": query}, Source("db", f"sqlite:///{sqlite_db}"), 5)
 
 
-def test_sqlite_numbers_json_cannot_carry_are_text(sqlite_db: Path) -> None:
-    observed = sql.probe({"query": "SELECT 1e400 AS big, -1e400 AS small"}, Source("db", f"sqlite:///{sqlite_db}"), 5)
-    assert observed.series == [("", {"big": "Infinity", "small": "-Infinity"})]
+def test_sqlite_numbers_json_cannot_carry_are_text(cli, tree: Path, sqlite_db: Path) -> None:
+    set_query(tree, "SELECT 1e400 AS accepted, -1e400 AS sent")
+    ran = cli(
+        "run", "prices-not-applied", "--root", tree, "--format", "json", "--source", f"pricing-db=sqlite:///{sqlite_db}"
+    )
+    (result,) = json.loads(ran.out)["results"]
+    assert result["observed"] == {"accepted": "Infinity", "sent": "-Infinity"} and result["outcome"] == "pass"
+    assert "accepted, sent shown as text" in result["message"]
 
 
 def test_where_the_grammars_differ_sqlite_still_refuses(cli, tree: Path, sqlite_db: Path) -> None:

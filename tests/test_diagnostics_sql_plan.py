@@ -401,6 +401,8 @@ def test_a_size_bomb_no_rule_sees_ends_at_the_timeout_in_little_memory(tree: Pat
         ("SELECT 1 AS sent, 2 AS sent", "two columns named 'sent'"),
         ("SELECT sent, accepted, sent FROM price_feed_last_run", "two columns named 'sent'"),
         ("SELECT FROM t", "returns no columns"),
+        ("SELECT (lpad('', 900, '[') || lpad('', 900, ']'))::jsonb AS sent", "nests JSON or arrays more than 32"),
+        ("SELECT (lpad('', 5000, '[') || lpad('', 5000, ']'))::jsonb AS sent", "nested too deeply to read"),
     ],
 )
 def test_each_bound_is_a_clear_error(cluster: Cluster, query: str, message: str) -> None:
@@ -455,6 +457,8 @@ def test_numbers_of_any_size_and_nan_are_reported_as_valid_json(
 
     (result,) = json.loads(ran.out, parse_constant=no_constants)["results"]
     assert result["outcome"] == outcome and result["observed"] == observed, result
+    if isinstance(observed["accepted"], str) and outcome != "error":
+        assert "accepted shown as text" in result["message"], result
     assert "Traceback" not in ran.err and "internal error" not in ran.err
     text = cli("run", "prices-not-applied", "--root", tree, "--source", f"pricing-db={cluster.url('reader')}")
     assert text.code in (0, 1) and "Traceback" not in text.err and "internal error" not in text.err

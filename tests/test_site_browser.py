@@ -23,8 +23,8 @@ from payloads import CLOSE, OPEN, PayloadTree
 from site_helpers import (
     ARTIFACTS,
     CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
+    chromium,
     content_site,
     hostile_site,
     serve,
@@ -64,10 +64,8 @@ def base_url(content: tuple[Path, KnowledgeBase]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Recorder:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,6 +34,7 @@ _MAX_DAYS_SEARCHED = 3660
 # a walk over millions of days). `opskb check` refuses a calendar and duration that need
 # more than 4 years without holidays (KB334), which leaves a year for the holidays.
 HORIZON_DAYS = 5 * 366
+_ONE_DAY = timedelta(days=1)
 
 
 class ClockError(ValueError):
@@ -55,6 +56,15 @@ class WorkingCalendar:
     def zone(self) -> ZoneInfo:
         return _zone(self.timezone)
 
+    @cached_property
+    def opens(self) -> timedelta:
+        """The start of the working day, from midnight."""
+        return timedelta(hours=self.start.hour, minutes=self.start.minute)
+
+    @cached_property
+    def closes(self) -> timedelta:
+        return timedelta(hours=self.end.hour, minutes=self.end.minute)
+
     @property
     def day_length(self) -> timedelta:
         return _at(date.min, self.end) - _at(date.min, self.start)
@@ -63,11 +73,7 @@ class WorkingCalendar:
         """A listed weekday that is not a holiday, or a weekend day the country moved work to."""
         if self.country is None:
             return day.weekday() in self.weekdays
-        calendar = _holidays(self.country)
-        holiday = day in calendar  # first: the lookup loads the year, moved workdays too
-        if day in calendar.weekend_workdays:
-            return True
-        return day.weekday() in self.weekdays and not holiday
+        return _working_day(self.country, self.weekdays, day)
 
     @property
     def week_length(self) -> timedelta:
@@ -132,23 +138,31 @@ def deadline(start: datetime, duration: timedelta, clock: Clock) -> datetime:
 
 
 def deadline_for(start: datetime, text: str, clock: Clock) -> datetime:
-    """``deadline`` for a duration as the content writes it (15m, 4h, 2d).
+    """``deadline`` for a duration as the content writes it (15m, 4h, 2d)."""
+    return deadline(start, clock_duration(text, clock), clock)
+
+
+def clock_duration(text: str, clock: Clock) -> timedelta:
+    """A duration as the content writes it, in the clock's time (what ``deadline`` takes).
 
     On a working calendar a day means one working day (``end - start``), which is how
     people read "2d" next to working hours; on 24x7 it is 24 hours.
     """
     if isinstance(clock, WorkingCalendar) and text.endswith("d"):
-        return deadline(start, clock.day_length * int(text[:-1]), clock)
-    return deadline(start, parse_duration(text), clock)
+        return clock.day_length * int(text[:-1])
+    return parse_duration(text)
 
 
 def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
-    # Work in naive wall-clock time of the calendar's zone: working hours are wall-clock
-    # hours, and the zone is attached once at the end.
+    # Work in wall-clock time of the calendar's zone: working hours are wall-clock hours,
+    # and the zone is attached once at the end. Times of day are offsets from midnight
+    # (a report counts a million deadlines: no datetime is made per day looked at).
     zone = calendar.zone
-    now = start.astimezone(zone).replace(tzinfo=None)
+    local = start.astimezone(zone)
+    day = local.date()
+    now = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
+    opens, closes = calendar.opens, calendar.closes
     remaining = duration
-    day = now.date()
     # Counted from the last working minute, not from the start: a long duration on a
     # calendar of one working day a week must still end, a calendar with none must not spin.
     idle_days = 0
@@ -161,18 +175,17 @@ def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCal
                 "after the start; give the calendar more working time or the policy a shorter duration"
             )
         if calendar.is_working_day(day):
-            opens, closes = _at(day, calendar.start), _at(day, calendar.end)
             begin = max(now, opens)
             if begin < closes:
                 available = closes - begin
                 if remaining <= available:
-                    return (begin + remaining).replace(tzinfo=zone)
+                    return (datetime.combine(day, time.min) + begin + remaining).replace(tzinfo=zone)
                 remaining -= available
                 idle_days = 0
         if day == date.max:
             raise ClockError("the deadline falls after the year 9999")
-        day += timedelta(days=1)
-        now = _at(day, time.min)
+        day += _ONE_DAY
+        now = timedelta(0)
     raise ClockError(f"calendar {calendar.id}: no working time in {_MAX_DAYS_SEARCHED} days")
 
 
@@ -186,8 +199,17 @@ def zone_exists(name: str) -> bool:
 
 
 def holidays_exist(country: str) -> bool:
-    """Whether the holidays package has a public-holiday calendar for this country code."""
+    """Whether the holidays package has a public-holiday calendar for this code: a country
+    (``DE``) or a country and one of its subdivisions (``DE-BE``, Berlin)."""
     return _found(_holidays, country)
+
+
+def holiday_calendar(code: str, **options: Any) -> holidays.HolidayBase:
+    """The public holidays of ``code``, ``DE`` or ``DE-BE`` (ISO 3166-1, then the
+    subdivision part of ISO 3166-2); ``options`` go to the holidays package (years,
+    language). NotImplementedError for a country or subdivision it does not know."""
+    country, _, subdivision = code.partition("-")
+    return holidays.country_holidays(country, subdiv=subdivision or None, **options)
 
 
 def _found(lookup: Callable[[str], object], name: str) -> bool:
@@ -206,10 +228,20 @@ def _zone(name: str) -> ZoneInfo:
         raise ClockError(f"unknown time zone {name!r}") from err
 
 
+@lru_cache(maxsize=8192)
+def _working_day(country: str, weekdays: frozenset[int], day: date) -> bool:
+    # cached: a report asks about the same few hundred days for every ticket of a year
+    calendar = _holidays(country)
+    holiday = day in calendar  # first: the lookup loads the year, moved workdays too
+    if day in calendar.weekend_workdays:
+        return True
+    return day.weekday() in weekdays and not holiday
+
+
 @cache
 def _holidays(country: str) -> holidays.HolidayBase:
     try:
         # Years are filled in lazily by the package as dates are looked up.
-        return holidays.country_holidays(country)
+        return holiday_calendar(country)
     except NotImplementedError as err:
-        raise ClockError(f"no public-holiday calendar for country {country!r}") from err
+        raise ClockError(f"no public-holiday calendar for {country!r}") from err

@@ -1,9 +1,13 @@
-"""Read an order export as people really have them, to the end, one row at a time.
+"""Read an export (orders, or tickets) as people really have them, to the end, one row at a time.
 
 A CSV saved by a spreadsheet on a Russian desktop is cp1251, ``;``-separated, CRLF, with a
 Russian header; another tool writes UTF-8 with a byte-order mark, or tabs. This module
 finds out which from the data, names the columns from the header (``export_columns.json``
-holds every phrasing it knows, in Russian and English), and yields rows.
+holds every phrasing it knows, in Russian and English, for each kind of export: the order
+exports of ``status reconcile`` and the ticket exports of ``report sla``), and yields rows.
+A ticket export names a column inside a wrapper (Jira's ``Custom field (Runbook)``) and
+repeats a multi-valued one (``Component/s`` three times): the wrappers and the repeated
+roles are data of the kind too.
 
 A row that cannot be read is yielded as ``Broken`` with its line and the reason, and
 reading goes on with the next line: an unterminated quote, a wrong column count, a NUL
@@ -30,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 ENCODINGS = ("utf_8", "cp1251", "koi8_r")
 DELIMITERS = (";", ",", "\t", "|")
@@ -76,6 +80,7 @@ class Layout:
     header_line: int = 0  # 0: no header
     header: list[str] = field(default_factory=list)
     columns: dict[str, int] = field(default_factory=dict)  # role -> cell index
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # role -> every cell of a repeated role
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -89,11 +94,47 @@ class Layout:
 # ---------------------------------------------------------------- column names
 
 
+ORDERS = "orders"
+TICKETS = "tickets"
+
+
 @cache
-def column_names() -> dict[str, list[str]]:
-    """role -> the header phrasings that name it (export_columns.json: data, not code)."""
+def _columns_data() -> dict[str, Any]:
     text = resources.files("opskb").joinpath("export_columns.json").read_text(encoding="utf-8")
-    return json.loads(text)["roles"]
+    return json.loads(text)
+
+
+@cache
+def column_names(kind: str = ORDERS) -> dict[str, list[str]]:
+    """role -> the header phrasings that name it, for one kind of export (export_columns.json:
+    data, not code)."""
+    data = _columns_data()
+    return data["roles"] if kind == ORDERS else data[kind]["roles"]
+
+
+@cache
+def repeated_roles(kind: str = ORDERS) -> frozenset[str]:
+    """The roles an export of this kind may give several columns (Jira's ``Component/s``)."""
+    return frozenset(_columns_data().get(kind, {}).get("repeated", ()))
+
+
+@cache
+def _wrappers(kind: str) -> tuple[tuple[str, str], ...]:
+    """(before, after) of each way a header wraps a column's name (``Custom field ({})``)."""
+    found = []
+    for wrapper in _columns_data().get(kind, {}).get("wrappers", ()):
+        before, _, after = wrapper.partition("{}")
+        found.append((normal(before), normal(after)))
+    return tuple(found)
+
+
+def header_name(cell: str, kind: str = ORDERS) -> str:
+    """A header cell as compared (``normal``), out of its wrapper if it has one."""
+    name = normal(cell)
+    for before, after in _wrappers(kind):
+        if name.startswith(before) and name.endswith(after) and len(name) > len(before) + len(after):
+            return name[len(before) : len(name) - len(after)]
+    return name
 
 
 def normal(text: str) -> str:
@@ -103,12 +144,14 @@ def normal(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def find_columns(header: list[str], roles: Iterable[str], generic: str | None, given: dict[str, str]) -> dict[str, int]:
+def find_columns(
+    header: list[str], roles: Iterable[str], generic: str | None, given: dict[str, str], kind: str = ORDERS
+) -> dict[str, int]:
     """Which cell holds each role: a name given on the command line, else a phrasing the
     role is known by; ``generic`` is the role a bare 'Status' column means in this file."""
-    cells = [normal(cell) for cell in header]
+    cells = [header_name(cell, kind) for cell in header]
     found: dict[str, int] = {}
-    names = column_names()
+    names = column_names(kind)
     for role in roles:
         wanted = [normal(given[role])] if role in given else [normal(n) for n in names.get(role, [])]
         index = next((i for i, cell in enumerate(cells) if cell in wanted and i not in found.values()), None)
@@ -120,9 +163,23 @@ def find_columns(header: list[str], roles: Iterable[str], generic: str | None, g
     return found
 
 
-def _known_cells(cells: list[str], given: dict[str, str]) -> int:
-    known = {normal(n) for names in column_names().values() for n in names} | {normal(n) for n in given.values()}
-    return sum(1 for cell in cells if normal(cell) in known)
+def repeated_columns(
+    header: list[str], found: dict[str, int], given: dict[str, str], kind: str
+) -> dict[str, list[int]]:
+    """Every cell of each repeated role (the first is ``found``'s): Jira writes a
+    multi-valued field as one column per value, under the same name."""
+    cells = [header_name(cell, kind) for cell in header]
+    names = column_names(kind)
+    extra: dict[str, list[int]] = {}
+    for role in repeated_roles(kind) & found.keys():
+        wanted = [normal(given[role])] if role in given else [normal(n) for n in names.get(role, [])]
+        extra[role] = [i for i, cell in enumerate(cells) if cell in wanted]
+    return extra
+
+
+def _known_cells(cells: list[str], given: dict[str, str], kind: str = ORDERS) -> int:
+    known = {normal(n) for names in column_names(kind).values() for n in names} | {normal(n) for n in given.values()}
+    return sum(1 for cell in cells if header_name(cell, kind) in known)
 
 
 # ---------------------------------------------------------------- detection
@@ -162,13 +219,13 @@ def _decodes(line: bytes, encoding: str) -> bool:
     return True
 
 
-def detect_delimiter(lines: list[str], given: dict[str, str]) -> tuple[str, bool]:
+def detect_delimiter(lines: list[str], given: dict[str, str], kind: str = ORDERS) -> tuple[str, bool]:
     """The delimiter, and whether the first line is a header, from the data: a delimiter
     that splits the first line into known column names wins; else the one that splits
     most lines into the same number (two or more) of cells."""
     if not lines:
         return ",", False
-    headers = [(_known_cells(_cells(lines[0], d), given), d) for d in DELIMITERS]
+    headers = [(_known_cells(_cells(lines[0], d), given, kind), d) for d in DELIMITERS]
     known, delimiter = max(headers, key=lambda pair: pair[0])
     if known >= 2:
         return delimiter, True
@@ -207,18 +264,19 @@ class Export:
         required: tuple[str, ...] = (),
         generic: str | None = None,
         options: ReadOptions | None = None,
+        kind: str = ORDERS,
     ) -> None:
-        self.handle = handle
+        self.handle, self.kind = handle, kind
         options = options or ReadOptions()
         given, encoding, delimiter = options.columns, options.encoding, options.delimiter
         sample = handle.read(SAMPLE_BYTES)
         handle.seek(0)
         encoding = encoding or detect_encoding(sample)
         first_lines = _sample_lines(sample, encoding)
-        found_delimiter, has_header = detect_delimiter(first_lines, given)
+        found_delimiter, has_header = detect_delimiter(first_lines, given, kind)
         self.layout = Layout(encoding, delimiter or found_delimiter)
         if delimiter and first_lines:
-            has_header = _known_cells(_cells(first_lines[0], delimiter), given) >= 2
+            has_header = _known_cells(_cells(first_lines[0], delimiter), given, kind) >= 2
         self._has_header = has_header
         # a file whose lines end in CR alone (classic Mac OS, some exporters): read as lines
         self._cr_lines = b"\r" in sample and b"\n" not in sample
@@ -273,6 +331,11 @@ class Export:
             self._read_header(Row(number, cells))
             return len(cells)
         width = self._width_hint or len(cells)
+        if not self._positional:
+            raise ExportError(
+                f"no header row found (line {number} names none of the known columns): export the file with "
+                "its header row, or name columns with --column ROLE=NAME"
+            )
         if width != len(self._positional):
             raise ExportError(
                 f"no header row found, and rows have {width} columns, not {len(self._positional)} "
@@ -284,10 +347,12 @@ class Export:
     def _read_header(self, row: Row) -> None:
         self.layout.header_line = row.line
         self.layout.header = [cell.strip() for cell in row.cells]
-        self.layout.columns = find_columns(self.layout.header, self._roles, self._generic, self._given)
+        self.layout.columns = find_columns(self.layout.header, self._roles, self._generic, self._given, self.kind)
+        self.layout.repeated = repeated_columns(self.layout.header, self.layout.columns, self._given, self.kind)
         missing = [role for role in self._required if role not in self.layout.columns]
         if missing:
-            names = "; ".join(f"{role}: {', '.join(column_names().get(role, [])[:4])}, ..." for role in missing)
+            known = column_names(self.kind)
+            names = "; ".join(f"{role}: {', '.join(known.get(role, [])[:4])}, ..." for role in missing)
             raise ExportError(
                 f"header on line {row.line} has no column for {', '.join(missing)} "
                 f"(known names: {names}): name it with --column ROLE=NAME"

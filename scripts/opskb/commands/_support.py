@@ -51,6 +51,16 @@ def guard(command: str, problems: list[Problem], files: Iterable[str]) -> None:
         print(f"opskb {command}: warning: {others} content error(s) in other files; run `opskb check`", file=sys.stderr)
 
 
+def status_mappings(kb: KnowledgeBase, command: str) -> None:
+    """CommandError (usage) for a status command on content that keeps no status mappings:
+    one clear line instead of "no marketplace 'x'" for every name tried."""
+    if not kb.has_status_mappings:
+        raise CommandError(
+            f"opskb {command}: this knowledge base keeps no status mappings (status_mappings/ is absent or empty); "
+            "start them with `opskb new internal` and `opskb new marketplace ID`"
+        )
+
+
 def files_in(kb: KnowledgeBase, folder: str) -> list[str]:
     """The content files of one layout folder (e.g. ESCALATION), as paths under the root."""
     return [doc.rel for doc in kb.documents if doc.rel.startswith(f"{folder}/")]
@@ -74,3 +84,19 @@ def runbook(kb: KnowledgeBase, ident: str, command: str, problems: list[Problem]
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.5)
     return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def read_options(command: str, columns: dict[str, str], encoding: str | None, delimiter: str | None) -> Any:
+    """How to read an export (opskb.exports.ReadOptions) from the options a person gave:
+    columns by name, an encoding Python knows, a delimiter (``tab`` for a tab)."""
+    import codecs
+
+    from ..exports import ReadOptions
+
+    codec = None
+    if encoding:
+        try:
+            codec = codecs.lookup(encoding).name.replace("-", "_")
+        except LookupError:
+            raise CommandError(f"opskb {command}: --encoding {encoding!r}: no such encoding") from None
+    return ReadOptions(columns=columns, encoding=codec, delimiter="\t" if delimiter == "tab" else delimiter)

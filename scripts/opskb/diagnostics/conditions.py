@@ -82,6 +82,15 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def shown_as_text(observed: Mapping[str, Any]) -> list[str]:
+    """The names of the numbers ``plain`` turns into text (NaN, infinities, 1e400)."""
+    return [
+        name
+        for name, value in observed.items()
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and isinstance(plain(value), str)
+    ]
+
+
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 _DOUBLE_BITS = 1023  # an int of more bits is beyond a double's range
 _DOUBLE_EXPONENT = 307  # a decimal exponent beyond this is beyond a double's range

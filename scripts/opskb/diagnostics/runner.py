@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from .conditions import ConditionError, evaluate, plain
+from .conditions import ConditionError, evaluate, plain, shown_as_text
 from .probe import Observation, ProbeError
 from .sources import Source, SourceError, Sources
 
@@ -156,6 +156,9 @@ def _judge(result: CheckResult, check: dict[str, Any], observation: Observation)
     else:
         result.outcome = PASS
         result.message = texts[0] if single else f"all {len(texts)} series: {texts[0]}"
+    as_text = shown_as_text(observation.series[0][1]) if single else []
+    if as_text:
+        result.message += f" ({', '.join(as_text)} shown as text: JSON has no number for NaN, infinity or so large)"
 
 
 def _with_deadline(probe: Probe, check: dict[str, Any], source: Source, timeout: float) -> Observation:

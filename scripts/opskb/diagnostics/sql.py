@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -29,7 +30,7 @@ from . import sql_guard, sql_postgres
 from .conditions import plain
 from .probe import Observation, ProbeError
 from .sources import Source
-from .sql_result import MAX_COLUMNS, MAX_VALUE_BYTES, check_columns
+from .sql_result import MAX_COLUMNS, MAX_VALUE_BYTES, check_columns, check_nesting
 
 SUPPORTED = ("postgresql", "sqlite")
 _POSTGRES_SCHEMES = {"postgresql", "postgres"}
@@ -46,12 +47,21 @@ def probe(check: dict[str, Any], source: Source, timeout: float) -> Observation:
             row, columns = _run_sqlite(target, query, timeout)
     except ProbeError:
         raise
+    except RecursionError:  # the driver decodes JSON and arrays with Python's recursion
+        raise ProbeError("a value of the result is nested too deeply to read (JSON or arrays)") from None
     except Exception as err:  # DB-API errors of either driver
         raise ProbeError(_db_message(err, timeout)) from None
     if row is None:
         raise ProbeError("the query returned no rows")
     check_columns(columns)  # PostgreSQL's were checked before the query ran; SQLite's now
-    return Observation([("", {name: plain(value) for name, value in zip(columns, row, strict=True)})])
+    check_nesting(columns, row)
+    # Numbers stay numbers (Decimal, exact) for the condition; the runner shows them plain.
+    values = {name: value if _is_number(value) else plain(value) for name, value in zip(columns, row, strict=True)}
+    return Observation([("", values)])
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _target(source: Source) -> tuple[str, str]:

@@ -7,18 +7,22 @@ truncated value that a condition would then judge:
   condition read one of them silently);
 * ``MAX_VALUE_BYTES`` per value and ``MAX_ROW_BYTES`` per row, measured as text, the
   form in which a value is shown. PostgreSQL measures them itself and sends no bigger
-  value (sql_postgres.py); SQLite is told its length limit and refuses to build one.
+  value (sql_postgres.py); SQLite is told its length limit and refuses to build one;
+* ``MAX_NESTING`` levels of JSON or arrays in a value (what is shown and compared is
+  walked recursively; a check compares plain values).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .probe import ProbeError
 
 MAX_COLUMNS = 32
 MAX_VALUE_BYTES = 64 * 1024
 MAX_ROW_BYTES = 256 * 1024
+MAX_NESTING = 32
 
 
 def check_columns(columns: Sequence[str]) -> None:
@@ -43,3 +47,17 @@ def check_sizes(columns: Sequence[str], sizes: Sequence[int | None]) -> None:
             )
     if sum(measured) > MAX_ROW_BYTES:
         raise ProbeError(f"the row is {sum(measured)} bytes as text, more than a checked row may be ({MAX_ROW_BYTES})")
+
+
+def check_nesting(columns: Sequence[str], row: Sequence[Any]) -> None:
+    """Refuse a value nested deeper than ``MAX_NESTING`` (measured without recursion)."""
+    for name, value in zip(columns, row, strict=True):
+        stack = [(value, 0)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > MAX_NESTING:
+                raise ProbeError(f"column {name!r} nests JSON or arrays more than {MAX_NESTING} levels deep")
+            if isinstance(item, dict):
+                stack.extend((inner, depth + 1) for inner in item.values())
+            elif isinstance(item, (list, tuple)):
+                stack.extend((inner, depth + 1) for inner in item)

@@ -298,7 +298,7 @@
 
   /* The box's words, from the site's label catalog (data-opskb-labels on the box). */
   var WORDS = {
-    kind_runbook: "Runbook", kind_status: "Marketplace status", kind_reference: "Reference",
+    kind_runbook: "Runbook", kind_status: "Status", kind_reference: "Reference",
     none: "No matching documents", one: "1 matching document", many: "{n} matching documents",
     start: "Type to start searching", unavailable: "Search is unavailable: {error}"
   };

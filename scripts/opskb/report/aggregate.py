@@ -1,0 +1,270 @@
+"""What the report says, counted as tickets stream past: memory does not grow with the file.
+
+Per group (system, policy, team or runbook) and per system and week: tickets, met,
+breached, pending, and SLA % = met / (met + breached). The breaches kept for listing are
+the most late ones (a bounded heap; ``breach_count`` counts them all), the runbooks by
+how often tickets name them, the tickets that name no runbook by their summary (the
+repeated ones are the candidates for a new runbook; the table is bounded and keeps the
+most frequent), and unknown systems and teams by name (bounded too).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from .assign import Assignment
+from .measure import BREACHED, MET, PENDING, UNKNOWN, Measured
+from .tickets import Ticket
+
+NONE = "(none)"
+KEPT_BREACHES = 200
+KEPT_SUMMARIES = 2000
+KEPT_UNKNOWN = 200
+KEPT_EXAMPLES = 50
+VERDICTS = (MET, BREACHED, PENDING, UNKNOWN)
+
+
+class Counts:
+    """Tickets of one group by verdict: the ticket's, its reaction's and its resolution's."""
+
+    __slots__ = ("react", "resolve", "verdicts")
+
+    def __init__(self) -> None:
+        # plain dicts with every key present: the cheapest count there is, millions of times
+        self.verdicts = dict.fromkeys(VERDICTS, 0)
+        self.react = dict.fromkeys(VERDICTS, 0)
+        self.resolve = dict.fromkeys(VERDICTS, 0)
+
+    def add(self, measured: Measured) -> None:
+        self.verdicts[measured.verdict] += 1
+        self.react[measured.react] += 1
+        self.resolve[measured.resolve] += 1
+
+    @property
+    def tickets(self) -> int:
+        return sum(self.verdicts.values())
+
+    @property
+    def met(self) -> int:
+        return self.verdicts[MET]
+
+    @property
+    def breached(self) -> int:
+        return self.verdicts[BREACHED]
+
+    @property
+    def pending(self) -> int:
+        return self.verdicts[PENDING]
+
+    @property
+    def percent(self) -> float | None:
+        judged = self.met + self.breached
+        return round(100 * self.met / judged, 1) if judged else None
+
+    def as_dict(self, name: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "name": name,
+            **extra,
+            "tickets": self.tickets,
+            "met": self.met,
+            "breached": self.breached,
+            "pending": self.pending,
+            "percent": self.percent,
+            "react": {verdict: n for verdict, n in sorted(self.react.items()) if n},
+            "resolve": {verdict: n for verdict, n in sorted(self.resolve.items()) if n},
+        }
+
+
+@dataclass(frozen=True)
+class Breach:
+    key: str
+    file: str
+    line: int
+    policy: str
+    what: str  # "react" or "resolve"
+    due: datetime
+    done: datetime | None
+    late: timedelta
+    summary: str
+    systems: tuple[str, ...]
+
+
+@dataclass
+class LeftOut:
+    file: str
+    line: int
+    kind: str
+    reason: str
+
+
+class Bounded(Counter):
+    """A counter of at most ``limit`` names: when full, the least frequent half is dropped
+    (its counts are lost, so counts below the kept ones are approximate)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit, self.dropped = limit, 0
+
+    def count(self, name: str) -> None:
+        if name not in self and len(self) >= self.limit:
+            for old, _ in self.most_common()[self.limit // 2 :]:
+                self.dropped += self.pop(old)
+        self[name] += 1
+
+
+@dataclass
+class Report:
+    by: str
+    zone: tzinfo
+    start: datetime | None
+    end: datetime | None
+    as_of: datetime
+    groups: dict[str, Counts] = field(default_factory=dict)
+    unknown_groups: set[str] = field(default_factory=set)
+    weekly: dict[str, dict[date, Counts]] = field(default_factory=dict)
+    total: Counts = field(default_factory=Counts)
+    runbooks: Counter[str] = field(default_factory=Counter)
+    no_runbook: int = 0
+    no_runbook_summaries: Bounded = field(default_factory=lambda: Bounded(KEPT_SUMMARIES))
+    summary_text: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    no_runbook_examples: list[tuple[str, str]] = field(default_factory=list)
+    breaches: list[tuple[timedelta, int, Breach]] = field(default_factory=list)
+    breach_count: int = 0
+    left_out: Counter[str] = field(default_factory=Counter)
+    outside_period: int = 0
+    unknown_systems: Bounded = field(default_factory=lambda: Bounded(KEPT_UNKNOWN))
+    unknown_teams: Bounded = field(default_factory=lambda: Bounded(KEPT_UNKNOWN))
+    first_seen: dict[str, str] = field(default_factory=dict)  # unknown name -> file:row first seen
+    files: list[dict[str, Any]] = field(default_factory=list)
+    _mondays: dict[date, date] = field(default_factory=dict)  # day -> its week's Monday
+
+    def leave_out(self, problem: LeftOut) -> None:
+        self.left_out[problem.kind] += 1
+
+    def add(self, ticket: Ticket, file: str, assigned: Assignment, measured: Measured) -> None:
+        self.total.add(measured)
+        groups = self.groups
+        for name in self._group_names(assigned):
+            counts = groups.get(name)
+            if counts is None:
+                counts = groups[name] = Counts()
+            counts.add(measured)
+        created = ticket.created
+        day = (created if created.tzinfo is self.zone else created.astimezone(self.zone)).date()
+        week = self._mondays.get(day)
+        if week is None:
+            week = self._mondays[day] = day - timedelta(days=day.weekday())
+        for system in assigned.systems or (NONE,):
+            by_week = self.weekly.get(system)
+            if by_week is None:
+                by_week = self.weekly[system] = {}
+            counts = by_week.get(week)
+            if counts is None:
+                counts = by_week[week] = Counts()
+            counts.add(measured)
+        if assigned.runbook:
+            self.runbooks[assigned.runbook] += 1
+        else:
+            self._no_runbook(ticket)
+        for name in assigned.unknown_systems:
+            self._unknown(self.unknown_systems, name, file, ticket.line)
+        if assigned.unknown_team:
+            self._unknown(self.unknown_teams, assigned.unknown_team, file, ticket.line)
+        if measured.verdict == BREACHED:
+            self._breach(ticket, file, assigned, measured)
+
+    def _group_names(self, assigned: Assignment) -> tuple[str, ...]:
+        if self.by == "system":
+            return assigned.systems + tuple(map(self._unknown_group, assigned.unknown_systems)) or (NONE,)
+        if self.by == "policy":
+            return (assigned.policy or NONE,)
+        if self.by == "team":
+            return (assigned.team or NONE,)
+        return (assigned.runbook or NONE,)
+
+    def _unknown_group(self, name: str) -> str:
+        if name not in self.unknown_groups and len(self.unknown_groups) >= KEPT_UNKNOWN:
+            return "(other unknown)"
+        self.unknown_groups.add(name)
+        return name
+
+    def _no_runbook(self, ticket: Ticket) -> None:
+        self.no_runbook += 1
+        if len(self.no_runbook_examples) < KEPT_EXAMPLES:
+            self.no_runbook_examples.append((ticket.key, ticket.summary))
+        if ticket.summary:
+            # the same words, whatever the case and spacing (cheaper than exports.normal per row)
+            name = " ".join(ticket.summary.casefold().split())[:200]
+            self.no_runbook_summaries.count(name)
+            known = self.summary_text.get(name)
+            if known is None:
+                self.summary_text[name] = (ticket.summary, [ticket.key])
+            elif len(known[1]) < 3:
+                known[1].append(ticket.key)
+            if len(self.summary_text) > 2 * KEPT_SUMMARIES:
+                self.summary_text = {k: v for k, v in self.summary_text.items() if k in self.no_runbook_summaries}
+
+    def _unknown(self, table: Bounded, name: str, file: str, line: int) -> None:
+        table.count(name)
+        if name not in self.first_seen:
+            self.first_seen[name] = f"{file}:{line}"
+
+    def _breach(self, ticket: Ticket, file: str, assigned: Assignment, measured: Measured) -> None:
+        self.breach_count += 1
+        if measured.resolve == BREACHED:
+            what, due, done, late = "resolve", measured.resolve_due, ticket.resolved, measured.resolve_late
+        else:
+            what, due, done, late = "react", measured.react_due, ticket.first_response, measured.react_late
+        entry = (
+            late,
+            self.breach_count,
+            Breach(
+                ticket.key,
+                file,
+                ticket.line,
+                assigned.policy or "",
+                what,
+                due,
+                done,
+                late,
+                ticket.summary,
+                assigned.systems,
+            ),
+        )
+        if len(self.breaches) < KEPT_BREACHES:
+            heapq.heappush(self.breaches, entry)
+        elif entry[0] > self.breaches[0][0]:
+            heapq.heapreplace(self.breaches, entry)
+
+    # ------------------------------------------------------------ read by the renderers
+
+    def worst_breaches(self) -> list[Breach]:
+        return [entry[2] for entry in sorted(self.breaches, key=lambda e: (-e[0], e[1]))]
+
+    def repeated_without_runbook(self, limit: int = 20) -> list[tuple[str, int, list[str]]]:
+        """(summary, tickets, example keys) of the summaries most often without a runbook."""
+        found = []
+        for name, count in self.no_runbook_summaries.most_common(limit):
+            text, keys = self.summary_text.get(name, (name, []))
+            found.append((text, count, keys))
+        return found
+
+    def weeks(self) -> list[date]:
+        """Every week (its Monday) of the period, or from the first ticket's to the last's:
+        a week without tickets is a gap on the chart, not left out of it."""
+        seen = {week for by_week in self.weekly.values() for week in by_week}
+        first = _monday(self.start, self.zone) if self.start else min(seen, default=None)
+        last = _monday(self.end - timedelta(days=1), self.zone) if self.end else max(seen, default=None)
+        if first is None or last is None:
+            return sorted(seen)
+        count = (last - first).days // 7 + 1
+        return sorted(seen | {first + timedelta(weeks=i) for i in range(max(0, min(count, 60)))})
+
+
+def _monday(moment: datetime, zone: tzinfo) -> date:
+    day = moment.astimezone(zone).date()
+    return day - timedelta(days=day.weekday())

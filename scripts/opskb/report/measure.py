@@ -1,0 +1,87 @@
+"""A ticket measured on its SLA policy's clock: deadlines and verdicts.
+
+Deadlines are counted by ``opskb.clocks``, the code of ``opskb escalate`` (working hours,
+weekends, the calendar's public holidays, time zones; 24x7 counts every minute). Each of
+reaction and resolution is:
+
+* ``met``: done by its deadline;
+* ``breached``: done after it, or not done and the deadline passed by the end of the period;
+* ``pending``: not done, and due after the end of the period;
+* ``unknown`` (reaction only): the export has no first-response column, or no time in it
+  for a ticket that is resolved or whose reaction deadline has passed: it is not guessed.
+
+The ticket as a whole is breached when either is, else pending when either is, else met.
+How late a breach is counts wall-clock time from the deadline to the moment it was done
+(or the end of the period).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from .. import clocks
+from ..kb import KnowledgeBase
+from .tickets import Ticket
+
+MET, BREACHED, PENDING, UNKNOWN = "met", "breached", "pending", "unknown"
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    react_within: timedelta  # in the clock's time (a day on working hours is a working day)
+    resolve_within: timedelta
+    clock: clocks.Clock
+
+
+def policies(kb: KnowledgeBase) -> dict[str, Policy]:
+    """Every SLA policy with the clock it runs on."""
+    found = {}
+    for entity in kb.sla_policies.values():
+        clock = clocks.clock_of(kb, entity.data)
+        react, resolve = (clocks.clock_duration(entity.data[k], clock) for k in ("react_within", "resolve_within"))
+        found[entity.id] = Policy(entity.id, react, resolve, clock)
+    return found
+
+
+class Measured(NamedTuple):
+    react_due: datetime
+    resolve_due: datetime
+    react: str
+    resolve: str
+    verdict: str
+    react_late: timedelta | None
+    resolve_late: timedelta | None
+
+
+def measure(ticket: Ticket, policy: Policy, as_of: datetime, responses: bool = True) -> Measured:
+    """Deadlines and verdicts of one ticket, as of ``as_of`` (the end of the period);
+    ``responses``: whether the export has a first-response column at all."""
+    react_due = clocks.deadline(ticket.created, policy.react_within, policy.clock)
+    resolve_due = clocks.deadline(ticket.created, policy.resolve_within, policy.clock)
+    if ticket.first_response is None and (not responses or ticket.resolved is not None):
+        react, react_late = UNKNOWN, None
+    else:
+        react, react_late = _verdict(ticket.first_response, react_due, as_of, unknown_when_missing=True)
+    resolve, resolve_late = _verdict(ticket.resolved, resolve_due, as_of, unknown_when_missing=False)
+    if BREACHED in (react, resolve):
+        verdict = BREACHED
+    elif PENDING in (react, resolve):
+        verdict = PENDING
+    else:
+        verdict = MET
+    return Measured(react_due, resolve_due, react, resolve, verdict, react_late, resolve_late)
+
+
+def _verdict(
+    done: datetime | None, due: datetime, as_of: datetime, unknown_when_missing: bool
+) -> tuple[str, timedelta | None]:
+    if done is not None:
+        return (MET, None) if done <= due else (BREACHED, done - due)
+    if due > as_of:
+        return PENDING, None
+    if unknown_when_missing:
+        return UNKNOWN, None
+    return BREACHED, as_of - due
