@@ -10,7 +10,7 @@ from ..registry import Example, Finding, Rule
 from ..schemas import markdown_fields, schema_dir, values_at
 from ._tree import RUNBOOK
 
-_GRAFANA = "    do: Open the price feed dashboard in Grafana.\n"
+_GRAFANA = "    do: Open the queue dashboard in Grafana.\n"
 
 RULE = Rule(
     code="KB336",
@@ -26,11 +26,11 @@ RULE = Rule(
     ),
     fix="Link to an absolute http:// or https:// address, or write the text without a link.",
     bad=Example(
-        replace={RUNBOOK: [(_GRAFANA, "    do: Open the [feed dashboard](javascript:alert(1)) in Grafana.\n")]},
+        replace={RUNBOOK: [(_GRAFANA, "    do: Open the [queue dashboard](javascript:alert(1)) in Grafana.\n")]},
         expect=f"{RUNBOOK}:18:9",
     ),
     good=Example(
-        replace={RUNBOOK: [(_GRAFANA, "    do: Open the [feed dashboard](https://grafana.example.org/d/feed).\n")]}
+        replace={RUNBOOK: [(_GRAFANA, "    do: Open the [queue dashboard](https://grafana.example.org/d/queue).\n")]}
     ),
 )
 

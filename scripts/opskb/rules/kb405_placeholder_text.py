@@ -24,7 +24,7 @@ RULE = Rule(
     ),
     fix="Replace each TODO with the real text (what L1 sees, what to do, whom to tell), then run `opskb check`.",
     bad=Example(
-        replace={RUNBOOK: [("impact: Items sell", 'impact: "TODO: what an hour of this costs" # Items sell')]},
+        replace={RUNBOOK: [("impact: Users wait", 'impact: "TODO: what an hour of this costs" # Users wait')]},
         expect=f"{RUNBOOK}:11:9",
     ),
     good=Example(),
