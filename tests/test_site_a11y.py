@@ -1,0 +1,197 @@
+"""WCAG 2.1 A and AA on every kind of page, judged by axe-core in real headless Chromium.
+
+axe-core comes from the pinned axe-playwright-python package (its axe.min.js), run on
+each page of the site of the repository's own content: home, onboarding, a runbook (and
+its started timer), an alert page, the escalation map, team directory and card, the
+marketplace pages, every index, the handwritten pages, the rule reference and the 404
+page; in English and in Russian, at 390x844 and 1280x900, in the light and the dark
+scheme. A serious or critical violation fails the test with its rule and element.
+
+The matrix is cut where a dimension cannot change the verdict, so that it stays one
+browser and a few minutes: the scheme changes colours only, so every rule but colour
+contrast runs in the light scheme for each language and size; colour contrast (most of
+axe's time) runs for each scheme and size on the English site, whose templates and
+styles the Russian one shares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opskb.kb import KnowledgeBase
+from site_helpers import CHROMIUM, CHROMIUM_ARGS, OPEN_SHADOW, content_site, serve
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("a11y"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (tests/system_deps.py)"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+axe_base = pytest.importorskip("axe_playwright_python.base", reason="axe-playwright-python is not installed")
+
+# WCAG 2.0 and 2.1, levels A and AA: the rules axe tags with these.
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Rules whose verdict depends on the colour scheme; every other rule sees the same page.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+FAILING_IMPACTS = ("serious", "critical")
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+# The value of Chromium's prefers-color-scheme, and the Material scheme it must select.
+SCHEMES = {"light": "default", "dark": "slate"}
+LANGUAGES = ("en", "ru")
+
+
+def axe_version() -> str:
+    """The axe-core version the tests run (the README names it)."""
+    return axe_base.AXE_SCRIPT.split("axe v", 1)[1].split()[0]
+
+
+def page_kinds(site: Path, kb: KnowledgeBase) -> dict[str, str]:
+    """One page of every kind the site has, by kind: its path in the built site."""
+    runbook = next(
+        r for r in sorted(kb.runbooks.values(), key=lambda e: e.id) if r.data.get("do_not") and r.data.get("alerts")
+    )
+    market = sorted(m for m in kb.marketplaces if m != "internal")[0]
+    kinds = {
+        "home": "index.html",
+        "onboarding": "onboarding.html",
+        "runbook": f"runbooks/{runbook.id}.html",
+        "alert": f"alerts/{runbook.data['alerts'][0]}.html",
+        "escalation map": "escalation/index.html",
+        "team directory": "escalation/teams.html",
+        "escalation card": "escalation/card.html",
+        "marketplaces": "marketplaces/index.html",
+        "marketplace": f"marketplaces/{market}.html",
+        "internal status model": "marketplaces/internal.html",
+        "runbook index": "runbooks/index.html",
+        "by system": "browse/systems.html",
+        "by marketplace": "browse/marketplaces.html",
+        "by severity": "browse/severity.html",
+        "by tag": "browse/tags.html",
+        "contributing": "contributing.html",
+        "glossary": "glossary.html",
+        "rule reference": "reference/rules.html",
+        "not found": "404.html",
+    }
+    missing = [path for path in kinds.values() if not (site / path).is_file()]
+    assert not missing, f"pages the accessibility test expects are not built: {missing}"
+    return kinds
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, Path, KnowledgeBase]]]:
+    """The content site built in each language and served: language -> (url, site, kb)."""
+    with contextlib.ExitStack() as stack:
+        found = {}
+        for language in LANGUAGES:
+            site, kb = content_site(tmp_path_factory.mktemp(f"a11y-{language}"), handwritten=True, language=language)
+            found[language] = (stack.enter_context(serve(site)), site, kb)
+        yield found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_tab(browser: Any, size: str, scheme: str = "light", **options: Any) -> Any:
+    """A page in a fresh context of ``size`` and ``scheme``, with axe loaded in every document."""
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme, **options)
+    context.add_init_script(OPEN_SHADOW)  # axe judges the diagrams' SVG too
+    context.add_init_script(axe_base.AXE_SCRIPT)
+    return context.new_page()
+
+
+def axe_failures(page: Any, where: str, rules: dict[str, Any], within: str | None = None) -> list[str]:
+    """Each serious or critical violation axe finds in the page (or in ``within``), one line
+    per element: where, the rule, its impact, the element's selector and axe's reason."""
+    options = {**rules, "resultTypes": ["violations"]}
+    results = page.evaluate(
+        "([within, options]) => axe.run(within ? document.querySelector(within) : document, options)",
+        [within, options],
+    )
+    lines = []
+    for violation in results["violations"]:
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            target = " >> ".join(" ".join(part) if isinstance(part, list) else part for part in node["target"])
+            reason = (node.get("any") or node.get("all") or node.get("none") or [{"message": ""}])[0]["message"]
+            lines.append(f"{where}: {violation['id']} ({violation['impact']}) {target}: {reason}")
+    return lines
+
+
+def settle(page: Any) -> None:
+    """Wait for every animation and transition to end: axe judges the page at rest."""
+    page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
+
+
+def open_page(page: Any, url: str) -> None:
+    page.goto(url)
+    if page.locator(".mermaid").count():  # judged as drawn
+        page.locator(".mermaid svg").first.wait_for(state="attached", timeout=15000)
+    settle(page)
+
+
+def sweep(browser: Any, sites: Any, language: str, size: str, scheme: str, rules: dict[str, Any]) -> list[str]:
+    """axe's serious and critical findings (``rules``: axe's runOnly and rules options) on
+    every kind of page of the ``language`` site at ``size`` in ``scheme``; the runbook's
+    timer started and the search box with results are judged too."""
+    url, site, kb = sites[language]
+    page = new_tab(browser, size, scheme)
+    failures: list[str] = []
+    try:
+        for kind, path in page_kinds(site, kb).items():
+            open_page(page, f"{url}/{path}")
+            shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+            assert shown == SCHEMES[scheme], f"{path}: the {scheme} scheme shows Material's {shown!r}"
+            assert page.evaluate("document.documentElement.lang") == language, path
+            where = f"{language} {size} {scheme} {kind} ({path})"
+            failures += axe_failures(page, where, rules)
+            if kind == "runbook":  # the timer as it is during an incident: started
+                page.click(".opskb-timer-go")
+                settle(page)
+                failures += axe_failures(page, f"{where}, timer started", rules, within=".opskb-timer")
+            if kind == "home":  # the search box open, with results
+                magnifier = page.locator('label.md-header__button[for="__search"]')
+                (magnifier if magnifier.is_visible() else page.locator(".md-search__input")).click()
+                page.fill(".md-search__input", next(iter(kb.runbooks)).split("-")[0])
+                page.locator(".md-search-result__item").first.wait_for(timeout=20000)
+                settle(page)
+                failures += axe_failures(page, f"{where}, search results", rules, within=".md-search")
+    finally:
+        page.context.close()
+    return failures
+
+
+def _report(failures: list[str]) -> str:
+    return f"{len(failures)} serious or critical WCAG 2.1 AA violations:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_meets_wcag_21_aa(browser: Any, sites: Any, language: str, size: str) -> None:
+    """Every WCAG 2.1 A and AA rule of axe but colour contrast (the next test's), on every
+    kind of page, in each language at each size."""
+    rules = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "rules": {"color-contrast": {"enabled": False}}}
+    failures = sweep(browser, sites, language, size, "light", rules)
+    assert not failures, _report(failures)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_has_aa_contrast(browser: Any, sites: Any, scheme: str, size: str) -> None:
+    """The colour rules on every kind of page in each scheme at each size. In English only:
+    both languages share every template and style, and contrast is the costliest rule."""
+    rules = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
+    failures = sweep(browser, sites, "en", size, scheme, rules)
+    assert not failures, _report(failures)
