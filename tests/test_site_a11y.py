@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 
 from opskb.kb import KnowledgeBase
-from site_helpers import CHROMIUM, CHROMIUM_ARGS, OPEN_SHADOW, content_site, serve
+from opskb.site.phrases import letter_language
+from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OPEN_SHADOW, content_site, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -195,3 +196,191 @@ def test_every_page_has_aa_contrast(browser: Any, sites: Any, scheme: str, size:
     rules = {"runOnly": {"type": "rule", "values": COLOUR_RULES}}
     failures = sweep(browser, sites, "en", size, scheme, rules)
     assert not failures, _report(failures)
+
+
+# ------------------------------------------------------------------ the incident page
+
+
+def incident_page(sites: Any, language: str = "en") -> str:
+    url, site, kb = sites[language]
+    return f"{url}/{page_kinds(site, kb)['runbook']}"
+
+
+# What each stop of the keyboard walk is, by the first selector the focused element matches.
+STOPS = {
+    "search": ".md-search__input",
+    # Material's language selector (extra.alternate), or any link to the page in another language
+    "language": ".md-select a, a[hreflang]",
+    "call now": ".opskb-call-contact",
+    "timer start time": ".opskb-timer-start",
+    "timer start": ".opskb-timer-go",
+}
+FOCUSED = """(stops) => {
+  const el = document.activeElement;
+  const name = Object.keys(stops).find((key) => el.matches(stops[key])) || null;
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    name, tag: el.tagName, text: (el.textContent || el.value || "").trim().slice(0, 40),
+    outline: [style.outlineStyle, parseFloat(style.outlineWidth)],
+    shown: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight
+      && getComputedStyle(el).visibility !== "hidden",
+  };
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_incident_page_works_from_the_keyboard(browser: Any, sites: Any, size: str) -> None:
+    """Tab from the top of a runbook page: the search box (and the language switch, when
+    the site has one) in the header, then "Call now", then the timer's start time and its
+    button; each focused one on screen with a visible focus ring; Enter starts the timer."""
+    page = new_tab(browser, size)
+    try:
+        page.goto(incident_page(sites))
+        reached: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+        for _ in range(300):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUSED, STOPS)
+            if stop["name"] and stop["name"] not in reached:
+                reached[stop["name"]] = stop
+                order.append(stop["name"])
+            if stop["name"] == "timer start":
+                break
+        has_switch = page.locator(STOPS["language"]).count() > 0
+        expected = ["search", *(["language"] if has_switch else []), "call now", "timer start time", "timer start"]
+        assert [name for name in order if name in expected] == expected, order
+        for name in expected:
+            stop = reached[name]
+            assert stop["shown"], f"{name} is focused off screen or hidden: {stop}"
+            style, width = stop["outline"]
+            assert style != "none" and width >= 1, f"{name} shows no focus ring: {stop}"
+        page.keyboard.press("Enter")  # the timer's button, focused last
+        assert page.locator(".opskb-timer-due").count() >= 2
+    finally:
+        page.context.close()
+
+
+def test_severity_and_do_not_survive_forced_colours(browser: Any, sites: Any) -> None:
+    """In forced colours (Windows high contrast) backgrounds are gone: the severity is still
+    a bordered badge with its word, the "Do not" block keeps its border, title and icon."""
+    from opskb.site.labels import Labels
+
+    _, site, kb = sites["en"]
+    runbook = kb.runbooks[Path(page_kinds(site, kb)["runbook"]).stem]
+    labels = Labels("en")
+    page = new_tab(browser, "phone", forced_colors="active")
+    try:
+        page.goto(incident_page(sites))
+        assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+        badge = page.evaluate(
+            """() => { const el = document.querySelector('.opskb-sev'); const s = getComputedStyle(el);
+            return {text: el.textContent.trim(), border: [s.borderTopStyle, parseFloat(s.borderTopWidth)],
+                    color: s.borderTopColor, background: getComputedStyle(document.body).backgroundColor}; }"""
+        )
+        assert badge["text"] == labels.get(f"severity.{runbook.data['severity']}"), badge
+        assert badge["border"][0] == "solid" and badge["border"][1] >= 1, f"the severity badge has no border: {badge}"
+        assert badge["color"] != badge["background"], badge
+        block = page.evaluate(
+            """() => { const box = document.querySelector('.opskb-do-not');
+            const title = box.querySelector('.admonition-title'); const s = getComputedStyle(box);
+            const icon = getComputedStyle(title, '::before');
+            return {title: title.textContent.trim(), border: [s.borderLeftStyle, parseFloat(s.borderLeftWidth)],
+                    icon: icon.backgroundColor, iconShown: icon.content !== 'none' && parseFloat(icon.width) > 0,
+                    background: s.backgroundColor, page: getComputedStyle(document.body).backgroundColor}; }"""
+        )
+        assert block["title"] == labels.get("runbook.do_not"), block
+        assert block["border"][0] == "solid" and block["border"][1] >= 1, f"Do not has no border: {block}"
+        assert block["iconShown"], block
+        assert block["icon"] not in (block["background"], block["page"], "rgba(0, 0, 0, 0)"), (
+            f"the Do not icon is drawn in the background's colour: {block}"
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "a11y-forced-colours.png"))
+    finally:
+        page.context.close()
+
+
+# Every element (and its ::before and ::after) that animates or transitions, after the page
+# has been used: the search opened, the timer started, a link hovered.
+MOVING = """() => {
+  const seconds = (value) => Math.max(...value.split(',').map((v) => parseFloat(v) || 0));
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const pseudo of [null, '::before', '::after']) {
+      const s = getComputedStyle(el, pseudo);
+      const animated = s.animationName !== 'none' && seconds(s.animationDuration) > 0;
+      if (animated || seconds(s.transitionDuration) > 0)
+        found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}${pseudo || ''}`);
+    }
+  }
+  return {found, running: document.getAnimations().length,
+          scroll: getComputedStyle(document.documentElement).scrollBehavior};
+}"""
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_nothing_moves_when_asked_for_less_motion(browser: Any, sites: Any, motion: str) -> None:
+    """With prefers-reduced-motion: reduce, no element of the incident page animates or
+    transitions, before or after use. Without it, the same look finds the theme's motion
+    (so the check can see what it looks for)."""
+    page = new_tab(browser, "desktop", reduced_motion=motion)
+    try:
+        page.goto(incident_page(sites))
+        page.click(".opskb-timer-go")
+        page.click(".md-search__input")
+        page.keyboard.type("price")
+        page.locator(".md-search-result__item").first.wait_for(timeout=20000)
+        page.keyboard.press("Escape")
+        page.locator(".opskb-now a").first.hover()
+        moving = page.evaluate(MOVING)
+    finally:
+        page.context.close()
+    if motion == "reduce":
+        assert moving["found"] == [] and moving["running"] == 0, moving
+        assert moving["scroll"] == "auto", moving
+    else:
+        assert moving["found"], "the check found no motion where the theme has some"
+
+
+# Each text of the page with Cyrillic letters whose language (its closest lang) is not
+# Russian. Text, not HTML: the browser's text nodes, and the letters' Unicode script.
+UNMARKED_RUSSIAN = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!/\\p{Script=Cyrillic}/u.test(node.data)) continue;
+    const parent = node.parentElement;
+    if (parent.closest('script, style, template')) continue;
+    const lang = parent.closest('[lang]').getAttribute('lang');
+    if (lang !== 'ru') found.push(`${parent.tagName.toLowerCase()}: ${node.data.trim().slice(0, 60)}`);
+  }
+  return found;
+}"""
+
+
+def test_russian_phrases_on_english_pages_are_marked(browser: Any, sites: Any) -> None:
+    """Russian words on English pages (symptoms, buyers' status labels, status names,
+    aliases, examples in the handwritten pages) carry lang="ru", so a screen reader speaks
+    them in Russian; the search results too."""
+    url, site, kb = sites["en"]
+    page = new_tab(browser, "desktop")
+    unmarked: list[str] = []
+    checked = 0
+    try:
+        for kind, path in page_kinds(site, kb).items():
+            open_page(page, f"{url}/{path}")
+            found = page.evaluate(UNMARKED_RUSSIAN)
+            unmarked += [f"{kind} ({path}): {line}" for line in found]
+            checked += page.evaluate("document.body.innerText.match(/\\p{Script=Cyrillic}+/gu)?.length || 0")
+        page.goto(f"{url}/index.html")
+        symptoms = (s for r in sorted(kb.runbooks.values(), key=lambda e: e.id) for s in r.data["symptoms"])
+        russian = next(s for s in symptoms if any(letter_language(c) == "ru" for c in s))
+        page.click(".md-search__input")
+        page.fill(".md-search__input", russian)
+        page.locator(".md-search-result__item").first.wait_for(timeout=20000)
+        unmarked += [f"search results for {russian!r}: {line}" for line in page.evaluate(UNMARKED_RUSSIAN)]
+    finally:
+        page.context.close()
+    assert checked > 20, "the English site shows hardly any Russian: nothing was checked"
+    assert not unmarked, "Russian text without lang=ru:\n" + "\n".join(unmarked)

@@ -32,7 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import escape
+from . import escape, phrases
 from .headings import Heading
 from .labels import Labels
 
@@ -136,10 +136,12 @@ class Renderer:
             search_section=self.search_section,
         )
         self.env.filters.update(
-            pre=lambda text: Markup(escape.pre(text)),
+            pre=lambda text: phrases.mark(text, labels.language, block=True),
             safe_url=escape.safe_url,
             mermaid_label=escape.mermaid_label,
             json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+            # content text whose words may be in another language than the page's
+            phrase=lambda text: phrases.mark(text, labels.language),
         )
 
     def label_markup(self, key: str, **fields: Any) -> Markup:
