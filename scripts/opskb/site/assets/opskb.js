@@ -247,9 +247,18 @@
     });
   }
 
+  /* A link to the page in another language is named in that language ("Русский"): it
+     says so (lang from hreflang), so a screen reader reads the name in it. */
+  function languageLinks() {
+    document.querySelectorAll("a[hreflang]").forEach(function (link) {
+      if (!link.lang) link.lang = link.hreflang;
+    });
+  }
+
   function init() {
     document.querySelectorAll("[data-opskb-timer]").forEach(mountTimer);
     reviewBanners();
+    languageLinks();
     // The theme wraps its tables once the page has loaded.
     window.addEventListener("load", focusableScrollers);
     window.addEventListener("resize", focusableScrollers);
