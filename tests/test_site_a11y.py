@@ -25,7 +25,7 @@ import pytest
 
 from opskb.kb import KnowledgeBase
 from opskb.site.phrases import letter_language
-from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OPEN_SHADOW, content_site, serve
+from site_helpers import ARTIFACTS, CHROMIUM, OPEN_SHADOW, chromium, content_site, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +33,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (tests/system_deps.py)"),
 ]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 axe_base = pytest.importorskip("axe_playwright_python.base", reason="axe-playwright-python is not installed")
 
 # WCAG 2.0 and 2.1, levels A and AA: the rules axe tags with these.
@@ -104,10 +104,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def new_tab(browser: Any, size: str, scheme: str = "light", **options: Any) -> Any:
