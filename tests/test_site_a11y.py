@@ -398,3 +398,24 @@ def test_russian_phrases_on_english_pages_are_marked(browser: Any, sites: Any) -
         page.context.close()
     assert checked > 20, "the English site shows hardly any Russian: nothing was checked"
     assert not unmarked, "Russian text without lang=ru:\n" + "\n".join(unmarked)
+
+
+# ------------------------------------------------------------------ the SLA report
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("size", SIZES)
+def test_sla_report_meets_wcag_21_aa(cli: Any, tmp_path: Path, browser: Any, size: str, scheme: str) -> None:
+    """`opskb report sla --format html`, opened from the file system: every WCAG 2.1 A
+    and AA rule, at each size in each scheme."""
+    from test_report_browser import _html_report
+
+    report = _html_report(cli, tmp_path)
+    page = new_tab(browser, size, scheme)
+    try:
+        page.goto(report.as_uri())
+        rules = {"runOnly": {"type": "tag", "values": WCAG_21_AA}}
+        failures = axe_failures(page, f"{size} {scheme} SLA report", rules)
+    finally:
+        page.context.close()
+    assert not failures, _report(failures)
