@@ -52,13 +52,13 @@ def runs(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def mark(text: object, page_language: str, *, block: bool = False) -> Markup:
-    """``text`` escaped as content (``escape.h``; a ``block`` keeps its lines, as
-    ``escape.pre``), each run in another language than the page's inside
-    ``<span lang="...">``."""
+def marked(text: object, page_language: str, *, block: bool = False) -> list[tuple[Markup, str | None]]:
+    """``text`` cut into runs, each escaped as content (``escape.h``; a ``block`` keeps its
+    lines, as ``escape.pre``), with its language where that is not the page's (else None).
+    Templates put such a run in an element with that ``lang`` (``language_span`` in
+    macros.html)."""
     value, escaper = (str(text).rstrip("\n"), escape.pre_part) if block else (escape.trimmed(text), escape.h_part)
-    pieces = []
-    for piece, language in runs(value):
-        body = escaper(piece)
-        pieces.append(f'<span lang="{language}">{body}</span>' if language not in (None, page_language) else body)
-    return Markup("".join(pieces))
+    return [
+        (Markup(escaper(piece)), None if language in (None, page_language) else language)
+        for piece, language in runs(value)
+    ]
