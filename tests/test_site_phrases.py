@@ -37,4 +37,4 @@ def test_marked_escapes_each_run_and_names_only_the_other_language() -> None:
     ]
     assert [language for _, language in marked("нет заказов, Ozon", "ru")] == [None, None, "en"]
     block = marked("line one\nстрока два\n", "en", block=True)
-    assert [(str(p), lang) for p, lang in block] == [("line one\n", None), ("строка два", "ru")]
+    assert [(str(p), lang) for p, lang in block] == [("line one", None), ("\n", None), ("строка два", "ru")]
