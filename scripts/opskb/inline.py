@@ -17,7 +17,7 @@ https URL with nothing before its scheme.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -118,17 +118,19 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def to_html(text: object) -> Markup:
-    """``text`` as HTML: the subset rendered, everything else escaped; newlines as <br>."""
-    return Markup("".join(_html_parts(_tokens(str(text).strip()))))
+def to_html(text: object, words: Callable[[str], str] | None = None) -> Markup:
+    """``text`` as HTML: the subset rendered, everything else escaped; newlines as <br>.
+    ``words`` writes a run of plain text as HTML (the site's: escaped, and a run in the
+    other language marked with it); by default it is only escaped."""
+    return Markup("".join(_html_parts(_tokens(str(text).strip()), words or _escape)))
 
 
-def _html_parts(tokens: list[Token]) -> Iterator[str]:
+def _html_parts(tokens: list[Token], words: Callable[[str], str]) -> Iterator[str]:
     open_links: list[bool] = []  # per open link: was it rendered as <a>?
     for token in tokens:
         kind = token.type
         if kind == "text":
-            yield _escape(token.content)
+            yield str(words(token.content))
         elif kind == "code_inline":
             yield f"<code>{_escape(token.content)}</code>"
         elif kind in ("softbreak", "hardbreak"):
