@@ -130,7 +130,11 @@ def _html_parts(tokens: list[Token], words: Callable[[str], str]) -> Iterator[st
     for token in tokens:
         kind = token.type
         if kind == "text":
-            yield str(words(token.content))
+            # the writer may trim its text (the site's does): the spaces around a run stay
+            core = token.content.strip()
+            lead = token.content[: len(token.content) - len(token.content.lstrip())]
+            trail = token.content[len(token.content.rstrip()) :]
+            yield f"{_escape(lead)}{words(core) if core else ''}{_escape(trail)}"
         elif kind == "code_inline":
             yield f"<code>{_escape(token.content)}</code>"
         elif kind in ("softbreak", "hardbreak"):
