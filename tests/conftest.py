@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +101,16 @@ def apply_example(root: Path, example: Example) -> None:
         if (root / rel).is_dir():
             (root / rel).rmdir()
         (root / rel).symlink_to(target)
+
+
+def schema_objects() -> Iterator[tuple[str, dict]]:
+    """Every object of every schema in schemas/, with where it is (file#/pointer)."""
+    for path in sorted((REPO / "schemas").glob("*.schema.json")):
+        stack: list[tuple[object, str]] = [(json.loads(path.read_text(encoding="utf-8")), f"{path.name}#")]
+        while stack:
+            node, where = stack.pop()
+            if isinstance(node, dict):
+                yield where, node
+                stack.extend((child, f"{where}/{key}") for key, child in node.items())
+            elif isinstance(node, list):
+                stack.extend((child, f"{where}/{index}") for index, child in enumerate(node))

@@ -31,7 +31,9 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+from opskb.inline import plain
 from opskb.layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, STATUS_MAPPINGS
+from opskb.schemas import markdown_fields
 
 Path_ = tuple[str, ...]  # a field: keys, with "[]" for "every item of the array"
 ITEMS = "[]"
@@ -194,9 +196,16 @@ class PayloadTree:
     # every free-text field per schema
     fields: dict[str, set[Path_]] = field(default_factory=dict)
 
+    # (schema, field) of the fields that hold the Markdown subset (contentMediaType
+    # text/markdown in the schema): what they show is the text without its markup
+    markdown: set[tuple[str, Path_]] = field(default_factory=set)
+
     def shown(self, token: str) -> str:
         """The text a reader must see where the field is shown."""
-        return " ".join(self.values[token].split())
+        value = self.values[token]
+        if any((schema_of(rel), path) in self.markdown for rel, path in self.tokens[token]):
+            value = plain(value)
+        return " ".join(value.split())
 
     def where(self, token: str) -> str:
         """The fields a token was injected into, for messages."""
@@ -254,6 +263,9 @@ def payload_tree(sample: Path, dest: Path, extend: Callable[[dict[str, Any]], No
         precedence = data.get("key", {}).get("precedence", {}) if isinstance(data, dict) else {}
         precedence.pop("decides_alone", None)
     tree = PayloadTree(dest)
+    tree.markdown = {
+        (name, tuple(path)) for name, schema in schemas.by_name.items() for path in markdown_fields(schema)
+    }
     # field -> index into VARIANTS (per file: a field is one path in one file)
     chosen: dict[tuple[str, Path_], list[int]] = {}
     originals: dict[tuple[str, Path_], list[tuple[Any, Any, Any]]] = {}

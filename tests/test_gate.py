@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, apply_example, run_opskb
+from conftest import REPO, apply_example, run_opskb, schema_objects
 from opskb.registry import Example
 from site_helpers import mkdocs_build, write_config
 
@@ -270,21 +270,11 @@ def test_a_macro_that_fails_in_the_build_says_where_without_a_traceback(tmp_path
 def test_every_number_in_the_schemas_is_bounded() -> None:
     """A number field without bounds would let NaN and huge values through the fast validator."""
 
-    def numbers(node: object, where: str):
-        if isinstance(node, dict):
-            kinds = node.get("type")
-            kinds = [kinds] if isinstance(kinds, str) else kinds or []
-            if {"number", "integer"} & set(kinds):
-                yield where, node
-            for key, child in node.items():
-                yield from numbers(child, f"{where}/{key}")
-        elif isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from numbers(child, f"{where}/{index}")
-
     found = 0
-    for path in sorted((REPO / "schemas").glob("*.schema.json")):
-        for where, node in numbers(json.loads(path.read_text(encoding="utf-8")), path.name):
+    for where, node in schema_objects():
+        kinds = node.get("type")
+        kinds = [kinds] if isinstance(kinds, str) else kinds or []
+        if {"number", "integer"} & set(kinds):
             found += 1
             assert {"minimum", "exclusiveMinimum"} & set(node), f"{where} has no lower bound"
             assert {"maximum", "exclusiveMaximum"} & set(node), f"{where} has no upper bound"

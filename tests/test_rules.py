@@ -70,7 +70,19 @@ def test_every_validation_keyword_of_the_schemas_has_a_schema_rule() -> None:
     from conftest import REPO
     from opskb.registry import schema_code
 
-    annotations = {"$schema", "$id", "$ref", "$defs", "title", "description", "default", "properties", "items"}
+    annotations = {
+        "$schema",
+        "$id",
+        "$ref",
+        "$defs",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "contentMediaType",
+        "properties",
+        "items",
+    }
     combinators = {"anyOf", "oneOf", "allOf", "if", "then", "else", "not"}
 
     def keywords(node):

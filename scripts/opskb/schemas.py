@@ -36,6 +36,49 @@ def schema_dir(root: Path | None = None) -> Path:
     return Path(__file__).resolve().parents[2] / SCHEMAS
 
 
+MARKDOWN = "text/markdown"
+ITEMS = "[]"  # in a field pattern: every item of the array
+
+
+def markdown_fields(schema: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The fields whose schema says ``contentMediaType: text/markdown`` (the safe subset of
+    opskb.inline), as key paths with ``[]`` for the items of an array. Local references
+    are followed; a shared definition elsewhere holds no such field."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+        if not isinstance(node, dict) or depth > 12:
+            return
+        if node.get("contentMediaType") == MARKDOWN:
+            found.append(path)
+        ref = node.get("$ref", "")
+        if ref.startswith("#/"):
+            target: Any = schema
+            for part in ref[2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            walk(target, path, depth + 1)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, (*path, key), depth + 1)
+        walk(node.get("items"), (*path, ITEMS), depth + 1)
+
+    walk(schema, (), 0)
+    return found
+
+
+def values_at(data: Any, field: tuple[str, ...], where: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
+    """(path, value) of every value of ``data`` at a field pattern of ``markdown_fields``."""
+    if not field:
+        yield where, data
+        return
+    head, rest = field[0], field[1:]
+    if head == ITEMS:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from values_at(item, rest, (*where, index))
+    elif isinstance(data, dict) and head in data:
+        yield from values_at(data[head], rest, (*where, head))
+
+
 class SchemaError:
     """One schema violation: where, which keyword, and a message for people."""
 
@@ -259,12 +302,15 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
         return
     elif keyword == "pattern":
         message = f"{field} has the wrong form (got {_show(instance)})"
+        hint = _with_example(hint, error.schema)
     elif keyword == "format" and expected == TEXT_OR_LINK:
         message = (
             f"{field} is a link the site does not allow, or one written with something hidden (got {_show(instance)})"
         )
+        hint = _with_example(hint, error.schema)
     elif keyword == "format":
         message = f"{field} is not a real {expected} (got {_show(instance)})"
+        hint = _with_example(hint, error.schema)
     elif keyword in ("minItems", "minLength", "minProperties"):
         message = f"{field} must not be empty" if expected == 1 else f"{field} needs at least {expected} entries"
     elif keyword in ("maxItems", "maxLength", "maxProperties"):
@@ -281,6 +327,16 @@ def _explain(error: jsonschema.ValidationError, schemas: dict[str, Any]) -> Iter
     else:
         message = f"{field}: {error.message}"
     yield SchemaError(path, keyword, message, hint, on_key=False)
+
+
+def _with_example(hint: str, schema: Any) -> str:
+    """The field's description and the first of its schema's ``examples``: the accepted
+    form shown, not only described (tests/test_schemas.py: each pattern has one that fits)."""
+    examples = schema.get("examples") if isinstance(schema, dict) else None
+    if not examples:
+        return hint
+    accepted = f"accepted form, e.g. {_show(examples[0])}"
+    return f"{hint.rstrip('.')}; {accepted}" if hint else accepted
 
 
 def _nearest(word: str, candidates: list[str]) -> str | None:

@@ -29,6 +29,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from .inline import plain
 from .textanalysis import STOP_WORDS, Analyzer, Synonyms
 
 INDEX_FORMAT = 2
@@ -430,9 +431,10 @@ def _runbook_doc(runbook: Any, kb: Any, analyzer: Analyzer, url_of: Callable[[st
         entity = kb.marketplaces.get(market)
         if entity is not None:
             fields["marketplace"] |= analyzer.text(entity.data["name"])
-    body = [data.get("impact", ""), *data.get("first_response", [])]
-    body += [f"{s['title']} {s.get('tool', '')} {s.get('do', '')}" for s in data.get("steps", [])]
-    body += [item["action"] for item in data.get("do_not", [])]
+    # what the text says, not its markup: a link's address is not a word of the runbook
+    body = [data.get("impact", ""), *map(plain, data.get("first_response", []))]
+    body += [f"{s['title']} {s.get('tool', '')} {plain(s.get('do', ''))}" for s in data.get("steps", [])]
+    body += [plain(item["action"]) for item in data.get("do_not", [])]
     for text in body:
         fields["body"] |= analyzer.text(text)
     for name, terms in fields.items():
