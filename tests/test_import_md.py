@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from conftest import REPO, TODAY
+from new_team import fill_todos
 from opskb.kb import load_knowledge_base
-from opskb.runbook_yaml import dump
 from site_helpers import mkdocs_build, repository_content, write_config
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown_runbooks"
@@ -71,39 +71,6 @@ def _is_todo_finding(problem: dict[str, Any]) -> bool:
     return problem["code"] == "KB405" or (problem["code"] in ("KB101", "KB105") and '"TODO"' in problem["message"])
 
 
-def _fill(node: Any, checks: list[dict[str, Any]]) -> Any:
-    """What the author writes in place of each TODO."""
-    if isinstance(node, dict):
-        filled = {key: _fill(value, checks) for key, value in node.items()}
-        if filled.get("check") == "TODO":
-            filled["check"] = "service-answers"
-            checks.append(
-                {"id": "service-answers", "title": "The service answers", "type": "http", "source": "app", "path": "/"}
-            )
-        if filled.get("severity") == "TODO":
-            filled["severity"] = "medium"
-        return filled
-    if isinstance(node, list):
-        return [_fill(value, checks) for value in node]
-    if isinstance(node, str) and "TODO" in node and node != "TODO":
-        return "Written by the team after the import."
-    return node
-
-
-def _fill_file(path: Path) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    checks: list[dict[str, Any]] = []
-    data = _fill(data, checks)
-    if checks:
-        ordered = {}
-        for key, value in data.items():
-            ordered[key] = value
-            if key == "steps":
-                ordered["checks"] = checks[:1]
-        data = ordered
-    path.write_text(dump(data, ["Filled in by the team."], {}), encoding="utf-8")
-
-
 @pytest.fixture
 def kb_root(tmp_path: Path) -> Path:
     return repository_content(tmp_path / "kb")
@@ -128,7 +95,7 @@ def test_an_imported_folder_fails_only_on_its_todos_then_passes_finds_and_builds
         assert "TODO" in line, problem
 
     for name in EXPECTED:
-        _fill_file(kb_root / "runbooks" / name)
+        fill_todos(kb_root / "runbooks" / name)
     gate = cli("check", "--strict", "--ignore", "KB401", kb_root)
     assert gate.code == 0, gate.out
 

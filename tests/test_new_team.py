@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import opskb
-from new_team import Run, new_team, passed
+from new_team import IMPORTED_FOUND, Run, new_team, passed
 
 
 @pytest.mark.slow
@@ -21,6 +21,8 @@ def test_a_new_team_installs_the_wheel_and_gets_a_site_of_its_own(tmp_path: Path
     assert result["sample_words"] == {}, result["sample_words"]
     assert result["by_alert"][0] == "web-api-errors", result["by_alert"]
     assert result["by_symptom"][0] == "web-api-errors", result["by_symptom"]
+    assert "kube-pod-crash-looping" in result["imported"], result["imported"]  # type: ignore[operator]
+    assert result["imported_found"] == {query: [ident] for query, ident in IMPORTED_FOUND}, result["imported_found"]
     assert passed(result)
 
     berlin: Path = result["berlin_site"]  # type: ignore[assignment]
