@@ -141,6 +141,7 @@ class Report:
     first_seen: dict[str, str] = field(default_factory=dict)  # unknown name -> file:row first seen
     files: list[dict[str, Any]] = field(default_factory=list)
     _mondays: dict[date, date] = field(default_factory=dict)  # day -> its week's Monday
+    _folded: dict[str, str] = field(default_factory=dict)  # summary -> its words as counted
 
     def leave_out(self, problem: LeftOut) -> None:
         self.left_out[problem.kind] += 1
@@ -197,8 +198,13 @@ class Report:
         if len(self.no_runbook_examples) < KEPT_EXAMPLES:
             self.no_runbook_examples.append((ticket.key, ticket.summary))
         if ticket.summary:
-            # the same words, whatever the case and spacing (cheaper than exports.normal per row)
-            name = " ".join(ticket.summary.casefold().split())[:200]
+            # the same words, whatever the case and spacing (cheaper than exports.normal per row);
+            # summaries repeat (that is what this table looks for): each is folded once
+            name = self._folded.get(ticket.summary)
+            if name is None:
+                if len(self._folded) >= 2 * KEPT_SUMMARIES:
+                    self._folded.clear()  # ever-new summaries cost time, never memory
+                name = self._folded[ticket.summary] = " ".join(ticket.summary.casefold().split())[:200]
             self.no_runbook_summaries.count(name)
             known = self.summary_text.get(name)
             if known is None:
