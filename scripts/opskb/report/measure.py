@@ -46,7 +46,7 @@ def policies(kb: KnowledgeBase) -> dict[str, Policy]:
     return found
 
 
-class Measured(NamedTuple):
+class Measured(NamedTuple):  # react, resolve, verdict side by side: aggregate counts Measured[2:5]
     react_due: datetime
     resolve_due: datetime
     react: str
