@@ -46,7 +46,7 @@ def policies(kb: KnowledgeBase) -> dict[str, Policy]:
     return found
 
 
-class Measured(NamedTuple):
+class Measured(NamedTuple):  # react, resolve, verdict side by side: aggregate counts Measured[2:5]
     react_due: datetime
     resolve_due: datetime
     react: str
@@ -59,8 +59,10 @@ class Measured(NamedTuple):
 def measure(ticket: Ticket, policy: Policy, as_of: datetime, responses: bool = True) -> Measured:
     """Deadlines and verdicts of one ticket, as of ``as_of`` (the end of the period);
     ``responses``: whether the export has a first-response column at all."""
-    react_due = clocks.deadline(ticket.created, policy.react_within, policy.clock)
-    resolve_due = clocks.deadline(ticket.created, policy.resolve_within, policy.clock)
+    # created is aware (read in the report's zone) and the policy's clock and durations
+    # were checked when it was made: the deadlines are counted without checking again
+    react_due = clocks.counted_deadline(ticket.created, policy.react_within, policy.clock)
+    resolve_due = clocks.counted_deadline(ticket.created, policy.resolve_within, policy.clock)
     if ticket.first_response is None and (not responses or ticket.resolved is not None):
         react, react_late = UNKNOWN, None
     else:
