@@ -103,7 +103,8 @@ class IndexMemo:
     marketplace names, the synonyms). A rebuild after one edit analyses one runbook, and
     gives the index a fresh build would."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
         self._context: Any = None
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
         self._pages: tuple[Any, list[Any]] | None = None
@@ -200,8 +201,8 @@ class IndexMemo:
                 from .site.labels import Labels
                 from .site.render import Renderer
 
-                self._renderer = Renderer(secrets.token_hex(8), Labels("en"))
-            self._pages = (made_from, _reference_pages(kb, self._renderer))
+                self._renderer = Renderer(secrets.token_hex(8), Labels(self.language))
+            self._pages = (made_from, _reference_pages(kb, self._renderer, self.language))
         return self._pages[1]
 
 
@@ -237,9 +238,12 @@ class _Recalling(Analyzer):
 
 
 def build_index(
-    kb: Any, docs_dir: Path | None, url_of: Callable[[str], str], memo: IndexMemo | None = None
+    kb: Any, docs_dir: Path | None, url_of: Callable[[str], str], memo: IndexMemo | None = None, language: str = "en"
 ) -> BuiltIndex:
-    """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL."""
+    """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL. The
+    reference and handwritten pages are those of the site in ``language`` (a page without
+    a version in it as that site serves it: site/i18n.py), so no result leads to a page
+    the language's site does not have; ``memo`` must be of the same language."""
     analyzer = memo.analyzer(kb) if memo is not None else Analyzer(synonyms_of(kb))
     if memo is None:
         docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
@@ -248,9 +252,9 @@ def build_index(
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
     if memo is None:
-        pages = list(_pages(_reference_pages(kb), _handwritten(docs_dir), analyzer, url_of))
+        pages = list(_pages(_reference_pages(kb, None, language), _handwritten(docs_dir, language), analyzer, url_of))
     else:
-        pages = memo.page_docs(kb, _handwritten(docs_dir), analyzer, url_of)
+        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of)
     every = docs + statuses + pages
     lexicon = {stem for stems in analyzer.synonyms.phrases for stem in stems}
     entries = memo.entries(every, lexicon) if memo is not None else _entries(every, lexicon)
@@ -503,11 +507,11 @@ def _pages(
         yield doc
 
 
-def _reference_pages(kb: Any, renderer: Any = None) -> list[Any]:
-    """The generated pages the index has sections of (in English, as `opskb find` says them)."""
+def _reference_pages(kb: Any, renderer: Any = None, language: str = "en") -> list[Any]:
+    """The generated pages the index has sections of, in the site's language."""
     from .site.pages import Site
 
-    site = Site(kb, renderer=renderer)
+    site = Site(kb, renderer=renderer, language=language)
     return [site.escalation_map(), site.team_directory(), site.internal_page(), site.rules_page()]
 
 
@@ -519,10 +523,17 @@ def _first_words(text: str, limit: int = 120) -> str:
 Handwritten = tuple[tuple[str, str], ...]
 
 
-def _handwritten(docs_dir: Path | None) -> Handwritten:
+def _handwritten(docs_dir: Path | None, language: str = "en") -> Handwritten:
+    """(page, text) of each handwritten page as the site in ``language`` serves it:
+    ``onboarding.md`` with the text of ``onboarding.ru.md`` in Russian (site/i18n.py)."""
+    from .site.i18n import serve
+
     if docs_dir is None or not docs_dir.is_dir():
         return ()
-    return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(docs_dir.glob("*.md")))
+    served = serve((path.name for path in docs_dir.glob("*.md")), language)
+    return tuple(
+        (page, (docs_dir / found.source).read_text(encoding="utf-8")) for page, found in sorted(served.items())
+    )
 
 
 def _reference_sections(reference: list[Any], handwritten: Handwritten) -> Iterator[tuple[str, str, str, str, str]]:

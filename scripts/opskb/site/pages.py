@@ -646,6 +646,11 @@ class Site:
         safe = {name: Markup(svg) for name, svg in icons.items()}
         return self.renderer.render("partials/search_box.html", icons=safe, labels=self.labels.subset("search"))
 
+    def untranslated_note(self, written_in: str) -> str:
+        """The note on a handwritten page shown in another language than the site's (HTML):
+        not translated yet, in the site's language, naming the language it is shown in."""
+        return self.renderer.render("partials/untranslated.html", language=self.t(f"language.{written_in}"))
+
     def home_lead(self) -> str:
         """The block that opens the home page (HTML): search box and critical runbooks."""
         src = HOME

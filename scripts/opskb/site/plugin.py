@@ -82,8 +82,8 @@ from ..problems import ERROR, CommandError, Problem
 from . import sources
 from .escape import page_title
 from .headings import HeadingStyle
-from .i18n import translation_of
-from .labels import language_of
+from .i18n import DEFAULT, Served, root_link, serve
+from .labels import LANGUAGES, language_of
 from .pages import HOME, MARKETPLACES, GeneratedPage, PageBody, PlannedPage, Site, marketplace_uri
 from .parallel import Workers, can_fork, cores
 from .preview import BuildCache
@@ -101,6 +101,8 @@ except ImportError:  # a MkDocs without it: MkDocs' loop writes every page
 ASSETS = Path(__file__).parent / "assets"
 # The theme template of the pages the plugin stamps (PreRenderedPage, _Stamper).
 THEME_DIR = Path(__file__).parent / "theme"
+# Material's language switch, each link leading to the same page (before Material's own).
+LANGUAGES_THEME_DIR = Path(__file__).parent / "theme_languages"
 STAMPED_TEMPLATE = "opskb-stamped.html"
 # Vendored, MIT-licensed (licences beside them), so that nothing is fetched at view time:
 # `npm pack mermaid@11.17.2` -> package/dist/mermaid.min.js (mkdocs-material 9.8 expects
@@ -126,6 +128,14 @@ class OpskbConfig(Config):
     # (site/parallel.py): by default one per core but one for a build of PARALLEL_FROM
     # such pages or more; 0 does both in the build's own process (tests compare the two).
     workers = c.Optional(c.Type(int))
+    # The site's languages (site/i18n.py): the first at the root, each other one built
+    # under its own folder (ru/), with a switch on every page to the same page in the
+    # other languages. Unset: one language, theme.language.
+    languages = c.Optional(c.ListOfItems(c.Choice(LANGUAGES)))
+    # Navigation titles of mkdocs.yml (written in English) per language, for the titles
+    # no page gives: {ru: {Reference: Справка}}. A page's own title in the language and a
+    # section's index page title are used without it.
+    nav_translations = c.Type(dict, default={})
 
 
 # Fewer pages are made faster than workers start.
@@ -155,9 +165,18 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # the content folders' watcher under `mkdocs serve`, when the system notifies changes
     watcher: Any = None
     shelf: _Shelf | None = None
+    # The language this build makes (site/i18n.py): None in the build MkDocs started, which
+    # makes the first language; the plugin of the build of each other language, which
+    # that build starts (``_build_languages``), has it set, and the knowledge base it loaded.
+    build_language: str | None = None
+    loaded: tuple[KnowledgeBase, list[Problem]] | None = None
+    dirty = False
+    # under `mkdocs serve`: the configuration of each other language's build, kept
+    other_builds: dict[str, MkDocsConfig] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.nonce = secrets.token_hex(8)
+        self.dirty = dirty
         if command == "serve":
             self.cache = BuildCache()
         if command == "serve" and dirty:
@@ -169,6 +188,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.preview_files: dict[str, tuple[GeneratedPage, tuple[Any, ...], File]] = {}
 
     def on_shutdown(self) -> None:
+        self._shutdown_languages()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
@@ -189,7 +209,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         root = self.content_root(config)
         self.macro_errors = []
         try:
-            self.kb, self.problems = check_tree(root, cache=self.cache.loads if self.cache else None)
+            if self.loaded is not None:  # another language's build: checked by the first
+                self.kb, self.problems = self.loaded
+            else:
+                self.kb, self.problems = check_tree(root, cache=self.cache.loads if self.cache else None)
         except CommandError as err:  # an unreadable schema: one line, as opskb check says it
             raise PluginError(str(err)) from None
         errors = [p for p in self.problems if p.level == ERROR]
@@ -202,11 +225,33 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             lines = "\n".join(p.as_text() for p in errors)
             raise PluginError(f"opskb: the content under {root} has errors:\n{lines}")
         config.theme.dirs.append(str(THEME_DIR))  # last: it only adds STAMPED_TEMPLATE
+        self._set_languages(config)
         config.extra_css.append(f"{ASSET_DIR}/opskb.css")
         config.extra_javascript.append(f"{ASSET_DIR}/opskb.js")
         config.extra_javascript.append(f"{ASSET_DIR}/search.js")
         self._extend_nav(config)
         return config
+
+    def site_languages(self) -> list[str]:
+        return list(dict.fromkeys(self.config.languages or []))
+
+    def _set_languages(self, config: MkDocsConfig) -> None:
+        """The language of this build in the theme (Material's interface follows it), and
+        the language switch: Material's ``extra.alternate``, whose partial opskb replaces
+        (theme_languages/) so that each link leads to the same page in that language."""
+        languages = self.site_languages()
+        if not languages:
+            return
+        language = self.build_language or languages[0]
+        config.theme["language"] = language
+        if len(languages) < 2:
+            return
+        config.extra["alternate"] = [
+            {"name": _autonym(other), "lang": other, "link": root_link(language, other, languages), "opskb_page": True}
+            for other in languages
+        ]
+        # Before Material's own partials, after a team's custom_dir (which may override it).
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(LANGUAGES_THEME_DIR))
 
     def _extend_nav(self, config: MkDocsConfig) -> None:
         """Append every marketplace page to the nav section that lists the marketplace index."""
@@ -245,7 +290,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         )
         self.generated = {}
         # Handwritten pages in the site's language (site/i18n.py).
-        self.translated = _select_language(files, config, language_of(language))
+        self.served = _select_language(files, config, language_of(language))
         try:
             planned = self.site.planned(self.cache.pages if self.cache else None)
             self.home_lead = self._home_lead()
@@ -301,7 +346,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if synonyms is not None:
             files.remove(synonyms)  # content for search, not a page or an asset
         memo = self.cache.index if self.cache else None
-        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo):
+        if memo is not None:
+            memo.language = language_of(language)  # one plugin, one language: its own memo
+        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo, language_of(language)):
             files.append(self._asset(config, f"{ASSET_DIR}/{uri}", content))
         return files
 
@@ -317,7 +364,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     @staticmethod
     def language(config: MkDocsConfig) -> str:
-        """The theme's language (``theme.language``): Material's interface follows it too."""
+        """The theme's language (``theme.language``, set per build when the site has
+        ``languages``): Material's interface follows it too."""
         return str(config.theme.get("language") or "en")
 
     @staticmethod
@@ -424,8 +472,18 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # Last: the navigation as the theme gets it.
     @event_priority(-100)
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        language = language_of(self.language(config))
+        if language != DEFAULT:  # the titles of mkdocs.yml are English
+            _translate_nav(nav.items, self.config.nav_translations.get(language, {}), self._title_in_language)
         self.nav = nav
         return nav
+
+    def _title_in_language(self, file: File) -> str | None:
+        """A navigation page's title in this build's language: a generated page's own, a
+        translated page's front matter title (read in on_page_markdown)."""
+        made = self.generated.get(file.src_uri)
+        title = made.meta.get("title") if made is not None else None
+        return title if isinstance(title, str) else None
 
     # Last: the environment every page is rendered with.
     @event_priority(-100)
@@ -480,6 +538,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         workers, writers = self._end_build()  # every page is written
+        if self.build_language is None:
+            self._build_languages(config)
         for pool, did in ((workers, "made"), (writers, "written")):
             if pool is not None:
                 log.debug(
@@ -503,6 +563,39 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 sum(shell is None for shell in stamper.toc_shells.values()),
             )
 
+    def _build_languages(self, config: MkDocsConfig) -> None:
+        """The site of each language but the first, under its folder: a build of its own
+        (every plugin, the theme and the page writers run as for the first), started
+        from this one, as mkdocs-static-i18n builds its languages. It reads mkdocs.yml
+        again with this build's site folder (plus the language's), strictness and
+        address; its plugin takes the knowledge base this build checked. Under `mkdocs
+        serve` the configuration is kept from one rebuild to the next (its caches too)."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        for language in self.site_languages()[1:]:
+            kept = self.other_builds.get(language) if self.other_builds is not None else None
+            if kept is None:
+                url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
+                site_dir = os.path.join(config.site_dir, language)
+                kept = load_config(config.config_file_path, site_dir=site_dir, strict=config.strict, site_url=url)
+                kept.plugins.on_startup(command="serve" if self.cache is not None else "build", dirty=self.dirty)
+                if self.cache is not None:
+                    self.other_builds = {**(self.other_builds or {}), language: kept}
+            plugin = next(p for p in kept.plugins.values() if isinstance(p, OpskbPlugin))
+            plugin.build_language, plugin.loaded = language, (self.kb, self.problems)
+            plugin.config.languages = self.site_languages()
+            try:
+                build(kept, dirty=self.dirty)
+            finally:
+                if self.cache is None:
+                    kept.plugins.on_shutdown()
+
+    def _shutdown_languages(self) -> None:
+        for kept in (self.other_builds or {}).values():
+            kept.plugins.on_shutdown()
+        self.other_builds = None
+
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         polyfills = config.extra.get("polyfills")
@@ -516,6 +609,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.macro_errors:  # macros rendered this page's Markdown just before
             raise PluginError("opskb: a macro in docs/ failed:\n" + "\n".join(self.macro_errors))
+        served = self.served.get(page.file.src_uri)
+        if served is not None and served.untranslated:  # shown in another language: say so
+            html = _after_title(html, self.site.untranslated_note(served.language))
         if page.file.src_uri == HOME and page.file.generated_by is None:
             return _after_title(html, self.home_lead)
         if isinstance(page, PreRenderedPage):
@@ -532,7 +628,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A translated page's front-matter title replaces the English one from the nav.
-        if page.file.src_uri in self.translated and isinstance(page.meta.get("title"), str):
+        served = self.served.get(page.file.src_uri)
+        if served is not None and served.language != DEFAULT and isinstance(page.meta.get("title"), str):
             page.title = page.meta["title"]
         return markdown
 
@@ -1034,24 +1131,54 @@ def _target(item: Any) -> Any:
     return item
 
 
-def _select_language(files: Files, config: MkDocsConfig, language: str) -> set[str]:
-    """Keep the handwritten pages of the site's language (site/i18n.py): ``PAGE.ru.md``
-    takes the place of ``PAGE.md`` in a Russian build; returns the src_uris served translated."""
-    translated: set[str] = set()
-    for file in list(files):
-        found = translation_of(file.src_uri)
-        if found is None:
-            continue
-        page_uri, page_language = found
+def _select_language(files: Files, config: MkDocsConfig, language: str) -> dict[str, Served]:
+    """Serve each handwritten page from its file in the build's language (site/i18n.py):
+    ``PAGE.ru.md`` takes the place of ``PAGE.md`` in a Russian build, ``PAGE.md`` stays in
+    an English one, and a page without a file in the language is served from another
+    (marked ``untranslated``). Returns how each page is served, by its src_uri."""
+    pages = [f for f in files.documentation_pages() if f.generated_by is None]
+    served = serve((f.src_uri for f in pages), language)
+    by_uri = {f.src_uri: f for f in pages}
+    for file in pages:
         files.remove(file)
-        if page_language != language:
-            continue
-        original = files.get_file_from_path(page_uri)
-        if original is not None:
-            files.remove(original)
-        served = File(page_uri, file.src_dir, config.site_dir, config.use_directory_urls, inclusion=file.inclusion)
-        served.abs_src_path = file.abs_src_path
-        served.edit_uri = file.src_uri  # "edit this page" opens the file that was read
-        files.append(served)
-        translated.add(page_uri)
-    return translated
+    for page_uri, chosen in served.items():
+        file = by_uri[chosen.source]
+        if chosen.source != page_uri:  # a translation: served at the page's URL
+            served_file = File(page_uri, file.src_dir, config.site_dir, config.use_directory_urls)
+            served_file.inclusion = file.inclusion
+            served_file.abs_src_path = file.abs_src_path
+            served_file.edit_uri = file.src_uri  # "edit this page" opens the file that was read
+            file = served_file
+        files.append(file)
+    return served
+
+
+def _autonym(language: str) -> str:
+    """A language's name in itself ('English', 'Русский'), from CLDR through Babel."""
+    from babel import Locale
+
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def _translate_nav(items: list[Any], titles: dict[str, str], title_of: Callable[[File], str | None]) -> None:
+    """Navigation titles in the build's language: a page's from the page itself, a
+    section's from ``titles`` (the plugin's nav_translations) or from its index page."""
+    for item in items:
+        children = getattr(item, "children", None)
+        if children:
+            _translate_nav(children, titles, title_of)
+        file = getattr(item, "file", None)
+        own = title_of(file) if file is not None else None
+        if own is not None:
+            item.title = own
+        elif isinstance(item.title, str) and item.title in titles:
+            item.title = str(escape(titles[item.title]))
+        elif children and getattr(children[0], "file", None) is not None and item.title not in titles:
+            index = title_of(children[0].file)
+            if index is not None and children[0].title == index and _is_index(children[0].file.src_uri):
+                item.title = index
+
+
+def _is_index(src_uri: str) -> bool:
+    return posixpath.basename(src_uri) in ("index.md", "README.md")
