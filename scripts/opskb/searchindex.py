@@ -59,6 +59,17 @@ STATUS_FIELDS = {"code": 100, "label": 40, "code_word": 20, "marketplace": 10, "
 # A named status also points at the runbooks about order statuses of its marketplace.
 STATUS_RUNBOOK_FIELDS = {"code": 12, "label": 6}
 PAGE_FIELDS = {"title": 10, "text": 2}
+# Teams, SLA policies, systems and the pair rules of two-field statuses: what people ask
+# for by name ("pricing module owner", "high priority react"). Reference documents (kind
+# PAGE, its prior), each opening its own anchor: a team's entry in the team directory, a
+# policy's on the escalation map, a marketplace's pair table.
+ENTRY_FIELDS = {"name": 120, "fact": 40, "text": 3}
+ENTRY_WORDS = {
+    "team": ("team", "contacts", "команда", "контакты"),
+    "system": ("system", "owner", "owns", "система", "владелец"),
+    "policy": ("sla", "policy", "priority", "react", "resolve", "политика", "приоритет", "реакция", "решение"),
+    "pair": ("pair", "status", "decides", "пара", "статус", "решает"),
+}
 STATUS_WORDS = ("status", "статус")
 
 
@@ -255,6 +266,7 @@ def build_index(
         pages = list(_pages(_reference_pages(kb, None, language), _handwritten(docs_dir, language), analyzer, url_of))
     else:
         pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of)
+    pages += _entry_docs(kb, analyzer, url_of, language)
     every = docs + statuses + pages
     lexicon = {stem for stems in analyzer.synonyms.phrases for stem in stems}
     entries = memo.entries(every, lexicon) if memo is not None else _entries(every, lexicon)
@@ -507,6 +519,57 @@ def _pages(
         yield doc
 
 
+def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], language: str) -> list[Doc]:
+    """A document per team, system, SLA policy and decisive pair value (``ENTRY_FIELDS``)."""
+    from .site.labels import Labels
+    from .site.pages import ESCALATION_MAP, TEAMS, marketplace_uri
+    from .status_keys import StatusKey
+
+    labels = Labels(language)
+    found = []
+
+    def entry(key: str, kind: str, title: str, url: str, line: str, name: set[str], facts: set[str], text: str) -> None:
+        doc = Doc(key, PAGE, title, url, line)
+        doc.add(name, ENTRY_FIELDS["name"])
+        doc.add((facts | analyzer.text(" ".join(ENTRY_WORDS[kind]))) - name, ENTRY_FIELDS["fact"])
+        doc.add(analyzer.text(text), ENTRY_FIELDS["text"])
+        found.append(doc)
+
+    for team in sorted(kb.teams.values(), key=lambda e: e.id):
+        data, url = team.data, url_of(TEAMS) + f"#team-{team.id}"
+        owns = list(data.get("owns") or [])
+        facts = analyzer.code(data["line"]).union(*(analyzer.code(system) for system in owns))
+        facts |= set().union(*(analyzer.code(str(v)) for v in data.get("contacts", {}).values()))
+        line = " · ".join([data["line"], *owns])
+        name = analyzer.text(data["name"]) | analyzer.code(team.id)
+        entry(f"teams/{team.id}", "team", data["name"], url, line, name, facts, data.get("role", ""))
+        for system in owns:
+            title = f"{system} → {data['name']}"
+            entry(f"systems/{system}", "system", title, url, data["line"], analyzer.code(system), name, "")
+    for policy in sorted(kb.sla_policies.values(), key=lambda e: e.id):
+        data = policy.data
+        react, resolve = labels.duration(data["react_within"]), labels.duration(data["resolve_within"])
+        facts = analyzer.code(data["priority"]) | analyzer.text(labels.get(f"severity.{data['priority']}"))
+        facts |= analyzer.text(f"{react} {resolve}") | analyzer.code(data["clock"])
+        line = f"{data['priority']} · {react} / {resolve} · {data['clock']}"
+        url = url_of(ESCALATION_MAP) + f"#sla-{policy.id}"
+        name = analyzer.text(data["name"]) | analyzer.code(policy.id)
+        entry(f"sla/{policy.id}", "policy", data["name"], url, line, name, facts, data.get("description", ""))
+    for market in sorted(kb.marketplaces.values(), key=lambda e: e.id):
+        key = StatusKey(market.data)
+        if not key.two_fields:
+            continue
+        url = url_of(marketplace_uri(market.id)) + "#pairs"
+        for second, status in key.deciding.items():
+            title = f"{market.data['name']}: */{second} → {status['maps_to']}"
+            name = analyzer.code(second) | analyzer.code(market.id) | analyzer.text(market.data["name"])
+            facts = analyzer.code(status["maps_to"]) | set().union(*(analyzer.code(f) for f in key.fields))
+            facts |= set().union(*(analyzer.code(first) for first in key.first_values()))  # any first value
+            line = f"{key.fields[1]} {second} decides alone"
+            entry(f"pairs/{market.id}/{second}", "pair", title, url, line, name, facts, "")
+    return found
+
+
 def _reference_pages(kb: Any, renderer: Any = None, language: str = "en") -> list[Any]:
     """The generated pages the index has sections of, in the site's language."""
     from .site.pages import Site
@@ -547,7 +610,8 @@ def _reference_sections(reference: list[Any], handwritten: Handwritten) -> Itera
         yield from _markdown_sections(name, text)
 
 
-_MD_HEADING = re.compile(r"^(#{1,3}) +(.+?)(?: *\{#([\w-]+)[^}]*\})? *$", re.M)
+# attr_list's id: `{#id}` or `{ #id .class }`, spaces allowed inside the braces
+_MD_HEADING = re.compile(r"^(#{1,3}) +(.+?)(?: *\{ *#([\w-]+)[^}]*\})? *$", re.M)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKS = re.compile(r"[*_`>|#]+|^\s*[-+] ", re.M)

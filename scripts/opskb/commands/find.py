@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
     parser.add_argument("--limit", type=int, default=5, help="how many runbooks to show (default: 5)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "ru"),
+        default="en",
+        help="the site language whose index to search: its reference pages and URLs (default: en)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if not query:
         print("opskb find: empty query", file=sys.stderr)
         return ExitCode.USAGE
-    index, _ = search.load_or_build(root, _load)
+    index, _ = search.load_or_build(root, _load, args.lang)
     if index.errors:
         # A broken file must not stop L1 finding the runbooks that are fine.
         print(

@@ -736,7 +736,17 @@ class Site:
             model = self.route_model(src, route)
             model["runbooks"] = [self.runbook_link(src, r.id) for r in by_route.get(route.id, [])]
             routes.append(model)
-        model = {"routes": routes, "card": self.href(src, CARD), "teams": self.href(src, TEAMS), "lines": LINES}
+        policies = [
+            {"id": p.id, "priority": p.data["priority"], **(self.sla_model(p) or {})}
+            for p in sorted(self.kb.sla_policies.values(), key=lambda e: e.id)
+        ]
+        model = {
+            "routes": routes,
+            "policies": policies,
+            "card": self.href(src, CARD),
+            "teams": self.href(src, TEAMS),
+            "lines": LINES,
+        }
         return self.finish(src, "escalation/map.html", {"title": self.t("title.escalation_map")}, model)
 
     def team_directory(self) -> GeneratedPage:
