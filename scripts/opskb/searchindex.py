@@ -29,7 +29,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-from .textanalysis import STOP_WORDS, Analyzer, Synonyms
+from .textanalysis import STOP_WORDS, Analyzer, Synonyms, code_words
 
 INDEX_FORMAT = 2
 CHUNK_BYTES = 24_000
@@ -63,7 +63,7 @@ PAGE_FIELDS = {"title": 10, "text": 2}
 # for by name ("pricing module owner", "high priority react"). Reference documents (kind
 # PAGE, its prior), each opening its own anchor: a team's entry in the team directory, a
 # policy's on the escalation map, a marketplace's pair table.
-ENTRY_FIELDS = {"name": 120, "fact": 40, "text": 3}
+ENTRY_FIELDS = {"name": 150, "first": 80, "fact": 40, "text": 3}
 ENTRY_WORDS = {
     "team": ("team", "contacts", "команда", "контакты"),
     "system": ("system", "owner", "owns", "система", "владелец"),
@@ -266,7 +266,11 @@ def build_index(
         pages = list(_pages(_reference_pages(kb, None, language), _handwritten(docs_dir, language), analyzer, url_of))
     else:
         pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of)
-    pages += _entry_docs(kb, analyzer, url_of, language)
+    entries = _entry_docs(kb, analyzer, url_of, language)
+    # An entry takes the place of the page section it opens (a team's, a policy's): one
+    # result per place.
+    opened = {doc.url for doc in entries}
+    pages = [doc for doc in pages if doc.url not in opened] + entries
     every = docs + statuses + pages
     lexicon = {stem for stems in analyzer.synonyms.phrases for stem in stems}
     entries = memo.entries(every, lexicon) if memo is not None else _entries(every, lexicon)
@@ -522,19 +526,21 @@ def _pages(
 def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], language: str) -> list[Doc]:
     """A document per team, system, SLA policy and decisive pair value (``ENTRY_FIELDS``)."""
     from .site.labels import Labels
-    from .site.pages import ESCALATION_MAP, TEAMS, marketplace_uri
+    from .site.pages import BY_SYSTEM, ESCALATION_MAP, TEAMS, marketplace_uri
     from .status_keys import StatusKey
 
     labels = Labels(language)
     found = []
 
-    def entry(key: str, kind: str, title: str, url: str, line: str, name: set[str], facts: set[str], text: str) -> None:
+    def entry(key: str, kind: str, title: str, url: str, line: str, name: set[str], facts: set[str], text: str) -> Doc:
         doc = Doc(key, PAGE, title, url, line)
         doc.add(name, ENTRY_FIELDS["name"])
         doc.add((facts | analyzer.text(" ".join(ENTRY_WORDS[kind]))) - name, ENTRY_FIELDS["fact"])
         doc.add(analyzer.text(text), ENTRY_FIELDS["text"])
         found.append(doc)
+        return doc
 
+    owners: dict[str, list[Any]] = {}
     for team in sorted(kb.teams.values(), key=lambda e: e.id):
         data, url = team.data, url_of(TEAMS) + f"#team-{team.id}"
         owns = list(data.get("owns") or [])
@@ -542,10 +548,15 @@ def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], langu
         facts |= set().union(*(analyzer.code(str(v)) for v in data.get("contacts", {}).values()))
         line = " · ".join([data["line"], *owns])
         name = analyzer.text(data["name"]) | analyzer.code(team.id)
-        entry(f"teams/{team.id}", "team", data["name"], url, line, name, facts, data.get("role", ""))
+        doc = entry(f"teams/{team.id}", "team", data["name"], url, line, name, facts, data.get("role", ""))
+        doc.cli = {"contacts": dict(data.get("contacts", {}))}
         for system in owns:
-            title = f"{system} → {data['name']}"
-            entry(f"systems/{system}", "system", title, url, data["line"], analyzer.code(system), name, "")
+            owners.setdefault(system, []).append(team)
+    for system, teams in sorted(owners.items()):
+        names = ", ".join(team.data["name"] for team in teams)
+        facts = set().union(*(analyzer.text(team.data["name"]) | analyzer.code(team.id) for team in teams))
+        url = url_of(BY_SYSTEM) + f"#system-{system}"
+        entry(f"systems/{system}", "system", f"{system}: {names}", url, names, analyzer.code(system), facts, "")
     for policy in sorted(kb.sla_policies.values(), key=lambda e: e.id):
         data = policy.data
         react, resolve = labels.duration(data["react_within"]), labels.duration(data["resolve_within"])
@@ -559,14 +570,32 @@ def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], langu
         key = StatusKey(market.data)
         if not key.two_fields:
             continue
+        fields = " ".join(key.fields)
+        title = f"{market.data['name']}: {fields}"
+        name = analyzer.code(market.id) | analyzer.text(market.data["name"]) | analyzer.text(fields)
+        rule = "first_alone" if key.first_alone else "unknown"
+        facts = analyzer.text("unlisted pair" if key.first_alone else "unlisted pair reported")
         url = url_of(marketplace_uri(market.id)) + "#pairs"
+        entry(f"pairs/{market.id}", "pair", title, url, f"{fields}: {rule}", name, facts, "")
         for second, status in key.deciding.items():
+            url = url_of(marketplace_uri(market.id)) + f"#pair-{second}"
             title = f"{market.data['name']}: */{second} → {status['maps_to']}"
-            name = analyzer.code(second) | analyzer.code(market.id) | analyzer.text(market.data["name"])
+            # The second value decides whatever the first says: a pair of any first value
+            # with it names this rule as much as the value alone.
+            # A pair of any first value with the decisive one is this rule: the first values
+            # are facts of it. The words of a longer value ("canceled_by_client") weigh
+            # less than a value that is one word ("canceled"), so each finds its own row.
+            value = analyzer.code(second)
+            words = value - {_code_term(value)}
+            name = {_code_term(value)} | analyzer.code(market.id) | analyzer.text(market.data["name"])
+            one_word = len(code_words(second)) == 1
+            name |= words if one_word else set()
             facts = analyzer.code(status["maps_to"]) | set().union(*(analyzer.code(f) for f in key.fields))
-            facts |= set().union(*(analyzer.code(first) for first in key.first_values()))  # any first value
+            facts |= set() if one_word else words
             line = f"{key.fields[1]} {second} decides alone"
-            entry(f"pairs/{market.id}/{second}", "pair", title, url, line, name, facts, "")
+            doc = entry(f"pairs/{market.id}/{second}", "pair", title, url, line, name, facts, "")
+            firsts = set().union(*(analyzer.code(first) for first in key.first_values()))
+            doc.add(firsts - set(doc.terms), ENTRY_FIELDS["first"])
     return found
 
 
