@@ -171,8 +171,14 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     build_language: str | None = None
     loaded: tuple[KnowledgeBase, list[Problem]] | None = None
     dirty = False
-    # under `mkdocs serve`: the configuration of each other language's build, kept
-    other_builds: dict[str, MkDocsConfig] | None = None
+    # each other language's build: its last configuration, and its plugin instances
+    # (kept under `mkdocs serve`, as MkDocs keeps this build's: _other_config)
+    other_builds: dict[str, MkDocsConfig]
+    other_plugins: dict[str, dict[str, Any]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.other_builds, self.other_plugins = {}, {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.nonce = secrets.token_hex(8)
@@ -478,12 +484,13 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.nav = nav
         return nav
 
-    def _title_in_language(self, file: File) -> str | None:
-        """A navigation page's title in this build's language: a generated page's own, a
-        translated page's front matter title (read in on_page_markdown)."""
+    def _title_in_language(self, file: File) -> Markup | None:
+        """A generated navigation page's title in this build's language (a translated
+        page's comes from its front matter, in on_page_markdown). Escaped once already
+        (pages.finish), and marked so, as the titles of ``_extend_nav`` are (page_title)."""
         made = self.generated.get(file.src_uri)
         title = made.meta.get("title") if made is not None else None
-        return title if isinstance(title, str) else None
+        return Markup(title) if isinstance(title, str) else None
 
     # Last: the environment every page is rendered with.
     @event_priority(-100)
@@ -569,32 +576,56 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         from this one, as mkdocs-static-i18n builds its languages. It reads mkdocs.yml
         again with this build's site folder (plus the language's), strictness and
         address; its plugin takes the knowledge base this build checked. Under `mkdocs
-        serve` the configuration is kept from one rebuild to the next (its caches too)."""
+        serve` its plugins are kept from one rebuild to the next (their caches too), as
+        MkDocs keeps this build's."""
         from mkdocs.commands.build import build
-        from mkdocs.config import load_config
 
+        serving = self.cache is not None
         for language in self.site_languages()[1:]:
-            kept = self.other_builds.get(language) if self.other_builds is not None else None
-            if kept is None:
-                url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
-                site_dir = os.path.join(config.site_dir, language)
-                kept = load_config(config.config_file_path, site_dir=site_dir, strict=config.strict, site_url=url)
-                kept.plugins.on_startup(command="serve" if self.cache is not None else "build", dirty=self.dirty)
-                if self.cache is not None:
-                    self.other_builds = {**(self.other_builds or {}), language: kept}
-            plugin = next(p for p in kept.plugins.values() if isinstance(p, OpskbPlugin))
+            first = language not in self.other_plugins
+            other = self._other_config(config, language)
+            if first or not serving:
+                other.plugins.on_startup(command="serve" if serving else "build", dirty=self.dirty)
+            self.other_builds[language] = other
+            plugin = next(p for p in other.plugins.values() if isinstance(p, OpskbPlugin))
             plugin.build_language, plugin.loaded = language, (self.kb, self.problems)
             plugin.config.languages = self.site_languages()
             try:
-                build(kept, dirty=self.dirty)
+                build(other, dirty=self.dirty)
             finally:
-                if self.cache is None:
-                    kept.plugins.on_shutdown()
+                if not serving:
+                    self._shutdown_languages()
+
+    def _other_config(self, config: MkDocsConfig, language: str) -> MkDocsConfig:
+        """mkdocs.yml read again for ``language``'s build, with plugin instances of its own.
+        MkDocs keeps one instance of each plugin that has on_startup for every
+        configuration it reads (the Plugins option's ``plugin_cache``, one for all
+        configurations: the adapter's third private use of MkDocs): the language's build
+        gets its own cache for the read, kept for its next rebuild."""
+        from mkdocs.config import load_config
+
+        url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
+        site_dir = os.path.join(config.site_dir, language)
+        cache = getattr(MkDocsConfig.plugins, "plugin_cache", None)
+        own = self.other_plugins.setdefault(language, {})
+        saved = dict(cache) if cache is not None else {}
+        if cache is not None:
+            cache.clear()
+            cache.update(own)
+        try:
+            return load_config(config.config_file_path, site_dir=site_dir, strict=config.strict, site_url=url)
+        finally:
+            if cache is not None:
+                own.clear()
+                own.update(cache)
+                cache.clear()
+                cache.update(saved)
 
     def _shutdown_languages(self) -> None:
-        for kept in (self.other_builds or {}).values():
-            kept.plugins.on_shutdown()
-        self.other_builds = None
+        for other in self.other_builds.values():
+            other.plugins.on_shutdown()
+        self.other_builds = {}
+        self.other_plugins = {}
 
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -1161,7 +1192,7 @@ def _autonym(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _translate_nav(items: list[Any], titles: dict[str, str], title_of: Callable[[File], str | None]) -> None:
+def _translate_nav(items: list[Any], titles: dict[str, str], title_of: Callable[[File], Markup | None]) -> None:
     """Navigation titles in the build's language: a page's from the page itself, a
     section's from ``titles`` (the plugin's nav_translations) or from its index page."""
     for item in items:
@@ -1173,7 +1204,7 @@ def _translate_nav(items: list[Any], titles: dict[str, str], title_of: Callable[
         if own is not None:
             item.title = own
         elif isinstance(item.title, str) and item.title in titles:
-            item.title = str(escape(titles[item.title]))
+            item.title = escape(titles[item.title])
         elif children and getattr(children[0], "file", None) is not None and item.title not in titles:
             index = title_of(children[0].file)
             if index is not None and children[0].title == index and _is_index(children[0].file.src_uri):
