@@ -15,7 +15,16 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_helpers import CHROMIUM, REPO, content_site, mkdocs_build, serve, write_config
+from site_helpers import (
+    CHROMIUM,
+    REPO,
+    chromium,
+    content_site,
+    mkdocs_build,
+    search_result_links,
+    serve,
+    write_config,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -25,30 +34,16 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+def content(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """The site of the repository's content, both languages, and its knowledge base."""
     return content_site(tmp_path_factory.mktemp("languages"), handwritten=True)
 
 
 @pytest.fixture(scope="module")
-def base_url(site: tuple[Path, Any]) -> Iterator[str]:
-    with serve(site[0]) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def tab(browser_context: Any) -> Any:
-    return browser_context.new_page()
-
-
-@pytest.fixture(scope="module")
-def browser_context() -> Iterator[Any]:
-    from site_helpers import CHROMIUM_ARGS
-
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        yield context
-        chromium.close()
+def served(content: tuple[Path, Any]) -> Iterator[tuple[Any, str]]:
+    """A Chromium tab, and the base URL the site is served at."""
+    with serve(content[0]) as url, chromium() as browser:
+        yield browser.new_context(viewport={"width": 1280, "height": 900}).new_page(), url
 
 
 def _switch(tab: Any, language: str) -> None:
@@ -62,7 +57,8 @@ PAGES = ["runbooks/no-orders-from-marketplace.html", "onboarding.html", "marketp
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_the_language_switch_lands_on_the_same_page(tab: Any, base_url: str, path: str) -> None:
+def test_the_language_switch_lands_on_the_same_page(served: tuple[Any, str], path: str) -> None:
+    tab, base_url = served
     tab.goto(f"{base_url}/{path}")
     assert tab.get_attribute("html", "lang") == "en"
     english_title = tab.inner_text("h1")
@@ -75,25 +71,6 @@ def test_the_language_switch_lands_on_the_same_page(tab: Any, base_url: str, pat
     _switch(tab, "en")
     assert urlsplit(tab.url).path == f"/{path}"
     assert tab.inner_text("h1") == english_title
-
-
-def _results(tab: Any, page_url: str, query: str) -> list[str]:
-    """The absolute URL of every result the search box shows for ``query`` on a page."""
-    tab.goto(page_url)
-    tab.click(".md-search__input")
-    tab.fill(".md-search__input", query)
-    tab.keyboard.press("End")
-    selector = ".md-search-result__item > .md-search-result__link"
-    last: list[str] = []
-    stable = 0
-    for _ in range(100):
-        tab.wait_for_timeout(150)
-        links = tab.eval_on_selector_all(selector, "els => els.map(e => e.href)")
-        stable = stable + 1 if links and links == last else 0
-        last = links
-        if stable >= 5:
-            break
-    return last
 
 
 QUERIES = [
@@ -115,12 +92,13 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
-def test_no_search_result_is_a_dead_link(tab: Any, base_url: str, site: tuple[Path, Any], language: str) -> None:
-    root = site[0]
+def test_no_search_result_is_a_dead_link(served: tuple[Any, str], content: tuple[Path, Any], language: str) -> None:
+    tab, base_url = served
+    root = content[0]
     start = f"{base_url}/{'' if language == 'en' else 'ru/'}runbooks/index.html"
     followed = 0
     for query in QUERIES:
-        for link in _results(tab, start, query):
+        for link in search_result_links(tab, start, query):
             url = urlsplit(urljoin(start, link))
             path = root / url.path.lstrip("/")
             assert path.is_file(), (language, query, link)
@@ -132,8 +110,8 @@ def test_no_search_result_is_a_dead_link(tab: Any, base_url: str, site: tuple[Pa
     assert followed > 2 * len(QUERIES)
 
 
-def test_the_index_of_a_language_has_only_its_pages(site: tuple[Path, Any]) -> None:
-    root = site[0]
+def test_the_index_of_a_language_has_only_its_pages(content: tuple[Path, Any]) -> None:
+    root = content[0]
     for language, folder in (("en", root), ("ru", root / "ru")):
         meta = "".join(p.read_text(encoding="utf-8") for p in (folder / "assets/opskb/search").glob("m*.js"))
         assert ".ru.html" not in meta and ".ru.md" not in meta, language
