@@ -1169,18 +1169,19 @@ def _select_language(files: Files, config: MkDocsConfig, language: str) -> dict[
     (marked ``untranslated``). Returns how each page is served, by its src_uri."""
     pages = [f for f in files.documentation_pages() if f.generated_by is None]
     served = serve((f.src_uri for f in pages), language)
-    by_uri = {f.src_uri: f for f in pages}
+    chosen = {found.source: found for found in served.values()}
     for file in pages:
+        found = chosen.get(file.src_uri)
+        if found is not None and found.source == found.page:
+            continue  # PAGE.md serves PAGE.md: left as it is
         files.remove(file)
-    for page_uri, chosen in served.items():
-        file = by_uri[chosen.source]
-        if chosen.source != page_uri:  # a translation: served at the page's URL
-            served_file = File(page_uri, file.src_dir, config.site_dir, config.use_directory_urls)
-            served_file.inclusion = file.inclusion
-            served_file.abs_src_path = file.abs_src_path
-            served_file.edit_uri = file.src_uri  # "edit this page" opens the file that was read
-            file = served_file
-        files.append(file)
+        if found is None:
+            continue  # another language's version
+        page = File(found.page, file.src_dir, config.site_dir, config.use_directory_urls)
+        page.inclusion = file.inclusion
+        page.abs_src_path = file.abs_src_path
+        page.edit_uri = file.src_uri  # "edit this page" opens the file that was read
+        files.append(page)
     return served
 
 
