@@ -63,9 +63,10 @@ def write_config(
         option += f"\n      today: '{today}'"
     text, count = re.subn(r"^      root: \.$", option, text, flags=re.M)
     assert count == 1, "mkdocs.yml no longer has the opskb root option where expected"
-    if language:
+    if language:  # a site in that one language: theme.language, no `languages` of the plugin
         text, count = re.subn(r"^  language: \w+$", f"  language: {language}", text, flags=re.M)
         assert count == 1, "mkdocs.yml no longer has theme.language where expected"
+        text = re.sub(r"^      languages: .*\n", "", text, flags=re.M)
     docs = root / "docs"
     if not docs.exists():
         docs.mkdir()
