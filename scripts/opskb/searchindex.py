@@ -560,9 +560,10 @@ def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], langu
     for policy in sorted(kb.sla_policies.values(), key=lambda e: e.id):
         data = policy.data
         react, resolve = labels.duration(data["react_within"]), labels.duration(data["resolve_within"])
-        facts = analyzer.code(data["priority"]) | analyzer.text(labels.get(f"severity.{data['priority']}"))
+        priority = data.get("priority")  # optional: a policy may be for no one priority
+        facts = analyzer.code(priority) | analyzer.text(labels.get(f"severity.{priority}")) if priority else set()
         facts |= analyzer.text(f"{react} {resolve}") | analyzer.code(data["clock"])
-        line = f"{data['priority']} · {react} / {resolve} · {data['clock']}"
+        line = " · ".join(part for part in (priority, f"{react} / {resolve}", data["clock"]) if part)
         url = url_of(ESCALATION_MAP) + f"#sla-{policy.id}"
         name = analyzer.text(data["name"]) | analyzer.code(policy.id)
         entry(f"sla/{policy.id}", "policy", data["name"], url, line, name, facts, data.get("description", ""))

@@ -737,7 +737,7 @@ class Site:
             model["runbooks"] = [self.runbook_link(src, r.id) for r in by_route.get(route.id, [])]
             routes.append(model)
         policies = [
-            {"id": p.id, "priority": p.data["priority"], **(self.sla_model(p) or {})}
+            {"id": p.id, "priority": p.data.get("priority"), **(self.sla_model(p) or {})}
             for p in sorted(self.kb.sla_policies.values(), key=lambda e: e.id)
         ]
         model = {
