@@ -21,10 +21,12 @@ help:
 	@echo "make build  - mkdocs build --strict into $(SITE)"
 	@echo "make bench  - run the benchmarks (figures go to the README by hand)"
 
-$(STAMP): pyproject.toml
+# pyproject.toml states the ranges opskb works with; constraints.txt, this repository's
+# exact pins, is what it is installed and tested with here and in CI.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 install: $(STAMP)

@@ -16,6 +16,9 @@ from opskb.registry import Example
 
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"
+# The neutral tree the rules' examples edit (opskb/rules/_tree.py): they are the rule
+# reference every team publishes, so they carry nothing of the sample company.
+EXAMPLE = REPO / "tests" / "fixtures" / "example"
 # The day the example tree's review dates are measured against (KB401).
 TODAY = "2026-11-23"
 
@@ -40,6 +43,14 @@ def tree(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid content tree."""
     root = tmp_path / "kb"
     shutil.copytree(MINIMAL, root)
+    return root
+
+
+@pytest.fixture
+def example_tree(tmp_path: Path) -> Path:
+    """A fresh copy of the rules' example tree."""
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root)
     return root
 
 
@@ -69,7 +80,7 @@ def run_opskb(*args: str, timeout: float = 60, cwd: Path | None = None) -> CliRe
 
 
 def apply_example(root: Path, example: Example) -> None:
-    """Write a rule example into a copy of the example tree."""
+    """Write a rule example into a copy of a tree (the rules' own: ``example_tree``)."""
     for rel, edits in example.replace.items():
         path = root / rel
         text = path.read_text(encoding="utf-8")

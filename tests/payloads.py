@@ -363,7 +363,8 @@ def required_only(root: Path) -> list[str]:
     """Leave in the content tree at ``root`` only what its schemas and `opskb check
     --strict` require: each optional field (a field path of one file kind, in every object
     of every file that has it) is removed when the files stay schema-valid and the checker
-    clean. Returns the fields removed, as ``kind: field``."""
+    clean, else from one object alone when that is. Returns the fields removed, as
+    ``kind: field (every)`` or ``(one)``."""
     from opskb.checker import check_tree
 
     schemas = Schemas(root / "schemas")
@@ -381,15 +382,19 @@ def required_only(root: Path) -> list[str]:
     # deepest first: a nested optional field goes before the object holding it is tried
     for (kind, path), rels in sorted(fields.items(), key=lambda item: (-len(item[0][1]), item[0])):
         places = [(rel, c, k, c[k]) for rel in rels for c, k in nodes_at(files[rel], path)]
-        if not places:
-            continue
-        for _, container, key, _ in places:
-            del container[key]
-        write(rels)
-        if all(schemas.valid(kind, files[rel]) for rel in rels) and not check_tree(root)[1]:
-            removed.append(f"{kind}: {field_name(path)}")
-            continue
-        for _, container, key, value in places:
-            container[key] = value
-        write(rels)
+        # from every object at once; else from the last one alone (a rule may need the
+        # field somewhere, as the report needs one policy of a priority, but not everywhere)
+        for chosen, label in ((places, "every"), (places[-1:], "one")):
+            if not chosen:
+                break
+            for _, container, key, _ in chosen:
+                del container[key]
+            touched = sorted({rel for rel, *_ in chosen})
+            write(touched)
+            if all(schemas.valid(kind, files[rel]) for rel in touched) and not check_tree(root)[1]:
+                removed.append(f"{kind}: {field_name(path)} ({label})")
+                break
+            for _, container, key, value in chosen:
+                container[key] = value
+            write(touched)
     return removed

@@ -30,6 +30,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = REPO / "test-artifacts"
+# Material renders Mermaid into a closed shadow root; open it so a test can see the SVG.
+OPEN_SHADOW = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: "open"}); };
+"""
 # Handwritten pages that use figures of the real content; a fixture tree leaves them out.
 HANDWRITTEN = ("onboarding.md", "contributing.md", "glossary.md")
 
@@ -114,9 +119,10 @@ def mkdocs_build(
     )
 
 
-def content_site(base: Path, *, handwritten: bool = False) -> tuple[Path, Any]:
+def content_site(base: Path, *, handwritten: bool = False, language: str | None = None) -> tuple[Path, Any]:
     """The site of the repository's own content (the product), or of the minimal tree when
-    the repository has none, built strict under ``base``; and its KnowledgeBase."""
+    the repository has none, built strict under ``base`` (in ``language``, else the
+    configuration's); and its KnowledgeBase."""
     from opskb.checker import check_tree
 
     root = base / "content"
@@ -124,9 +130,9 @@ def content_site(base: Path, *, handwritten: bool = False) -> tuple[Path, Any]:
     if all(path.exists() for path in wanted):
         for name in CONTENT:
             shutil.copytree(REPO / name, root / name)
-        config = write_config(root, handwritten=handwritten)
+        config = write_config(root, handwritten=handwritten, language=language)
     else:
-        config = write_config(copy_minimal(root))
+        config = write_config(copy_minimal(root), language=language)
     site = base / "site"
     result = mkdocs_build(config, site)
     assert result.returncode == 0, result.stderr

@@ -35,21 +35,21 @@ def test_overdue_reviews_fail_strict_until_ignored(overdue, tree: Path, cli) -> 
     assert gate.err.strip() == f"0 error(s), 0 warning(s), {reported} not reported (--select/--ignore)"
 
 
-def test_ignoring_reviews_still_reports_every_other_problem(overdue, tree: Path, cli) -> None:
-    apply_example(tree, all_rules()["KB201"].bad)
-    result = cli("check", tree, "--strict", "--ignore", "KB401")
+def test_ignoring_reviews_still_reports_every_other_problem(overdue, example_tree: Path, cli) -> None:
+    apply_example(example_tree, all_rules()["KB201"].bad)
+    result = cli("check", example_tree, "--strict", "--ignore", "KB401")
     assert result.code == 1
     # the route left unused is the same mistake seen from the other end: listed under it
     assert set(_codes(result.out)) == {"KB201"}, result.out
     assert "also (follow-on or the same mistake): escalation/routes.yaml:2:9 KB213" in result.out
 
 
-def test_select_reports_only_the_chosen_codes(overdue, tree: Path, cli) -> None:
-    apply_example(tree, all_rules()["KB201"].bad)
-    reviews = cli("check", tree, "--select", "kb4")  # prefixes, any case
+def test_select_reports_only_the_chosen_codes(overdue, example_tree: Path, cli) -> None:
+    apply_example(example_tree, all_rules()["KB201"].bad)
+    reviews = cli("check", example_tree, "--select", "kb4")  # prefixes, any case
     assert set(_codes(reviews.out)) == {"KB401"} and reviews.code == 0
-    assert cli("check", tree, "--select", "KB4", "--strict").code == 1
-    both = cli("check", tree, "--format", "json", "--select", "KB201,KB401", "--ignore", "KB40")
+    assert cli("check", example_tree, "--select", "KB4", "--strict").code == 1
+    both = cli("check", example_tree, "--format", "json", "--select", "KB201,KB401", "--ignore", "KB40")
     assert {p["code"] for p in both.json()} == {"KB201"} and both.code == 1
 
 

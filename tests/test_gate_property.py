@@ -311,6 +311,31 @@ def _related_mutation(rng: random.Random, sample: Sample) -> Mutation:
     return Mutation(f"{rel}: related to itself", {rel: _dump(data)})
 
 
+# Queries of the classes that once ran harm or broke `opskb run` (issue 28): attribute
+# notation reaching any function, dblink, locks, a size bomb, numbers JSON has no form for,
+# two columns of one name. The harmful ones must be refused; the rest must run cleanly.
+SQL_QUERIES = (
+    "SELECT p.pg_terminate_backend AS accepted, 1 AS sent FROM unnest(ARRAY[1]) p",
+    "SELECT c.dblink_exec AS a FROM unnest(ARRAY['DELETE FROM orders']) c",
+    "SELECT g.pg_advisory_lock AS a FROM generate_series(1, 1) g",
+    "WITH w AS (SELECT 1) SELECT x.lo_create AS a FROM w, LATERAL unnest(ARRAY[0]) x",
+    "SELECT (p).pg_cancel_backend AS a FROM unnest(ARRAY[1]) p",
+    "SELECT lpad('x', 250000000, 'y') AS a",
+    "SELECT 1e400::numeric AS a",
+    "SELECT 'NaN'::float8 AS a",
+    "SELECT 1 AS a, 2 AS a",
+)
+
+
+def _sql_mutation(rng: random.Random, sample: Sample) -> Mutation:
+    """A sql check's query replaced by one of ``SQL_QUERIES``."""
+    rel = rng.choice([r for r in sample.yaml_files() if r.startswith("runbooks/") and "type: sql" in sample.texts[r]])
+    data = yaml_rs.loads(sample.texts[rel], parse_datetime=False)
+    check = rng.choice([c for c in data["checks"] if c["type"] == "sql"])
+    check["query"] = rng.choice(SQL_QUERIES)
+    return Mutation(f"{rel}: sql {check['query']}", {rel: _dump(data)})
+
+
 def mutations(sample: Sample) -> Iterator[Mutation]:
     rng = random.Random(SEED)
     files = sample.yaml_files()
@@ -323,6 +348,7 @@ def mutations(sample: Sample) -> Iterator[Mutation]:
         (0.27, _synonym_mutation),
         (0.29, _calendar_mutation),
         (0.30, _related_mutation),
+        (0.32, _sql_mutation),
     )
     for _ in range(MUTATIONS):
         roll = rng.random()
@@ -375,6 +401,8 @@ def test_what_the_gate_accepts_every_command_and_the_build_handle(sample: Sample
                 refused += 1
                 continue
             accepted.append(mutation)
+            harmless = ("1e400", "NaN")  # the SQL_QUERIES the gate may accept: they only read
+            assert ": sql " not in mutation.name or any(word in mutation.name for word in harmless), mutation.name
             for command in _commands(sample, mutation):
                 code, err = _opskb(*command)
                 assert code in (0, 1, 2) and "internal error" not in err, (mutation.name, command, err)

@@ -182,14 +182,14 @@ class _Provenance:
 
 
 @pytest.mark.parametrize("rule", DETECTED, ids=[r.code for r in DETECTED])
-def test_bad_example_is_reported_from_a_named_function(rule: Rule, tree: Path, cli) -> None:
+def test_bad_example_is_reported_from_a_named_function(rule: Rule, example_tree: Path, cli) -> None:
     """The innermost loader function named by any rule that was running when the bad
     example's finding was made is one this rule names."""
     named = {function for r in DETECTED for function in r.detected_by}
-    apply_example(tree, rule.bad)
-    args = [str(tree / a) if "/" in a else a for a in rule.bad.args]
+    apply_example(example_tree, rule.bad)
+    args = [str(example_tree / a) if "/" in a else a for a in rule.bad.args]
     with _Provenance() as provenance:
-        result = cli("check", tree, "--format", "json", *args)
+        result = cli("check", example_tree, "--format", "json", *args)
     assert rule.code in {p["code"] for p in result.json()}
     origins = {next((f for f in stack if f in named), None) for code, stack in provenance.made if code == rule.code}
     assert origins and origins <= set(rule.detected_by), (rule.code, origins)

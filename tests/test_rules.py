@@ -19,9 +19,9 @@ def _check(cli, root, example):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_bad_example_is_reported_where_expected(rule, tree, cli) -> None:
-    apply_example(tree, rule.bad)
-    result, problems = _check(cli, tree, rule.bad)
+def test_bad_example_is_reported_where_expected(rule, example_tree, cli) -> None:
+    apply_example(example_tree, rule.bad)
+    result, problems = _check(cli, example_tree, rule.bad)
     located = {f"{p['path']}:{p['line']}:{p['column']}" for p in problems if p["code"] == rule.code}
     assert rule.bad.expect in located, problems
     unexpected = {p["code"] for p in problems} - {rule.code, *rule.bad.also}
@@ -33,15 +33,15 @@ def test_bad_example_is_reported_where_expected(rule, tree, cli) -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
-def test_good_example_is_clean(rule, tree, cli) -> None:
-    apply_example(tree, rule.good)
-    result, problems = _check(cli, tree, rule.good)
+def test_good_example_is_clean(rule, example_tree, cli) -> None:
+    apply_example(example_tree, rule.good)
+    result, problems = _check(cli, example_tree, rule.good)
     assert problems == []
     assert result.code == 0
 
 
-def test_example_tree_is_clean_under_strict(tree, cli) -> None:
-    result = cli("check", tree, "--strict")
+def test_example_tree_is_clean_under_strict(example_tree, cli) -> None:
+    result = cli("check", example_tree, "--strict")
     assert result.code == 0, result.out
 
 
@@ -59,7 +59,7 @@ def test_rules_command_lists_every_rule_with_examples(cli) -> None:
     detail = cli("rules", "KB201", "--format", "json")
     (entry,) = detail.json()
     assert entry["code"] == "KB201" and entry["level"] == "error" and entry["family"] == "References"
-    assert "route: pricing-v2" in entry["bad"] and entry["hint"]
+    assert "route: jobs-v2" in entry["bad"] and entry["hint"]
     assert cli("rules", "KB999").code == 2
 
 

@@ -23,6 +23,7 @@ from payloads import CLOSE, OPEN, PayloadTree
 from site_helpers import (
     ARTIFACTS,
     CHROMIUM,
+    OPEN_SHADOW,
     REPO,
     chromium,
     content_site,
@@ -40,11 +41,6 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 ZONE = "Europe/Moscow"
-# Material renders Mermaid into a closed shadow root; open it so the test can see the SVG.
-OPEN_SHADOW = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) { return attach.call(this, {...init, mode: "open"}); };
-"""
 
 
 def _has_real_content() -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .ruleyaml import YamlError, read_stream
+from .ruleyaml import Node, YamlError, read_stream
 
 ALERTS = "alerts"
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
@@ -88,31 +88,68 @@ def site_address(root: Path, site_url: str | None = None) -> SiteAddress | None:
     return SiteAddress(url if url.endswith("/") else url + "/", directory)
 
 
-def _mkdocs_settings(path: Path) -> dict[str, str]:
-    """site_url, use_directory_urls and whether the offline plugin is on, from mkdocs.yml.
+def site_language(root: Path) -> str:
+    """The site's language (theme.language of mkdocs.yml; en without one): the language
+    the content is written in, which `opskb new` writes its placeholders in."""
+    return _mkdocs_settings(root / "mkdocs.yml").get("language") or "en"
+
+
+def mkdocs_config(path: Path) -> Node | None:
+    """mkdocs.yml's top mapping as a node tree; None when the file is missing or not a map.
 
     Read as a node tree, not loaded: mkdocs.yml carries `!!python/name:` tags that no safe
     loader constructs."""
     if not path.is_file():
-        return {}
+        return None
     try:
         stream = read_stream(path)
     except YamlError:
-        return {}
+        return None
     config = stream.documents[0] if stream.documents else None
-    if config is None or config.kind != "map":
+    return config if config is not None and config.kind == "map" else None
+
+
+def _mkdocs_settings(path: Path) -> dict[str, str]:
+    """site_url, use_directory_urls, the theme's language and whether the offline plugin
+    is on, from mkdocs.yml.
+
+    """
+    config = mkdocs_config(path)
+    if config is None:
         return {}
     found: dict[str, str] = {}
     for key in ("site_url", "use_directory_urls"):
         node = config.get(key)
         if node is not None and node.kind == "scalar":
             found[key] = node.text
-    plugins = config.get("plugins")
-    if plugins is not None and plugins.kind == "seq":
-        names = {p.value if p.kind == "scalar" else next((k.value for k, _ in p.items), "") for p in plugins.items}
-        if "offline" in names:
-            found["offline"] = "yes"
+    theme = config.get("theme")
+    language = theme.get("language") if theme is not None and theme.kind == "map" else None
+    if language is not None and language.kind == "scalar":
+        found["language"] = language.text
+    if plugin_settings(config, "offline") is not None:
+        found["offline"] = "yes"
     return found
+
+
+def plugin_settings(config: Node | None, name: str) -> dict[str, object] | None:
+    """A plugin's settings from mkdocs.yml's node tree (scalars as text, lists of scalars as
+    lists); None when the plugin is not listed."""
+    plugins = config.get("plugins") if config is not None else None
+    if plugins is None or plugins.kind not in ("seq", "map"):
+        return None
+    entries = [(k, v) for k, v in plugins.items] if plugins.kind == "map" else []
+    for item in plugins.items if plugins.kind == "seq" else []:
+        if item.kind == "scalar":
+            entries.append((item, None))
+        elif item.kind == "map":
+            entries.extend(item.items)
+    for key, value in entries:
+        if key.kind == "scalar" and key.value == name:
+            found: dict[str, object] = {}
+            for k, v in value.items if value is not None and value.kind == "map" else []:
+                found[k.value] = [i.value for i in v.items if i.kind == "scalar"] if v.kind == "seq" else v.value
+            return found
+    return None
 
 
 def runbooks_by_alert(runbooks: dict) -> dict[str, list[str]]:

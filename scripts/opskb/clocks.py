@@ -199,8 +199,17 @@ def zone_exists(name: str) -> bool:
 
 
 def holidays_exist(country: str) -> bool:
-    """Whether the holidays package has a public-holiday calendar for this country code."""
+    """Whether the holidays package has a public-holiday calendar for this code: a country
+    (``DE``) or a country and one of its subdivisions (``DE-BE``, Berlin)."""
     return _found(_holidays, country)
+
+
+def holiday_calendar(code: str, **options: Any) -> holidays.HolidayBase:
+    """The public holidays of ``code``, ``DE`` or ``DE-BE`` (ISO 3166-1, then the
+    subdivision part of ISO 3166-2); ``options`` go to the holidays package (years,
+    language). NotImplementedError for a country or subdivision it does not know."""
+    country, _, subdivision = code.partition("-")
+    return holidays.country_holidays(country, subdiv=subdivision or None, **options)
 
 
 def _found(lookup: Callable[[str], object], name: str) -> bool:
@@ -233,6 +242,6 @@ def _working_day(country: str, weekdays: frozenset[int], day: date) -> bool:
 def _holidays(country: str) -> holidays.HolidayBase:
     try:
         # Years are filled in lazily by the package as dates are looked up.
-        return holidays.country_holidays(country)
+        return holiday_calendar(country)
     except NotImplementedError as err:
-        raise ClockError(f"no public-holiday calendar for country {country!r}") from err
+        raise ClockError(f"no public-holiday calendar for {country!r}") from err

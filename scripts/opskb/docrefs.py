@@ -102,8 +102,7 @@ def _calls_in(text: str, rel: str, names: frozenset[str]) -> Iterator[MacroCall 
     places = _call_offsets(environment, text, names)
 
     def place(offset: int) -> Place:
-        line = text.count("\n", 0, offset) + 1
-        return Place(rel, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        return _place(text, rel, offset)
 
     for call in tree.find_all(nodes.Call):
         if not isinstance(call.node, nodes.Name) or call.node.name not in names:
@@ -120,16 +119,21 @@ def _calls_in(text: str, rel: str, names: frozenset[str]) -> Iterator[MacroCall 
         yield MacroCall(place(name_at), call.node.name, tuple(arguments), spread)
 
 
-def _call_offsets(environment: object, text: str, names: frozenset[str]) -> dict[str, list[tuple[int, list[int]]]]:
-    """For each name, in order, the offset of each call of it and of each argument's value
-    (the lexer's tokens, whitespace included, spell the source exactly)."""
-    tokens = [(kind, value) for _, kind, value in environment.lexer.tokeniter(text, None)]  # type: ignore[attr-defined]
+def _significant_tokens(environment: object, text: str) -> list[tuple[str, str, int]]:
+    """The lexer's tokens but whitespace, each with its offset in ``text`` (the tokens,
+    whitespace included, spell the source exactly)."""
     offset = 0
-    significant: list[tuple[str, str, int]] = []  # kind, value, offset; whitespace left out
-    for kind, value in tokens:
+    significant: list[tuple[str, str, int]] = []  # kind, value, offset
+    for _, kind, value in environment.lexer.tokeniter(text, None):  # type: ignore[attr-defined]
         if kind != "whitespace":
             significant.append((kind, value, offset))
         offset += len(value)
+    return significant
+
+
+def _call_offsets(environment: object, text: str, names: frozenset[str]) -> dict[str, list[tuple[int, list[int]]]]:
+    """For each name, in order, the offset of each call of it and of each argument's value."""
+    significant = _significant_tokens(environment, text)
     found: dict[str, list[tuple[int, list[int]]]] = {}
     for index, (kind, value, at) in enumerate(significant[:-1]):
         before = significant[index - 1][1] if index else ""
@@ -166,3 +170,61 @@ def _argument_starts(tokens: list[tuple[str, str, int]], first: int) -> list[int
             expecting = True
         index += 1
     return starts
+
+
+@dataclass(frozen=True)
+class PageName:
+    """A name a docs/ page reads without setting it: a variable or macro (``{{ typo }}``),
+    or a filter (``{{ x | typo }}``), at its first use in the page."""
+
+    place: Place
+    name: str
+    is_filter: bool
+    # the keys of the page's front matter, which mkdocs-macros offers the page as variables
+    page_variables: frozenset[str]
+
+
+def page_names(root: Path) -> Iterator[PageName | PageError]:
+    """Every name each docs/ page reads that the page does not define itself (free names
+    in Jinja2's own sense: ``set``, ``for`` and macro parameters are the page's own), and
+    every filter it applies. Pages that do not parse are KB223's, and yielded as errors."""
+    import jinja2
+    from jinja2 import meta, nodes
+    from mkdocs.utils.meta import get_data
+
+    environment = jinja2.Environment(keep_trailing_newline=True)
+    # find_undeclared_variables compiles the page, and compiling refuses a filter or test
+    # the environment lacks: here every one is taken, so the names are still found
+    environment.filters = _Every(environment.filters)
+    environment.tests = _Every(environment.tests)
+    for path, rel in docs_pages(root):
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = environment.parse(text)
+            free = meta.find_undeclared_variables(tree)
+        except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError) as err:
+            yield PageError(Place(rel, 1, 1), str(err))
+            continue
+        front = frozenset(str(key) for key in get_data(text)[1])
+        filters = {node.name for node in tree.find_all(nodes.Filter)}
+        firsts: dict[tuple[str, bool], int] = {}
+        tokens = _significant_tokens(environment, text)
+        for index, (kind, value, at) in enumerate(tokens):
+            before = tokens[index - 1][1] if index else ""
+            is_filter = before == "|"
+            if kind == "name" and before != "." and (value in filters if is_filter else value in free):
+                firsts.setdefault((value, is_filter), at)
+        for (name, is_filter), at in firsts.items():
+            yield PageName(_place(text, rel, at), name, is_filter, front)
+
+
+class _Every(dict):
+    """A filter or test table that has every name (see page_names)."""
+
+    def get(self, key: object, default: object = None) -> object:
+        return super().get(key, str)
+
+
+def _place(text: str, rel: str, offset: int) -> Place:
+    line = text.count("\n", 0, offset) + 1
+    return Place(rel, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)

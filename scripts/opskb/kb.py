@@ -29,6 +29,7 @@ from .layout import (
     ESCALATION_FILES,
     INTERNAL_FILE,
     RUNBOOKS,
+    STATUS_MAPPINGS,
     SYNONYMS_FILE,
     walk_yaml,
 )
@@ -112,6 +113,12 @@ class KnowledgeBase:
     def runbook_sources(self) -> tuple[tuple[str, str | None], ...]:
         """(path, text) of every runbook file: with ``shared_sources``, everything."""
         return tuple((r.document.rel, r.document.text) for r in self.runbooks.values())
+
+    @property
+    def has_status_mappings(self) -> bool:
+        """Whether the content keeps order statuses (any file under status_mappings/): a
+        team that sells nothing has none, and gets no status pages, hints or rules."""
+        return any(d.rel.startswith(f"{STATUS_MAPPINGS}/") for d in self.documents)
 
     def route_of(self, runbook_id: str) -> Entity | None:
         runbook = self.runbooks.get(runbook_id)

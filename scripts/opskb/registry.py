@@ -79,6 +79,9 @@ class Rule:
     detected_by: tuple[str, ...] = ()
     # schema rules (KB1xx): the JSON Schema keywords whose violations this code reports
     keywords: tuple[str, ...] = ()
+    # the optional content folder the rule is about ("status_mappings"): the rule reference
+    # of a site whose content has none leaves the rule out (nothing there can break it)
+    about: str = ""
 
     @property
     def family(self) -> str:

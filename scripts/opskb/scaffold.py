@@ -49,16 +49,19 @@ def make(
     line: str | None = None,
     sla: str | None = None,
     owner: str | None = None,
+    language: str = "en",
 ) -> Scaffold:
     """The file for ``kind`` (with ``ident`` for a runbook or marketplace), or the entry for
-    a team or route (``list_key`` set: add it to the existing file with `append_entry`)."""
+    a team or route (``list_key`` set: add it to the existing file with `append_entry`).
+    Defaults come from the knowledge base itself: its time zone (``home_timezone``) and
+    ``language``, the site's (a second symptom line in Russian for a Russian site)."""
     today = _today()
     if kind in NEEDS_ID:
         if not ident:
             raise ScaffoldError(f"`new {kind}` needs an id, e.g. opskb new {kind} my-{kind}")
         _check_id(ident)
     if kind == "runbook":
-        return Scaffold(Path("runbooks") / f"{ident}.yaml", _runbook(ident, kb, title, route, today))
+        return Scaffold(Path("runbooks") / f"{ident}.yaml", _runbook(ident, kb, title, route, today, language))
     if kind == "marketplace":
         return Scaffold(Path("status_mappings") / f"{ident}.yaml", _marketplace(ident, kb, title, today))
     if kind in ENTRIES:
@@ -67,10 +70,10 @@ def make(
         known = kb.teams if kind == "team" else kb.routes
         if ident in known:
             raise ScaffoldError(f"{path} already has a {kind} {ident!r}")
-        text = _team(ident, title, line) if kind == "team" else _route(ident, kb, title, sla, owner)
+        text = _team(ident, title, line, kb) if kind == "team" else _route(ident, kb, title, sla, owner)
         return Scaffold(Path(path), text, list_key=key)
     if kind in ("teams", "sla", "routes"):
-        return Scaffold(Path("escalation") / f"{kind}.yaml", _FILES[kind])
+        return Scaffold(Path("escalation") / f"{kind}.yaml", _FILES[kind].format(timezone=home_timezone(kb)))
     if kind == "internal":
         return Scaffold(Path("status_mappings") / "internal.yaml", _FILES[kind])
     raise ScaffoldError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
@@ -88,7 +91,31 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _runbook(ident: str, kb: Any, title: str | None, route_id: str | None, today: date) -> str:
+def home_timezone(kb: Any) -> str:
+    """The knowledge base's own time zone: its first working-hours calendar's, else its
+    first team's, else UTC (what `opskb init --timezone` wrote, or what the team keeps)."""
+    for calendar in kb.calendars.values():
+        return str(calendar.data["timezone"])
+    for team in kb.teams.values():
+        return str(team.data["hours"]["timezone"])
+    return "UTC"
+
+
+# The second symptom placeholder: a Russian site's L1 searches in both languages.
+_SECOND_SYMPTOM = {
+    "en": "TODO: the same in the words of the people who report it",
+    "ru": "TODO: то же самое по-русски",
+}
+
+
+# Only for a knowledge base that keeps status mappings.
+_MARKETPLACES = """\
+# Marketplace ids from status_mappings/ this applies to, or all. Uncomment when it applies.
+# marketplaces: all
+"""
+
+
+def _runbook(ident: str, kb: Any, title: str | None, route_id: str | None, today: date, language: str) -> str:
     if not kb.routes:
         raise ScaffoldError("no escalation routes yet: create them first (opskb new teams, sla, routes)")
     if route_id is None:
@@ -103,7 +130,14 @@ def _runbook(ident: str, kb: Any, title: str | None, route_id: str | None, today
         raise ScaffoldError("no team owns a system yet: add owns: [...] to a team in escalation/teams.yaml")
     title = title or ident.replace("-", " ").capitalize()
     return _RUNBOOK.format(
-        id=ident, title=_q(title), system=system, route=route_id, owner=owner, today=today.isoformat()
+        id=ident,
+        title=_q(title),
+        system=system,
+        route=route_id,
+        owner=owner,
+        today=today.isoformat(),
+        second_symptom=_q(_SECOND_SYMPTOM.get(language, _SECOND_SYMPTOM["en"])),
+        marketplaces=_MARKETPLACES if kb.has_status_mappings else "",
     )
 
 
@@ -126,11 +160,12 @@ def _marketplace(ident: str, kb: Any, name: str | None, today: date) -> str:
     )
 
 
-def _team(ident: str, name: str | None, line: str | None) -> str:
+def _team(ident: str, name: str | None, line: str | None, kb: Any) -> str:
     line = line or "L2"
     if line not in LINES:
         raise ScaffoldError(f"line {line!r}: one of {', '.join(LINES)}")
-    return _TEAM.format(id=ident, name=_q(name or ident.replace("-", " ").capitalize()), line=line)
+    name = _q(name or ident.replace("-", " ").capitalize())
+    return _TEAM.format(id=ident, name=name, line=line, timezone=home_timezone(kb))
 
 
 def _route(ident: str, kb: Any, name: str | None, sla: str | None, owner: str | None) -> str:
@@ -193,7 +228,7 @@ def append_entry(document: Any, key: str, entry: str) -> Appended:
 
 
 _TEAM = """\
-# Team {id}: fill in the TODOs. Schema: schemas/teams.schema.json.
+# Team {id}: fill in the TODOs. Schema: teams.schema.json (`opskb schemas export DIR`).
 - id: {id}
   name: {name}
   line: {line}
@@ -205,7 +240,7 @@ _TEAM = """\
     email: {id}@example.org
   hours:
     schedule: working_hours
-    timezone: Europe/Moscow
+    timezone: {timezone}
     start: "09:00"
     end: "18:00"
 """
@@ -226,7 +261,7 @@ _ROUTE = """\
 
 _RUNBOOK = """\
 # Runbook: one typical incident and the agreed response to it.
-# The file name is the id. Schema: schemas/runbook.schema.json.
+# The file name is the id. Schema: runbook.schema.json (`opskb schemas export DIR`).
 # Fill in every TODO, then run `opskb check` (and `opskb find` with the words L1 would type).
 id: {id}
 # Short title in the words of the incident, as L1 would say it.
@@ -237,14 +272,12 @@ kind: incident
 severity: medium
 # Systems involved; each must be owned by a team (owns: in escalation/teams.yaml).
 systems: [{system}]
-# Marketplace ids from status_mappings/ this applies to, or all. Uncomment when it applies.
-# marketplaces: all
-# Monitoring alert names that open this runbook, exactly as the alert is named.
+{marketplaces}# Monitoring alert names that open this runbook, exactly as the alert is named.
 alerts: []
-# What L1 sees, in the words they would search for. English and Russian both help search.
+# What L1 sees, in the words they would search for.
 symptoms:
   - "TODO: what L1 sees on the dashboard or hears from the business"
-  - "TODO: то же самое по-русски"
+  - {second_symptom}
 # What it costs: money, customers, orders.
 impact: "TODO: what an hour of this costs"
 # Escalation route id (escalation/routes.yaml): decides whom to call and the SLA clock.
@@ -297,7 +330,7 @@ tags: []
 
 _MARKETPLACE = """\
 # Status mapping of one marketplace onto the internal order statuses.
-# Schema: schemas/marketplace.schema.json. List every status the API can return, spelled as
+# Schema: marketplace.schema.json (`opskb schemas export DIR`). List every status the API can return, spelled as
 # the API spells it, each mapped once: exact, or closest with a note saying why.
 id: {id}
 name: {name}
@@ -317,7 +350,7 @@ key:
 initial: NEW
 statuses:
   - code: NEW
-    label: "TODO: what the buyer sees, in Russian"
+    label: "TODO: what the buyer sees, as the API's documentation words it"
     maps_to: {initial}
     match: exact
   - code: CANCELLED
@@ -330,7 +363,7 @@ statuses:
 """
 
 _TEAMS = """\
-# Teams and roles that take part in support, by line. Schema: schemas/teams.schema.json.
+# Teams and roles that take part in support, by line. Schema: teams.schema.json.
 # Use placeholder contacts (example.org) in samples.
 teams:
   - id: l1-desk
@@ -343,7 +376,7 @@ teams:
       email: l1@example.org
     hours:
       schedule: 24x7
-      timezone: Europe/Moscow
+      timezone: {timezone}
   - id: system-owner
     name: System owner
     line: L2
@@ -354,22 +387,23 @@ teams:
       email: owner@example.org
     hours:
       schedule: working_hours
-      timezone: Europe/Moscow
+      timezone: {timezone}
       start: "09:00"
       end: "18:00"
 """
 
 _SLA = """\
 # SLA policies and the working-hours calendars their clocks run on.
-# Schema: schemas/sla.schema.json. Durations: 15m, 4h, 2d.
+# Schema: sla.schema.json. Durations: 15m, 4h, 2d.
 calendars:
-  - id: msk-business
-    timezone: Europe/Moscow
+  - id: business-hours
+    timezone: {timezone}
     start: "09:00"
     end: "18:00"
     weekdays: [mon, tue, wed, thu, fri]
-    # Public holidays of this country (the holidays package) stop the clock.
-    holidays: RU
+    # Public holidays that stop the clock (the holidays package): a country, DE, or a
+    # country and its subdivision, DE-BE.
+    # holidays: DE-BE
 policies:
   - id: critical-24x7
     name: Critical situation, any hour
@@ -382,12 +416,12 @@ policies:
     priority: high
     react_within: 1h
     resolve_within: 4h
-    clock: msk-business
+    clock: business-hours
 """
 
 _ROUTES = """\
 # The escalation map: for each family of incidents, the chain L1 -> L2 (-> L3).
-# Schema: schemas/routes.schema.json. `after` counts on the route's SLA clock.
+# Schema: routes.schema.json. `after` counts on the route's SLA clock.
 routes:
   - id: default
     name: Incidents of the example system
@@ -403,7 +437,7 @@ routes:
 
 _INTERNAL = """\
 # The company's own order statuses as a state machine.
-# Schema: schemas/internal-statuses.schema.json. Polling can skip states: list forward jumps.
+# Schema: internal-statuses.schema.json. Polling can skip states: list forward jumps.
 initial: new
 statuses:
   - id: new

@@ -184,7 +184,12 @@ class IndexMemo:
         return found
 
     def page_docs(
-        self, kb: Any, handwritten: Handwritten, analyzer: Analyzer, url_of: Callable[[str], str]
+        self,
+        kb: Any,
+        handwritten: Handwritten,
+        analyzer: Analyzer,
+        url_of: Callable[[str], str],
+        rules_reference: bool = True,
     ) -> list[Doc]:
         """The documents of the reference pages and the handwritten ones (``_pages``), with
         the word forms their analysis recorded, made again only when what they are made
@@ -194,7 +199,7 @@ class IndexMemo:
 
         # what the reference pages are made from: every file but the runbooks, and what
         # the escalation map shows of each runbook
-        made_from = (kb.shared_sources(), index_view(kb))
+        made_from = (kb.shared_sources(), index_view(kb), rules_reference)
         key = (made_from, handwritten, url_of("a/b.md"))
         if self._page_docs is None or self._page_docs[0] != key:
             every_form, analyzer.forms = analyzer.forms, {}
@@ -204,7 +209,7 @@ class IndexMemo:
         analyzer.forms.update(self._page_docs[2])
         return [doc.copy() for doc in self._page_docs[1]]
 
-    def _reference_pages(self, kb: Any, made_from: Any) -> list[Any]:
+    def _reference_pages(self, kb: Any, made_from: tuple[Any, Any, bool]) -> list[Any]:
         """The pages ``_reference_pages`` makes, again only when what they are ``made_from``
         changed; the templates are compiled once."""
         if self._pages is None or self._pages[0] != made_from:
@@ -213,7 +218,7 @@ class IndexMemo:
                 from .site.render import Renderer
 
                 self._renderer = Renderer(secrets.token_hex(8), Labels(self.language))
-            self._pages = (made_from, _reference_pages(kb, self._renderer, self.language))
+            self._pages = (made_from, _reference_pages(kb, self._renderer, made_from[2], self.language))
         return self._pages[1]
 
 
@@ -249,12 +254,18 @@ class _Recalling(Analyzer):
 
 
 def build_index(
-    kb: Any, docs_dir: Path | None, url_of: Callable[[str], str], memo: IndexMemo | None = None, language: str = "en"
+    kb: Any,
+    docs_dir: Path | None,
+    url_of: Callable[[str], str],
+    memo: IndexMemo | None = None,
+    rules_reference: bool = True,
+    language: str = "en",
 ) -> BuiltIndex:
-    """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL. The
-    reference and handwritten pages are those of the site in ``language`` (a page without
-    a version in it as that site serves it: site/i18n.py), so no result leads to a page
-    the language's site does not have; ``memo`` must be of the same language."""
+    """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL;
+    ``rules_reference`` false leaves the check rules' reference out. The reference and
+    handwritten pages are those of the site in ``language`` (a page without a version in
+    it as that site serves it: site/i18n.py), so no result leads to a page the language's
+    site does not have; ``memo`` must be of the same language."""
     analyzer = memo.analyzer(kb) if memo is not None else Analyzer(synonyms_of(kb))
     if memo is None:
         docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
@@ -263,9 +274,10 @@ def build_index(
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
     if memo is None:
-        pages = list(_pages(_reference_pages(kb, None, language), _handwritten(docs_dir, language), analyzer, url_of))
+        reference = _reference_pages(kb, None, rules_reference, language)
+        pages = list(_pages(reference, _handwritten(docs_dir, language), analyzer, url_of))
     else:
-        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of)
+        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of, rules_reference)
     entries = _entry_docs(kb, analyzer, url_of, language)
     # An entry takes the place of the page section it opens (a team's, a policy's): one
     # result per place.
@@ -600,12 +612,11 @@ def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], langu
     return found
 
 
-def _reference_pages(kb: Any, renderer: Any = None, language: str = "en") -> list[Any]:
+def _reference_pages(kb: Any, renderer: Any = None, rules_reference: bool = True, language: str = "en") -> list[Any]:
     """The generated pages the index has sections of, in the site's language."""
     from .site.pages import Site
 
-    site = Site(kb, renderer=renderer, language=language)
-    return [site.escalation_map(), site.team_directory(), site.internal_page(), site.rules_page()]
+    return Site(kb, renderer=renderer, rules_reference=rules_reference, language=language).reference_pages()
 
 
 def _first_words(text: str, limit: int = 120) -> str:

@@ -51,6 +51,16 @@ def guard(command: str, problems: list[Problem], files: Iterable[str]) -> None:
         print(f"opskb {command}: warning: {others} content error(s) in other files; run `opskb check`", file=sys.stderr)
 
 
+def status_mappings(kb: KnowledgeBase, command: str) -> None:
+    """CommandError (usage) for a status command on content that keeps no status mappings:
+    one clear line instead of "no marketplace 'x'" for every name tried."""
+    if not kb.has_status_mappings:
+        raise CommandError(
+            f"opskb {command}: this knowledge base keeps no status mappings (status_mappings/ is absent or empty); "
+            "start them with `opskb new internal` and `opskb new marketplace ID`"
+        )
+
+
 def files_in(kb: KnowledgeBase, folder: str) -> list[str]:
     """The content files of one layout folder (e.g. ESCALATION), as paths under the root."""
     return [doc.rel for doc in kb.documents if doc.rel.startswith(f"{folder}/")]

@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _made(root: Path, args: argparse.Namespace) -> tuple[Any, Any]:
     from .. import scaffold
+    from ..alertlinks import site_language
     from ..kb import load_knowledge_base
 
     kb, _ = load_knowledge_base(root)
@@ -91,6 +92,7 @@ def _made(root: Path, args: argparse.Namespace) -> tuple[Any, Any]:
             line=args.line,
             sla=args.sla,
             owner=args.owner,
+            language=site_language(root),
         )
     except scaffold.ScaffoldError as err:
         raise CommandError(f"opskb new: {err}") from None

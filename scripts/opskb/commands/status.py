@@ -132,12 +132,13 @@ def describe(kb: Any, market_id: str, code: str) -> dict[str, Any] | None:
 
 
 def _lookup(args: argparse.Namespace) -> int:
-    from ._support import CommandError, did_you_mean, guard, load
+    from ._support import CommandError, did_you_mean, guard, load, status_mappings
 
     if args.format == "csv":
         raise CommandError("opskb status: --format csv is for reconcile; use text or json")
 
     kb, problems = load(args.root, NAME)
+    status_mappings(kb, NAME)
     market = kb.marketplaces.get(args.marketplace)
     if market is None:
         if args.marketplace in kb.broken.get("marketplace", set()):
@@ -181,7 +182,7 @@ def _reconcile(args: argparse.Namespace) -> int:
     from .. import reconcile
     from ..exports import ExportError
     from ..layout import STATUS_MAPPINGS
-    from ._support import CommandError, did_you_mean, files_in, guard, load
+    from ._support import CommandError, did_you_mean, files_in, guard, load, status_mappings
 
     paths = [Path(args.status), *([args.ours] if args.ours else [])]
     for path in paths:
@@ -191,6 +192,7 @@ def _reconcile(args: argparse.Namespace) -> int:
         raise CommandError("opskb status reconcile: --ours needs --marketplace ID (the marketplace of FILE)")
     options, ours_options = _read_options(args.column, args), _read_options(args.ours_column, args)
     kb, problems = load(args.root, "status reconcile")
+    status_mappings(kb, "status reconcile")
     guard("status reconcile", problems, files_in(kb, STATUS_MAPPINGS))
     status_map = reconcile.StatusMap(kb)
     market = None

@@ -1,10 +1,12 @@
 """Ticket keys seen so far, to report a key listed twice with the place it was first listed.
 
-A set of a million keys would hold a million strings. Ticket systems number their tickets
-(``OPS-1234``, ``INC0012345``, ``12345``), so each key is split into its prefix and its
-number, and a prefix keeps an array indexed by number holding where the key was first seen
-(8 bytes a number): memory follows the range of the numbers a file uses, not its rows. A key
-without a number, or far outside its prefix's range, is kept in a plain dictionary.
+A set of a million keys would hold a million strings (about 100 MB). Ticket systems number
+their tickets (``OPS-1234``, ``INC0012345``, ``12345``), so each key is split into its prefix
+and its number, and a prefix keeps an array indexed by number holding where the key was first
+seen, packed in 4 bytes (the file's index in the top 4 bits, the line in 28): memory follows
+the range of the numbers the files use, 4 MB a million, not the rows and not the keys'
+length. A key without a number, far outside its prefix's range, or on a line or in a file
+past what 4 bytes hold, is kept in a plain dictionary.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import re
 from array import array
 
 _SPLIT = re.compile(r"(.*?)(\d{1,15})")
-MAX_SPAN = 1 << 23  # numbers one prefix may span in its array (64 MB); beyond, the dictionary
+MAX_SPAN = 1 << 24  # numbers one prefix may span in its array (64 MB); beyond, the dictionary
+_LINE_BITS = 28
+_ELSEWHERE = 0xFFFF_FFFF  # first seen at a place 4 bytes do not hold: in the dictionary
 
 
 class _Range:
@@ -21,7 +25,7 @@ class _Range:
 
     def __init__(self, number: int) -> None:
         self.base = max(0, number - 1024)
-        self.places = array("Q", bytes(8 * 4096))
+        self.places = array("I", bytes(4 * 4096))
 
 
 class SeenKeys:
@@ -29,11 +33,12 @@ class SeenKeys:
 
     def __init__(self) -> None:
         self._ranges: dict[tuple[str, int], _Range] = {}
-        self._other: dict[str, int] = {}
+        self._other: dict[str, tuple[int, int]] = {}
 
     def first(self, key: str, file: int, line: int) -> tuple[int, int] | None:
         """Where ``key`` was seen before, or None (and it is recorded here as seen)."""
-        place = (file << 40) | line  # 0 never: lines start at 1
+        packs = file < 16 and line < (1 << _LINE_BITS)
+        place = (file << _LINE_BITS) | line if packs else _ELSEWHERE  # 0 never: lines start at 1
         split = _SPLIT.fullmatch(key)
         if split is not None:
             prefix, digits = split.groups()
@@ -48,12 +53,16 @@ class SeenKeys:
                 index += self._lower(found, -index)
             if 0 <= index < MAX_SPAN and self._fits(found, index):
                 seen = found.places[index]
+                if seen == _ELSEWHERE:
+                    return self._other[key]
                 if seen:
-                    return seen >> 40, seen & ((1 << 40) - 1)
+                    return seen >> _LINE_BITS, seen & ((1 << _LINE_BITS) - 1)
                 found.places[index] = place
+                if not packs:
+                    self._other[key] = (file, line)
                 return None
-        seen = self._other.setdefault(key, place)
-        return None if seen == place else (seen >> 40, seen & ((1 << 40) - 1))
+        first = self._other.setdefault(key, (file, line))
+        return None if first == (file, line) else first
 
     @staticmethod
     def _lower(found: _Range, short: int) -> int:
@@ -62,7 +71,7 @@ class SeenKeys:
         shift = min(max(short, len(found.places)), found.base, MAX_SPAN - len(found.places))
         if shift < short:
             return 0
-        found.places = array("Q", bytes(8 * shift)) + found.places
+        found.places = array("I", bytes(4 * shift)) + found.places
         found.base -= shift
         return shift
 
@@ -73,5 +82,5 @@ class SeenKeys:
             grow = min(max(len(places), index + 1 - len(places)), MAX_SPAN - len(places))
             if index >= len(places) + grow:
                 return False
-            places.extend(array("Q", bytes(8 * grow)))
+            places.extend(array("I", bytes(4 * grow)))
         return True

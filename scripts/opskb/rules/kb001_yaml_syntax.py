@@ -28,12 +28,10 @@ RULE = Rule(
         "opskb.ruleyaml._merge",
     ),
     bad=Example(
-        replace={
-            RUNBOOK: [("title: Prices not applied on a marketplace", "title: [Prices not applied on a marketplace")]
-        },
+        replace={RUNBOOK: [("title: Queued jobs are not processed", "title: [Queued jobs are not processed")]},
         expect=f"{RUNBOOK}:3:5",
     ),
     good=Example(
-        replace={RUNBOOK: [("title: Prices not applied on a marketplace", 'title: "[Ozon] Prices not applied"')]},
+        replace={RUNBOOK: [("title: Queued jobs are not processed", 'title: "[Partner] Jobs not processed"')]},
     ),
 )

@@ -18,7 +18,8 @@ RULE = Rule(
     ),
     detected_by=("opskb.yamldoc._decode", "opskb.ruleyaml.read_stream"),
     bad=Example(
-        binary={"runbooks/cp1251.yaml": "id: cp1251\ntitle: Цены\n".encode("cp1251")}, expect="runbooks/cp1251.yaml:2:8"
+        binary={"runbooks/cp1251.yaml": "id: cp1251\ntitle: «Queue»\n".encode("cp1251")},
+        expect="runbooks/cp1251.yaml:2:8",
     ),
     good=Example(),
 )

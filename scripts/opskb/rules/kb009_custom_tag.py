@@ -18,6 +18,6 @@ RULE = Rule(
         "all, name the vault entry that holds them instead."
     ),
     detected_by=("opskb.yamldoc.scan_events",),
-    bad=Example(replace={RUNBOOK: [("impact: Items", "impact: !secret Items")]}, expect=f"{RUNBOOK}:11:9"),
+    bad=Example(replace={RUNBOOK: [("impact: Users", "impact: !secret Users")]}, expect=f"{RUNBOOK}:11:9"),
     good=Example(),
 )

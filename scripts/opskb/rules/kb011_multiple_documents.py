@@ -15,6 +15,6 @@ RULE = Rule(
     ),
     fix=("Move the second document into a file of its own (a runbook into runbooks/ID.yaml) and remove the --- line."),
     detected_by=("opskb.yamldoc.scan_events",),
-    bad=Example(replace={RUNBOOK: [("tags: [prices]", "tags: [prices]\n---\nid: second")]}, expect=f"{RUNBOOK}:46:1"),
+    bad=Example(replace={RUNBOOK: [("tags: [jobs]", "tags: [jobs]\n---\nid: second")]}, expect=f"{RUNBOOK}:46:1"),
     good=Example(),
 )

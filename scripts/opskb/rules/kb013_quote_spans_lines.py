@@ -28,8 +28,8 @@ RULE = Rule(
     ),
     detected_by=("opskb.yamldoc.scan_events",),
     bad=Example(
-        replace={RUNBOOK: [('{sent} accepted."', "{sent} accepted.")]},
+        replace={RUNBOOK: [('{queued} processed."', "{queued} processed.")]},
         expect=f"{RUNBOOK}:40:13",
     ),
-    good=Example(replace={RUNBOOK: [('  template: "Prices on', '  template: >-\n    "Prices on')]}),
+    good=Example(replace={RUNBOOK: [('  template: "Jobs since', '  template: >-\n    "Jobs since')]}),
 )

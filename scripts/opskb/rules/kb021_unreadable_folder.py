@@ -25,7 +25,7 @@ RULE = Rule(
         "FOLDER`), or replace a symbolic link that loops or points nowhere with the real folder."
     ),
     bad=Example(
-        remove=("runbooks/prices-not-applied.yaml",),
+        remove=("runbooks/jobs-not-processed.yaml",),
         links={"runbooks": "runbooks"},
         expect="runbooks:1:1",
         also=("KB213",),

@@ -16,9 +16,9 @@ RULE = schema_rule(
         "it."
     ),
     bad=(
-        'condition: {left: accepted, op: ">=", right_ref: sent}',
-        'condition: {left: accepted, op: ">=", right_ref: sent, right: 1}',
+        'condition: {left: processed, op: ">=", right_ref: queued}',
+        'condition: {left: processed, op: ">=", right_ref: queued, right: 1}',
     ),
-    good='condition: {left: accepted, op: ">=", right: 9000}',
+    good='condition: {left: processed, op: ">=", right: 9000}',
     expect="31:16",
 )

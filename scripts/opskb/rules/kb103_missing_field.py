@@ -13,7 +13,7 @@ RULE = schema_rule(
         "Add the field the message names at the level it names; the field's description in schemas/ says what "
         "to write, and `opskb new` shows every required field in a valid start."
     ),
-    bad=("impact: Items sell at the old price; every hour costs margin.\n", ""),
-    good="impact: Items sell at yesterday's price; each hour costs margin.\n",
+    bad=("impact: Users wait for their exports; every hour delays more of them.\n", ""),
+    good="impact: Users wait for their exports; each hour delays more of them.\n",
     expect="1:1",
 )

@@ -25,7 +25,7 @@ RULE = schema_rule(
         "Fill the list or text to at least the size the message gives, shorten what is too long, or bring the "
         "number into the range the message gives."
     ),
-    bad=("symptoms:\n  - marketplace shows yesterday's price\n  - fewer prices accepted than sent", "symptoms: []"),
-    good="symptoms: [marketplace shows yesterday's price, fewer prices accepted than sent]",
+    bad=("symptoms:\n  - dashboard shows jobs waiting\n  - fewer jobs processed than queued", "symptoms: []"),
+    good="symptoms: [dashboard shows jobs waiting, fewer jobs processed than queued]",
     expect="8:11",
 )

@@ -7,10 +7,10 @@ RULE = schema_rule(
     keywords=("uniqueItems",),
     why=(
         "A value listed twice is usually a copy-paste where another value was meant (a second tag, another "
-        "marketplace), so the one meant is missing; the repeat also shows twice on the page."
+        "system), so the one meant is missing; the repeat also shows twice on the page."
     ),
     fix="Remove the repeat, or replace it with the value that was meant.",
-    bad=("tags: [prices]", "tags: [prices, prices]"),
-    good="tags: [prices, marketplace]",
+    bad=("tags: [jobs]", "tags: [jobs, jobs]"),
+    good="tags: [jobs, queue]",
     expect="45:7",
 )

@@ -21,8 +21,8 @@ RULE = Rule(
     fix="Write a plain finite number within the field's range (2.5, not .nan, .inf or 1e400).",
     detected_by=("opskb.schemas.SchemaSet.errors",),
     bad=Example(
-        replace={RUNBOOK: [("    on_fail: resend", "    timeout_seconds: .nan\n    on_fail: resend")]},
+        replace={RUNBOOK: [("    on_fail: requeue", "    timeout_seconds: .nan\n    on_fail: requeue")]},
         expect=f"{RUNBOOK}:32:22",
     ),
-    good=Example(replace={RUNBOOK: [("    on_fail: resend", "    timeout_seconds: 2.5\n    on_fail: resend")]}),
+    good=Example(replace={RUNBOOK: [("    on_fail: requeue", "    timeout_seconds: 2.5\n    on_fail: requeue")]}),
 )

@@ -21,9 +21,7 @@ RULE = Rule(
         "Set route: to an id from escalation/routes.yaml (the hint names the closest one), or add the route "
         "there; when a route is renamed, update every runbook that used the old id in the same change."
     ),
-    bad=Example(
-        replace={RUNBOOK: [("route: pricing", "route: pricing-v2")]}, expect=f"{RUNBOOK}:12:8", also=("KB213",)
-    ),
+    bad=Example(replace={RUNBOOK: [("route: jobs", "route: jobs-v2")]}, expect=f"{RUNBOOK}:12:8", also=("KB213",)),
     good=Example(),
 )
 

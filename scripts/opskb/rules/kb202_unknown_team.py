@@ -20,8 +20,8 @@ RULE = Rule(
         "Use a team id from escalation/teams.yaml (the hint names the closest one), or add the team there "
         "with its contacts and hours."
     ),
-    bad=Example(replace={ROUTES: [("team: pricing-dev", "team: pricing-developers")]}, expect=f"{ROUTES}:13:15"),
-    good=Example(replace={RUNBOOK: [("owner: pricing-owner", "owner: pricing-dev")]}),
+    bad=Example(replace={ROUTES: [("team: jobs-dev", "team: jobs-developers")]}, expect=f"{ROUTES}:13:15"),
+    good=Example(replace={RUNBOOK: [("owner: jobs-owner", "owner: jobs-dev")]}),
 )
 
 

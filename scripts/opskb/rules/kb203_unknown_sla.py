@@ -22,7 +22,7 @@ RULE = Rule(
         "clock: 24x7 and needs no calendar."
     ),
     bad=Example(replace={ROUTES: [("sla: critical-24x7", "sla: platinum")]}, expect=f"{ROUTES}:4:10"),
-    good=Example(replace={SLA: [("clock: msk-business", "clock: 24x7")]}),
+    good=Example(replace={SLA: [("clock: business-hours", "clock: 24x7")]}),
 )
 
 

@@ -21,7 +21,7 @@ RULE = Rule(
         "runbook exists."
     ),
     bad=Example(
-        replace={RUNBOOK: [("tags: [prices]", "related: [stock-not-received]\ntags: [prices]")]},
+        replace={RUNBOOK: [("tags: [jobs]", "related: [queue-stalled]\ntags: [jobs]")]},
         expect=f"{RUNBOOK}:45:11",
     ),
     good=Example(),

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 from ._tree import RUNBOOK
@@ -9,6 +10,7 @@ RULE = Rule(
     code="KB205",
     name="unknown-marketplace",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="A runbook names a marketplace that has no file in status_mappings/.",
     message="marketplace '{marketplace}' has no file in status_mappings/",
     hint="use a marketplace id from status_mappings/ (or 'all'), or add its mapping file",
@@ -21,9 +23,10 @@ RULE = Rule(
         "new marketplace ID`)."
     ),
     bad=Example(
-        replace={RUNBOOK: [("marketplaces: [ozon]", "marketplaces: [ozon, aliexpress]")]}, expect=f"{RUNBOOK}:6:22"
+        replace={RUNBOOK: [("marketplaces: [partner-shop]", "marketplaces: [partner-shop, other-shop]")]},
+        expect=f"{RUNBOOK}:6:30",
     ),
-    good=Example(replace={RUNBOOK: [("marketplaces: [ozon]", "marketplaces: all")]}),
+    good=Example(replace={RUNBOOK: [("marketplaces: [partner-shop]", "marketplaces: all")]}),
 )
 
 

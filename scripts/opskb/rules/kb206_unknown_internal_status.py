@@ -1,14 +1,16 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
-from ._tree import INTERNAL, OZON
+from ._tree import INTERNAL, MARKET
 
 RULE = Rule(
     code="KB206",
     name="unknown-internal-status",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="A mapping, a transition or the initial status names an internal status that does not exist.",
     message="internal status '{status}' is not defined in status_mappings/internal.yaml",
     hint="use an id from status_mappings/internal.yaml, or add the status there",
@@ -20,7 +22,7 @@ RULE = Rule(
         "Use an id from status_mappings/internal.yaml, or add the status there with its next: list if our "
         "system really has it."
     ),
-    bad=Example(replace={OZON: [("maps_to: shipped", "maps_to: in-delivery")]}, expect=f"{OZON}:25:14"),
+    bad=Example(replace={MARKET: [("maps_to: shipped", "maps_to: in-delivery")]}, expect=f"{MARKET}:25:14"),
     good=Example(replace={INTERNAL: [("next: [delivered]", "next: [delivered, cancelled]")]}),
 )
 

@@ -6,14 +6,14 @@ from ..registry import Example, Finding, Rule
 from ._tree import TEAMS
 
 _COPY = """
-  - id: pricing-owner
-    name: Pricing owner (old entry)
+  - id: jobs-owner
+    name: Jobs owner (old entry)
     line: L2
     contacts:
-      chat: "#pricing-old"
+      chat: "#jobs-old"
     hours:
       schedule: 24x7
-      timezone: Europe/Moscow
+      timezone: Europe/Berlin
 """
 
 RULE = Rule(
@@ -24,7 +24,7 @@ RULE = Rule(
     message="{kind} id '{id}' is already used at {first}",
     hint="give each {kind} its own id; references would otherwise pick one at random",
     why=(
-        "References go by id: with two teams called pricing-owner, a route may reach the stale entry's "
+        "References go by id: with two teams called jobs-owner, a route may reach the stale entry's "
         "contacts, and which one wins depends on file order; the site shows one and hides the other."
     ),
     fix=("Give each entry its own id, or delete the stale copy; then check that references name the id that is meant."),

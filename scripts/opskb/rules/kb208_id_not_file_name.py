@@ -9,7 +9,7 @@ RULE = Rule(
     code="KB208",
     name="id-not-file-name",
     level=ERROR,
-    summary="A runbook or marketplace id differs from its file name, so links and `opskb run ID` disagree.",
+    summary="A runbook or status mapping id differs from its file name, so links and `opskb run ID` disagree.",
     message="id '{id}' differs from the file name '{stem}'",
     hint="rename the file to {id}.yaml, or set id: {stem}",
     why=(
@@ -17,7 +17,7 @@ RULE = Rule(
         "name that works in one place fails in the other, and the engineer types the wrong one at 3 a.m."
     ),
     fix=("Rename the file to ID.yaml (`git mv`), or set id: to the file name; rename both together from then on."),
-    bad=Example(replace={RUNBOOK: [("id: prices-not-applied", "id: prices-not-accepted")]}, expect=f"{RUNBOOK}:1:5"),
+    bad=Example(replace={RUNBOOK: [("id: jobs-not-processed", "id: jobs-not-finished")]}, expect=f"{RUNBOOK}:1:5"),
     good=Example(),
 )
 

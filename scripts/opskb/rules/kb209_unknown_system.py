@@ -21,12 +21,12 @@ RULE = Rule(
         "the system id to one a team owns."
     ),
     bad=Example(
-        replace={RUNBOOK: [("systems: [pricing, price-feed]", "systems: [pricing, erp]")]}, expect=f"{RUNBOOK}:5:20"
+        replace={RUNBOOK: [("systems: [worker, job-queue]", "systems: [worker, mailer]")]}, expect=f"{RUNBOOK}:5:19"
     ),
     good=Example(
         replace={
-            RUNBOOK: [("systems: [pricing, price-feed]", "systems: [pricing, erp]")],
-            TEAMS: [("owns: [pricing]", "owns: [pricing, erp]")],
+            RUNBOOK: [("systems: [worker, job-queue]", "systems: [worker, mailer]")],
+            TEAMS: [("owns: [worker]", "owns: [worker, mailer]")],
         }
     ),
 )

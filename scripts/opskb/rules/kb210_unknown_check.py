@@ -21,7 +21,7 @@ RULE = Rule(
         "the missing check, or remove the check: line."
     ),
     bad=Example(
-        replace={RUNBOOK: [("    check: accepted-vs-sent", "    check: accepted-count")]}, expect=f"{RUNBOOK}:20:12"
+        replace={RUNBOOK: [("    check: processed-vs-queued", "    check: processed-count")]}, expect=f"{RUNBOOK}:20:12"
     ),
     good=Example(),
 )

@@ -17,7 +17,7 @@ RULE = Rule(
         "engineer with a failed check and no next action."
     ),
     fix="Set on_fail: to the id of a step under steps: (the hint names the closest one), or add the step.",
-    bad=Example(replace={RUNBOOK: [("on_fail: resend", "on_fail: resend-prices")]}, expect=f"{RUNBOOK}:32:14"),
+    bad=Example(replace={RUNBOOK: [("on_fail: requeue", "on_fail: requeue-jobs")]}, expect=f"{RUNBOOK}:32:14"),
     good=Example(),
 )
 

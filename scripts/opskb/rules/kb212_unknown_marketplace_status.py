@@ -1,14 +1,16 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
-from ._tree import OZON
+from ._tree import MARKET
 
 RULE = Rule(
     code="KB212",
     name="unknown-marketplace-status",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="A marketplace transition or its initial status names a code the file does not list.",
     message="status '{code}' is not listed in this marketplace's statuses",
     hint="add the status (as the API spells it) to statuses:, or fix the spelling",
@@ -20,7 +22,9 @@ RULE = Rule(
         "Add the status to statuses: exactly as the marketplace API spells it (with its maps_to), or correct "
         "the code in next: or initial:."
     ),
-    bad=Example(replace={OZON: [("next: [delivered]", "next: [delivered, delivery_failed]")]}, expect=f"{OZON}:27:23"),
+    bad=Example(
+        replace={MARKET: [("next: [delivered]", "next: [delivered, delivery_failed]")]}, expect=f"{MARKET}:27:23"
+    ),
     good=Example(),
 )
 

@@ -11,7 +11,7 @@ _SPARE = """
     sla: critical-24x7
     hops:
       - line: L1
-        team: l1-desk
+        team: on-call
 """
 
 RULE = Rule(

@@ -13,7 +13,7 @@ _SPARE = """
       chat: "#night"
     hours:
       schedule: 24x7
-      timezone: Europe/Moscow
+      timezone: Europe/Berlin
 """
 
 RULE = Rule(

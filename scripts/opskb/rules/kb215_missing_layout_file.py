@@ -12,13 +12,17 @@ RULE = Rule(
     code="KB215",
     name="missing-layout-file",
     level=ERROR,
-    summary="A file every knowledge base needs is missing (teams, SLA policies, routes, internal statuses).",
+    summary=(
+        "A file every knowledge base needs is missing (teams, SLA policies, routes; the internal statuses "
+        "once status_mappings/ holds a mapping)."
+    ),
     message="required file {state}",
     hint="create it (`opskb new` writes a valid start for each kind)",
     why=(
-        "Teams, SLA policies, routes and internal statuses are what every runbook and mapping refers to: "
-        "without one of these files no escalation chain, deadline or status meaning can be shown, and every "
-        "reference into it fails."
+        "Teams, SLA policies and routes are what every runbook refers to, and the internal statuses what "
+        "every status mapping refers to: without one of these files no escalation chain, deadline or status "
+        "meaning can be shown, and every reference into it fails. A team that keeps no status mappings needs "
+        "no internal.yaml."
     ),
     fix=(
         "Restore the file from git if it was removed by mistake, or create it with `opskb new teams`, `sla`, "
@@ -28,11 +32,14 @@ RULE = Rule(
     good=Example(),
 )
 
-REQUIRED = [f"{ESCALATION}/{name}" for name in ESCALATION_FILES] + [f"{STATUS_MAPPINGS}/{INTERNAL_FILE}"]
+REQUIRED = [f"{ESCALATION}/{name}" for name in ESCALATION_FILES]
+# Status mappings are optional; once there is one, it maps onto the internal model.
+INTERNAL = f"{STATUS_MAPPINGS}/{INTERNAL_FILE}"
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    for rel in REQUIRED:
+    mappings = any(d.rel.startswith(f"{STATUS_MAPPINGS}/") and d.rel != INTERNAL for d in kb.documents)
+    for rel in REQUIRED + ([INTERNAL] if mappings else []):
         path = kb.root / rel
         try:
             if path.is_file():

@@ -4,7 +4,7 @@ What it does: compares every marketplace's id, name and aliases as `opskb status
 reads them (case, ё/е, spaces and punctuation aside) and reports a name that two
 marketplaces claim.
 
-Why: an export writes the marketplace as people call it (`Озон`, `Яндекс Маркет`). A name
+Why: an export writes the marketplace as people call it (`PartnerShop`, `Partner shop`). A name
 two marketplaces share would have the rows of one judged against the other's mapping.
 
 Fix: drop or reword the alias on one of them.
@@ -14,15 +14,16 @@ from collections.abc import Iterator
 
 from ..exports import normal
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 
-_OTHER = """id: ozon-global
-name: Ozon Global
+_OTHER = """id: partner-shop-global
+name: Partner Shop Global
 kind: marketplace
 aliases: [{alias}]
 source:
-  api: Seller API, posting status
+  api: Partner API, order status
   read_on: "2025-06-01"
 key:
   fields: [status]
@@ -37,6 +38,7 @@ RULE = Rule(
     code="KB216",
     name="ambiguous-marketplace-name",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="Two marketplaces answer to the same id, name or alias, so reconcile could not tell their rows apart.",
     message="'{alias}' also names marketplace '{other}' ({other_file})",
     hint="keep each name for one marketplace: drop or reword this alias",
@@ -46,14 +48,14 @@ RULE = Rule(
         "wrong status mapping."
     ),
     fix=(
-        "Keep each name and alias for one marketplace: drop or reword the alias in this file (Озон Глобал "
-        "rather than OZON)."
+        "Keep each name and alias for one marketplace: drop or reword the alias in this file (Partner Global "
+        "rather than PARTNER SHOP)."
     ),
     bad=Example(
-        files={"status_mappings/ozon-global.yaml": _OTHER.format(alias="OZON")},
-        expect="status_mappings/ozon-global.yaml:4:11",
+        files={"status_mappings/partner-shop-global.yaml": _OTHER.format(alias="PARTNER SHOP")},
+        expect="status_mappings/partner-shop-global.yaml:4:11",
     ),
-    good=Example(files={"status_mappings/ozon-global.yaml": _OTHER.format(alias="Озон Глобал")}),
+    good=Example(files={"status_mappings/partner-shop-global.yaml": _OTHER.format(alias="Partner Global")}),
 )
 
 

@@ -11,19 +11,19 @@ RULE = Rule(
     level=ERROR,
     summary="A team's hours or a working-hours calendar name a time zone the IANA database does not have.",
     message="time zone '{zone}' is not in the IANA time zone database",
-    hint="use a zone name such as Europe/Moscow or Asia/Yekaterinburg (the TZ identifier, case as written there)",
+    hint="use a zone name such as Europe/Berlin or Asia/Yekaterinburg (the TZ identifier, case as written there)",
     why=(
         "Working hours and SLA clocks are computed in the time zone; with a zone that does not exist, who is "
         "on duty now and every business-hours deadline are undefined."
     ),
     fix=(
-        "Use an IANA zone name spelt as the database spells it (Europe/Moscow, Asia/Yekaterinburg); "
+        "Use an IANA zone name spelt as the database spells it (Europe/Berlin, Asia/Yekaterinburg); "
         "`timedatectl list-timezones` lists them."
     ),
     bad=Example(
-        replace={TEAMS: [("      timezone: Europe/Moscow", "      timezone: Mars/Olympus")]}, expect=f"{TEAMS}:12:17"
+        replace={TEAMS: [("      timezone: Europe/Berlin", "      timezone: Mars/Olympus")]}, expect=f"{TEAMS}:12:17"
     ),
-    good=Example(replace={SLA: [("timezone: Europe/Moscow", "timezone: Asia/Yekaterinburg")]}),
+    good=Example(replace={SLA: [("timezone: Europe/Berlin", "timezone: Asia/Yekaterinburg")]}),
 )
 
 

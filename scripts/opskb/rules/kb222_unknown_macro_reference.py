@@ -11,7 +11,7 @@ RULE = Rule(
     name="unknown-macro-reference",
     level=ERROR,
     summary=(
-        "A macro call in a docs/ page names an SLA policy, team, runbook, marketplace, clock, priority or "
+        "A macro call in a docs/ page names an SLA policy, team, runbook, status mapping, clock, priority or "
         "language that the content (or the site) does not have."
     ),
     message="{macro}('{id}') names {kind} '{id}', which is not defined",

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
-from ._tree import OZON
+from ._tree import MARKET
 
 _REST = "    maps_to: shipped\n    match: exact\n    next: [delivered]\n  - code: delivered\n"
 
@@ -11,6 +12,7 @@ RULE = Rule(
     code="KB301",
     name="status-mapped-twice",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="A marketplace status appears twice, so it would map to two internal statuses.",
     message="status '{code}' is already mapped at line {first}",
     hint="keep one entry per status code; use a 'status/substatus' code to map a substatus differently",
@@ -20,25 +22,25 @@ RULE = Rule(
     ),
     fix=(
         "Keep one entry per status code; when a substatus must map differently, give it a two-part code "
-        "(delivering/posting_in_pickup_point)."
+        "(in_transit/at_pickup_point)."
     ),
     bad=Example(
         replace={
-            OZON: [
+            MARKET: [
                 (
                     "  - code: delivered\n",
-                    "  - code: delivering\n" + _REST,
+                    "  - code: in_transit\n" + _REST,
                 )
             ]
         },
-        expect=f"{OZON}:28:11",
+        expect=f"{MARKET}:28:11",
     ),
     good=Example(
         replace={
-            OZON: [
+            MARKET: [
                 (
                     "  - code: delivered\n",
-                    "  - code: delivering/posting_in_pickup_point\n" + _REST,
+                    "  - code: in_transit/at_pickup_point\n" + _REST,
                 )
             ]
         },

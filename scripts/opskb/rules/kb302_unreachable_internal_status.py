@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 from ._tree import INTERNAL
@@ -9,6 +10,7 @@ RULE = Rule(
     code="KB302",
     name="unreachable-internal-status",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="An internal status no order can reach from the initial status.",
     message="status '{status}' cannot be reached from '{initial}'",
     hint="add '{status}' to the next: list of the status that leads to it, or remove it",

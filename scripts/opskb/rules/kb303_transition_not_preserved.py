@@ -1,15 +1,17 @@
 from collections.abc import Iterator
 
 from ..kb import Entity, KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 from ..status_keys import Resolution, StatusKey
-from ._tree import INTERNAL, OZON
+from ._tree import INTERNAL, MARKET
 
 RULE = Rule(
     code="KB303",
     name="transition-not-preserved",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary=(
         "The marketplace may move A -> B, but the internal model does not allow map(A) -> map(B): "
         "orders would get stuck or be refused by our system."
@@ -26,11 +28,11 @@ RULE = Rule(
         "status_mappings/internal.yaml), or correct the maps_to of the marketplace status."
     ),
     bad=Example(
-        replace={OZON: [("    next: [delivered]", "    next: [delivered, cancelled]")]}, expect=f"{OZON}:27:23"
+        replace={MARKET: [("    next: [delivered]", "    next: [delivered, cancelled]")]}, expect=f"{MARKET}:27:23"
     ),
     good=Example(
         replace={
-            OZON: [("    next: [delivered]", "    next: [delivered, cancelled]")],
+            MARKET: [("    next: [delivered]", "    next: [delivered, cancelled]")],
             INTERNAL: [("    next: [delivered]", "    next: [delivered, cancelled]")],
         }
     ),

@@ -6,8 +6,8 @@ from ..registry import Example, Finding, Rule
 from ._tree import RUNBOOK
 
 _DO_NOT = """do_not:
-  - action: Resend the whole price list.
-    why: It floods the marketplace API and delays every feed.
+  - action: Requeue every job at once.
+    why: It floods the workers and delays every other queue.
 """
 
 RULE = Rule(
@@ -21,7 +21,7 @@ RULE = Rule(
     message="critical runbook has no do_not list",
     hint="add do_not: with each dangerous action and why (what breaks, who owns it)",
     why=(
-        "Under pressure an engineer without context reaches for the obvious fix (resend everything, restart "
+        "Under pressure an engineer without context reaches for the obvious fix (requeue everything, restart "
         "the database, delete a lock file) and turns an incident into an outage; the do_not block is what "
         "stops them."
     ),

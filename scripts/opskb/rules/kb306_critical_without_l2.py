@@ -6,9 +6,9 @@ from ..registry import Example, Finding, Rule
 from ._tree import ROUTES
 
 _L2_HOP = """      - line: L2
-        team: pricing-owner
+        team: jobs-owner
         after: 15m
-        when: The feed is still short after the first checks.
+        when: The queue is still growing after the first checks.
 """
 
 RULE = Rule(
@@ -25,7 +25,7 @@ RULE = Rule(
     fix=(
         "Add an L2 hop to the route in escalation/routes.yaml with the team that owns the system, due within the SLA."
     ),
-    bad=Example(replace={ROUTES: [(_L2_HOP, "")]}, expect="runbooks/prices-not-applied.yaml:12:8"),
+    bad=Example(replace={ROUTES: [(_L2_HOP, "")]}, expect="runbooks/jobs-not-processed.yaml:12:8"),
     good=Example(),
 )
 

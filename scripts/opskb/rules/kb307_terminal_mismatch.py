@@ -1,14 +1,16 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
-from ._tree import OZON
+from ._tree import MARKET
 
 RULE = Rule(
     code="KB307",
     name="terminal-mismatch",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary=(
         "A final marketplace status maps to an internal status that is not final (or the reverse), "
         "without a note saying why that is right."
@@ -25,16 +27,16 @@ RULE = Rule(
         "right, set match: closest and say why in note:."
     ),
     bad=Example(
-        replace={OZON: [("    maps_to: delivered\n    match: exact", "    maps_to: shipped\n    match: exact")]},
-        expect=f"{OZON}:29:14",
+        replace={MARKET: [("    maps_to: delivered\n    match: exact", "    maps_to: shipped\n    match: exact")]},
+        expect=f"{MARKET}:29:14",
     ),
     good=Example(
         replace={
-            OZON: [
+            MARKET: [
                 (
                     "    maps_to: delivered\n    match: exact",
                     "    maps_to: shipped\n    match: closest\n"
-                    "    note: Ozon closes the posting before the courier's report reaches us.",
+                    "    note: The partner closes the order before the courier's report reaches us.",
                 )
             ]
         }

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from ..kb import KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
 from ._tree import INTERNAL
@@ -9,6 +10,7 @@ RULE = Rule(
     code="KB309",
     name="dead-end-status",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary="A final status lists next statuses, or a status that is not final has nowhere to go.",
     message="{kind} status '{code}' {problem}",
     hint="mark it terminal: true when orders stop there, or list where they go next",

@@ -16,20 +16,23 @@ listed with it alike.
 from collections.abc import Iterator
 
 from ..kb import Entity, KnowledgeBase
+from ..layout import STATUS_MAPPINGS
 from ..problems import ERROR
 from ..registry import Example, Finding, Rule
-from ._tree import INTERNAL, OZON
+from ._tree import INTERNAL, MARKET
 
 _RULE_LINE = "    rule: The substatus decides when it is listed; otherwise the status alone.\n"
 _CANCELLED = "  - code: cancelled\n"
 _LISTED = (
-    "  - code: cancelled/posting_canceled\n    maps_to: cancelled\n    match: exact\n    terminal: true\n" + _CANCELLED
+    "  - code: cancelled/cancelled_by_partner\n    maps_to: cancelled\n    match: exact\n    terminal: true\n"
+    + _CANCELLED
 )
 
 RULE = Rule(
     code="KB311",
     name="precedence-mismatch",
     level=ERROR,
+    about=STATUS_MAPPINGS,
     summary=(
         "A two-field key's precedence names a value no listed code has, or lists a deciding value "
         "that means two things; or a one-field key declares a precedence."
@@ -46,12 +49,12 @@ RULE = Rule(
         "its spelling, or remove the precedence of a one-field key."
     ),
     bad=Example(
-        replace={OZON: [(_RULE_LINE, _RULE_LINE + "    decides_alone: [posting_lost]\n")]},
-        expect=f"{OZON}:11:21",
+        replace={MARKET: [(_RULE_LINE, _RULE_LINE + "    decides_alone: [lost_in_transit]\n")]},
+        expect=f"{MARKET}:11:21",
     ),
     good=Example(
         replace={
-            OZON: [(_RULE_LINE, _RULE_LINE + "    decides_alone: [posting_canceled]\n"), (_CANCELLED, _LISTED)],
+            MARKET: [(_RULE_LINE, _RULE_LINE + "    decides_alone: [cancelled_by_partner]\n"), (_CANCELLED, _LISTED)],
             INTERNAL: [("    next: [delivered]", "    next: [delivered, cancelled]")],
         }
     ),

@@ -14,7 +14,7 @@ from ..registry import Example, Finding, Rule
 from ._sql import sql_queries
 from ._tree import RUNBOOK
 
-_QUERY = "    query: SELECT sent, accepted FROM price_feed_last_run"
+_QUERY = "    query: SELECT queued, processed FROM job_queue_last_run"
 
 RULE = Rule(
     code="KB320",
@@ -50,7 +50,7 @@ RULE = Rule(
             RUNBOOK: [
                 (
                     _QUERY,
-                    "    query: SELECT p.pg_terminate_backend AS sent, 1 AS accepted FROM unnest(ARRAY[12345]) p",
+                    "    query: SELECT p.pg_terminate_backend AS queued, 1 AS processed FROM unnest(ARRAY[12345]) p",
                 ),
             ]
         },
@@ -61,8 +61,8 @@ RULE = Rule(
             RUNBOOK: [
                 (
                     _QUERY,
-                    "    query: SELECT coalesce(sum(sent), 0) AS sent, max(accepted) AS accepted"
-                    " FROM price_feed_last_run WHERE now() > date_trunc('day', now())",
+                    "    query: SELECT coalesce(sum(queued), 0) AS queued, max(processed) AS processed"
+                    " FROM job_queue_last_run WHERE now() > date_trunc('day', now())",
                 )
             ]
         }

@@ -12,14 +12,14 @@ from ..registry import Example, Finding, Rule
 from ._sql import sql_queries
 from ._tree import RUNBOOK
 
-_QUERY = "    query: SELECT sent, accepted FROM price_feed_last_run"
+_QUERY = "    query: SELECT queued, processed FROM job_queue_last_run"
 
 RULE = Rule(
     code="KB321",
     name="duplicate-result-column",
     level=ERROR,
     summary=(
-        "A sql check whose query returns two columns of the same name (`SELECT sent, accepted AS sent`, "
+        "A sql check whose query returns two columns of the same name (`SELECT queued, processed AS queued`, "
         "or two unnamed expressions, both called ?column?)."
     ),
     message="sql check '{check}' returns more than one column named '{column}'",
@@ -30,11 +30,11 @@ RULE = Rule(
     ),
     fix="Name every column the query returns with `AS`, each name once.",
     bad=Example(
-        replace={RUNBOOK: [(_QUERY, "    query: SELECT sent, accepted AS sent FROM price_feed_last_run")]},
+        replace={RUNBOOK: [(_QUERY, "    query: SELECT queued, processed AS queued FROM job_queue_last_run")]},
         expect=f"{RUNBOOK}:30:12",
     ),
     good=Example(
-        replace={RUNBOOK: [(_QUERY, "    query: SELECT sent, accepted, sent AS sent_again FROM price_feed_last_run")]}
+        replace={RUNBOOK: [(_QUERY, "    query: SELECT queued, processed, queued AS again FROM job_queue_last_run")]}
     ),
 )
 

@@ -13,21 +13,21 @@ RULE = Rule(
     name="page-collision",
     level=ERROR,
     summary=(
-        "Two pages for one place on the site: a runbook or marketplace id whose page the site already "
-        "generates (runbooks/index.md, marketplaces/internal.md...), or a docs/ file where the site generates "
+        "Two pages for one place on the site: a runbook or status mapping id whose page the site already "
+        "generates (runbooks/index.md, escalation/card.md...), or a docs/ file where the site generates "
         "a page (escalation/teams.md, browse/tags.md, alerts/NAME.md, a runbook's page)."
     ),
     message="{what} would be {page}, which is {owner}",
     hint="{fix}",
     why=(
-        "The site would write one page over the other (runbooks/index.md, marketplaces/internal.md, "
+        "The site would write one page over the other (runbooks/index.md, escalation/card.md, "
         "escalation/teams.md...): the build stops, or one of the two disappears from the site."
     ),
     fix=(
         "Choose another id and rename the file to match (`git mv`); move a handwritten page in docs/ to a "
         "path the site does not generate (its generated pages are the ones `mkdocs build` lists)."
     ),
-    bad=Example(replace={RUNBOOK: [("id: prices-not-applied", "id: index")]}, expect=f"{RUNBOOK}:1:5", also=("KB208",)),
+    bad=Example(replace={RUNBOOK: [("id: jobs-not-processed", "id: index")]}, expect=f"{RUNBOOK}:1:5", also=("KB208",)),
     good=Example(files={"docs/escalation/contacts.md": "# Contacts\n"}),
 )
 

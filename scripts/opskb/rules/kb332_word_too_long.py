@@ -29,10 +29,10 @@ RULE = Rule(
     ),
     fix="Break the text into words, or link to the data instead of pasting it.",
     bad=Example(
-        replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices " + "a" * 120)]},
+        replace={RUNBOOK: [("  - fewer jobs processed than queued", "  - fewer jobs " + "a" * 120)]},
         expect=f"{RUNBOOK}:10:5",
     ),
-    good=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent", "  - fewer prices, sha256 " + "a" * 64)]}),
+    good=Example(replace={RUNBOOK: [("  - fewer jobs processed than queued", "  - fewer jobs, sha256 " + "a" * 64)]}),
 )
 
 

@@ -7,7 +7,7 @@ from ..registry import Example, Finding, Rule
 SYNONYMS = "docs/synonyms.yaml"
 # English words only: the rule reference is indexed for search, and a Russian word form of
 # an example would become a form the lexicon knows, with its own stem
-_GROUPS = "groups:\n  - id: prices\n    terms: [price, pricing]\n  - id: stock\n    terms: [stock, inventory]\n"
+_GROUPS = "groups:\n  - id: queue\n    terms: [queue, backlog]\n  - id: stock\n    terms: [stock, inventory]\n"
 
 RULE = Rule(
     code="KB333",

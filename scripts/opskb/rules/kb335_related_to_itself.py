@@ -18,7 +18,7 @@ RULE = Rule(
     ),
     fix="Replace the entry with the runbook that was meant, or remove it.",
     bad=Example(
-        replace={RUNBOOK: [("tags: [prices]", "tags: [prices]\nrelated: [prices-not-applied]")]},
+        replace={RUNBOOK: [("tags: [jobs]", "tags: [jobs]\nrelated: [jobs-not-processed]")]},
         expect=f"{RUNBOOK}:46:11",
     ),
     good=Example(),

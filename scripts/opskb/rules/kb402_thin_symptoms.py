@@ -20,7 +20,7 @@ RULE = Rule(
         "Add symptoms in L1's own words: what the dashboards show, what buyers complain about, the alert's "
         "text, in English and in Russian."
     ),
-    bad=Example(replace={RUNBOOK: [("  - fewer prices accepted than sent\n", "")]}, expect=f"{RUNBOOK}:8:1"),
+    bad=Example(replace={RUNBOOK: [("  - fewer jobs processed than queued\n", "")]}, expect=f"{RUNBOOK}:8:1"),
     good=Example(),
 )
 

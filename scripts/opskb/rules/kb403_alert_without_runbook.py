@@ -4,12 +4,12 @@ from ..alertrules import alerts_of
 from ..kb import KnowledgeBase
 from ..problems import WARNING
 from ..registry import Finding, Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 _RULES = (
-    PRICE_ALERT
-    + """      - alert: PriceFeedStalled
-        expr: time() - price_feed_last_run > 3600
+    JOBS_ALERT
+    + """      - alert: QueueStalled
+        expr: time() - job_queue_last_run > 3600
 """
 )
 
@@ -26,7 +26,7 @@ RULE = Rule(
         "ID`), then run `opskb alerts annotate --write` to link the alert to its page."
     ),
     bad=alert_example(_RULES, "9:16"),
-    good=alert_example(_RULES.replace("PriceFeedStalled", "MarketplacePricesAcceptedBelowSent")),
+    good=alert_example(_RULES.replace("QueueStalled", "JobsProcessedBelowQueued")),
 )
 
 

@@ -5,7 +5,7 @@ from ..problems import WARNING
 from ..registry import Example, Finding, Rule
 from ._tree import RUNBOOK
 
-_CHECK = """    check: accepted-vs-sent
+_CHECK = """    check: processed-vs-queued
 """
 
 RULE = Rule(

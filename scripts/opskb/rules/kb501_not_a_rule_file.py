@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB501",
@@ -26,5 +26,5 @@ RULE = Rule(
         "opskb.alertrules._Validator._plain",
     ),
     bad=alert_example("global:\n  scrape_interval: 15s\nrule_files: [rules/*.yaml]\n", "1:1"),
-    good=alert_example(PRICE_ALERT),
+    good=alert_example(JOBS_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB502",
@@ -24,6 +24,6 @@ RULE = Rule(
         "annotations:, severity under labels:."
     ),
     detected_by=("opskb.alertrules._Validator._fields",),
-    bad=alert_example(PRICE_ALERT + "        summary: Fewer prices accepted than sent\n", "9:9"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT + "        summary: Fewer jobs processed than queued\n", "9:9"),
+    good=alert_example(JOBS_ALERT),
 )

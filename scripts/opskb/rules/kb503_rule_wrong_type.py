@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB503",
@@ -26,6 +26,6 @@ RULE = Rule(
         "opskb.alertrules._Validator._group",
         "opskb.alertrules._Validator._names",
     ),
-    bad=alert_example(PRICE_ALERT.replace("severity: critical", "severity: [critical, page]"), "8:21"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT.replace("severity: critical", "severity: [critical, page]"), "8:21"),
+    good=alert_example(JOBS_ALERT),
 )

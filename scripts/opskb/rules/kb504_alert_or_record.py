@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB504",
@@ -19,7 +19,7 @@ RULE = Rule(
     ),
     detected_by=("opskb.alertrules._Validator._rule",),
     bad=alert_example(
-        PRICE_ALERT.replace("        expr:", "        record: price_feed:accepted_below_sent\n        expr:"), "5:17"
+        JOBS_ALERT.replace("        expr:", "        record: jobs:processed_below_queued\n        expr:"), "5:17"
     ),
-    good=alert_example(PRICE_ALERT),
+    good=alert_example(JOBS_ALERT),
 )

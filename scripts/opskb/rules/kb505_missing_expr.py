@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB505",
@@ -17,6 +17,6 @@ RULE = Rule(
         "Add expr: with the PromQL expression the rule evaluates (try it in the Prometheus expression browser first)."
     ),
     detected_by=("opskb.alertrules._Validator._expr",),
-    bad=alert_example(PRICE_ALERT.replace("        expr: price_feed_accepted < price_feed_sent\n", ""), "4:9"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT.replace("        expr: jobs_processed < jobs_queued\n", ""), "4:9"),
+    good=alert_example(JOBS_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB506",
@@ -21,8 +21,8 @@ RULE = Rule(
     ),
     detected_by=("opskb.alertrules._Validator._expr",),
     bad=alert_example(
-        PRICE_ALERT.replace("price_feed_accepted < price_feed_sent", "rate(price_feed_accepted[5m] < price_feed_sent"),
+        JOBS_ALERT.replace("jobs_processed < jobs_queued", "rate(jobs_processed[5m] < jobs_queued"),
         "5:15",
     ),
-    good=alert_example(PRICE_ALERT),
+    good=alert_example(JOBS_ALERT),
 )

@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB507",
@@ -18,6 +18,6 @@ RULE = Rule(
         "units are y w d h m s ms)."
     ),
     detected_by=("opskb.alertrules._Validator._duration",),
-    bad=alert_example(PRICE_ALERT.replace("for: 10m", "for: 10 minutes"), "6:14"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT.replace("for: 10m", "for: 10 minutes"), "6:14"),
+    good=alert_example(JOBS_ALERT),
 )

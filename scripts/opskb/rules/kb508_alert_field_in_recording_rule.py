@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB508",
@@ -18,8 +18,8 @@ RULE = Rule(
     fix=("Remove the field, or turn the rule into an alert (alert: NAME in place of record:) if it should page."),
     detected_by=("opskb.alertrules._Validator._rule",),
     bad=alert_example(
-        PRICE_ALERT.replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted_below_sent"),
+        JOBS_ALERT.replace("alert: JobsProcessedBelowQueued", "record: jobs:processed_below_queued"),
         "6:9",
     ),
-    good=alert_example(PRICE_ALERT),
+    good=alert_example(JOBS_ALERT),
 )

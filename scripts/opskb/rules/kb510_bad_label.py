@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB510",
@@ -21,6 +21,6 @@ RULE = Rule(
         "call'), never set __name__, and keep values UTF-8 text."
     ),
     detected_by=("opskb.alertrules._Validator._names",),
-    bad=alert_example(PRICE_ALERT.replace("severity: critical", "on call: pricing"), "8:11"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT.replace("severity: critical", "on call: jobs"), "8:11"),
+    good=alert_example(JOBS_ALERT),
 )

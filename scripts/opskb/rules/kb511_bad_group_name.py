@@ -1,6 +1,6 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB511",
@@ -16,11 +16,11 @@ RULE = Rule(
     fix="Give each group a name unique within its file, or merge the two groups that share a name.",
     detected_by=("opskb.alertrules._Validator._group",),
     bad=alert_example(
-        PRICE_ALERT
-        + PRICE_ALERT.replace("groups:\n", "")
-        .replace("alert: MarketplacePricesAcceptedBelowSent", "record: price_feed:accepted")
+        JOBS_ALERT
+        + JOBS_ALERT.replace("groups:\n", "")
+        .replace("alert: JobsProcessedBelowQueued", "record: jobs:processed")
         .replace("        for: 10m\n", ""),
         "9:11",
     ),
-    good=alert_example(PRICE_ALERT),
+    good=alert_example(JOBS_ALERT),
 )

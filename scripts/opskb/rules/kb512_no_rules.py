@@ -1,6 +1,6 @@
 from ..problems import WARNING
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB512",
@@ -17,6 +17,6 @@ RULE = Rule(
     ),
     fix="Add the rules the group was meant to hold, or remove the empty group (or file).",
     detected_by=("opskb.alertrules._Validator._groups", "opskb.alertrules._Validator._group"),
-    bad=alert_example(PRICE_ALERT + "  - name: stock\n    rules: []\n", "10:12"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT + "  - name: stock\n    rules: []\n", "10:12"),
+    good=alert_example(JOBS_ALERT),
 )

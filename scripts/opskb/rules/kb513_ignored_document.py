@@ -1,6 +1,6 @@
 from ..problems import WARNING
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
     code="KB513",
@@ -18,6 +18,6 @@ RULE = Rule(
     ),
     fix=("Move those groups into the first document (and delete the --- line), or into a rule file of their own."),
     detected_by=("opskb.alertrules._Validator.documents",),
-    bad=alert_example(PRICE_ALERT + "---\n" + PRICE_ALERT.replace("pricing", "stock"), "10:1"),
-    good=alert_example(PRICE_ALERT),
+    bad=alert_example(JOBS_ALERT + "---\n" + JOBS_ALERT.replace("name: jobs", "name: mail"), "10:1"),
+    good=alert_example(JOBS_ALERT),
 )

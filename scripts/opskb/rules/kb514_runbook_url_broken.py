@@ -5,9 +5,9 @@ from ..alertrules import alerts_of
 from ..kb import KnowledgeBase
 from ..problems import ERROR
 from ..registry import Finding, Rule
-from ._tree import PRICE_ALERT, RUNBOOK_URL, SITE, alert_example
+from ._tree import JOBS_ALERT, RUNBOOK_URL, SITE, alert_example
 
-_ANNOTATED = PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n"
+_ANNOTATED = JOBS_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n"
 
 RULE = Rule(
     code="KB514",
@@ -26,9 +26,7 @@ RULE = Rule(
         "Run `opskb alerts annotate --write RULES` to point every runbook_url at its alert's page, and list "
         "the alert in alerts: of the runbook that handles it."
     ),
-    bad=alert_example(
-        _ANNOTATED.replace("alerts/MarketplacePricesAcceptedBelowSent", "alerts/PricesLate"), "10:24", files=SITE
-    ),
+    bad=alert_example(_ANNOTATED.replace("alerts/JobsProcessedBelowQueued", "alerts/JobsLate"), "10:24", files=SITE),
     good=alert_example(_ANNOTATED, files=SITE),
 )
 

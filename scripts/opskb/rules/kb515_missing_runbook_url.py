@@ -5,7 +5,7 @@ from ..alertrules import alerts_of
 from ..kb import KnowledgeBase
 from ..problems import WARNING
 from ..registry import Finding, Rule
-from ._tree import PRICE_ALERT, RUNBOOK_URL, SITE, alert_example
+from ._tree import JOBS_ALERT, RUNBOOK_URL, SITE, alert_example
 
 RULE = Rule(
     code="KB515",
@@ -22,8 +22,8 @@ RULE = Rule(
         "Run `opskb alerts annotate --write RULES`: it adds runbook_url, pointing at the alert's page on the "
         "site, to every alert a runbook lists."
     ),
-    bad=alert_example(PRICE_ALERT, "4:16", files=SITE),
-    good=alert_example(PRICE_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n", files=SITE),
+    bad=alert_example(JOBS_ALERT, "4:16", files=SITE),
+    good=alert_example(JOBS_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n", files=SITE),
 )
 
 

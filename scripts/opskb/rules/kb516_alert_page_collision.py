@@ -27,19 +27,19 @@ RULE = Rule(
         replace={
             RUNBOOK: [
                 (
-                    "alerts: [MarketplacePricesAcceptedBelowSent]",
-                    "alerts: [MarketplacePricesAcceptedBelowSent, MarketplacePricesAcceptedBelowsent]",
+                    "alerts: [JobsProcessedBelowQueued]",
+                    "alerts: [JobsProcessedBelowQueued, JobsProcessedBelowqueued]",
                 )
             ]
         },
-        expect=f"{RUNBOOK}:7:46",
+        expect=f"{RUNBOOK}:7:36",
     ),
     good=Example(
         replace={
             RUNBOOK: [
                 (
-                    "alerts: [MarketplacePricesAcceptedBelowSent]",
-                    "alerts: [MarketplacePricesAcceptedBelowSent, MarketplacePricesAcceptedBelowSentLong]",
+                    "alerts: [JobsProcessedBelowQueued]",
+                    "alerts: [JobsProcessedBelowQueued, JobsProcessedBelowQueuedLong]",
                 )
             ]
         },

@@ -1,8 +1,8 @@
 from ..problems import ERROR
 from ..registry import Rule
-from ._tree import PRICE_ALERT, alert_example
+from ._tree import JOBS_ALERT, alert_example
 
-_SUMMARY = "        annotations:\n          summary: Accepted {{ $value | humanizePercentage }} of prices\n"
+_SUMMARY = "        annotations:\n          summary: Processed {{ $value | humanizePercentage }} of jobs\n"
 
 RULE = Rule(
     code="KB517",
@@ -25,6 +25,6 @@ RULE = Rule(
         "$externalURL), and try it with `promtool check rules FILE`."
     ),
     detected_by=("opskb.alertrules._Validator._templates",),
-    bad=alert_example(PRICE_ALERT + _SUMMARY.replace("}} of", "} of"), "10:20"),
-    good=alert_example(PRICE_ALERT + _SUMMARY),
+    bad=alert_example(JOBS_ALERT + _SUMMARY.replace("}} of", "} of"), "10:20"),
+    good=alert_example(JOBS_ALERT + _SUMMARY),
 )

@@ -23,9 +23,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-import holidays
-
-from ..clocks import Clock, ClockError, WorkingCalendar, calendar_from
+from ..clocks import Clock, ClockError, WorkingCalendar, calendar_from, holiday_calendar
 from ..escalation_plan import PlanError, display_zone, plan, route_clock
 from ..kb import Entity, KnowledgeBase
 from .labels import Labels
@@ -103,7 +101,7 @@ def _names(calendar: WorkingCalendar, day: date) -> tuple[tuple[str, str], ...]:
     names = []
     for language, package_language in (("en", "en_US"), ("ru", "ru")):
         try:
-            found = holidays.country_holidays(calendar.country, years=day.year, language=package_language)
+            found = holiday_calendar(calendar.country, years=day.year, language=package_language)
         except (NotImplementedError, ValueError):
             continue
         # A day can carry several names joined by "; ": the first is enough here.

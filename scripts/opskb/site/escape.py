@@ -59,7 +59,16 @@ def md(text: object) -> str:
 
 def h(text: object) -> str:
     """YAML text inside a raw HTML block: HTML-escaped, braces neutralized, one line."""
-    value = _NEWLINES.sub("\n", str(text).strip())
+    return h_part(trimmed(text))
+
+
+def trimmed(text: object) -> str:
+    """The text :func:`h` escapes: stripped, each line break with its spaces one newline."""
+    return _NEWLINES.sub("\n", str(text).strip())
+
+
+def h_part(value: str) -> str:
+    """A piece of :func:`trimmed` text, escaped as :func:`h` escapes the whole."""
     escaped = html.escape(value, quote=True).replace("{", "&#123;").replace("}", "&#125;")
     return escaped.replace("\n", "<br>")
 
@@ -86,8 +95,12 @@ def pre(text: object) -> str:
     fence preprocessor reads every line of the page, raw HTML included, and a template
     line starting with three backticks would otherwise open a code block.
     """
-    escaped = html.escape(str(text).rstrip("\n"), quote=True)
-    return escaped.translate(_FENCE_TABLE)
+    return pre_part(str(text).rstrip("\n"))
+
+
+def pre_part(value: str) -> str:
+    """A piece of a block's text, escaped as :func:`pre` escapes the whole."""
+    return html.escape(value, quote=True).translate(_FENCE_TABLE)
 
 
 _SAFE_SCHEMES = frozenset(SCHEMES)  # the one allow-list (opskb.links), as the gate has it

@@ -19,9 +19,11 @@ import functools
 import inspect
 import typing
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..alertlinks import plugin_settings
 from ..clocks import CLOCK_24X7
 from ..docrefs import CallArgument, MacroCall
 from ..kb import TABLES, Entity, KnowledgeBase
@@ -287,6 +289,50 @@ def names_of(parameter: inspect.Parameter) -> tuple[type[Names] | None, bool]:
     options = typing.get_args(annotation) or (annotation,)
     found = next((o for o in options if isinstance(o, type) and issubclass(o, Names)), None)
     return found, type(None) in options
+
+
+# What mkdocs-macros itself offers every page besides a module's own: its default macros
+# and variables (its context.define_env), the page's objects (on_page_markdown) and its
+# two filters. tests/test_gate.py builds a page that reads each, strictly.
+MKDOCS_MACROS_NAMES = frozenset(
+    {"context", "macros_info", "now", "fix_url", "extra", "config", "environment", "plugin", "git"}
+    | {"macros", "filters", "filters_builtin", "page", "navigation", "files"}
+)
+MKDOCS_MACROS_FILTERS = frozenset({"pretty", "relative_url"})
+# mkdocs-macros settings that add names this module does not know of, or read pages with
+# other delimiters: with any of them, which names a page may read is known only in the build
+_FOREIGN_SETTINGS = ("include_yaml", "module_name", "modules", "j2_")
+
+
+@dataclass(frozen=True)
+class PageNamespace:
+    """The names a docs/ page may read under this site's mkdocs-macros settings."""
+
+    names: frozenset[str]
+    filters: frozenset[str]
+
+
+def page_namespace(kb: KnowledgeBase, config: Any) -> PageNamespace | None:
+    """What the pages may read when mkdocs.yml's ``config`` (its node tree) renders them with
+    this module alone, strictly; None when a page's unknown name would not fail the build
+    (no macros plugin, not ``on_undefined: strict``) or when other settings may define it
+    (a module of the team's own, ``include_yaml``, a ``main.py`` beside mkdocs.yml)."""
+    import jinja2.defaults
+
+    settings = plugin_settings(config, "macros")
+    if settings is None or settings.get("on_undefined") != "strict":
+        return None
+    modules = settings.get("modules") or []
+    modules = [modules] if isinstance(modules, str) else modules
+    foreign = [key for key in settings if key.startswith(_FOREIGN_SETTINGS) and key != "modules"]
+    if foreign or set(modules) - {__name__} or (kb.root / "main.py").exists() or (kb.root / "main").is_dir():
+        return None
+    extra = config.get("extra")
+    extra_names = {k.value for k, _ in extra.items} if extra is not None and extra.kind == "map" else set()
+    return PageNamespace(
+        frozenset({*MACROS, *variables(kb), *MKDOCS_MACROS_NAMES, *extra_names, *jinja2.defaults.DEFAULT_NAMESPACE}),
+        frozenset({*MKDOCS_MACROS_FILTERS, *jinja2.defaults.DEFAULT_FILTERS}),
+    )
 
 
 def define_env(env: Any) -> None:

@@ -43,6 +43,7 @@ from ..alertlinks import alert_page_uri, runbooks_by_alert
 from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
 from ..durations import parse_duration
 from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
+from ..layout import STATUS_MAPPINGS
 from ..registry import all_rules
 from ..rulesdoc import example_text, message_text
 from ..status_keys import StatusKey
@@ -298,8 +299,11 @@ class Site:
         override_dirs: list[Path] | None = None,
         nonce: str | None = None,
         renderer: Renderer | None = None,
+        rules_reference: bool = True,
     ) -> None:
         self.kb = kb
+        # the check rules' reference page (a team may leave it off its site and search)
+        self.rules_reference = rules_reference
         self.today = today or date.today()
         self.use_directory_urls = use_directory_urls
         self.labels = Labels(language)
@@ -451,11 +455,11 @@ class Site:
         # (public holidays, and weekend days the country moved work to).
         if not country:
             return {"holidays": [], "workdays": []}
-        import holidays
+        from ..clocks import holiday_calendar
 
         years = [self.today.year - 1, self.today.year, self.today.year + 1]
         try:
-            calendar = holidays.country_holidays(country, years=years)
+            calendar = holiday_calendar(country, years=years)
         except NotImplementedError:
             return {"holidays": [], "workdays": []}
         moved = getattr(calendar, "weekend_workdays", set())
@@ -644,7 +648,14 @@ class Site:
         """The header's search box (HTML), in the site's language; ``icons`` are the
         theme's SVGs by name (magnify, arrow-left, close), given by the adapter."""
         safe = {name: Markup(svg) for name, svg in icons.items()}
-        return self.renderer.render("partials/search_box.html", icons=safe, labels=self.labels.subset("search"))
+        labels = dict(self.labels.subset("search"))
+        del labels["placeholder_runbooks"]  # the box's own, below; not the script's
+        if self.kb.has_status_mappings:
+            placeholder = self.t("search.placeholder")
+        else:  # no status can be found: the box does not offer one
+            placeholder = self.t("search.placeholder_runbooks")
+            del labels["kind_status"]
+        return self.renderer.render("partials/search_box.html", icons=safe, labels=labels, placeholder=placeholder)
 
     def untranslated_note(self, written_in: str) -> str:
         """The note on a handwritten page shown in another language than the site's (HTML):
@@ -659,6 +670,7 @@ class Site:
             "critical": self.runbook_rows(src, critical),
             "all": self.href(src, RUNBOOK_INDEX),
             "count": len(self.runbooks),
+            "statuses": self.kb.has_status_mappings,
         }
         return self.renderer.render("home/lead.html", **model)
 
@@ -672,6 +684,7 @@ class Site:
                 (BY_SEVERITY, "index.by_severity"),
                 (BY_TAG, "index.by_tag"),
             )
+            if dest in self.fixed_pages
         ]
         model = {"count": len(self.runbooks), "browse": browse, "rows": self.runbook_rows(src, self.runbooks)}
         return self.finish(
@@ -922,6 +935,8 @@ class Site:
     def rules_page(self) -> GeneratedPage:
         families: list[dict[str, Any]] = []
         for rule in all_rules().values():
+            if rule.about == STATUS_MAPPINGS and not self.kb.has_status_mappings:
+                continue
             if not families or families[-1]["name"] != rule.family:
                 families.append({"name": rule.family, "slug": _slug(rule.family), "prefix": rule.code[:3], "rules": []})
             families[-1]["rules"].append(
@@ -958,22 +973,20 @@ class Site:
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
         every = self.listing_key if keyed else ()
-        fixed = (
-            self.runbook_index,
-            self.by_system,
-            self.by_marketplace,
-            self.by_severity,
-            self.by_tag,
-            self.escalation_map,
-            self.team_directory,
-            self.card,
-            self.marketplace_index,
-            self.internal_page,
-            self.rules_page,
-        )
-        plan: list[PlannedPage] = [
-            PlannedPage(src, every, build) for src, build in zip(FIXED_PAGES, fixed, strict=True)
-        ]
+        fixed = {
+            RUNBOOK_INDEX: self.runbook_index,
+            BY_SYSTEM: self.by_system,
+            BY_MARKETPLACE: self.by_marketplace,
+            BY_SEVERITY: self.by_severity,
+            BY_TAG: self.by_tag,
+            ESCALATION_MAP: self.escalation_map,
+            TEAMS: self.team_directory,
+            CARD: self.card,
+            MARKETPLACES: self.marketplace_index,
+            INTERNAL: self.internal_page,
+            RULES: self.rules_page,
+        }
+        plan: list[PlannedPage] = [PlannedPage(src, every, fixed[src]) for src in self.fixed_pages]
         for runbook in self.runbooks:
             key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
             plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
@@ -988,6 +1001,25 @@ class Site:
             build = functools.partial(alert_page, self, alert, ids)
             plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
         return plan
+
+    @functools.cached_property
+    def fixed_pages(self) -> tuple[str, ...]:
+        """The pages of ``FIXED_PAGES`` this site has: what a team does not use, it does not
+        get (no status pages without status mappings, no rule reference when left off)."""
+        left_out = set() if self.kb.has_status_mappings else {BY_MARKETPLACE, MARKETPLACES, INTERNAL}
+        if not self.rules_reference:
+            left_out.add(RULES)
+        return tuple(src for src in FIXED_PAGES if src not in left_out)
+
+    def reference_pages(self) -> list[GeneratedPage]:
+        """The generated pages that explain rather than list, whose sections search finds
+        (in English, as `opskb find` says them)."""
+        pages = [self.escalation_map(), self.team_directory()]
+        if INTERNAL in self.fixed_pages:
+            pages.append(self.internal_page())
+        if RULES in self.fixed_pages:
+            pages.append(self.rules_page())
+        return pages
 
     # Both once per Site (one build): the plan and the home page's lead ask for them.
     @functools.cached_property

@@ -128,6 +128,9 @@ class OpskbConfig(Config):
     # (site/parallel.py): by default one per core but one for a build of PARALLEL_FROM
     # such pages or more; 0 does both in the build's own process (tests compare the two).
     workers = c.Optional(c.Type(int))
+    # The check rules' reference page (reference/rules.md), in the site and its search;
+    # false leaves it off for a team that does not want opskb's own documentation there.
+    rules_reference = c.Type(bool, default=True)
     # The site's languages (site/i18n.py): the first at the root, each other one built
     # under its own folder (ru/), with a switch on every page to the same page in the
     # other languages. Unset: one language, theme.language.
@@ -162,6 +165,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # the workers that write pre-rendered pages in the theme, from on_env (_start_writers)
     writers: Workers | None = None
     nav: Any = None
+    # the pages the nav setting names (None: no nav setting, MkDocs lists every page)
+    nav_uris: set[str] | None = None
     # the content folders' watcher under `mkdocs serve`, when the system notifies changes
     watcher: Any = None
     shelf: _Shelf | None = None
@@ -293,7 +298,11 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             override_dirs=overrides,
             nonce=self.nonce,
             renderer=self.cache.renderer(self.nonce, language, overrides) if self.cache and self.nonce else None,
+            rules_reference=self.config.rules_reference,
         )
+        # A generated page the navigation does not list is left out of it, not reported:
+        # a team's nav names only the sections it has.
+        self.nav_uris = _nav_uris(config.nav) if config.nav else None
         self.generated = {}
         # Handwritten pages in the site's language (site/i18n.py).
         self.served = _select_language(files, config, language_of(language))
@@ -354,7 +363,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         memo = self.cache.index if self.cache else None
         if memo is not None:
             memo.language = language_of(language)  # one plugin, one language: its own memo
-        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo, language_of(language)):
+        rules, lang = self.config.rules_reference, language_of(language)
+        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo, rules, lang):
             files.append(self._asset(config, f"{ASSET_DIR}/{uri}", content))
         return files
 
@@ -434,7 +444,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.shelf = None
 
     def _generated(self, page: GeneratedPage, config: MkDocsConfig) -> File:
-        inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        listed = page.in_nav and (self.nav_uris is None or page.src_uri in self.nav_uris)
+        inclusion = InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV
         if self.preview_dir is None:
             return File.generated(config, page.src_uri, content=page.content, inclusion=inclusion)
         # `mkdocs serve --dirty`: MkDocs re-renders a page only when its source is newer
@@ -1154,6 +1165,18 @@ def _after_title(html: str, block: str) -> str:
         return block + html
     end += len("</h1>")
     return html[:end] + block + html[end:]
+
+
+def _nav_uris(items: list[Any]) -> set[str]:
+    """Every page path the ``nav`` setting names (titles aside, sections walked)."""
+    found: set[str] = set()
+    for item in items:
+        target = _target(item)
+        if isinstance(target, list):
+            found |= _nav_uris(target)
+        elif isinstance(target, str):
+            found.add(target)
+    return found
 
 
 def _target(item: Any) -> Any:

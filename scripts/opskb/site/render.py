@@ -32,7 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import escape
+from . import escape, phrases
 from .headings import Heading
 from .labels import Labels
 
@@ -136,11 +136,22 @@ class Renderer:
             search_section=self.search_section,
         )
         self.env.filters.update(
-            pre=lambda text: Markup(escape.pre(text)),
+            pre=lambda text: self.phrase(text, block=True),
             safe_url=escape.safe_url,
             mermaid_label=escape.mermaid_label,
             json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+            # content text whose words may be in another language than the page's
+            phrase=self.phrase,
         )
+
+    def phrase(self, text: object, block: bool = False) -> Markup:
+        """Content text, escaped, each run of words in another language than the page's
+        marked with it (``phrases``) by the ``language_span`` macro."""
+        runs = phrases.marked(text, self.labels.language, block=block)
+        if all(language is None for _, language in runs):
+            return Markup("").join(piece for piece, _ in runs)
+        span = self.env.globals["language_span"]
+        return Markup("").join(piece if language is None else span(piece, language) for piece, language in runs)
 
     def label_markup(self, key: str, **fields: Any) -> Markup:
         """A label whose fields are markup (a ``code()`` macro's): the label's text and any

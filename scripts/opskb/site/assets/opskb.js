@@ -227,9 +227,41 @@
     });
   }
 
+  /* A table wider than the screen scrolls in its wrapper (the theme's); one without a link
+     or a button cannot be scrolled from the keyboard unless the wrapper takes the focus. */
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var overflows = wrap.scrollWidth > wrap.clientWidth;
+      var focusable = wrap.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (overflows && !focusable) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        var table = wrap.querySelector("table");
+        var head = table && table.querySelector("th");
+        if (head) wrap.setAttribute("aria-label", head.textContent);
+      } else if (!overflows && wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  /* A link to the page in another language is named in that language ("Русский"): it
+     says so (lang from hreflang), so a screen reader reads the name in it. */
+  function languageLinks() {
+    document.querySelectorAll("a[hreflang]").forEach(function (link) {
+      if (!link.lang) link.lang = link.hreflang;
+    });
+  }
+
   function init() {
     document.querySelectorAll("[data-opskb-timer]").forEach(mountTimer);
     reviewBanners();
+    languageLinks();
+    // The theme wraps its tables once the page has loaded.
+    window.addEventListener("load", focusableScrollers);
+    window.addEventListener("resize", focusableScrollers);
   }
 
   window.opskbClock = { addOnClock: addOnClock };

@@ -7,7 +7,7 @@
  * A query loads the manifest once, then only the chunks its words fall in, then the
  * blocks of the results shown. No stemmer here: the chunks map every word form the build
  * saw to its stem (see opskb/search.py for the order in which a word is read).
- * Results are written with textContent only: a title is text, never markup.
+ * Results are written as text nodes only: a title is text, never markup.
  */
 (function () {
   "use strict";
@@ -23,6 +23,23 @@
   var EMPTY = { t: {}, f: {} };
   var data = { manifest: null, chunks: {}, meta: {} };
   var pending = {};
+
+  /* Runs of words in the other language's script, marked with its lang so that a screen
+     reader speaks them in it, as the site's templates mark content (site/phrases.py). */
+  var OTHER = /^ru\b/.test(document.documentElement.lang)
+    ? { lang: "en", run: /(\p{Script=Latin}+(?:[^\p{L}]+\p{Script=Latin}+)*)/u }
+    : { lang: "ru", run: /(\p{Script=Cyrillic}+(?:[^\p{L}]+\p{Script=Cyrillic}+)*)/u };
+
+  function setText(node, text) {
+    text.split(OTHER.run).forEach(function (part, i) {
+      if (!part) return;
+      if (i % 2 === 0) { node.appendChild(document.createTextNode(part)); return; }
+      var span = document.createElement("span");
+      span.lang = OTHER.lang;
+      span.textContent = part;
+      node.appendChild(span);
+    });
+  }
 
   /* ---------------------------------------------------------------- loading */
 
@@ -298,7 +315,7 @@
 
   /* The box's words, from the site's label catalog (data-opskb-labels on the box). */
   var WORDS = {
-    kind_runbook: "Runbook", kind_status: "Marketplace status", kind_reference: "Reference",
+    kind_runbook: "Runbook", kind_status: "Status", kind_reference: "Reference",
     none: "No matching documents", one: "1 matching document", many: "{n} matching documents",
     start: "Type to start searching", unavailable: "Search is unavailable: {error}"
   };
@@ -329,12 +346,12 @@
       var article = document.createElement("article");
       article.className = "md-search-result__article md-typeset";
       var h = document.createElement("h1");
-      h.textContent = r.title;
+      setText(h, r.title);
       var kind = document.createElement("span");
       kind.className = "opskb-search-kind opskb-search-kind--" + r.kind;
       kind.textContent = word(KIND[r.kind]);
       var p = document.createElement("p");
-      p.textContent = r.line;
+      setText(p, r.line);
       article.appendChild(kind);
       article.appendChild(h);
       article.appendChild(p);

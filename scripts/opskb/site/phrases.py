@@ -1,0 +1,64 @@
+"""Words in another language than the page's, marked with it (``lang``) so that a screen
+reader speaks them in that language (WCAG 3.1.2 Language of Parts).
+
+The content keeps the words people use: an English page carries Russian symptoms
+("нет заказов с маркетплейса"), buyers' status labels and status names. The language of
+a run of words is told by its letters' script (Unicode's character names: Cyrillic is
+Russian, Latin is English), never by a pattern over the page's HTML. Digits, spaces and
+punctuation belong to the run around them when both sides are of one language.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from markupsafe import Markup
+
+from . import escape
+
+# The script of a letter (the first word of its Unicode name) -> the language it writes.
+SCRIPTS = {"CYRILLIC": "ru", "LATIN": "en"}
+
+
+def letter_language(char: str) -> str | None:
+    """The language a letter's script writes; None for anything else."""
+    if not char.isalpha():
+        return None
+    return SCRIPTS.get(unicodedata.name(char, "").split(" ", 1)[0])
+
+
+def runs(text: str) -> list[tuple[str, str | None]]:
+    """``text`` cut into consecutive pieces, each with its language (None: no letters, or
+    what stands between letters of two languages)."""
+    out: list[tuple[str, str | None]] = []
+    current, language, pending = "", None, ""
+    for char in text:
+        found = letter_language(char)
+        if found is None:
+            pending += char
+        elif found == language:
+            current += pending + char
+            pending = ""
+        else:
+            if current:
+                out.append((current, language))
+            if pending:
+                out.append((pending, None))
+            current, language, pending = char, found, ""
+    if current:
+        out.append((current, language))
+    if pending:
+        out.append((pending, None))
+    return out
+
+
+def marked(text: object, page_language: str, *, block: bool = False) -> list[tuple[Markup, str | None]]:
+    """``text`` cut into runs, each escaped as content (``escape.h``; a ``block`` keeps its
+    lines, as ``escape.pre``), with its language where that is not the page's (else None).
+    Templates put such a run in an element with that ``lang`` (``language_span`` in
+    macros.html)."""
+    value, escaper = (str(text).rstrip("\n"), escape.pre_part) if block else (escape.trimmed(text), escape.h_part)
+    return [
+        (Markup(escaper(piece)), None if language in (None, page_language) else language)
+        for piece, language in runs(value)
+    ]

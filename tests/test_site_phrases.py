@@ -1,0 +1,40 @@
+"""Words in another language than the page's, marked with it (opskb.site.phrases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from opskb.site.phrases import marked, runs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("orders drop to zero", [("orders drop to zero", "en")]),
+        ("нет заказов 30 минут", [("нет заказов 30 минут", "ru")]),
+        # quotes and spaces between two languages belong to neither
+        (
+            'shows "нет в наличии" and',
+            [("shows", "en"), (' "', None), ("нет в наличии", "ru"), ('" ', None), ("and", "en")],
+        ),
+        ("Ozon: статус", [("Ozon", "en"), (": ", None), ("статус", "ru")]),
+        ("42 -", [("42 -", None)]),
+    ],
+)
+def test_runs_follow_the_letters_script(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert runs(text) == expected
+    assert "".join(piece for piece, _ in runs(text)) == text
+
+
+def test_marked_escapes_each_run_and_names_only_the_other_language() -> None:
+    found = marked('  <b>{x}</b> "Условно доставлен"\n  ', "en")
+    assert [(str(piece), language) for piece, language in found] == [
+        ("&lt;", None),
+        ("b&gt;&#123;x&#125;&lt;/b", None),
+        ("&gt; &quot;", None),
+        ("Условно доставлен", "ru"),
+        ("&quot;", None),
+    ]
+    assert [language for _, language in marked("нет заказов, Ozon", "ru")] == [None, None, "en"]
+    block = marked("line one\nстрока два\n", "en", block=True)
+    assert [(str(p), lang) for p, lang in block] == [("line one", None), ("\n", None), ("строка два", "ru")]
