@@ -55,8 +55,8 @@ RULE = Rule(
         replace={
             RUNBOOK: [
                 (
-                    "  - Compare sent and accepted prices on the price feed dashboard.\n",
-                    "  - Resend rejected prices at once.\n",
+                    "  - Compare queued and processed jobs on the queue dashboard.\n",
+                    "  - Requeue failed jobs at once.\n",
                 )
             ]
         },
