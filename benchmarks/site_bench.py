@@ -6,6 +6,8 @@ For each size (default 1000, 3000, 10000 synthetic runbooks, from benchmarks/syn
   (the plugin generates every page in memory; runbook pages are not in the navigation);
 * ``opskb, workers: 0`` (10000 by default): the same build with every page made in the
   build's own process, no worker processes (site/parallel.py);
+* ``opskb, one language`` (1000 by default): the same build without the Russian site
+  (no ``languages``), to show what the second language costs;
 * ``plain``: ``mkdocs build`` of the same runbook pages written out as Markdown files,
   every page in the navigation (MkDocs' default without a ``nav``), same theme and search.
 
@@ -20,7 +22,8 @@ The first line printed is the machine's speed (``measure.machine_reference``): t
 build takes about twice as long on a machine whose reference is twice as large.
 
 Usage: python benchmarks/site_bench.py [--sizes 1000 3000 10000] [--plain-sizes 1000]
-       [--serve-sizes 1000 3000] [--one-process-sizes 10000] [--json FILE]
+       [--serve-sizes 1000 3000] [--one-process-sizes 10000] [--one-language-sizes 1000]
+       [--json FILE]
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -95,16 +99,37 @@ def bench_opskb(work: Path, count: int) -> tuple[Result, Path]:
     return _build("opskb", count, config, work / f"opskb-{count}-site", strict=True), root
 
 
+def _variant(tree: Path, count: int, kind: str, name: str, edit: Callable[[str], str]) -> Result:
+    """The same build with the repo's mkdocs.yml changed by ``edit``."""
+    config = tree / f"mkdocs-{name}.yml"
+    config.write_text(edit((tree / "mkdocs.yml").read_text(encoding="utf-8")), "utf-8")
+    site = tree.parent / f"opskb-{count}-{name}-site"
+    result = _build(kind, count, config, site, strict=True)
+    shutil.rmtree(site, ignore_errors=True)
+    return result
+
+
 def bench_one_process(tree: Path, count: int) -> Result:
     """The same build with ``workers: 0``: every page made in the build's own process
     (less memory, more time; see site/parallel.py)."""
-    text = (tree / "mkdocs.yml").read_text(encoding="utf-8")
-    config = tree / "mkdocs-one-process.yml"
-    config.write_text(re.sub(r"^(      root: .*)$", r"\1\n      workers: 0", text, count=1, flags=re.M), "utf-8")
-    site = tree.parent / f"opskb-{count}-one-process-site"
-    result = _build("opskb, workers: 0", count, config, site, strict=True)
-    shutil.rmtree(site, ignore_errors=True)
-    return result
+    return _variant(
+        tree,
+        count,
+        "opskb, workers: 0",
+        "one-process",
+        lambda text: re.sub(r"^(      root: .*)$", r"\1\n      workers: 0", text, count=1, flags=re.M),
+    )
+
+
+def bench_one_language(tree: Path, count: int) -> Result:
+    """The same build in English only (no ``languages``): what the Russian site costs."""
+    return _variant(
+        tree,
+        count,
+        "opskb, one language",
+        "one-language",
+        lambda text: re.sub(r"^      languages: .*\n", "", text, flags=re.M),
+    )
 
 
 def bench_plain(work: Path, count: int, tree: Path) -> Result:
@@ -213,6 +238,7 @@ def main() -> int:
     parser.add_argument("--plain-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000, 3000])
     parser.add_argument("--one-process-sizes", type=int, nargs="*", default=[10000])
+    parser.add_argument("--one-language-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     plain_sizes = args.plain_sizes
@@ -227,6 +253,8 @@ def main() -> int:
             results.append(_reported(result))
             if count in args.one_process_sizes:
                 results.append(_reported(bench_one_process(tree, count)))
+            if count in args.one_language_sizes:
+                results.append(_reported(bench_one_language(tree, count)))
             if count in plain_sizes:
                 results.append(_reported(bench_plain(work, count, tree)))
             if count in args.serve_sizes:

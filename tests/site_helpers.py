@@ -68,9 +68,10 @@ def write_config(
         option += f"\n      today: '{today}'"
     text, count = re.subn(r"^      root: \.$", option, text, flags=re.M)
     assert count == 1, "mkdocs.yml no longer has the opskb root option where expected"
-    if language:
+    if language:  # a site in that one language: theme.language, no `languages` of the plugin
         text, count = re.subn(r"^  language: \w+$", f"  language: {language}", text, flags=re.M)
         assert count == 1, "mkdocs.yml no longer has theme.language where expected"
+        text = re.sub(r"^      languages: .*\n", "", text, flags=re.M)
     docs = root / "docs"
     if not docs.exists():
         docs.mkdir()
@@ -149,6 +150,27 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def search_result_links(page: Any, url: str, query: str) -> list[str]:
+    """Open ``url``, type ``query`` in the site's search box as a person's typing ends (a
+    fill, then a key released: the box searches on both), and return the result links,
+    absolute, once they stop changing."""
+    page.goto(url)
+    page.click(".md-search__input")
+    page.fill(".md-search__input", query)
+    page.keyboard.press("End")
+    selector = ".md-search-result__item > .md-search-result__link"
+    last: list[str] = []
+    stable = 0
+    for _ in range(150):
+        page.wait_for_timeout(200)
+        links = page.eval_on_selector_all(selector, "els => els.map(e => e.href)")
+        stable = stable + 1 if links and links == last else 0
+        last = links
+        if stable >= 6:
+            break
+    return last
 
 
 def free_port() -> int:

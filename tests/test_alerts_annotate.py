@@ -200,3 +200,25 @@ def test_the_pre_commit_hook_annotates_the_files_it_is_given(tree, tmp_path) -> 
     assert result.code == 0, result.err
     assert f"runbook_url: {_url('MarketplacePricesAcceptedBelowSent')}" in (repo / "pricing.yaml").read_text("utf-8")
     assert run_opskb(*entry, "--root", tree, "--site-url", SITE, "pricing.yaml", cwd=repo).err == ""
+
+
+def test_check_without_a_site_address_says_the_links_were_not_verified(tree, cli) -> None:
+    """No site_url in mkdocs.yml and no --site-url: the links cannot be judged, and the
+    check says so once (on stderr, in every format) instead of passing them silently."""
+    rules = tree / "rules.yaml"
+    rules.write_text(
+        "groups:\n  - name: p\n    rules:\n      - alert: MarketplacePricesAcceptedBelowSent\n        expr: x > 0\n"
+        "        annotations:\n          runbook_url: https://kb.example.org/alerts/Nope.html\n",
+        encoding="utf-8",
+    )
+    (tree / "mkdocs.yml").unlink(missing_ok=True)
+    for fmt in ("text", "json"):
+        result = cli("check", tree, "--alert-rules", rules, "--format", fmt)
+        assert result.code == 0
+        assert result.err.count("runbook_url links were not verified") == 1, result.err
+        assert "--site-url" in result.err and "site_url" in result.err
+    given = cli("check", tree, "--alert-rules", rules, "--site-url", SITE)
+    assert "not verified" not in given.err
+    assert "KB514" in given.out
+    without_rules = cli("check", tree)
+    assert "not verified" not in without_rules.err

@@ -136,3 +136,14 @@ def test_repository_working_hours_policy_friday_to_monday(cli) -> None:
         pytest.skip("no runbook on a 4 working hours, 09:00-18:00 Moscow policy in the repository")
     result = cli("escalate", ident, "--root", REPO, "--at", "2026-11-20 16:00", "--format", "json")
     assert json.loads(result.out)["resolve_or_escalate_by"]["at"] == "2026-11-23T11:00:00+03:00"
+
+
+def test_a_hop_due_at_night_offers_only_the_contacts_the_team_has(cli) -> None:
+    """The project office has no phone: its hop due outside its hours says to write to
+    it, never to phone it (the sample's change runbooks on a calendar clock)."""
+    kb, _ = check_tree(REPO)
+    result = cli("escalate", "price-list-planned-change", "--root", REPO, "--at", "2026-02-20 16:00")
+    assert result.code == 0
+    notes = [line for line in result.out.splitlines() if "note: due outside" in line]
+    assert notes and all("no phone: write to them" in n and "use the phone" not in n for n in notes)
+    assert "phone" not in kb.teams["project-office"].data["contacts"]

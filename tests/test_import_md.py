@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import REPO, TODAY
-from new_team import fill_todos
+from new_team import fill_todos, is_todo_finding
 from opskb.kb import load_knowledge_base
 from site_helpers import mkdocs_build, repository_content, write_config
 
@@ -65,12 +65,6 @@ def _import(cli, root: Path, tmp_path: Path, *more: str) -> Any:
     )
 
 
-def _is_todo_finding(problem: dict[str, Any]) -> bool:
-    """A placeholder left by the import: KB405 in text, or a schema error about the
-    value TODO where an id or a severity belongs."""
-    return problem["code"] == "KB405" or (problem["code"] in ("KB101", "KB105") and '"TODO"' in problem["message"])
-
-
 @pytest.fixture
 def kb_root(tmp_path: Path) -> Path:
     return repository_content(tmp_path / "kb")
@@ -88,7 +82,7 @@ def test_an_imported_folder_fails_only_on_its_todos_then_passes_finds_and_builds
     problems = json.loads(gate.out)
     assert problems, "the import left TODOs, and the gate must say so"
     assert {p["path"].removeprefix("runbooks/") for p in problems} <= EXPECTED
-    assert all(_is_todo_finding(p) for p in problems), [p for p in problems if not _is_todo_finding(p)]
+    assert all(is_todo_finding(p) for p in problems), [p for p in problems if not is_todo_finding(p)]
     # each at the field: the line holds the TODO
     for problem in problems:
         line = (kb_root / problem["path"]).read_text(encoding="utf-8").splitlines()[problem["line"] - 1]
@@ -296,4 +290,4 @@ def test_hostile_markdown_imports_as_inert_text(cli, tree: Path, tmp_path: Path)
     assert data["symptoms"][1] == "entity {{ 6*7 }} javascript:__pwned(4)"  # an autolink's text is its address
     problems = json.loads(cli("check", "--strict", "--format", "json", tree).out)
     assert [p for p in problems if p["code"] == "KB336"] == []
-    assert all(_is_todo_finding(p) for p in problems if p["path"] == "runbooks/hostile-pwned-0-page.yaml")
+    assert all(is_todo_finding(p) for p in problems if p["path"] == "runbooks/hostile-pwned-0-page.yaml")

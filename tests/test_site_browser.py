@@ -28,6 +28,7 @@ from site_helpers import (
     chromium,
     content_site,
     hostile_site,
+    search_result_links,
     serve,
 )
 
@@ -225,19 +226,8 @@ def type_query(page: Any, query: str) -> None:
 
 def search_results(page: Any, base_url: str, query: str) -> list[str]:
     """Type ``query`` in the site search; the result links once they stop changing."""
-    page.goto(f"{base_url}/index.html")
-    type_query(page, query)
-    selector = ".md-search-result__item > .md-search-result__link"
-    last: list[str] = []
-    stable = 0
-    for _ in range(150):
-        page.wait_for_timeout(200)
-        links = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
-        stable = stable + 1 if links and links == last else 0
-        last = links
-        if stable >= 6:
-            break
-    return [re.sub(r"^https?://[^/]+/|[?#].*$", "", link) for link in last]
+    links = search_result_links(page, f"{base_url}/index.html", query)
+    return [re.sub(r"^https?://[^/]+/|[?#].*$", "", link) for link in links]
 
 
 def _queries(kb: KnowledgeBase) -> list[tuple[str, str, str]]:

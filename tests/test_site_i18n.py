@@ -205,7 +205,13 @@ def _visible(page: str) -> str:
 
 
 def test_a_russian_site_speaks_russian(tmp_path: Path) -> None:
-    site, error = _build(tmp_path, lambda text: text.replace("  language: en\n", "  language: ru\n", 1))
+    # One language (no `languages:` in the plugin's settings), theme.language: ru.
+    site, error = _build(
+        tmp_path,
+        lambda text: re.sub(
+            r"^      languages: .*\n", "", text.replace("  language: en\n", "  language: ru\n", 1), flags=re.M
+        ),
+    )
     assert not error, error
     page = (site / "runbooks" / "prices-not-applied.html").read_text(encoding="utf-8")
     assert '<html lang="ru"' in page  # Material's own interface follows the same setting

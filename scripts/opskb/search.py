@@ -301,28 +301,29 @@ def fingerprint(root: Path) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def build(kb: Any, docs_dir: Path | None, errors: int = 0, key: str = "") -> Index:
-    """The index of a loaded knowledge base, with the site's URLs (no directory URLs)."""
+def build(kb: Any, docs_dir: Path | None, errors: int = 0, key: str = "", language: str = "en") -> Index:
+    """The index of a loaded knowledge base, with the site's URLs (no directory URLs), as
+    the site in ``language`` has it (its pages, relative to that language's site)."""
     from .searchindex import build_index
     from .site.pages import page_url
 
-    built = build_index(kb, docs_dir, lambda src: page_url(src, False))
+    built = build_index(kb, docs_dir, lambda src: page_url(src, False), language=language)
     return Index(built.manifest, built.chunks, built.cli, key, errors)
 
 
-def load_or_build(root: Path, loader: Callable[[Path], tuple[Any, int]]) -> tuple[Index, bool]:
+def load_or_build(root: Path, loader: Callable[[Path], tuple[Any, int]], language: str = "en") -> tuple[Index, bool]:
     """The cached index when the content is unchanged, else a fresh one (and cache it).
 
     ``loader(root)`` returns ``(kb, error_count)``; it is only called on a cache miss.
     Returns the index and whether it was rebuilt.
     """
     key = fingerprint(root)
-    path = root / CACHE_DIR / CACHE_FILE
+    path = root / CACHE_DIR / (CACHE_FILE if language == "en" else f"{language}-{CACHE_FILE}")
     cached = _read_cache(path)
     if cached is not None and cached.get("fingerprint") == key:
         return Index(json.loads(cached["manifest"]), cached["chunks"], cached["cli"], key, cached["errors"]), False
     kb, errors = loader(root)
-    index = build(kb, root / DOCS, errors, key)
+    index = build(kb, root / DOCS, errors, key, language)
     _write_cache(path, index)
     return index, True
 

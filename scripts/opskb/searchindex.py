@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .inline import plain
-from .textanalysis import STOP_WORDS, Analyzer, Synonyms
+from .textanalysis import STOP_WORDS, Analyzer, Synonyms, code_words
 
 INDEX_FORMAT = 2
 CHUNK_BYTES = 24_000
@@ -60,6 +60,17 @@ STATUS_FIELDS = {"code": 100, "label": 40, "code_word": 20, "marketplace": 10, "
 # A named status also points at the runbooks about order statuses of its marketplace.
 STATUS_RUNBOOK_FIELDS = {"code": 12, "label": 6}
 PAGE_FIELDS = {"title": 10, "text": 2}
+# Teams, SLA policies, systems and the pair rules of two-field statuses: what people ask
+# for by name ("pricing module owner", "high priority react"). Reference documents (kind
+# PAGE, its prior), each opening its own anchor: a team's entry in the team directory, a
+# policy's on the escalation map, a marketplace's pair table.
+ENTRY_FIELDS = {"name": 150, "first": 80, "fact": 40, "text": 3}
+ENTRY_WORDS = {
+    "team": ("team", "contacts", "команда", "контакты"),
+    "system": ("system", "owner", "owns", "система", "владелец"),
+    "policy": ("sla", "policy", "priority", "react", "resolve", "политика", "приоритет", "реакция", "решение"),
+    "pair": ("pair", "status", "decides", "пара", "статус", "решает"),
+}
 STATUS_WORDS = ("status", "статус")
 
 
@@ -104,7 +115,8 @@ class IndexMemo:
     marketplace names, the synonyms). A rebuild after one edit analyses one runbook, and
     gives the index a fresh build would."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
         self._context: Any = None
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
         self._pages: tuple[Any, list[Any]] | None = None
@@ -206,8 +218,8 @@ class IndexMemo:
                 from .site.labels import Labels
                 from .site.render import Renderer
 
-                self._renderer = Renderer(secrets.token_hex(8), Labels("en"))
-            self._pages = (made_from, _reference_pages(kb, self._renderer, made_from[2]))
+                self._renderer = Renderer(secrets.token_hex(8), Labels(self.language))
+            self._pages = (made_from, _reference_pages(kb, self._renderer, made_from[2], self.language))
         return self._pages[1]
 
 
@@ -248,9 +260,13 @@ def build_index(
     url_of: Callable[[str], str],
     memo: IndexMemo | None = None,
     rules_reference: bool = True,
+    language: str = "en",
 ) -> BuiltIndex:
     """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL;
-    ``rules_reference`` false leaves the check rules' reference out."""
+    ``rules_reference`` false leaves the check rules' reference out. The reference and
+    handwritten pages are those of the site in ``language`` (a page without a version in
+    it as that site serves it: site/i18n.py), so no result leads to a page the language's
+    site does not have; ``memo`` must be of the same language."""
     analyzer = memo.analyzer(kb) if memo is not None else Analyzer(synonyms_of(kb))
     if memo is None:
         docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
@@ -259,9 +275,15 @@ def build_index(
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
     if memo is None:
-        pages = list(_pages(_reference_pages(kb, None, rules_reference), _handwritten(docs_dir), analyzer, url_of))
+        reference = _reference_pages(kb, None, rules_reference, language)
+        pages = list(_pages(reference, _handwritten(docs_dir, language), analyzer, url_of))
     else:
-        pages = memo.page_docs(kb, _handwritten(docs_dir), analyzer, url_of, rules_reference)
+        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of, rules_reference)
+    entries = _entry_docs(kb, analyzer, url_of, language)
+    # An entry takes the place of the page section it opens (a team's, a policy's): one
+    # result per place.
+    opened = {doc.url for doc in entries}
+    pages = [doc for doc in pages if doc.url not in opened] + entries
     every = docs + statuses + pages
     lexicon = {stem for stems in analyzer.synonyms.phrases for stem in stems}
     entries = memo.entries(every, lexicon) if memo is not None else _entries(every, lexicon)
@@ -515,11 +537,88 @@ def _pages(
         yield doc
 
 
-def _reference_pages(kb: Any, renderer: Any = None, rules_reference: bool = True) -> list[Any]:
-    """The generated pages the index has sections of (in English, as `opskb find` says them)."""
+def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], language: str) -> list[Doc]:
+    """A document per team, system, SLA policy and decisive pair value (``ENTRY_FIELDS``)."""
+    from .site.labels import Labels
+    from .site.pages import BY_SYSTEM, ESCALATION_MAP, TEAMS, marketplace_uri
+    from .status_keys import StatusKey
+
+    labels = Labels(language)
+    found = []
+
+    def entry(key: str, kind: str, title: str, url: str, line: str, name: set[str], facts: set[str], text: str) -> Doc:
+        doc = Doc(key, PAGE, title, url, line)
+        doc.add(name, ENTRY_FIELDS["name"])
+        doc.add((facts | analyzer.text(" ".join(ENTRY_WORDS[kind]))) - name, ENTRY_FIELDS["fact"])
+        doc.add(analyzer.text(text), ENTRY_FIELDS["text"])
+        found.append(doc)
+        return doc
+
+    owners: dict[str, list[Any]] = {}
+    for team in sorted(kb.teams.values(), key=lambda e: e.id):
+        data, url = team.data, url_of(TEAMS) + f"#team-{team.id}"
+        owns = list(data.get("owns") or [])
+        facts = analyzer.code(data["line"]).union(*(analyzer.code(system) for system in owns))
+        facts |= set().union(*(analyzer.code(str(v)) for v in data.get("contacts", {}).values()))
+        line = " · ".join([data["line"], *owns])
+        name = analyzer.text(data["name"]) | analyzer.code(team.id)
+        doc = entry(f"teams/{team.id}", "team", data["name"], url, line, name, facts, data.get("role", ""))
+        doc.cli = {"contacts": dict(data.get("contacts", {}))}
+        for system in owns:
+            owners.setdefault(system, []).append(team)
+    for system, teams in sorted(owners.items()):
+        names = ", ".join(team.data["name"] for team in teams)
+        facts = set().union(*(analyzer.text(team.data["name"]) | analyzer.code(team.id) for team in teams))
+        url = url_of(BY_SYSTEM) + f"#system-{system}"
+        entry(f"systems/{system}", "system", f"{system}: {names}", url, names, analyzer.code(system), facts, "")
+    for policy in sorted(kb.sla_policies.values(), key=lambda e: e.id):
+        data = policy.data
+        react, resolve = labels.duration(data["react_within"]), labels.duration(data["resolve_within"])
+        priority = data.get("priority")  # optional: a policy may be for no one priority
+        facts = analyzer.code(priority) | analyzer.text(labels.get(f"severity.{priority}")) if priority else set()
+        facts |= analyzer.text(f"{react} {resolve}") | analyzer.code(data["clock"])
+        line = " · ".join(part for part in (priority, f"{react} / {resolve}", data["clock"]) if part)
+        url = url_of(ESCALATION_MAP) + f"#sla-{policy.id}"
+        name = analyzer.text(data["name"]) | analyzer.code(policy.id)
+        entry(f"sla/{policy.id}", "policy", data["name"], url, line, name, facts, data.get("description", ""))
+    for market in sorted(kb.marketplaces.values(), key=lambda e: e.id):
+        key = StatusKey(market.data)
+        if not key.two_fields:
+            continue
+        fields = " ".join(key.fields)
+        title = f"{market.data['name']}: {fields}"
+        name = analyzer.code(market.id) | analyzer.text(market.data["name"]) | analyzer.text(fields)
+        rule = "first_alone" if key.first_alone else "unknown"
+        facts = analyzer.text("unlisted pair" if key.first_alone else "unlisted pair reported")
+        url = url_of(marketplace_uri(market.id)) + "#pairs"
+        entry(f"pairs/{market.id}", "pair", title, url, f"{fields}: {rule}", name, facts, "")
+        for second, status in key.deciding.items():
+            url = url_of(marketplace_uri(market.id)) + f"#pair-{second}"
+            title = f"{market.data['name']}: */{second} → {status['maps_to']}"
+            # The second value decides whatever the first says: a pair of any first value
+            # with it names this rule as much as the value alone.
+            # A pair of any first value with the decisive one is this rule: the first values
+            # are facts of it. The words of a longer value ("canceled_by_client") weigh
+            # less than a value that is one word ("canceled"), so each finds its own row.
+            value = analyzer.code(second)
+            words = value - {_code_term(value)}
+            name = {_code_term(value)} | analyzer.code(market.id) | analyzer.text(market.data["name"])
+            one_word = len(code_words(second)) == 1
+            name |= words if one_word else set()
+            facts = analyzer.code(status["maps_to"]) | set().union(*(analyzer.code(f) for f in key.fields))
+            facts |= set() if one_word else words
+            line = f"{key.fields[1]} {second} decides alone"
+            doc = entry(f"pairs/{market.id}/{second}", "pair", title, url, line, name, facts, "")
+            firsts = set().union(*(analyzer.code(first) for first in key.first_values()))
+            doc.add(firsts - set(doc.terms), ENTRY_FIELDS["first"])
+    return found
+
+
+def _reference_pages(kb: Any, renderer: Any = None, rules_reference: bool = True, language: str = "en") -> list[Any]:
+    """The generated pages the index has sections of, in the site's language."""
     from .site.pages import Site
 
-    return Site(kb, renderer=renderer, rules_reference=rules_reference).reference_pages()
+    return Site(kb, renderer=renderer, rules_reference=rules_reference, language=language).reference_pages()
 
 
 def _first_words(text: str, limit: int = 120) -> str:
@@ -530,10 +629,17 @@ def _first_words(text: str, limit: int = 120) -> str:
 Handwritten = tuple[tuple[str, str], ...]
 
 
-def _handwritten(docs_dir: Path | None) -> Handwritten:
+def _handwritten(docs_dir: Path | None, language: str = "en") -> Handwritten:
+    """(page, text) of each handwritten page as the site in ``language`` serves it:
+    ``onboarding.md`` with the text of ``onboarding.ru.md`` in Russian (site/i18n.py)."""
+    from .site.i18n import serve
+
     if docs_dir is None or not docs_dir.is_dir():
         return ()
-    return tuple((path.name, path.read_text(encoding="utf-8")) for path in sorted(docs_dir.glob("*.md")))
+    served = serve((path.name for path in docs_dir.glob("*.md")), language)
+    return tuple(
+        (page, (docs_dir / found.source).read_text(encoding="utf-8")) for page, found in sorted(served.items())
+    )
 
 
 def _reference_sections(reference: list[Any], handwritten: Handwritten) -> Iterator[tuple[str, str, str, str, str]]:
@@ -547,7 +653,8 @@ def _reference_sections(reference: list[Any], handwritten: Handwritten) -> Itera
         yield from _markdown_sections(name, text)
 
 
-_MD_HEADING = re.compile(r"^(#{1,3}) +(.+?)(?: *\{#([\w-]+)[^}]*\})? *$", re.M)
+# attr_list's id: `{#id}` or `{ #id .class }`, spaces allowed inside the braces
+_MD_HEADING = re.compile(r"^(#{1,3}) +(.+?)(?: *\{ *#([\w-]+)[^}]*\})? *$", re.M)
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKS = re.compile(r"[*_`>|#]+|^\s*[-+] ", re.M)

@@ -76,6 +76,15 @@ def _rules_read(rule_files: list) -> str:
     return f"read {rules} rule(s) ({alerts} alert(s)) from {len(rule_files)} rule file(s)"
 
 
+def _links_unverified(root: Path) -> str:
+    """Said once when alert rules were read but their links could not be judged: a pass
+    that checked nothing must not look like a pass that checked them (KB514, KB515)."""
+    return (
+        "opskb check: runbook_url links were not verified (KB514, KB515): no site address;"
+        f" set site_url in {root / 'mkdocs.yml'} or give --site-url"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     if not root.is_dir():
@@ -106,4 +115,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{errors} error(s), {warnings} warning(s){tail}", file=sys.stderr)
     if kb.alert_rules:  # on stderr in every format: json and github output stay parseable
         print(_rules_read(kb.alert_rules), file=sys.stderr)
+        if kb.site is None:
+            print(_links_unverified(root), file=sys.stderr)
     return ExitCode.CONTENT_ERRORS if has_errors(problems, args.strict) else ExitCode.CLEAN

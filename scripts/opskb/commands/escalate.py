@@ -94,7 +94,8 @@ def render_text(plan: dict[str, Any]) -> str:
         when = "now" if hop["first"] else (_due_text(hop["due"]) if hop["due"] else "when needed")
         lines.append(f"  {hop['line']}  {hop['name']} ({hop['team']})  due: {when}")
         if hop.get("outside_hours"):
-            lines.append(f"      note: due outside their working hours ({hop['outside_hours']}); use the phone")
+            reach = "use the phone" if hop["contacts"].get("phone") else "they have no phone: write to them"
+            lines.append(f"      note: due outside their working hours ({hop['outside_hours']}); {reach}")
         if hop["contacts"]:
             lines.append("      " + "  ".join(f"{k}: {v}" for k, v in hop["contacts"].items()))
         if hop["when"]:

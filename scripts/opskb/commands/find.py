@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, default=Path("."), help="content root (default: .)")
     parser.add_argument("--limit", type=int, default=5, help="how many runbooks to show (default: 5)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "ru"),
+        default="en",
+        help="the site language whose index to search: its reference pages and URLs (default: en)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if not query:
         print("opskb find: empty query", file=sys.stderr)
         return ExitCode.USAGE
-    index, _ = search.load_or_build(root, _load)
+    index, _ = search.load_or_build(root, _load, args.lang)
     if index.errors:
         # A broken file must not stop L1 finding the runbooks that are fine.
         print(
@@ -62,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(query, result), ensure_ascii=False, indent=2))
     else:
         print(_as_text(query, result))
-    return ExitCode.CLEAN if result.runbooks or result.statuses else ExitCode.CONTENT_ERRORS
+    return ExitCode.CLEAN if result.hits else ExitCode.CONTENT_ERRORS
 
 
 KINDS = ("runbook", "status", "page")
@@ -101,13 +107,17 @@ def _public(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_text(query: str, result: Any) -> str:
-    if not result.runbooks and not result.statuses:
+    if not result.hits:
         return f"nothing found for {query!r}; try fewer or other words, or an alert name"
     runbooks = _runbook_lines(result.runbooks)
     statuses = _status_lines(result.statuses)
-    # The blocks follow the one ranking the site shows: a status code leads with its mapping.
-    status_first = bool(result.hits) and KINDS[result.hits[0].doc["kind"]] == "status"
-    blocks = [statuses, runbooks] if status_first else [runbooks, statuses]
+    pages = _page_lines([hit for hit in result.hits if KINDS[hit.doc["kind"]] == "page"])
+    # The blocks follow the one ranking the site shows: a status code leads with its
+    # mapping, a team, policy, system or pair asked for by name with its entry.
+    first = KINDS[result.hits[0].doc["kind"]]
+    blocks = {"status": [statuses, runbooks, pages], "page": [pages, runbooks, statuses]}.get(
+        first, [runbooks, statuses, pages]
+    )
     return "\n\n".join("\n".join(block) for block in blocks if block)
 
 
@@ -123,6 +133,18 @@ def _runbook_lines(hits: list[Any]) -> list[str]:
         else:
             lines.append(f"   owner: none on route {doc['route']}")
         lines.append(f"   next: opskb escalate {doc['id']}   ({doc['file']})")
+    return lines
+
+
+def _page_lines(hits: list[Any]) -> list[str]:
+    """Teams, SLA policies, systems, pair rules and page sections, with where the site has them."""
+    if not hits:
+        return []
+    lines = ["see also:"]
+    for hit in hits:
+        lines.append(f"  {hit.doc['title']}  ({hit.doc['url']})")
+        if hit.doc.get("contacts"):
+            lines.append("    " + ", ".join(str(value) for value in hit.doc["contacts"].values()))
     return lines
 
 

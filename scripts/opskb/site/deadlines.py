@@ -166,8 +166,7 @@ def route_part(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) ->
             _cell(result["react_by"]["at"], labels),
         ]
         for hop in (hop for hop in result["hops"] if hop["due"]):
-            note = t("worked.outside_hours", hours=hop["outside_hours"]) if hop.get("outside_hours") else None
-            cells.append(_cell(hop["due"]["at"], labels, note))
+            cells.append(_cell(hop["due"]["at"], labels, _outside_hours_note(hop, labels)))
         cells.append(_cell(result["resolve_or_escalate_by"]["at"], labels))
         rows.append(cells)
     if week.holiday:
@@ -188,6 +187,22 @@ def route_part(kb: KnowledgeBase, runbook: Entity, year: int, labels: Labels) ->
         # One object per route: the page template renders it once (``shared``).
         "table": {"headers": headers, "rows": rows},
     }
+
+
+# contact field -> its label, in the order a note offers them
+_WRITTEN_CONTACTS = (("chat", "contact.chat"), ("email", "contact.mail"), ("ticket_queue", "contact.queue"))
+
+
+def _outside_hours_note(hop: dict[str, Any], labels: Labels) -> str | None:
+    """A hop due outside the team's hours: phone them, or, for a team without a phone,
+    the ways they do have (never "phone them" for a team that has none)."""
+    if not hop.get("outside_hours"):
+        return None
+    contacts = hop["contacts"]
+    if contacts.get("phone"):
+        return labels.get("worked.outside_hours", hours=hop["outside_hours"])
+    kinds = ", ".join(labels.get(label) for field, label in _WRITTEN_CONTACTS if contacts.get(field))
+    return labels.get("worked.outside_hours_no_phone", hours=hop["outside_hours"], contacts=kinds)
 
 
 def _cell(iso: str, labels: Labels, note: str | None = None) -> dict[str, Any]:

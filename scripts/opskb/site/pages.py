@@ -657,6 +657,11 @@ class Site:
             del labels["kind_status"]
         return self.renderer.render("partials/search_box.html", icons=safe, labels=labels, placeholder=placeholder)
 
+    def untranslated_note(self, written_in: str) -> str:
+        """The note on a handwritten page shown in another language than the site's (HTML):
+        not translated yet, in the site's language, naming the language it is shown in."""
+        return self.renderer.render("partials/untranslated.html", language=self.t(f"language.{written_in}"))
+
     def home_lead(self) -> str:
         """The block that opens the home page (HTML): search box and critical runbooks."""
         src = HOME
@@ -744,7 +749,17 @@ class Site:
             model = self.route_model(src, route)
             model["runbooks"] = [self.runbook_link(src, r.id) for r in by_route.get(route.id, [])]
             routes.append(model)
-        model = {"routes": routes, "card": self.href(src, CARD), "teams": self.href(src, TEAMS), "lines": LINES}
+        policies = [
+            {"id": p.id, "priority": p.data.get("priority"), **(self.sla_model(p) or {})}
+            for p in sorted(self.kb.sla_policies.values(), key=lambda e: e.id)
+        ]
+        model = {
+            "routes": routes,
+            "policies": policies,
+            "card": self.href(src, CARD),
+            "teams": self.href(src, TEAMS),
+            "lines": LINES,
+        }
         return self.finish(src, "escalation/map.html", {"title": self.t("title.escalation_map")}, model)
 
     def team_directory(self) -> GeneratedPage:

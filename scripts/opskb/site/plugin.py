@@ -82,8 +82,8 @@ from ..problems import ERROR, CommandError, Problem
 from . import sources
 from .escape import page_title
 from .headings import HeadingStyle
-from .i18n import translation_of
-from .labels import language_of
+from .i18n import DEFAULT, Served, root_link, serve
+from .labels import LANGUAGES, language_of
 from .pages import HOME, MARKETPLACES, GeneratedPage, PageBody, PlannedPage, Site, marketplace_uri
 from .parallel import Workers, can_fork, cores
 from .preview import BuildCache
@@ -101,6 +101,8 @@ except ImportError:  # a MkDocs without it: MkDocs' loop writes every page
 ASSETS = Path(__file__).parent / "assets"
 # The theme template of the pages the plugin stamps (PreRenderedPage, _Stamper).
 THEME_DIR = Path(__file__).parent / "theme"
+# Material's language switch, each link leading to the same page (before Material's own).
+LANGUAGES_THEME_DIR = Path(__file__).parent / "theme_languages"
 STAMPED_TEMPLATE = "opskb-stamped.html"
 # Vendored, MIT-licensed (licences beside them), so that nothing is fetched at view time:
 # `npm pack mermaid@11.17.2` -> package/dist/mermaid.min.js (mkdocs-material 9.8 expects
@@ -129,6 +131,14 @@ class OpskbConfig(Config):
     # The check rules' reference page (reference/rules.md), in the site and its search;
     # false leaves it off for a team that does not want opskb's own documentation there.
     rules_reference = c.Type(bool, default=True)
+    # The site's languages (site/i18n.py): the first at the root, each other one built
+    # under its own folder (ru/), with a switch on every page to the same page in the
+    # other languages. Unset: one language, theme.language.
+    languages = c.Optional(c.ListOfItems(c.Choice(LANGUAGES)))
+    # Navigation titles of mkdocs.yml (written in English) per language, for the titles
+    # no page gives: {ru: {Reference: Справка}}. A page's own title in the language and a
+    # section's index page title are used without it.
+    nav_translations = c.Type(dict, default={})
 
 
 # Fewer pages are made faster than workers start.
@@ -160,9 +170,24 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # the content folders' watcher under `mkdocs serve`, when the system notifies changes
     watcher: Any = None
     shelf: _Shelf | None = None
+    # The language this build makes (site/i18n.py): None in the build MkDocs started, which
+    # makes the first language; the plugin of the build of each other language, which
+    # that build starts (``_build_languages``), has it set, and the knowledge base it loaded.
+    build_language: str | None = None
+    loaded: tuple[KnowledgeBase, list[Problem]] | None = None
+    dirty = False
+    # each other language's build: its last configuration, and its plugin instances
+    # (kept under `mkdocs serve`, as MkDocs keeps this build's: _other_config)
+    other_builds: dict[str, MkDocsConfig]
+    other_plugins: dict[str, dict[str, Any]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.other_builds, self.other_plugins = {}, {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.nonce = secrets.token_hex(8)
+        self.dirty = dirty
         if command == "serve":
             self.cache = BuildCache()
         if command == "serve" and dirty:
@@ -174,6 +199,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             self.preview_files: dict[str, tuple[GeneratedPage, tuple[Any, ...], File]] = {}
 
     def on_shutdown(self) -> None:
+        self._shutdown_languages()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
@@ -194,7 +220,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         root = self.content_root(config)
         self.macro_errors = []
         try:
-            self.kb, self.problems = check_tree(root, cache=self.cache.loads if self.cache else None)
+            if self.loaded is not None:  # another language's build: checked by the first
+                self.kb, self.problems = self.loaded
+            else:
+                self.kb, self.problems = check_tree(root, cache=self.cache.loads if self.cache else None)
         except CommandError as err:  # an unreadable schema: one line, as opskb check says it
             raise PluginError(str(err)) from None
         errors = [p for p in self.problems if p.level == ERROR]
@@ -207,11 +236,33 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
             lines = "\n".join(p.as_text() for p in errors)
             raise PluginError(f"opskb: the content under {root} has errors:\n{lines}")
         config.theme.dirs.append(str(THEME_DIR))  # last: it only adds STAMPED_TEMPLATE
+        self._set_languages(config)
         config.extra_css.append(f"{ASSET_DIR}/opskb.css")
         config.extra_javascript.append(f"{ASSET_DIR}/opskb.js")
         config.extra_javascript.append(f"{ASSET_DIR}/search.js")
         self._extend_nav(config)
         return config
+
+    def site_languages(self) -> list[str]:
+        return list(dict.fromkeys(self.config.languages or []))
+
+    def _set_languages(self, config: MkDocsConfig) -> None:
+        """The language of this build in the theme (Material's interface follows it), and
+        the language switch: Material's ``extra.alternate``, whose partial opskb replaces
+        (theme_languages/) so that each link leads to the same page in that language."""
+        languages = self.site_languages()
+        if not languages:
+            return
+        language = self.build_language or languages[0]
+        config.theme["language"] = language
+        if len(languages) < 2:
+            return
+        config.extra["alternate"] = [
+            {"name": _autonym(other), "lang": other, "link": root_link(language, other, languages), "opskb_page": True}
+            for other in languages
+        ]
+        # Before Material's own partials, after a team's custom_dir (which may override it).
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(LANGUAGES_THEME_DIR))
 
     def _extend_nav(self, config: MkDocsConfig) -> None:
         """Append every marketplace page to the nav section that lists the marketplace index."""
@@ -254,7 +305,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.nav_uris = _nav_uris(config.nav) if config.nav else None
         self.generated = {}
         # Handwritten pages in the site's language (site/i18n.py).
-        self.translated = _select_language(files, config, language_of(language))
+        self.served = _select_language(files, config, language_of(language))
         try:
             planned = self.site.planned(self.cache.pages if self.cache else None)
             self.home_lead = self._home_lead()
@@ -310,9 +361,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         if synonyms is not None:
             files.remove(synonyms)  # content for search, not a page or an asset
         memo = self.cache.index if self.cache else None
-        for uri, content in index_files(
-            self.kb, docs_dir, config.use_directory_urls, memo, self.config.rules_reference
-        ):
+        if memo is not None:
+            memo.language = language_of(language)  # one plugin, one language: its own memo
+        rules, lang = self.config.rules_reference, language_of(language)
+        for uri, content in index_files(self.kb, docs_dir, config.use_directory_urls, memo, rules, lang):
             files.append(self._asset(config, f"{ASSET_DIR}/{uri}", content))
         return files
 
@@ -328,7 +380,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     @staticmethod
     def language(config: MkDocsConfig) -> str:
-        """The theme's language (``theme.language``): Material's interface follows it too."""
+        """The theme's language (``theme.language``, set per build when the site has
+        ``languages``): Material's interface follows it too."""
         return str(config.theme.get("language") or "en")
 
     @staticmethod
@@ -436,8 +489,19 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # Last: the navigation as the theme gets it.
     @event_priority(-100)
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        language = language_of(self.language(config))
+        if language != DEFAULT:  # the titles of mkdocs.yml are English
+            _translate_nav(nav.items, self.config.nav_translations.get(language, {}), self._title_in_language)
         self.nav = nav
         return nav
+
+    def _title_in_language(self, file: File) -> Markup | None:
+        """A generated navigation page's title in this build's language (a translated
+        page's comes from its front matter, in on_page_markdown). Escaped once already
+        (pages.finish), and marked so, as the titles of ``_extend_nav`` are (page_title)."""
+        made = self.generated.get(file.src_uri)
+        title = made.meta.get("title") if made is not None else None
+        return Markup(title) if isinstance(title, str) else None
 
     # Last: the environment every page is rendered with.
     @event_priority(-100)
@@ -492,6 +556,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         workers, writers = self._end_build()  # every page is written
+        if self.build_language is None:
+            self._build_languages(config)
         for pool, did in ((workers, "made"), (writers, "written")):
             if pool is not None:
                 log.debug(
@@ -515,6 +581,63 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 sum(shell is None for shell in stamper.toc_shells.values()),
             )
 
+    def _build_languages(self, config: MkDocsConfig) -> None:
+        """The site of each language but the first, under its folder: a build of its own
+        (every plugin, the theme and the page writers run as for the first), started
+        from this one, as mkdocs-static-i18n builds its languages. It reads mkdocs.yml
+        again with this build's site folder (plus the language's), strictness and
+        address; its plugin takes the knowledge base this build checked. Under `mkdocs
+        serve` its plugins are kept from one rebuild to the next (their caches too), as
+        MkDocs keeps this build's."""
+        from mkdocs.commands.build import build
+
+        serving = self.cache is not None
+        for language in self.site_languages()[1:]:
+            first = language not in self.other_plugins
+            other = self._other_config(config, language)
+            if first or not serving:
+                other.plugins.on_startup(command="serve" if serving else "build", dirty=self.dirty)
+            self.other_builds[language] = other
+            plugin = next(p for p in other.plugins.values() if isinstance(p, OpskbPlugin))
+            plugin.build_language, plugin.loaded = language, (self.kb, self.problems)
+            plugin.config.languages = self.site_languages()
+            try:
+                build(other, dirty=self.dirty)
+            finally:
+                if not serving:
+                    self._shutdown_languages()
+
+    def _other_config(self, config: MkDocsConfig, language: str) -> MkDocsConfig:
+        """mkdocs.yml read again for ``language``'s build, with plugin instances of its own.
+        MkDocs keeps one instance of each plugin that has on_startup for every
+        configuration it reads (the Plugins option's ``plugin_cache``, one for all
+        configurations: the adapter's third private use of MkDocs): the language's build
+        gets its own cache for the read, kept for its next rebuild."""
+        from mkdocs.config import load_config
+
+        url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
+        site_dir = os.path.join(config.site_dir, language)
+        cache = getattr(MkDocsConfig.plugins, "plugin_cache", None)
+        own = self.other_plugins.setdefault(language, {})
+        saved = dict(cache) if cache is not None else {}
+        if cache is not None:
+            cache.clear()
+            cache.update(own)
+        try:
+            return load_config(config.config_file_path, site_dir=site_dir, strict=config.strict, site_url=url)
+        finally:
+            if cache is not None:
+                own.clear()
+                own.update(cache)
+                cache.clear()
+                cache.update(saved)
+
+    def _shutdown_languages(self) -> None:
+        for other in self.other_builds.values():
+            other.plugins.on_shutdown()
+        self.other_builds = {}
+        self.other_plugins = {}
+
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         polyfills = config.extra.get("polyfills")
@@ -528,6 +651,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.macro_errors:  # macros rendered this page's Markdown just before
             raise PluginError("opskb: a macro in docs/ failed:\n" + "\n".join(self.macro_errors))
+        served = self.served.get(page.file.src_uri)
+        if served is not None and served.untranslated:  # shown in another language: say so
+            html = _after_title(html, self.site.untranslated_note(served.language))
         if page.file.src_uri == HOME and page.file.generated_by is None:
             return _after_title(html, self.home_lead)
         if isinstance(page, PreRenderedPage):
@@ -544,7 +670,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A translated page's front-matter title replaces the English one from the nav.
-        if page.file.src_uri in self.translated and isinstance(page.meta.get("title"), str):
+        served = self.served.get(page.file.src_uri)
+        if served is not None and served.language != DEFAULT and isinstance(page.meta.get("title"), str):
             page.title = page.meta["title"]
         return markdown
 
@@ -1058,24 +1185,55 @@ def _target(item: Any) -> Any:
     return item
 
 
-def _select_language(files: Files, config: MkDocsConfig, language: str) -> set[str]:
-    """Keep the handwritten pages of the site's language (site/i18n.py): ``PAGE.ru.md``
-    takes the place of ``PAGE.md`` in a Russian build; returns the src_uris served translated."""
-    translated: set[str] = set()
-    for file in list(files):
-        found = translation_of(file.src_uri)
-        if found is None:
-            continue
-        page_uri, page_language = found
+def _select_language(files: Files, config: MkDocsConfig, language: str) -> dict[str, Served]:
+    """Serve each handwritten page from its file in the build's language (site/i18n.py):
+    ``PAGE.ru.md`` takes the place of ``PAGE.md`` in a Russian build, ``PAGE.md`` stays in
+    an English one, and a page without a file in the language is served from another
+    (marked ``untranslated``). Returns how each page is served, by its src_uri."""
+    pages = [f for f in files.documentation_pages() if f.generated_by is None]
+    served = serve((f.src_uri for f in pages), language)
+    chosen = {found.source: found for found in served.values()}
+    for file in pages:
+        found = chosen.get(file.src_uri)
+        if found is not None and found.source == found.page:
+            continue  # PAGE.md serves PAGE.md: left as it is
         files.remove(file)
-        if page_language != language:
-            continue
-        original = files.get_file_from_path(page_uri)
-        if original is not None:
-            files.remove(original)
-        served = File(page_uri, file.src_dir, config.site_dir, config.use_directory_urls, inclusion=file.inclusion)
-        served.abs_src_path = file.abs_src_path
-        served.edit_uri = file.src_uri  # "edit this page" opens the file that was read
-        files.append(served)
-        translated.add(page_uri)
-    return translated
+        if found is None:
+            continue  # another language's version
+        page = File(found.page, file.src_dir, config.site_dir, config.use_directory_urls)
+        page.inclusion = file.inclusion
+        page.abs_src_path = file.abs_src_path
+        page.edit_uri = file.src_uri  # "edit this page" opens the file that was read
+        files.append(page)
+    return served
+
+
+def _autonym(language: str) -> str:
+    """A language's name in itself ('English', 'Русский'), from CLDR through Babel."""
+    from babel import Locale
+
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def _translate_nav(items: list[Any], titles: dict[str, str], title_of: Callable[[File], Markup | None]) -> None:
+    """Navigation titles in the build's language: a page's from the page itself, a
+    section's from ``titles`` (the plugin's nav_translations) or from its index page."""
+    for item in items:
+        children = getattr(item, "children", None)
+        if children:
+            _translate_nav(children, titles, title_of)
+        file = getattr(item, "file", None)
+        own = title_of(file) if file is not None else None
+        if own is not None:
+            item.title = own
+        elif isinstance(item.title, str) and item.title in titles:
+            item.title = escape(titles[item.title])
+        elif children and getattr(children[0], "file", None) is not None and item.title not in titles:
+            index = title_of(children[0].file)
+            if index is not None and children[0].title == index and _is_index(children[0].file.src_uri):
+                item.title = index
+
+
+def _is_index(src_uri: str) -> bool:
+    return posixpath.basename(src_uri) in ("index.md", "README.md")

@@ -26,11 +26,17 @@ INDEX_DIR = "search"
 
 
 def index_files(
-    kb: Any, docs_dir: Path, use_directory_urls: bool, memo: IndexMemo | None = None, rules_reference: bool = True
+    kb: Any,
+    docs_dir: Path,
+    use_directory_urls: bool,
+    memo: IndexMemo | None = None,
+    rules_reference: bool = True,
+    language: str = "en",
 ) -> Iterator[tuple[str, str]]:
-    """(path under assets/opskb/, script text) of every index file (``memo``: see
-    searchindex.IndexMemo; ``rules_reference``: whether the rule reference is on the site)."""
-    built = build_index(kb, docs_dir, lambda src: page_url(src, use_directory_urls), memo, rules_reference)
+    """(path under assets/opskb/, script text) of every index file of the site in
+    ``language`` (``memo``: see searchindex.IndexMemo; ``rules_reference``: whether the
+    rule reference is on the site)."""
+    built = build_index(kb, docs_dir, lambda src: page_url(src, use_directory_urls), memo, rules_reference, language)
     manifest = json.dumps(built.manifest, ensure_ascii=False, separators=(",", ":"))
     yield f"{INDEX_DIR}/manifest.js", f"opskbSearch.manifest({manifest});\n"
     for number, chunk in enumerate(built.chunks):
