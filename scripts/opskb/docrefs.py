@@ -190,7 +190,6 @@ def page_names(root: Path) -> Iterator[PageName | PageError]:
     every filter it applies. Pages that do not parse are KB223's, and yielded as errors."""
     import jinja2
     from jinja2 import meta, nodes
-    from mkdocs.utils.meta import get_data
 
     environment = jinja2.Environment(keep_trailing_newline=True)
     # find_undeclared_variables compiles the page, and compiling refuses a filter or test
@@ -205,7 +204,7 @@ def page_names(root: Path) -> Iterator[PageName | PageError]:
         except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError) as err:
             yield PageError(Place(rel, 1, 1), str(err))
             continue
-        front = frozenset(str(key) for key in get_data(text)[1])
+        front = _front_matter_keys(text)
         filters = {node.name for node in tree.find_all(nodes.Filter)}
         firsts: dict[tuple[str, bool], int] = {}
         tokens = _significant_tokens(environment, text)
@@ -216,6 +215,25 @@ def page_names(root: Path) -> Iterator[PageName | PageError]:
                 firsts.setdefault((value, is_filter), at)
         for (name, is_filter), at in firsts.items():
             yield PageName(_place(text, rel, at), name, is_filter, front)
+
+
+def _front_matter_keys(text: str) -> frozenset[str]:
+    """The keys of a page's YAML front matter (between two ``---`` lines at its top), which
+    mkdocs-macros offers the page as variables; none when the page has none or it is not a
+    mapping."""
+    import yaml
+
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return frozenset()
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+    if end is None:
+        return frozenset()
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError:
+        return frozenset()
+    return frozenset(str(key) for key in data) if isinstance(data, dict) else frozenset()
 
 
 class _Every(dict):
