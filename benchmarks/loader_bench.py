@@ -12,7 +12,7 @@ import yaml
 import yaml_rs
 from synth import REPO, runbook_text
 
-from opskb.yamldoc import load_document
+from opskb.model.yamldoc import load_document
 
 SUITE = REPO.parent / "shared" / "yaml-test-suite"
 

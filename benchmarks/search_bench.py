@@ -96,9 +96,9 @@ def bench_quality(work: Path, browser: object) -> None:
 
 def write_index_site(work: Path, size: int) -> tuple[Path, float]:
     """The site's search files for ``size`` synthetic runbooks, behind a bare page."""
-    from opskb.checker import check_tree
-    from opskb.site.plugin import ASSETS
-    from opskb.site.searchbox import index_files
+    from opskb.build.plugin import ASSETS
+    from opskb.build.searchbox import index_files
+    from opskb.gate.checker import check_tree
 
     root = make_tree(work / f"kb-{size}", size)
     kb, _ = check_tree(root)

@@ -51,7 +51,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from measure import machine_reference, measure  # noqa: E402
 from synth import make_tree  # noqa: E402
 
-from opskb.checker import check_tree  # noqa: E402
+from opskb.gate.checker import check_tree  # noqa: E402
 from opskb.site.pages import Site  # noqa: E402
 from site_helpers import free_port, http_get, write_config  # noqa: E402
 

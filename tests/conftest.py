@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from opskb.cli import main
-from opskb.registry import Example
+from opskb.gate.registry import Example
 
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL = REPO / "tests" / "fixtures" / "minimal"

@@ -207,7 +207,7 @@ def fill_todos(path: Path) -> None:
         data = ordered
     # written as import writes runbooks (block scalars for text that spans lines), as a
     # person's editor keeps them
-    from opskb.runbook_yaml import dump
+    from opskb.authoring.runbook_yaml import dump
 
     path.write_text(dump(data, ["Filled in by the team."], {}), encoding="utf-8")
 

@@ -31,9 +31,9 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
-from opskb.inline import plain
-from opskb.layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, STATUS_MAPPINGS
-from opskb.schemas import markdown_fields
+from opskb.model.inline import plain
+from opskb.model.layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, RUNBOOKS, STATUS_MAPPINGS
+from opskb.model.schemas import markdown_fields
 
 Path_ = tuple[str, ...]  # a field: keys, with "[]" for "every item of the array"
 ITEMS = "[]"
@@ -249,7 +249,7 @@ def payload_tree(sample: Path, dest: Path, extend: Callable[[dict[str, Any]], No
     YAML, every string quoted), so each value sits on a line of its own and a finding of
     ``opskb check`` names the field it is about.
     """
-    from opskb.checker import check_tree
+    from opskb.gate.checker import check_tree
 
     shutil.copytree(sample, dest)
     schemas = Schemas(dest / "schemas")
@@ -377,7 +377,7 @@ def required_only(root: Path) -> list[str]:
     of every file that has it) is removed when the files stay schema-valid and the checker
     clean, else from one object alone when that is. Returns the fields removed, as
     ``kind: field (every)`` or ``(one)``."""
-    from opskb.checker import check_tree
+    from opskb.gate.checker import check_tree
 
     schemas = Schemas(root / "schemas")
     files = {rel: yaml.safe_load((root / rel).read_text(encoding="utf-8")) for rel in _content_files(root)}

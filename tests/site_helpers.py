@@ -123,7 +123,7 @@ def content_site(base: Path, *, handwritten: bool = False, language: str | None 
     """The site of the repository's own content (the product), or of the minimal tree when
     the repository has none, built strict under ``base`` (in ``language``, else the
     configuration's); and its KnowledgeBase."""
-    from opskb.checker import check_tree
+    from opskb.gate.checker import check_tree
 
     root = base / "content"
     wanted = [REPO / "runbooks"] + [REPO / "docs" / name for name in HANDWRITTEN if handwritten]
@@ -280,7 +280,7 @@ def hostile_site(dest: Path, *, repository: bool = False) -> tuple[Any, Path]:
 
     Returns the payload tree and the built site.
     """
-    from opskb.checker import check_tree
+    from opskb.gate.checker import check_tree
     from payloads import payload_tree
 
     if repository:

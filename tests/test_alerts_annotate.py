@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from opskb.alertlinks import alert_page_name
-from opskb.alertrules import load_rule_file
+from opskb.model.addresses import alert_page_name
+from opskb.model.alertrules import load_rule_file
 from test_alert_rules import needs_promtool, promtool
 
 ACCEPTED = REPO / "tests" / "fixtures" / "alert_rules" / "accepted"

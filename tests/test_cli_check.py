@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, apply_example
-from opskb.registry import all_rules
+from opskb.gate.registry import all_rules
 
 # Far enough ahead that every review in the example tree and in the repository is overdue.
 LATER = "2031-01-01"

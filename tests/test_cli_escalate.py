@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from opskb.checker import check_tree
+from opskb.gate.checker import check_tree
 
 
 def _working_hours_route(tree: Path) -> Path:

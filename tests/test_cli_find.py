@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from opskb import search
-from opskb.checker import check_tree
+from opskb.gate.checker import check_tree
+from opskb.search.search import search
 
 SECOND = """\
 id: stock-pages-missing

@@ -13,9 +13,9 @@ import pytest
 import opskb
 from conftest import TODAY
 from new_team import sample_words_in
-from opskb.clocks import calendar_from, deadline_for
-from opskb.kb import content_files
-from opskb.starter import EDITOR_SCHEMAS, Options, render
+from opskb.authoring.starter import EDITOR_SCHEMAS, Options, render
+from opskb.escalation.clocks import calendar_from, deadline_for
+from opskb.model.kb import content_files
 from site_helpers import mkdocs_build
 from test_packaging import _editor_schema_for
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from opskb.checker import check_tree
+from opskb.gate.checker import check_tree
 
 
 def _problems_in(root: Path, rel: str) -> list:

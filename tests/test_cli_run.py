@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_opskb
-from opskb.checker import check_tree
+from opskb.gate.checker import check_tree
 
 COMMANDS = ("find", "escalate", "status", "run", "new")
 

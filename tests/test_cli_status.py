@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from opskb.checker import check_tree
+from opskb.gate.checker import check_tree
 
 
 def test_exact_mapping(cli, tree: Path) -> None:
@@ -154,8 +154,8 @@ def _million(path: Path, rows: int) -> None:
 _MEASURE = """
 import resource, sys
 from pathlib import Path
-from opskb.checker import check_tree
-from opskb.reconcile import StatusMap, reconcile_file
+from opskb.gate.checker import check_tree
+from opskb.statuses.reconcile import StatusMap, reconcile_file
 kb, _ = check_tree(Path(sys.argv[1]))
 status_map = StatusMap(kb)
 seen = []
@@ -236,8 +236,8 @@ def test_repository_content_reconciles(cli, tmp_path: Path) -> None:
 _MEASURE_PAIR = """
 import resource, sys
 from pathlib import Path
-from opskb.checker import check_tree
-from opskb.reconcile import StatusMap, reconcile_pair
+from opskb.gate.checker import check_tree
+from opskb.statuses.reconcile import StatusMap, reconcile_pair
 kb, _ = check_tree(Path(sys.argv[1]))
 summary = reconcile_pair(Path(sys.argv[2]), Path(sys.argv[3]), "ozon", StatusMap(kb), lambda f: None)
 print(summary.rows, summary.ok, summary.mismatches, summary.only_marketplace, summary.only_ours,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from opskb.clocks import CLOCK_24X7, ClockError, calendar_from, deadline, deadline_for
+from opskb.escalation.clocks import CLOCK_24X7, ClockError, calendar_from, deadline, deadline_for
 
 MSK = ZoneInfo("Europe/Moscow")
 BUSINESS = calendar_from(
@@ -116,7 +116,7 @@ def test_a_deadline_past_the_horizon_is_an_error_not_a_walk_to_the_year_9999() -
     """One working minute on Sundays and 9999 hours: 11,000 years of Sundays. The clock
     stops at its horizon and says why (before: a walk over 3.6 million days per deadline,
     ending in 'after the year 9999')."""
-    from opskb.clocks import HORIZON_DAYS
+    from opskb.escalation.clocks import HORIZON_DAYS
 
     sundays = calendar_from(
         {"id": "sunday-minute", "timezone": "UTC", "start": "09:00", "end": "09:01", "weekdays": ["sun"]}

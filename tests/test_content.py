@@ -11,9 +11,9 @@ import re
 import pytest
 
 from conftest import REPO, run_opskb
-from opskb.checker import check_tree
-from opskb.durations import parse_duration
-from opskb.registry import run_cross_checks
+from opskb.gate.checker import check_tree
+from opskb.gate.registry import run_cross_checks
+from opskb.model.durations import parse_duration
 from opskb.rules.kb406_first_response_out_of_order import check as first_response_order
 from opskb.site.deadlines import route_part
 from opskb.site.labels import Labels

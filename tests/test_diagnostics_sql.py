@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from opskb.checker import check_tree
 from opskb.diagnostics import sql, sql_guard, sql_plan, sql_postgres
 from opskb.diagnostics.probe import ProbeError
 from opskb.diagnostics.sources import Source
+from opskb.gate.checker import check_tree
 from pg_cluster import (
     PASSWORD,
     RUNBOOK,

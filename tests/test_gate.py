@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, apply_example, run_opskb, schema_objects
-from opskb.registry import Example
+from opskb.gate.registry import Example
 from site_helpers import mkdocs_build, write_config
 
 RUNBOOK = "runbooks/prices-not-applied.yaml"
@@ -284,9 +284,10 @@ def test_every_number_in_the_schemas_is_bounded() -> None:
 def test_the_reserved_pages_are_every_page_the_site_generates_besides_entities() -> None:
     """KB331 reads FIXED_PAGES: it must name every page the plugin writes besides one per runbook
     and marketplace, or an id could still take a generated page's place."""
-    from opskb.alertlinks import alert_page_uri, runbooks_by_alert
-    from opskb.checker import check_tree
-    from opskb.site.pages import FIXED_PAGES, Site, marketplace_uri, runbook_uri
+    from opskb.alerts.alertlinks import runbooks_by_alert
+    from opskb.gate.checker import check_tree
+    from opskb.model.addresses import FIXED_PAGES, alert_page_uri, marketplace_uri, runbook_uri
+    from opskb.site.pages import Site
 
     kb, _ = check_tree(REPO / "tests" / "fixtures" / "minimal")
     pages = {page.src_uri for page in Site(kb).pages()}
@@ -311,7 +312,7 @@ def test_every_macro_call_the_gate_accepts_builds(tmp_path: Path) -> None:
     """The gate and the build read one declaration (the macros' signatures): a page calling
     every macro with every value its parameters take, by position and by keyword, and every
     figure, passes `opskb check --strict` and builds strictly."""
-    from opskb.checker import check_tree
+    from opskb.gate.checker import check_tree
     from opskb.site.macros import variables
     from site_helpers import macro_calls
 

@@ -266,7 +266,7 @@ def _macro_call_mutation(rng: random.Random, sample: Sample) -> Mutation:
 
 def _page_mutation(rng: random.Random, sample: Sample) -> Mutation:
     """A handwritten page where the site generates one (or its translation, or a static file)."""
-    from opskb.checker import check_tree
+    from opskb.gate.checker import check_tree
     from opskb.site.pages import Site
 
     kb, _ = check_tree(sample.root)

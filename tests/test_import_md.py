@@ -16,7 +16,7 @@ import yaml
 
 from conftest import REPO, TODAY
 from new_team import fill_todos, is_todo_finding
-from opskb.kb import load_knowledge_base
+from opskb.model.kb import load_knowledge_base
 from site_helpers import mkdocs_build, repository_content, write_config
 
 FIXTURES = REPO / "tests" / "fixtures" / "markdown_runbooks"

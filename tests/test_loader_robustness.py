@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run_opskb
-from opskb import yamldoc
-from opskb.yamldoc import DEFAULT_LIMITS, load_document
+from opskb.model import yamldoc
+from opskb.model.yamldoc import DEFAULT_LIMITS, load_document
 
 SUITE = REPO.parent / "shared" / "yaml-test-suite"
 needs_suite = pytest.mark.skipif(not SUITE.is_dir(), reason=f"YAML test suite not found at {SUITE}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_opskb
-from opskb.yamldoc import DEFAULT_LIMITS, load_document
+from opskb.model.yamldoc import DEFAULT_LIMITS, load_document
 
 LIMIT = DEFAULT_LIMITS.max_depth
 

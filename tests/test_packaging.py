@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import MINIMAL, REPO
-from opskb.kb import content_files
+from opskb.model.kb import content_files
 
 
 def _editor_schema_for(rel: str, mapping: dict[str, list[str]]) -> list[str]:
@@ -91,7 +91,7 @@ def test_installed_wheel_checks_a_tree_with_its_packaged_schemas(tmp_path: Path)
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     located = subprocess.run(
-        [str(python), "-c", "import opskb.schemas as s; print(s.schema_dir())"],
+        [str(python), "-c", "import opskb.model.schemas as s; print(s.schema_dir())"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from opskb import searchindex
-from opskb.checker import check_tree
-from opskb.searchindex import build_index
-from opskb.site.pages import INDEX_FIELDS, Site, page_url
-from opskb.site.preview import BuildCache, IdleCollector
+from opskb.build.preview import BuildCache, IdleCollector
+from opskb.gate.checker import check_tree
+from opskb.model.addresses import page_url
+from opskb.search.search import searchindex
+from opskb.search.searchindex import build_index
+from opskb.site.pages import INDEX_FIELDS, Site
 from site_helpers import copy_minimal, repository_content
 
 NONCE = "0123456789abcdef"

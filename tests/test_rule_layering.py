@@ -23,9 +23,9 @@ import pytest
 
 import opskb
 from conftest import apply_example
-from opskb.registry import Rule, all_rules, schema_code
-from opskb.schemas import SchemaError
-from opskb.yamldoc import RawFinding
+from opskb.gate.registry import Rule, all_rules, schema_code
+from opskb.model.schemas import SchemaError
+from opskb.model.yamldoc import RawFinding
 
 RULES = list(all_rules().values())
 DETECTED = [rule for rule in RULES if rule.detected_by]
@@ -81,14 +81,14 @@ def test_rules_command_prints_a_rule_page_like_ruff(cli) -> None:
     assert "+ severity: high" in example and "- severity: critical" in example
     assert "+ severity: high" in use_instead.split("\nReported as\n")[0]
     assert "duplicate key '<key>' (first at line <first_line>)" in out  # placeholders, not {key}
-    assert "opskb.yamldoc.scan_events" in out.split("\nChecked by\n")[1]
+    assert "opskb.model.yamldoc.scan_events" in out.split("\nChecked by\n")[1]
     assert all(len(line) <= 120 for line in out.splitlines())
 
 
 def test_rules_command_json_has_why_fix_and_where_checked(cli) -> None:
     (loader, cross) = cli("rules", "KB008", "KB201", "--format", "json").json()
     assert loader["why"] == all_rules()["KB008"].why and loader["fix"] == all_rules()["KB008"].fix
-    assert loader["checked_by"] == ["opskb.yamldoc._decode"]
+    assert loader["checked_by"] == ["opskb.model.yamldoc._decode"]
     assert cross["checked_by"] == ["opskb.rules.kb201_unknown_route.check"]
     assert cli("rules", "KB999", "--format", "json").code == 2
 
@@ -110,7 +110,7 @@ def test_each_named_function_exists_and_mentions_the_code(rule: Rule) -> None:
     for dotted in rule.detected_by:
         function = _resolve(dotted)
         assert callable(function), dotted
-        assert dotted.startswith("opskb.") and not dotted.startswith(("opskb.rules", "opskb.registry")), dotted
+        assert dotted.startswith("opskb.") and not dotted.startswith(("opskb.rules", "opskb.gate.registry")), dotted
         source = inspect.getsource(function)
         # KB100 is what no keyword of another rule covers: the fallback of the same function
         assert rule.code == "KB100" or any(literal in source for literal in literals), (dotted, literals)
@@ -121,7 +121,7 @@ def _emitters() -> Iterator[tuple[str, str]]:
     every place a finding is made with a code."""
     for path in sorted(PACKAGE.rglob("*.py")):
         module = ".".join(("opskb", *path.relative_to(PACKAGE).with_suffix("").parts))
-        if module.startswith("opskb.rules.") or module == "opskb.registry":
+        if module.startswith("opskb.rules.") or module == "opskb.gate.registry":
             continue
 
         def walk(node: ast.AST, prefix: str, module: str = module) -> Iterator[tuple[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import apply_example
-from opskb.registry import all_rules
+from opskb.gate.registry import all_rules
 
 RULES = list(all_rules().values())
 
@@ -68,7 +68,7 @@ def test_every_validation_keyword_of_the_schemas_has_a_schema_rule() -> None:
     import json
 
     from conftest import REPO
-    from opskb.registry import schema_code
+    from opskb.gate.registry import schema_code
 
     annotations = {
         "$schema",

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from opskb.kb import KnowledgeBase
+from opskb.model.kb import KnowledgeBase
 from opskb.site.phrases import letter_language
 from site_helpers import ARTIFACTS, CHROMIUM, OPEN_SHADOW, chromium, content_site, serve
 

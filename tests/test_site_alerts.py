@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from opskb.alertlinks import alert_page_name
+from opskb.model.addresses import alert_page_name
 from site_helpers import copy_minimal, mkdocs_build, write_config
 from test_site_build import broken_links
 

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from opskb.clocks import calendar_from, deadline
-from opskb.kb import KnowledgeBase
+from opskb.escalation.clocks import calendar_from, deadline
+from opskb.model.kb import KnowledgeBase
 from payloads import CLOSE, OPEN, PayloadTree
 from site_helpers import (
     ARTIFACTS,
@@ -131,7 +131,7 @@ def test_runbook_page_shows_owner_sla_and_do_not(page: Any, base_url: str, conte
     first = runbook.data["do_not"][0]
     assert " ".join(first["action"].split()) in " ".join(do_not.inner_text().split())
     text = " ".join(body.inner_text().split())
-    from opskb.durations import humanize
+    from opskb.model.durations import humanize
 
     assert f"React within {humanize(policy.data['react_within'])}" in text
     assert f"resolve or escalate within {humanize(policy.data['resolve_within'])}" in text
@@ -151,7 +151,7 @@ def test_timer_shows_when_each_hop_is_due(page: Any, base_url: str, content: Any
     registered = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo(ZONE))
     rows = page.locator(".opskb-timer-hop")
     assert rows.count() == len(route.data["hops"])
-    from opskb.durations import parse_duration
+    from opskb.model.durations import parse_duration
 
     for index, hop in enumerate(route.data["hops"]):
         row = rows.nth(index)
@@ -180,7 +180,7 @@ def test_timer_shows_when_each_hop_is_due(page: Any, base_url: str, content: Any
 def test_timer_working_hours_match_opskb_clocks(
     page: Any, base_url: str, content: Any, start: str, minutes: int
 ) -> None:
-    """The page's clock arithmetic agrees with opskb.clocks (what `opskb escalate` says)."""
+    """The page's clock arithmetic agrees with opskb.escalation.clocks (what `opskb escalate` says)."""
     _, kb = content
     runbook_id = (
         _pick_runbook(kb, "calendar")

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from opskb.checker import check_tree
-from opskb.registry import all_rules
+from opskb.gate.checker import check_tree
+from opskb.gate.registry import all_rules
 from opskb.site.escape import md, safe_url
 from opskb.site.pages import Site
 from payloads import CLOSE, OPEN, PayloadTree, field_name, schema_of
@@ -577,7 +577,7 @@ def test_a_broken_page_fails_the_strict_build(tmp_path: Path, page: str, markdow
 def test_serve_watches_the_content_folders() -> None:
     from mkdocs.config import load_config
 
-    from opskb.site.plugin import OpskbPlugin
+    from opskb.build.plugin import OpskbPlugin
 
     watched: list[str] = []
 

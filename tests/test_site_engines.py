@@ -1,7 +1,7 @@
 """The site does not depend on one engine: page generation never imports MkDocs, and the
 same configuration builds with ProperDocs (a maintained MkDocs 1.x continuation).
 
-Only ``opskb/site/plugin.py`` may import ``mkdocs`` or ``material``: the page model
+Only ``opskb/build/plugin.py`` may import ``mkdocs`` or ``material``: the page model
 (``pages``), the templates (``render``) and the label catalogs are plain Python and
 Jinja2, so moving to another engine means writing another adapter. It is also the only
 module that writes markup in Python (it splices into the engine's output): every other
@@ -23,7 +23,7 @@ from site_helpers import REPO, copy_minimal, mkdocs_build, write_config
 pytestmark = pytest.mark.xdist_group("site")
 
 PACKAGE = REPO / "scripts" / "opskb"
-ADAPTER = PACKAGE / "site" / "plugin.py"
+ADAPTER = PACKAGE / "build" / "plugin.py"
 ENGINES = ("mkdocs", "material", "properdocs")
 
 
@@ -141,6 +141,6 @@ def test_properdocs_builds_the_same_site(tmp_path: Path) -> None:
 
 def test_the_loader_does_not_import_the_rule_registry() -> None:
     """Layering: the loader returns raw findings; the registry names them (no import cycle)."""
-    code = "import sys, opskb.kb; print(sorted(m for m in sys.modules if m.startswith('opskb.')))"
+    code = "import sys, opskb.model.kb; print(sorted(m for m in sys.modules if m.startswith('opskb.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "opskb.registry" not in out and "opskb.rules" not in out, out
+    assert "opskb.gate.registry" not in out and "opskb.rules" not in out, out

@@ -23,10 +23,10 @@ from urllib.parse import urljoin, urlsplit
 import holidays
 import pytest
 
-from opskb.checker import check_tree
 from opskb.cli import main
-from opskb.durations import humanize
-from opskb.kb import KnowledgeBase
+from opskb.gate.checker import check_tree
+from opskb.model.durations import humanize
+from opskb.model.kb import KnowledgeBase
 from site_helpers import CHROMIUM, CHROMIUM_ARGS, REPO, mkdocs_build, serve, write_config
 
 pytestmark = [
@@ -305,7 +305,7 @@ def test_two_field_precedence_is_stated_from_the_data(
 ) -> None:
     """Glossary and contributing state each file's precedence, and their worked examples
     of unlisted pairs resolve as `opskb status` resolves them."""
-    from opskb.status_keys import StatusKey
+    from opskb.model.status_keys import StatusKey
 
     markets = [(m, StatusKey(m.data)) for m in kb.marketplaces.values()]
     markets = [(m, key) for m, key in markets if key.two_fields]

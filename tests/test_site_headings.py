@@ -13,7 +13,7 @@ import markdown
 import pytest
 from mkdocs.config import load_config
 
-from opskb.checker import check_tree
+from opskb.gate.checker import check_tree
 from opskb.site.headings import HeadingStyle
 from opskb.site.pages import Site
 from site_helpers import REPO

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from opskb.kb import KnowledgeBase
+from opskb.model.kb import KnowledgeBase
 from site_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, content_site, serve
 
 pytestmark = [

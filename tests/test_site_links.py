@@ -6,7 +6,8 @@ from __future__ import annotations
 import itertools
 import posixpath
 
-from opskb.site.pages import _href, page_url
+from opskb.model.addresses import page_url
+from opskb.site.pages import _href
 
 # Folder depths 0-2, shared and distinct prefixes, index pages, a name that is a prefix of another.
 SOURCES = [

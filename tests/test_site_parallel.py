@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from opskb.site.parallel import Workers
+from opskb.build.parallel import Workers
 from payloads import payload_tree
 from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
 

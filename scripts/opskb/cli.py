@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, commands
-from .problems import CommandError, ExitCode
-from .terminal import cleaned
+from .commands.terminal import cleaned
+from .model.problems import CommandError, ExitCode
 
 EPILOG = "exit codes: 0 clean, 1 content errors or failed checks, 2 usage or internal error"
 

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..layout import CONTENT_FOLDERS
-from ..problems import ERROR, CommandError, ExitCode, Problem
+from ..model.layout import CONTENT_FOLDERS
+from ..model.problems import ERROR, CommandError, ExitCode, Problem
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..model.kb import KnowledgeBase
 
 
 def load(root: Path, command: str) -> tuple[KnowledgeBase, list[Problem]]:
@@ -29,7 +29,7 @@ def load(root: Path, command: str) -> tuple[KnowledgeBase, list[Problem]]:
         raise CommandError(f"opskb {command}: {root}: not a directory")
     if not any((root / folder).is_dir() for folder in CONTENT_FOLDERS):
         raise CommandError(f"opskb {command}: {root}: no runbooks/, escalation/ or status_mappings/ here (use --root)")
-    from ..checker import check_tree  # here, not at import: `find` answers from its cache without it
+    from ..gate.checker import check_tree
 
     return check_tree(root)
 
@@ -87,11 +87,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def read_options(command: str, columns: dict[str, str], encoding: str | None, delimiter: str | None) -> Any:
-    """How to read an export (opskb.exports.ReadOptions) from the options a person gave:
+    """How to read an export (opskb.statuses.exports.ReadOptions) from the options a person gave:
     columns by name, an encoding Python knows, a delimiter (``tab`` for a tab)."""
     import codecs
 
-    from ..exports import ReadOptions
+    from ..statuses.exports import ReadOptions
 
     codec = None
     if encoding:

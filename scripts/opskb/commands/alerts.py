@@ -28,7 +28,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from ..problems import CommandError, ExitCode
+from ..model.problems import CommandError, ExitCode
 
 NAME = "alerts"
 HELP = "write each alert's runbook_url into Prometheus rule files (`alerts annotate RULES...`)"
@@ -45,11 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..alertlinks import runbooks_by_alert, site_address
-    from ..alertrules import rule_file_paths
-    from ..annotate import annotate, load_for_annotation
-    from ..atomic import write_atomically
-    from ..layout import RUNBOOKS
+    from ..alerts.alertlinks import runbooks_by_alert
+    from ..alerts.annotate import annotate, load_for_annotation
+    from ..model.addresses import site_address
+    from ..model.alertrules import rule_file_paths
+    from ..model.atomic import write_atomically
+    from ..model.layout import RUNBOOKS
     from ._support import files_in, guard, load
 
     paths, unusable = rule_file_paths(args.rules)

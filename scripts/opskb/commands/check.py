@@ -17,8 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..alertrules import rule_file_paths
-from ..problems import ERROR, ExitCode, has_errors, render
+from ..model.alertrules import rule_file_paths
+from ..model.problems import ERROR, ExitCode, has_errors, render
 
 NAME = "check"
 HELP = "validate the content (exit 1 on errors)"
@@ -58,7 +58,7 @@ def _codes(values: list[str]) -> list[str]:
 
 
 def _unknown_codes(codes: list[str]) -> list[str]:
-    from ..registry import all_rules
+    from ..gate.registry import all_rules
 
     known = all_rules()
     return [code for code in codes if not any(rule.startswith(code) for rule in known)]
@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"opskb check: no rule code starts with {', '.join(unknown)} (see `opskb rules`)", file=sys.stderr)
         return ExitCode.USAGE
-    from ..cascade import root_causes_first
-    from ..checker import check_tree  # imported here: `opskb find` should not pay for jsonschema
+    from ..gate.cascade import root_causes_first
+    from ..gate.checker import check_tree
 
     kb, found = check_tree(root, alert_rules=rule_files, site_url=args.site_url)
     problems = root_causes_first(p for p in found if _wanted(p.code, select, ignore))

@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..clocks import ClockError
+    from ..escalation.clocks import ClockError
 
     try:
         plan = build_plan(args)
@@ -56,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
 
 def build_plan(args: argparse.Namespace) -> dict[str, Any]:
     """Everything `escalate` prints, as plain data (the JSON output)."""
-    from ..clocks import ClockError, _zone
-    from ..escalation_plan import PlanError, display_zone, plan, route_clock
-    from ..layout import ESCALATION
+    from ..escalation.clocks import ClockError, _zone
+    from ..escalation.escalation_plan import PlanError, display_zone, plan, route_clock
+    from ..model.layout import ESCALATION
     from ._support import CommandError, files_in, guard, load, runbook
 
     kb, problems = load(args.root, NAME)

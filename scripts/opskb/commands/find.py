@@ -41,8 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: `opskb find` must answer fast, so nothing heavy loads unless needed.
-    from .. import search
-    from ..problems import ExitCode
+    from ..model.problems import ExitCode
+    from ..search import search
 
     root: Path = args.root
     if not (root / "runbooks").is_dir():
@@ -75,8 +75,8 @@ KINDS = ("runbook", "status", "page")
 
 
 def _load(root: Path) -> tuple[Any, int]:
-    from ..checker import check_tree
-    from ..problems import ERROR
+    from ..gate.checker import check_tree
+    from ..model.problems import ERROR
 
     kb, problems = check_tree(root)
     return kb, sum(p.level == ERROR for p in problems)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..problems import CommandError, ExitCode
+from ..model.problems import CommandError, ExitCode
 
 NAME = "import"
 HELP = "import Markdown runbooks as opskb runbook YAML (TODOs where the Markdown says nothing)"
@@ -86,9 +86,9 @@ class Outcome:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import mdrunbook
-    from ..atomic import locked
-    from ..durations import today
+    from ..authoring import mdrunbook
+    from ..model.atomic import locked
+    from ..model.durations import today
 
     root: Path = args.root
     out: Path = args.out if args.out is not None else root / "runbooks"
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _vocabulary(path: Path | None) -> Any:
-    from ..mdrunbook import vocabulary
+    from ..authoring.mdrunbook import vocabulary
 
     extra = None
     if path is not None:
@@ -139,8 +139,8 @@ def _vocabulary(path: Path | None) -> Any:
 def _owner(root: Path, route: str | None, owner: str | None) -> str | None:
     """The owner team: as given, else the route's L2 team. Both are checked against the
     knowledge base under ``root`` when it has them (a typo is said now, not at the gate)."""
-    from ..kb import load_knowledge_base
-    from ..layout import ESCALATION
+    from ..model.kb import load_knowledge_base
+    from ..model.layout import ESCALATION
 
     if not (root / ESCALATION).is_dir():
         return owner
@@ -159,7 +159,7 @@ def _owner(root: Path, route: str | None, owner: str | None) -> str | None:
 
 def _alert_severities(paths: list[Path]) -> dict[str, str]:
     """Alert name -> its severity label, from the rule files (read as `check` reads them)."""
-    from ..alertrules import alerts_of, load_rule_file, rule_file_paths
+    from ..model.alertrules import alerts_of, load_rule_file, rule_file_paths
 
     if not paths:
         return {}
@@ -191,7 +191,7 @@ def _sources(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
 
 
 def _one(source: Path, out: Path, options: Any, words: Any, taken: set[str]) -> Outcome:
-    from .. import mdrunbook
+    from ..authoring import mdrunbook
     from ..rules.kb405_placeholder_text import placeholders
 
     text, reason = _read(source)
@@ -240,7 +240,7 @@ def _read(source: Path) -> tuple[str | None, str]:
 def _yaml(imported: Any, source: Path) -> str | None:
     """The runbook's YAML, read back with opskb's loader to the very same data (else, with
     every non-ASCII character escaped; else None)."""
-    from ..runbook_yaml import dump
+    from ..authoring.runbook_yaml import dump
 
     header = [
         f"Imported from {source.as_posix()} by `opskb import md`.",
@@ -257,7 +257,7 @@ def _yaml(imported: Any, source: Path) -> str | None:
 def _reads_back(text: str, data: dict[str, Any]) -> bool:
     import tempfile
 
-    from ..yamldoc import load_document
+    from ..model.yamldoc import load_document
 
     with tempfile.TemporaryDirectory(prefix="opskb-import-") as folder:
         path = Path(folder) / "runbook.yaml"
@@ -267,7 +267,7 @@ def _reads_back(text: str, data: dict[str, Any]) -> bool:
 
 
 def _write(target: Path, outcome: Outcome) -> None:
-    from ..atomic import write_atomically
+    from ..model.atomic import write_atomically
 
     try:
         write_atomically(target, outcome.text.encode("utf-8"), create=True)

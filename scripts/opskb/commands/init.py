@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..problems import CommandError
+from ..model.problems import CommandError
 
 NAME = "init"
 HELP = "start a new knowledge base repository (content, site, CI, editor settings)"
@@ -44,8 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..durations import today
-    from ..starter import Options, StarterError, render, write
+    from ..authoring.starter import Options, StarterError, render, write
+    from ..model.durations import today
 
     options = Options(
         timezone=args.timezone,

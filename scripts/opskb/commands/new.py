@@ -38,14 +38,14 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from ..problems import CommandError, has_errors
+from ..model.problems import CommandError, has_errors
 
 NAME = "new"
 HELP = "scaffold a runbook, marketplace mapping or escalation file that passes `opskb check`"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..scaffold import KINDS
+    from ..authoring.scaffold import KINDS
 
     parser.add_argument("kind", choices=KINDS, help="what to create")
     parser.add_argument("id", nargs="?", help="id (runbook, marketplace, team, route): lower-case, digits, dashes")
@@ -59,7 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..atomic import locked
+    from ..model.atomic import locked
 
     root: Path = args.root
     if not root.is_dir():
@@ -77,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _made(root: Path, args: argparse.Namespace) -> tuple[Any, Any]:
-    from .. import scaffold
-    from ..alertlinks import site_language
-    from ..kb import load_knowledge_base
+    from ..authoring import scaffold
+    from ..model.addresses import site_language
+    from ..model.kb import load_knowledge_base
 
     kb, _ = load_knowledge_base(root)
     try:
@@ -102,8 +102,8 @@ def _made(root: Path, args: argparse.Namespace) -> tuple[Any, Any]:
 def _guarded_directory(root: Path, kind: str) -> Path:
     """Where the lock is taken: the real directory of the file an entry joins (through a
     symlink, its target's), else the content root."""
-    from ..atomic import lock_directory
-    from ..scaffold import ENTRIES
+    from ..authoring.scaffold import ENTRIES
+    from ..model.atomic import lock_directory
 
     if kind in ENTRIES:
         directory = lock_directory(root / ENTRIES[kind][0])
@@ -114,7 +114,7 @@ def _guarded_directory(root: Path, kind: str) -> Path:
 
 def _create(root: Path, made: Any, args: argparse.Namespace) -> int:
     """Write a new file; it appears whole or not at all, and never over an existing one."""
-    from ..atomic import write_atomically
+    from ..model.atomic import write_atomically
 
     target = root / made.path
     if target.exists() or target.is_symlink():
@@ -151,8 +151,8 @@ def _missing_parents(directory: Path) -> list[Path]:
 
 def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
     """Add a team or route to its existing file; put the file back if the entry has errors."""
-    from .. import scaffold
-    from ..atomic import write_atomically
+    from ..authoring import scaffold
+    from ..model.atomic import write_atomically
 
     rel = made.path.as_posix()
     document = next((d for d in kb.documents if d.rel == rel), None)
@@ -180,7 +180,7 @@ def _add_entry(root: Path, made: Any, kb: Any, args: argparse.Namespace) -> int:
 def _report_problems(root: Path, rel: str, from_line: int = 1) -> bool:
     """Check the whole tree; print the problems in ``rel`` from ``from_line`` on, and say
     whether any of them is an error."""
-    from ..checker import check_tree
+    from ..gate.checker import check_tree
 
     _, problems = check_tree(root)
     # the TODOs are the template's own (KB405): what is left to write, listed by `check --strict`

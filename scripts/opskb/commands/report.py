@@ -85,10 +85,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..exports import ExportError
-    from ..layout import ESCALATION, RUNBOOKS
+    from ..model.layout import ESCALATION, RUNBOOKS
     from ..report import model
     from ..report.build import build
+    from ..statuses.exports import ExportError
     from ._support import CommandError, files_in, guard, load
 
     for path in args.exports:
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _options(args: argparse.Namespace, kb: Any) -> Any:
-    from ..clocks import ClockError, _zone
+    from ..escalation.clocks import ClockError, _zone
     from ..report.build import Options
     from ..report.dates import DateFormatError, compile_format
     from ._support import CommandError, read_options
@@ -181,7 +181,7 @@ def default_zone(kb: Any) -> Any:
     """The business calendar's zone, else the first team's, else UTC."""
     from datetime import UTC
 
-    from ..clocks import _zone
+    from ..escalation.clocks import _zone
 
     for calendar in kb.calendars.values():
         return _zone(calendar.data["timezone"])

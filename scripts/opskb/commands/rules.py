@@ -10,7 +10,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..registry import Rule
+    from ..gate.registry import Rule
 
 NAME = "rules"
 HELP = "print the rule reference"
@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..registry import all_rules  # imported here: other commands should not load every rule
-    from ..rulesdoc import example_text
+    from ..gate.registry import all_rules
+    from ..gate.rulesdoc import example_text
 
     rules = [r for code, r in all_rules().items() if not args.codes or code in args.codes]
     if args.format == "json":
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _page(rule: Rule) -> str:
-    from ..rulesdoc import example_text, message_text
+    from ..gate.rulesdoc import example_text, message_text
 
     reported = f"{rule.bad.expect}: {rule.code} {message_text(rule.message)}\n  hint: {message_text(rule.hint)}"
     sections = [

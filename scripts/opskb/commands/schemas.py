@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..problems import CommandError
+from ..model.problems import CommandError
 
 NAME = "schemas"
 HELP = "export the content model's JSON Schemas (for editors and other tools)"
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..starter import export_schemas
+    from ..authoring.starter import export_schemas
 
     try:
         written = export_schemas(args.dir)

@@ -179,9 +179,9 @@ def _lookup_text(found: dict[str, Any]) -> str:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from .. import reconcile
-    from ..exports import ExportError
-    from ..layout import STATUS_MAPPINGS
+    from ..model.layout import STATUS_MAPPINGS
+    from ..statuses import reconcile
+    from ..statuses.exports import ExportError
     from ._support import CommandError, did_you_mean, files_in, guard, load, status_mappings
 
     paths = [Path(args.status), *([args.ours] if args.ours else [])]
@@ -258,7 +258,7 @@ class _Output:
             self.row(dict(zip(self.CSV_COLUMNS, self.CSV_COLUMNS, strict=True)))
 
     def row(self, values: dict[str, Any]) -> None:
-        from ..spreadsheet import safe_cell
+        from ..statuses.spreadsheet import safe_cell
 
         self.csv.writerow([safe_cell(values.get(column, "")) for column in self.CSV_COLUMNS])
 

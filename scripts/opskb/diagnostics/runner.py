@@ -111,7 +111,7 @@ def run_one(check: dict[str, Any], runbook: dict[str, Any], sources: Sources, ta
 @cache
 def timeout_bounds() -> tuple[float, float, float]:
     """(minimum, default, maximum) of ``timeout_seconds``, as the runbook schema states them."""
-    from ..schemas import schema_dir
+    from ..model.schemas import schema_dir
 
     schema = json.loads((schema_dir() / "runbook.schema.json").read_text(encoding="utf-8"))
     spec = schema["$defs"]["check"]["properties"]["timeout_seconds"]

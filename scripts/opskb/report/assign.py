@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..exports import normal
-from ..kb import KnowledgeBase
+from ..model.kb import KnowledgeBase
+from ..statuses.exports import normal
 
 _WORDS = re.compile(r"[\w-]+")
 _CACHE_LIMIT = 10_000

@@ -16,9 +16,9 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
 
-from ..clocks import ClockError
-from ..exports import Broken, ExportError, ReadOptions
-from ..kb import KnowledgeBase
+from ..escalation.clocks import ClockError
+from ..model.kb import KnowledgeBase
+from ..statuses.exports import Broken, ExportError, ReadOptions
 from .aggregate import LeftOut, Report
 from .assign import Assigner, Assignment
 from .keys import SeenKeys

@@ -1,6 +1,6 @@
 """A ticket measured on its SLA policy's clock: deadlines and verdicts.
 
-Deadlines are counted by ``opskb.clocks``, the code of ``opskb escalate`` (working hours,
+Deadlines are counted by ``opskb.escalation.clocks``, the code of ``opskb escalate`` (working hours,
 weekends, the calendar's public holidays, time zones; 24x7 counts every minute). Each of
 reaction and resolution is:
 
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from .. import clocks
-from ..kb import KnowledgeBase
+from ..escalation import clocks
+from ..model.kb import KnowledgeBase
 from .tickets import Ticket
 
 MET, BREACHED, PENDING, UNKNOWN = "met", "breached", "pending", "unknown"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..kb import KnowledgeBase
+from ..model.kb import KnowledgeBase
 from .aggregate import NONE, Report
 from .assign import Assignment
 from .measure import Measured

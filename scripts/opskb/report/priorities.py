@@ -12,7 +12,7 @@ import json
 from functools import cache
 from importlib import resources
 
-from ..exports import normal
+from ..statuses.exports import normal
 
 
 @cache

@@ -1,5 +1,5 @@
 """``--format csv``: safe to open in a spreadsheet (every cell quoted; a cell starting with
-``=`` ``+`` ``-`` ``@``, a tab or CR prefixed with a quote: ``opskb.spreadsheet``, as
+``=`` ``+`` ``-`` ``@``, a tab or CR prefixed with a quote: ``opskb.statuses.spreadsheet``, as
 reconcile writes). One row per ticket as it comes (``kind`` ticket), then one per group
 (``kind`` group) and per system and week (``kind`` week)."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from ..spreadsheet import safe_cell
+from ..statuses.spreadsheet import safe_cell
 from .model import ticket_data
 
 COLUMNS = (

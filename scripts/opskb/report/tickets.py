@@ -1,6 +1,6 @@
 """Ticket rows of an export, read by the shared export reader, as ``Ticket``s or reasons.
 
-The columns are found by ``opskb.exports`` (the reader of ``status reconcile``) from the
+The columns are found by ``opskb.statuses.exports`` (the reader of ``status reconcile``) from the
 ticket phrasings of ``export_columns.json``; the dates by the file's one format
 (``dates``). A row that cannot be measured is a reason, said as ``file:row: reason`` by
 the caller: an empty key, a date in no form or not in the file's, a resolution or first
@@ -15,7 +15,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import BinaryIO, NamedTuple
 
-from ..exports import TICKETS, Broken, Export, ExportError, ReadOptions, column_names
+from ..statuses.exports import TICKETS, Broken, Export, ExportError, ReadOptions, column_names
 from . import dates
 
 ROLES = tuple(column_names(TICKETS))

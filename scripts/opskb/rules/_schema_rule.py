@@ -1,13 +1,13 @@
 """What the schema rules (KB1xx) share: the schema phase writes their message, the field's
-description in schemas/ is their hint, and ``opskb.schemas._explain`` reports them (by
+description in schemas/ is their hint, and ``opskb.model.schemas._explain`` reports them (by
 the JSON Schema keyword each rule lists in ``keywords``; the loader never sees a code)."""
 
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 # Where a jsonschema error becomes a located message with its keyword.
-EXPLAIN = "opskb.schemas._explain"
+EXPLAIN = "opskb.model.schemas._explain"
 
 
 def schema_rule(

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from ..kb import Entity, KnowledgeBase
+from ..model.kb import Entity, KnowledgeBase
 
 
 def sql_queries(kb: KnowledgeBase) -> Iterator[tuple[Entity, tuple[Any, ...], Any, str]]:

@@ -29,7 +29,7 @@ RUNBOOK_URL = "https://kb.example.org/alerts/JobsProcessedBelowQueued.html"
 
 def alert_example(rules: str, expect: str = "", files: dict[str, str] | None = None):
     """An example that checks ``rules`` as the rule file, reported at ``expect`` (line:col)."""
-    from ..registry import Example
+    from ..gate.registry import Example
 
     where = f"{ALERT_RULES}:{expect}" if expect else ""
     return Example(files={**(files or {}), ALERT_RULES: rules}, args=ALERT_ARGS, expect=where)

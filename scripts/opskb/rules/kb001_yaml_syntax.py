@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -20,12 +20,12 @@ RULE = Rule(
         "again until the file loads."
     ),
     detected_by=(
-        "opskb.yamldoc.scan_events",
-        "opskb.yamldoc._syntax_finding",
-        "opskb.yamldoc._rs_finding",
-        "opskb.ruleyaml.read_stream",
-        "opskb.ruleyaml._documents",
-        "opskb.ruleyaml._merge",
+        "opskb.model.yamldoc.scan_events",
+        "opskb.model.yamldoc._syntax_finding",
+        "opskb.model.yamldoc._rs_finding",
+        "opskb.model.ruleyaml.read_stream",
+        "opskb.model.ruleyaml._documents",
+        "opskb.model.ruleyaml._merge",
     ),
     bad=Example(
         replace={RUNBOOK: [("title: Queued jobs are not processed", "title: [Queued jobs are not processed")]},

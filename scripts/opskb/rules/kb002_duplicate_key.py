@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -17,7 +17,7 @@ RULE = Rule(
         "Delete one of the two entries; if both hold content that matters (two lists of steps, say), merge "
         "them under the one key."
     ),
-    detected_by=("opskb.yamldoc.scan_events", "opskb.yamldoc._rs_finding", "opskb.ruleyaml._attach"),
+    detected_by=("opskb.model.yamldoc.scan_events", "opskb.model.yamldoc._rs_finding", "opskb.model.ruleyaml._attach"),
     bad=Example(
         replace={RUNBOOK: [("severity: critical", "severity: critical\nseverity: high")]}, expect=f"{RUNBOOK}:5:1"
     ),

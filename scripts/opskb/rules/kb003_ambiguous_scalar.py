@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -18,7 +18,7 @@ RULE = Rule(
         "09:30 silently turns into a boolean or a number."
     ),
     fix=('Write true or false for a flag; quote a value that is text, a code or a time ("no", "010", "09:30").'),
-    detected_by=("opskb.yamldoc.scan_events",),
+    detected_by=("opskb.model.yamldoc.scan_events",),
     bad=Example(
         replace={RUNBOOK: [("    changes_system: true", "    changes_system: yes")]}, expect=f"{RUNBOOK}:24:21"
     ),

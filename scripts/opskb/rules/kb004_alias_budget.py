@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 _ALIASES = ", ".join(["*tag"] * 21)
 
@@ -19,7 +19,11 @@ RULE = Rule(
         "Write the repeated values out and remove the & anchors and * aliases; a block that really repeats "
         "belongs in one place that others refer to by id."
     ),
-    detected_by=("opskb.yamldoc.scan_events", "opskb.yamldoc._rs_finding", "opskb.ruleyaml._documents"),
+    detected_by=(
+        "opskb.model.yamldoc.scan_events",
+        "opskb.model.yamldoc._rs_finding",
+        "opskb.model.ruleyaml._documents",
+    ),
     bad=Example(
         files={"runbooks/aliases.yaml": f"id: aliases\ntags: &tag [x]\nrelated: [{_ALIASES}]\n"},
         expect="runbooks/aliases.yaml:3:131",

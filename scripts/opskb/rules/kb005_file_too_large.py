@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB005",
@@ -16,7 +16,7 @@ RULE = Rule(
         "Remove what was pasted by mistake (keep logs in the ticket and link to them); if the content is "
         "real, split it into several files, one runbook per incident."
     ),
-    detected_by=("opskb.yamldoc.load_document", "opskb.ruleyaml.read_stream"),
+    detected_by=("opskb.model.yamldoc.load_document", "opskb.model.ruleyaml.read_stream"),
     bad=Example(binary={"runbooks/huge.yaml": b"# padding\n" * 110_000}, expect="runbooks/huge.yaml:1:1"),
     good=Example(),
 )

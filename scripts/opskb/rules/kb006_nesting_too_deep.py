@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB006",
@@ -17,10 +17,10 @@ RULE = Rule(
         "one list of entries with ids."
     ),
     detected_by=(
-        "opskb.yamldoc.scan_events",
-        "opskb.yamldoc.load_document",
-        "opskb.ruleyaml.compose",
-        "opskb.ruleyaml._documents",
+        "opskb.model.yamldoc.scan_events",
+        "opskb.model.yamldoc.load_document",
+        "opskb.model.ruleyaml.compose",
+        "opskb.model.ruleyaml._documents",
     ),
     bad=Example(
         files={"runbooks/deep.yaml": "id: deep\ntags: " + "[" * 40 + "]" * 40 + "\n"}, expect="runbooks/deep.yaml:2:39"

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB007",
@@ -16,7 +16,7 @@ RULE = Rule(
         "Save the file as UTF-8 in the editor, or convert it: `iconv -f cp1251 -t utf-8 FILE > FILE.new && mv "
         "FILE.new FILE`; set the editor's default encoding to UTF-8."
     ),
-    detected_by=("opskb.yamldoc._decode", "opskb.ruleyaml.read_stream"),
+    detected_by=("opskb.model.yamldoc._decode", "opskb.model.ruleyaml.read_stream"),
     bad=Example(
         binary={"runbooks/cp1251.yaml": "id: cp1251\ntitle: «Queue»\n".encode("cp1251")},
         expect="runbooks/cp1251.yaml:2:8",

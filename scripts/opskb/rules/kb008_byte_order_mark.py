@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB008",
@@ -16,7 +16,7 @@ RULE = Rule(
         "Save the file as UTF-8 without BOM (VS Code: the encoding in the status bar, then Save with "
         "Encoding, UTF-8), or strip the mark: `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`."
     ),
-    detected_by=("opskb.yamldoc._decode",),
+    detected_by=("opskb.model.yamldoc._decode",),
     bad=Example(binary={"runbooks/bom.yaml": b"\xef\xbb\xbfid: bom\n"}, expect="runbooks/bom.yaml:1:1"),
     good=Example(),
 )

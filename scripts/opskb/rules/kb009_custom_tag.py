@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -17,7 +17,7 @@ RULE = Rule(
         "Remove the tag and write the value as plain text; secrets do not belong in the knowledge base at "
         "all, name the vault entry that holds them instead."
     ),
-    detected_by=("opskb.yamldoc.scan_events",),
+    detected_by=("opskb.model.yamldoc.scan_events",),
     bad=Example(replace={RUNBOOK: [("impact: Users", "impact: !secret Users")]}, expect=f"{RUNBOOK}:11:9"),
     good=Example(),
 )

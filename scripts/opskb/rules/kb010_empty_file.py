@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB010",
@@ -17,7 +17,7 @@ RULE = Rule(
         "Fill it in (`opskb new runbook ID` writes a valid start with every required field), or delete the "
         "file until the runbook is written."
     ),
-    detected_by=("opskb.yamldoc.load_document",),
+    detected_by=("opskb.model.yamldoc.load_document",),
     bad=Example(files={"runbooks/todo.yaml": "# to be written\n"}, expect="runbooks/todo.yaml:1:1"),
     good=Example(),
 )

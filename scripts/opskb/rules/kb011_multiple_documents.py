@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -14,7 +14,7 @@ RULE = Rule(
         "and read by others, so a whole runbook can vanish without a trace."
     ),
     fix=("Move the second document into a file of its own (a runbook into runbooks/ID.yaml) and remove the --- line."),
-    detected_by=("opskb.yamldoc.scan_events",),
+    detected_by=("opskb.model.yamldoc.scan_events",),
     bad=Example(replace={RUNBOOK: [("tags: [jobs]", "tags: [jobs]\n---\nid: second")]}, expect=f"{RUNBOOK}:46:1"),
     good=Example(),
 )

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..layout import ESCALATION_FILES
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.layout import ESCALATION_FILES
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB012",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -26,7 +26,7 @@ RULE = Rule(
         "Close the quote on the line where it opens; write long text as a block scalar (`key: >-`, the text "
         "indented on the lines below), which needs no quotes."
     ),
-    detected_by=("opskb.yamldoc.scan_events",),
+    detected_by=("opskb.model.yamldoc.scan_events",),
     bad=Example(
         replace={RUNBOOK: [('{queued} processed."', "{queued} processed.")]},
         expect=f"{RUNBOOK}:40:13",

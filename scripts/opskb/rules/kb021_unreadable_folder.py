@@ -1,11 +1,11 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..kb import KnowledgeBase
-from ..layout import CONTENT_FOLDERS, unreadable_folders
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
-from ..yamldoc import Document
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.layout import CONTENT_FOLDERS, unreadable_folders
+from ..model.problems import ERROR
+from ..model.yamldoc import Document
 
 RULE = Rule(
     code="KB021",

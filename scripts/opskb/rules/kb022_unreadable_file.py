@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 
 RULE = Rule(
     code="KB022",
@@ -17,7 +17,7 @@ RULE = Rule(
         "Give the user that runs opskb read permission (`chmod a+r FILE`), or replace the broken or looping "
         "symbolic link with the file itself."
     ),
-    detected_by=("opskb.yamldoc.load_document",),
+    detected_by=("opskb.model.yamldoc.load_document",),
     bad=Example(links={"runbooks/loop.yaml": "loop.yaml"}, expect="runbooks/loop.yaml:1:1"),
     good=Example(),
 )

@@ -13,7 +13,7 @@ RULE = schema_rule(
         "Correct the spelling to the field the hint suggests, or move the content to the field that carries "
         "it; a remark for other authors goes in a YAML comment (# ...)."
     ),
-    detected_by=(EXPLAIN, "opskb.schemas.SchemaSet.errors"),
+    detected_by=(EXPLAIN, "opskb.model.schemas.SchemaSet.errors"),
     bad=("severity: critical", "severity: critical\npriority: high"),
     good="severity: critical  # the SLA policy of the route sets the priority",
     expect="5:1",

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Example, Rule
+from ..gate.registry import Example, Rule
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -19,7 +19,7 @@ RULE = Rule(
         "minimum and maximum of the schema, so a timeout of .nan would let a check wait forever."
     ),
     fix="Write a plain finite number within the field's range (2.5, not .nan, .inf or 1e400).",
-    detected_by=("opskb.schemas.SchemaSet.errors",),
+    detected_by=("opskb.model.schemas.SchemaSet.errors",),
     bad=Example(
         replace={RUNBOOK: [("    on_fail: requeue", "    timeout_seconds: .nan\n    on_fail: requeue")]},
         expect=f"{RUNBOOK}:32:22",

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import WARNING
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import WARNING
 from ._tree import ROUTES
 
 _SPARE = """

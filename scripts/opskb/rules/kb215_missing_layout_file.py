@@ -1,11 +1,11 @@
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..kb import KnowledgeBase
-from ..layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, STATUS_MAPPINGS
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
-from ..yamldoc import Document
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.layout import ESCALATION, ESCALATION_FILES, INTERNAL_FILE, STATUS_MAPPINGS
+from ..model.problems import ERROR
+from ..model.yamldoc import Document
 from ._tree import SLA
 
 RULE = Rule(

@@ -12,11 +12,11 @@ Fix: drop or reword the alias on one of them.
 
 from collections.abc import Iterator
 
-from ..exports import normal
-from ..kb import KnowledgeBase
-from ..layout import STATUS_MAPPINGS
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.layout import STATUS_MAPPINGS
+from ..model.problems import ERROR
+from ..statuses.exports import normal
 
 _OTHER = """id: partner-shop-global
 name: Partner Shop Global

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import SLA, TEAMS
 
 RULE = Rule(
@@ -28,7 +28,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..clocks import zone_exists  # the holidays package loads only when rules run
+    from ..escalation.clocks import zone_exists
 
     for team in kb.teams.values():
         zone = team.data["hours"]["timezone"]

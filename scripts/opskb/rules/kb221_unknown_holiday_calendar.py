@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import SLA
 
 RULE = Rule(
@@ -34,7 +34,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..clocks import holidays_exist  # the holidays package loads only when rules run
+    from ..escalation.clocks import holidays_exist
 
     for calendar in kb.calendars.values():
         country = calendar.data.get("holidays")

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 
 PAGE = "docs/index.md"
 
@@ -36,7 +36,7 @@ _SHOWN = 12
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..docrefs import MacroCall, macro_calls
+    from ..site.docrefs import MacroCall, macro_calls
     from ..site.macros import MACROS, bind, names_of
 
     for call in macro_calls(kb.root, frozenset(MACROS)):

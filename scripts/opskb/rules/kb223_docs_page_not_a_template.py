@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 
 PAGE = "docs/index.md"
 
@@ -30,7 +30,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..docrefs import PageError, macro_calls
+    from ..site.docrefs import PageError, macro_calls
     from ..site.macros import MACROS
 
     for found in macro_calls(kb.root, frozenset(MACROS)):

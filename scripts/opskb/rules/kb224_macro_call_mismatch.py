@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 
 PAGE = "docs/index.md"
 
@@ -31,7 +31,7 @@ RULE = Rule(
 
 
 def _findings(kb: KnowledgeBase) -> Iterator[tuple[object, dict[str, str]]]:
-    from ..docrefs import COMPUTED, MacroCall, macro_calls
+    from ..site.docrefs import COMPUTED, MacroCall, macro_calls
     from ..site.macros import MACROS, bind, names_of, variables
     from ..site.macros import usage as macro_usage
 

@@ -1,9 +1,9 @@
 import difflib
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 
 PAGE = "docs/index.md"
 # the rule speaks for sites that render pages with opskb's macros alone, strictly
@@ -45,8 +45,8 @@ _CLOSEST = 3
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..alertlinks import mkdocs_config
-    from ..docrefs import PageName, page_names
+    from ..model.addresses import mkdocs_config
+    from ..site.docrefs import PageName, page_names
     from ..site.macros import page_namespace
 
     namespace = page_namespace(kb, mkdocs_config(kb.root / "mkdocs.yml"))

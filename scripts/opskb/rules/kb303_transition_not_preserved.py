@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 
-from ..kb import Entity, KnowledgeBase
-from ..layout import STATUS_MAPPINGS
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
-from ..status_keys import Resolution, StatusKey
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import Entity, KnowledgeBase
+from ..model.layout import STATUS_MAPPINGS
+from ..model.problems import ERROR
+from ..model.status_keys import Resolution, StatusKey
 from ._tree import INTERNAL, MARKET
 
 RULE = Rule(

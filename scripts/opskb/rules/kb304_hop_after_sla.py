@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from ..durations import parse_duration
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.durations import parse_duration
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import ROUTES
 
 RULE = Rule(

@@ -15,10 +15,10 @@ listed with it alike.
 
 from collections.abc import Iterator
 
-from ..kb import Entity, KnowledgeBase
-from ..layout import STATUS_MAPPINGS
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import Entity, KnowledgeBase
+from ..model.layout import STATUS_MAPPINGS
+from ..model.problems import ERROR
 from ._tree import INTERNAL, MARKET
 
 _RULE_LINE = "    rule: The substatus decides when it is listed; otherwise the status alone.\n"

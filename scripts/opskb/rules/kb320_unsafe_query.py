@@ -8,9 +8,9 @@ then holds the server's own plan of the query against the same lists before it r
 
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._sql import sql_queries
 from ._tree import RUNBOOK
 
@@ -71,7 +71,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..diagnostics.sql_guard import refusal  # pglast is loaded only when there is SQL to read
+    from ..diagnostics.sql_guard import refusal
 
     for runbook, path, check_id, query in sql_queries(kb):
         reason = refusal(query)

@@ -6,9 +6,9 @@ The names are figured from the query text as PostgreSQL figures them
 
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._sql import sql_queries
 from ._tree import RUNBOOK
 
@@ -40,7 +40,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..diagnostics.sql_guard import duplicate_columns  # pglast is loaded only when there is SQL to read
+    from ..diagnostics.sql_guard import duplicate_columns
 
     for runbook, path, check_id, query in sql_queries(kb):
         for column in duplicate_columns(query):

@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 from typing import Any
 
-from ..kb import Entity, KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import Entity, KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import SLA, TEAMS
 
 RULE = Rule(

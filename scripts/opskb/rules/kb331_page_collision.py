@@ -2,10 +2,10 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 
-from ..kb import Entity, KnowledgeBase
-from ..layout import DOCS
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import Entity, KnowledgeBase
+from ..model.layout import DOCS
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(
@@ -57,8 +57,9 @@ def _page_of(rel: str) -> str:
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     # imported here: the site's page model is not needed to load the rules
-    from ..docrefs import Place
-    from ..site.pages import Site, marketplace_uri, runbook_uri
+    from ..model.addresses import marketplace_uri, runbook_uri
+    from ..site.docrefs import Place
+    from ..site.pages import Site
 
     # what the site generates, from the plan the build itself follows
     generated = [page.src_uri for page in Site(kb).plan(keyed=False)]

@@ -2,9 +2,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 # Longer than any word a person writes or searches for: the longest dictionary words of
@@ -45,7 +45,7 @@ def long_words(text: str) -> Iterator[str]:
     """Words of ``text`` past the bound, read as the search index reads them: runs of
     letters and digits, CamelCase and snake_case split (an alert name is many words).
     One scan for a run past the bound first: the content's texts have none."""
-    from ..textanalysis import WORD, code_words
+    from ..search.textanalysis import WORD, code_words
 
     if len(text) <= LONGEST_WORD or not _RUN.search(text):
         return
@@ -72,7 +72,7 @@ def _finding(at: Any, sub: tuple, word: str) -> Finding:
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..docrefs import Place, docs_pages
+    from ..site.docrefs import Place, docs_pages
 
     for document in kb.documents:
         source = document.text

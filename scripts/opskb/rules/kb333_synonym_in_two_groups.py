@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 
 SYNONYMS = "docs/synonyms.yaml"
 # English words only: the rule reference is indexed for search, and a Russian word form of
@@ -31,7 +31,7 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..textanalysis import stem, words_of
+    from ..search.textanalysis import stem, words_of
 
     entity = kb.synonyms
     if entity is None:

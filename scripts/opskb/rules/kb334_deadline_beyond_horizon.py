@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from ..kb import Entity, KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import Entity, KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import SLA
 
 # Four years of calendar time without holidays: the clock counts up to HORIZON_DAYS (five
@@ -53,14 +53,14 @@ def _durations(kb: KnowledgeBase, policy: Entity) -> Iterator[tuple[Entity, tupl
 
 
 def _amount(minutes: int) -> str:
-    from ..durations import humanize
+    from ..model.durations import humanize
 
     return humanize(f"{minutes // 60}h") if minutes % 60 == 0 else humanize(f"{minutes}m")
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    from ..clocks import ClockError, calendar_from
-    from ..durations import parse_duration
+    from ..escalation.clocks import ClockError, calendar_from
+    from ..model.durations import parse_duration
 
     for policy in kb.sla_policies.values():
         entity = kb.calendars.get(policy.data["clock"])
@@ -72,7 +72,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
             continue  # KB220, KB221, KB330 report it
         week = calendar.week_length
         for at, path, text in _durations(kb, policy):
-            # a day on a working calendar is one working day (opskb.clocks.deadline_for)
+            # a day on a working calendar is one working day (opskb.escalation.clocks.deadline_for)
             length = calendar.day_length * int(text[:-1]) if text.endswith("d") else parse_duration(text)
             years = length / week * 7 / 365.25
             if years > YEARS:

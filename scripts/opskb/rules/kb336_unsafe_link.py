@@ -3,11 +3,11 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from ..inline import ALLOWED_SCHEMES, bad_links
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
-from ..schemas import markdown_fields, schema_dir, values_at
+from ..gate.registry import Example, Finding, Rule
+from ..model.inline import ALLOWED_SCHEMES, bad_links
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
+from ..model.schemas import markdown_fields, schema_dir, values_at
 from ._tree import RUNBOOK
 
 _GRAFANA = "    do: Open the queue dashboard in Grafana.\n"

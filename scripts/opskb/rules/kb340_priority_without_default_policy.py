@@ -13,9 +13,9 @@ Fix: mark exactly one of the policies of that priority `default_for_priority: tr
 
 from collections.abc import Iterator
 
-from ..kb import Entity, KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import Entity, KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import SLA
 
 _HIGH_AS_CRITICAL = ("    priority: high", "    priority: critical")

@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 from datetime import timedelta
 
-from ..durations import today
-from ..kb import KnowledgeBase, review_due
-from ..problems import WARNING
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.durations import today
+from ..model.kb import KnowledgeBase, review_due
+from ..model.problems import WARNING
 from ._tree import RUNBOOK
 
 RULE = Rule(

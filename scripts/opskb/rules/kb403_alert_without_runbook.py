@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from ..alertrules import alerts_of
-from ..kb import KnowledgeBase
-from ..problems import WARNING
-from ..registry import Finding, Rule
+from ..gate.registry import Finding, Rule
+from ..model.alertrules import alerts_of
+from ..model.kb import KnowledgeBase
+from ..model.problems import WARNING
 from ._tree import JOBS_ALERT, alert_example
 
 _RULES = (

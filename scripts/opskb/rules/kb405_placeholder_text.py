@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 from typing import Any
 
-from ..kb import KnowledgeBase
-from ..problems import WARNING
-from ..registry import Example, Finding, Rule
-from ..yamldoc import JsonPath
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import WARNING
+from ..model.yamldoc import JsonPath
 from ._tree import RUNBOOK
 
 # The word `opskb new` scaffolds and `opskb import md` leave where the author must write.

@@ -2,7 +2,7 @@
 
 What "appears" means (text similarity, not equality: the first response is a short form
 of the steps). Both texts are reduced to their content words' snowball stems (the search's
-own analysis, ``opskb.textanalysis``: stop words and pronouns dropped, so "Write to the
+own analysis, ``opskb.search.textanalysis``: stop words and pronouns dropped, so "Write to the
 marketplace chat" and "Ask the marketplace in its chat" are ``write marketplac chat`` and
 ``ask marketplac chat``) and compared with rapidfuzz's ``token_set_ratio`` (0-100: the
 words they share against the words either adds):
@@ -22,10 +22,10 @@ from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
-from ..kb import KnowledgeBase
-from ..problems import WARNING
-from ..registry import Example, Finding, Rule
-from ..textanalysis import stem, words_of
+from ..gate.registry import Example, Finding, Rule
+from ..model.kb import KnowledgeBase
+from ..model.problems import WARNING
+from ..search.textanalysis import stem, words_of
 from ._tree import RUNBOOK
 
 # Scores (0-100) of rapidfuzz.fuzz.token_set_ratio over stems; chosen on the sample's 23

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -21,9 +21,9 @@ RULE = Rule(
         "not prometheus.yml."
     ),
     detected_by=(
-        "opskb.alertrules._Validator.documents",
-        "opskb.alertrules._Validator._stream",
-        "opskb.alertrules._Validator._plain",
+        "opskb.model.alertrules._Validator.documents",
+        "opskb.model.alertrules._Validator._stream",
+        "opskb.model.alertrules._Validator._plain",
     ),
     bad=alert_example("global:\n  scrape_interval: 15s\nrule_files: [rules/*.yaml]\n", "1:1"),
     good=alert_example(JOBS_ALERT),

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -23,7 +23,7 @@ RULE = Rule(
         "Correct the spelling, or move the field where it belongs: summary and description under "
         "annotations:, severity under labels:."
     ),
-    detected_by=("opskb.alertrules._Validator._fields",),
+    detected_by=("opskb.model.alertrules._Validator._fields",),
     bad=alert_example(JOBS_ALERT + "        summary: Fewer jobs processed than queued\n", "9:9"),
     good=alert_example(JOBS_ALERT),
 )

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -21,10 +21,10 @@ RULE = Rule(
         "list of groups under groups:."
     ),
     detected_by=(
-        "opskb.alertrules._Validator._string",
-        "opskb.alertrules._Validator._groups",
-        "opskb.alertrules._Validator._group",
-        "opskb.alertrules._Validator._names",
+        "opskb.model.alertrules._Validator._string",
+        "opskb.model.alertrules._Validator._groups",
+        "opskb.model.alertrules._Validator._group",
+        "opskb.model.alertrules._Validator._names",
     ),
     bad=alert_example(JOBS_ALERT.replace("severity: critical", "severity: [critical, page]"), "8:21"),
     good=alert_example(JOBS_ALERT),

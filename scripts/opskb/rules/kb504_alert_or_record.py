@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -17,7 +17,7 @@ RULE = Rule(
         "Keep alert: for a rule that should page and record: for one that stores a series; split a rule that "
         "does both into two rules."
     ),
-    detected_by=("opskb.alertrules._Validator._rule",),
+    detected_by=("opskb.model.alertrules._Validator._rule",),
     bad=alert_example(
         JOBS_ALERT.replace("        expr:", "        record: jobs:processed_below_queued\n        expr:"), "5:17"
     ),

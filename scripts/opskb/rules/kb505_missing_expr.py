@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -16,7 +16,7 @@ RULE = Rule(
     fix=(
         "Add expr: with the PromQL expression the rule evaluates (try it in the Prometheus expression browser first)."
     ),
-    detected_by=("opskb.alertrules._Validator._expr",),
+    detected_by=("opskb.model.alertrules._Validator._expr",),
     bad=alert_example(JOBS_ALERT.replace("        expr: jobs_processed < jobs_queued\n", ""), "4:9"),
     good=alert_example(JOBS_ALERT),
 )

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -19,7 +19,7 @@ RULE = Rule(
         "Fix the expression at the reported position (an unbalanced bracket, a missing operator); try it in "
         "the Prometheus expression browser, or run `promtool check rules FILE`."
     ),
-    detected_by=("opskb.alertrules._Validator._expr",),
+    detected_by=("opskb.model.alertrules._Validator._expr",),
     bad=alert_example(
         JOBS_ALERT.replace("jobs_processed < jobs_queued", "rate(jobs_processed[5m] < jobs_queued"),
         "5:15",

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -17,7 +17,7 @@ RULE = Rule(
         "Write a Prometheus duration: units from largest to smallest without spaces (30s, 5m, 1h30m, 2d; the "
         "units are y w d h m s ms)."
     ),
-    detected_by=("opskb.alertrules._Validator._duration",),
+    detected_by=("opskb.model.alertrules._Validator._duration",),
     bad=alert_example(JOBS_ALERT.replace("for: 10m", "for: 10 minutes"), "6:14"),
     good=alert_example(JOBS_ALERT),
 )

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -16,7 +16,7 @@ RULE = Rule(
         "recording rule, and the file with them; usually the rule was meant to page."
     ),
     fix=("Remove the field, or turn the rule into an alert (alert: NAME in place of record:) if it should page."),
-    detected_by=("opskb.alertrules._Validator._rule",),
+    detected_by=("opskb.model.alertrules._Validator._rule",),
     bad=alert_example(
         JOBS_ALERT.replace("alert: JobsProcessedBelowQueued", "record: jobs:processed_below_queued"),
         "6:9",

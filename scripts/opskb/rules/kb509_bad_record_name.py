@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -18,7 +18,7 @@ RULE = Rule(
         "Name it with letters, digits, _ and : only, following the level:metric:operations convention "
         "(job:jobs_queued:rate5m)."
     ),
-    detected_by=("opskb.alertrules._Validator._rule",),
+    detected_by=("opskb.model.alertrules._Validator._rule",),
     bad=alert_example(
         JOBS_ALERT.replace("alert: JobsProcessedBelowQueued", "record: job-queue:rate5m").replace(
             "        for: 10m\n", ""

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -20,7 +20,7 @@ RULE = Rule(
         "Use names of letters, digits and underscores that do not start with a digit (on_call, not 'on "
         "call'), never set __name__, and keep values UTF-8 text."
     ),
-    detected_by=("opskb.alertrules._Validator._names",),
+    detected_by=("opskb.model.alertrules._Validator._names",),
     bad=alert_example(JOBS_ALERT.replace("severity: critical", "on call: jobs"), "8:11"),
     good=alert_example(JOBS_ALERT),
 )

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -14,7 +14,7 @@ RULE = Rule(
         "file's alerts are evaluated."
     ),
     fix="Give each group a name unique within its file, or merge the two groups that share a name.",
-    detected_by=("opskb.alertrules._Validator._group",),
+    detected_by=("opskb.model.alertrules._Validator._group",),
     bad=alert_example(
         JOBS_ALERT
         + JOBS_ALERT.replace("groups:\n", "")

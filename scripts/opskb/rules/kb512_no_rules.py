@@ -1,5 +1,5 @@
-from ..problems import WARNING
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import WARNING
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -16,7 +16,7 @@ RULE = Rule(
         "be there silently does not exist; usually an edit was left half done."
     ),
     fix="Add the rules the group was meant to hold, or remove the empty group (or file).",
-    detected_by=("opskb.alertrules._Validator._groups", "opskb.alertrules._Validator._group"),
+    detected_by=("opskb.model.alertrules._Validator._groups", "opskb.model.alertrules._Validator._group"),
     bad=alert_example(JOBS_ALERT + "  - name: stock\n    rules: []\n", "10:12"),
     good=alert_example(JOBS_ALERT),
 )

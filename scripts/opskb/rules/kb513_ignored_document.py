@@ -1,5 +1,5 @@
-from ..problems import WARNING
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import WARNING
 from ._tree import JOBS_ALERT, alert_example
 
 RULE = Rule(
@@ -17,7 +17,7 @@ RULE = Rule(
         "though the file looks complete to whoever reads it."
     ),
     fix=("Move those groups into the first document (and delete the --- line), or into a rule file of their own."),
-    detected_by=("opskb.alertrules._Validator.documents",),
+    detected_by=("opskb.model.alertrules._Validator.documents",),
     bad=alert_example(JOBS_ALERT + "---\n" + JOBS_ALERT.replace("name: jobs", "name: mail"), "10:1"),
     good=alert_example(JOBS_ALERT),
 )

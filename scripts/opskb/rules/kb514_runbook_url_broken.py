@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 
-from ..alertlinks import runbooks_by_alert, without_fragment
-from ..alertrules import alerts_of
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Finding, Rule
+from ..alerts.alertlinks import runbooks_by_alert, without_fragment
+from ..gate.registry import Finding, Rule
+from ..model.alertrules import alerts_of
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, RUNBOOK_URL, SITE, alert_example
 
 _ANNOTATED = JOBS_ALERT + f"        annotations:\n          runbook_url: {RUNBOOK_URL}\n"

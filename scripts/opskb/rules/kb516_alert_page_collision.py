@@ -1,9 +1,9 @@
 from collections.abc import Iterator
 
-from ..alertlinks import alert_page_name
-from ..kb import KnowledgeBase
-from ..problems import ERROR
-from ..registry import Example, Finding, Rule
+from ..gate.registry import Example, Finding, Rule
+from ..model.addresses import alert_page_name
+from ..model.kb import KnowledgeBase
+from ..model.problems import ERROR
 from ._tree import RUNBOOK
 
 RULE = Rule(

@@ -1,5 +1,5 @@
-from ..problems import ERROR
-from ..registry import Rule
+from ..gate.registry import Rule
+from ..model.problems import ERROR
 from ._tree import JOBS_ALERT, alert_example
 
 _SUMMARY = "        annotations:\n          summary: Processed {{ $value | humanizePercentage }} of jobs\n"
@@ -24,7 +24,7 @@ RULE = Rule(
         "template functions (humanize, printf...) and its variables ($labels, $value, $externalLabels, "
         "$externalURL), and try it with `promtool check rules FILE`."
     ),
-    detected_by=("opskb.alertrules._Validator._templates",),
+    detected_by=("opskb.model.alertrules._Validator._templates",),
     bad=alert_example(JOBS_ALERT + _SUMMARY.replace("}} of", "} of"), "10:20"),
     good=alert_example(JOBS_ALERT + _SUMMARY),
 )

@@ -1,7 +1,7 @@
 """Worked deadlines for a runbook page: its chain's deadlines for fixed registration
 moments, as static text computed at build time (readable without JavaScript).
 
-The times come from ``opskb.escalation_plan.plan``, the function ``opskb escalate`` prints,
+The times come from ``opskb.escalation.escalation_plan.plan``, the function ``opskb escalate`` prints,
 so the page and the command agree for the same moment. The moments are chosen from the
 calendar of the build year, the same for every runbook on a clock:
 
@@ -23,9 +23,9 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from ..clocks import Clock, ClockError, WorkingCalendar, calendar_from, holiday_calendar
-from ..escalation_plan import PlanError, display_zone, plan, route_clock
-from ..kb import Entity, KnowledgeBase
+from ..escalation.clocks import Clock, ClockError, WorkingCalendar, calendar_from, holiday_calendar
+from ..escalation.escalation_plan import PlanError, display_zone, plan, route_clock
+from ..model.kb import Entity, KnowledgeBase
 from .labels import Labels
 
 ANCHOR = "worked-deadlines"

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from ..links import SCHEMES
+from ..model.links import SCHEMES
 
 # Characters with a meaning in HTML, Markdown, pymdownx or Jinja. Letters, digits, space,
 # comma, full stop, slash, semicolon and non-ASCII text stay readable in
@@ -103,7 +103,7 @@ def pre_part(value: str) -> str:
     return html.escape(value, quote=True).translate(_FENCE_TABLE)
 
 
-_SAFE_SCHEMES = frozenset(SCHEMES)  # the one allow-list (opskb.links), as the gate has it
+_SAFE_SCHEMES = frozenset(SCHEMES)  # the one allow-list (opskb.model.links), as the gate has it
 
 
 def safe_url(url: object) -> str | None:

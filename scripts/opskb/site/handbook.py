@@ -20,12 +20,13 @@ from typing import Any
 
 import jinja2
 
-from ..clocks import CLOCK_24X7, DEFAULT_WEEKDAYS
-from ..kb import Entity, KnowledgeBase
-from ..status_keys import DECIDES_ALONE, StatusKey
+from ..escalation.clocks import CLOCK_24X7, DEFAULT_WEEKDAYS
+from ..model.addresses import ESCALATION_MAP, INTERNAL, TEAMS
+from ..model.kb import Entity, KnowledgeBase
+from ..model.status_keys import DECIDES_ALONE, StatusKey
 from .escape import md, safe_url
 from .labels import Labels
-from .pages import ESCALATION_MAP, INTERNAL, LINES, SEVERITIES, TEAMS
+from .pages import LINES, SEVERITIES
 from .render import environment, problem
 
 INLINE = "handbook/inline.md"
@@ -259,7 +260,7 @@ def _md_table(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
 
 def precedence_text(book: Handbook, market: Entity) -> str:
     """How a two-field code of ``market`` resolves, stated from its ``key.precedence`` and
-    shown on worked examples resolved by opskb.status_keys (the resolver every command and
+    shown on worked examples resolved by opskb.model.status_keys (the resolver every command and
     the mapping page use): the same statement wherever a handwritten page needs it."""
     t, data = book.t, market.data
     key = StatusKey(data)

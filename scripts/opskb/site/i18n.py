@@ -15,7 +15,7 @@ in the build's language from the label catalogs; the URL of a page is the same i
 language, under the language's folder.
 
 The plugin (plugin.py, the only module that touches MkDocs) applies these rules to its
-files; the search index (opskb.searchindex) applies the same ones to docs/, so that a
+files; the search index (opskb.search.searchindex) applies the same ones to docs/, so that a
 language's index holds only pages that language's build has.
 """
 

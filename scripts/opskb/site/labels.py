@@ -23,7 +23,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_datetime, get_day_names
 
-from ..clocks import WEEKDAYS
+from ..escalation.clocks import WEEKDAYS
 
 CATALOGS = Path(__file__).parent / "labels"
 FALLBACK = "en"

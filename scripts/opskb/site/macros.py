@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..alertlinks import plugin_settings
-from ..clocks import CLOCK_24X7
-from ..docrefs import CallArgument, MacroCall
-from ..kb import TABLES, Entity, KnowledgeBase
-from ..layout import DOCS
+from ..escalation.clocks import CLOCK_24X7
+from ..model.addresses import plugin_settings
+from ..model.kb import TABLES, Entity, KnowledgeBase
+from ..model.layout import DOCS
+from .docrefs import CallArgument, MacroCall
 from .escape import md
 from .handbook import Handbook, inline_macros
 from .labels import LANGUAGES, Labels, language_of
@@ -43,7 +43,7 @@ class Names(str):
 
     # what one of these is called in a message ("SLA policy")
     noun: ClassVar[str] = ""
-    # the kind of entity (a key of opskb.kb.TABLES) whose ids it takes, if any
+    # the kind of entity (a key of opskb.model.kb.TABLES) whose ids it takes, if any
     kind: ClassVar[str | None] = None
 
     @classmethod
@@ -121,7 +121,7 @@ def _kb(env: Any) -> KnowledgeBase:
     if kb is None:
         # The opskb plugin is missing or listed after macros: check the tree ourselves so
         # the figures are still from validated content.
-        from ..checker import check_tree
+        from ..gate.checker import check_tree
 
         kb, _ = check_tree(Path(env.conf.config_file_path).resolve().parent)
     return kb

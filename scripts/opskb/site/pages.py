@@ -39,14 +39,33 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..alertlinks import alert_page_uri, runbooks_by_alert
-from ..clocks import DEFAULT_WEEKDAYS, WEEKDAYS
-from ..durations import parse_duration
-from ..kb import Entity, KnowledgeBase, markets_in_order, review_due
-from ..layout import STATUS_MAPPINGS
-from ..registry import all_rules
-from ..rulesdoc import example_text, message_text
-from ..status_keys import StatusKey
+from ..alerts.alertlinks import runbooks_by_alert
+from ..escalation.clocks import DEFAULT_WEEKDAYS, WEEKDAYS
+from ..gate.registry import all_rules
+from ..gate.rulesdoc import example_text, message_text
+from ..model.addresses import (
+    BY_MARKETPLACE,
+    BY_SEVERITY,
+    BY_SYSTEM,
+    BY_TAG,
+    CARD,
+    ESCALATION_MAP,
+    FIXED_PAGES,
+    HOME,
+    INTERNAL,
+    MARKETPLACES,
+    RULES,
+    RUNBOOK_INDEX,
+    TEAMS,
+    alert_page_uri,
+    marketplace_uri,
+    page_url,
+    runbook_uri,
+)
+from ..model.durations import parse_duration
+from ..model.kb import Entity, KnowledgeBase, markets_in_order, review_due
+from ..model.layout import STATUS_MAPPINGS
+from ..model.status_keys import StatusKey
 from . import deadlines
 from .escape import attr, safe_url
 from .headings import Heading, HeadingStyle, RenderedBody
@@ -56,35 +75,6 @@ from .render import Renderer
 
 SEVERITIES = ("critical", "high", "medium", "low")
 LINES = ("L1", "L2", "L3")
-
-HOME = "index.md"
-RUNBOOK_INDEX = "runbooks/index.md"
-BY_SYSTEM = "browse/systems.md"
-BY_MARKETPLACE = "browse/marketplaces.md"
-BY_SEVERITY = "browse/severity.md"
-BY_TAG = "browse/tags.md"
-ESCALATION_MAP = "escalation/index.md"
-TEAMS = "escalation/teams.md"
-CARD = "escalation/card.md"
-MARKETPLACES = "marketplaces/index.md"
-INTERNAL = "marketplaces/internal.md"
-RULES = "reference/rules.md"
-# Every page generated besides one per runbook and marketplace: an id whose page would be
-# one of these is refused by `opskb check` (KB331).
-FIXED_PAGES = (
-    RUNBOOK_INDEX,
-    BY_SYSTEM,
-    BY_MARKETPLACE,
-    BY_SEVERITY,
-    BY_TAG,
-    ESCALATION_MAP,
-    TEAMS,
-    CARD,
-    MARKETPLACES,
-    INTERNAL,
-    RULES,
-)
-
 
 # What every page but a runbook's own (and its alerts') shows of a runbook: the fields the
 # models of the indexes, the escalation map, the marketplace pages and the home page
@@ -193,26 +183,6 @@ def _search_text(text: str) -> str:
     """Text for the search index as mkdocs-material writes it: decoded, then <, > and &
     escaped (the theme shows results with innerHTML), whitespace collapsed."""
     return _html_escape(_html_unescape(_SPACE.sub(" ", text)).strip(), quote=False)
-
-
-def runbook_uri(runbook_id: str) -> str:
-    return f"runbooks/{runbook_id}.md"
-
-
-def marketplace_uri(marketplace_id: str) -> str:
-    return f"marketplaces/{marketplace_id}.md"
-
-
-def page_url(src_uri: str, use_directory_urls: bool) -> str:
-    """The URL MkDocs gives a page (the rule of ``File.url``), relative to the site root."""
-    stem = src_uri[: -len(".md")]
-    if not use_directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
 
 
 def _href(src: str, dest: str, use_directory_urls: bool) -> str:
@@ -451,11 +421,11 @@ class Site:
 
     def _holidays(self, country: str | None) -> dict[str, list[str]]:
         # The timer runs in the reader's browser, which has no holiday calendar: the dates
-        # of last, this and next year come from the same holidays package as opskb.clocks
+        # of last, this and next year come from the same holidays package as opskb.escalation.clocks
         # (public holidays, and weekend days the country moved work to).
         if not country:
             return {"holidays": [], "workdays": []}
-        from ..clocks import holiday_calendar
+        from ..escalation.clocks import holiday_calendar
 
         years = [self.today.year - 1, self.today.year, self.today.year + 1]
         try:
@@ -474,7 +444,7 @@ class Site:
 
     def clock_minutes(self, text: str, clock: str) -> int:
         """A content duration in minutes of clock time; on working hours a day is one
-        working day (end - start), as opskb.clocks.deadline_for counts it."""
+        working day (end - start), as opskb.escalation.clocks.deadline_for counts it."""
         if text.endswith("d") and clock in self.kb.calendars:
             data = self.kb.calendars[clock].data
             (sh, sm), (eh, em) = (map(int, data[k].split(":")) for k in ("start", "end"))
@@ -881,6 +851,26 @@ class Site:
             )
         return {"fields": key.fields, "steps": steps, "first_alone": key.first_alone, "examples": examples}
 
+    def alert_page(self, alert: str, runbook_ids: list[str]) -> GeneratedPage:
+        """The page of one alert, alerts/NAME.html: what `runbook_url` links to.
+
+        It leads to every runbook that lists the alert, so a link written into a rule file
+        keeps working when a runbook is renamed, split or merged: only the page's list
+        changes. It is not a search document: the search finds the runbooks themselves by
+        the alert names they list."""
+        src = alert_page_uri(alert)
+        runbooks = [
+            {"id": ident, "link": self.runbook_link(src, ident), "severity": self.kb.runbooks[ident].data["severity"]}
+            for ident in runbook_ids
+        ]
+        return self.finish(
+            src,
+            "alerts/page.html",
+            {"title": self.t("alert.title", alert=alert)},
+            {"alert": alert, "runbooks": runbooks},
+            in_nav=False,
+        )
+
     def internal_page(self) -> GeneratedPage:
         src = INTERNAL
         meta = {"title": self.t("title.internal")}
@@ -994,11 +984,9 @@ class Site:
             plan.append(
                 PlannedPage(marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market))
             )
-        from .alertpages import alert_page  # here: that module builds on this one
-
         for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
             key = (context, alert, sources(ids))
-            build = functools.partial(alert_page, self, alert, ids)
+            build = functools.partial(self.alert_page, alert, ids)
             plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
         return plan
 

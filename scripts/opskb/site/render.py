@@ -32,7 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .. import inline
+from ..model import inline
 from . import escape, phrases
 from .headings import Heading
 from .labels import Labels
@@ -137,7 +137,7 @@ class Renderer:
             search_section=self.search_section,
         )
         self.env.filters.update(
-            # step text, first response, "do not": the safe Markdown subset (opskb.inline)
+            # step text, first response, "do not": the safe Markdown subset (opskb.model.inline)
             inline=lambda text: inline.to_html(text, self.phrase),
             pre=lambda text: self.phrase(text, block=True),
             safe_url=escape.safe_url,

@@ -15,8 +15,8 @@ import functools
 import os
 from pathlib import Path
 
-from ..kb import KnowledgeBase
-from .pages import CARD, ESCALATION_MAP, INTERNAL, TEAMS
+from ..model.addresses import CARD, ESCALATION_MAP, INTERNAL, TEAMS
+from ..model.kb import KnowledgeBase
 from .render import Renderer
 
 CONTRIBUTING = "contributing.md"
