@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO
 from opskb.gate.checker import check_tree
-from opskb.search.search import search
+from opskb.search import search
 
 SECOND = """\
 id: stock-pages-missing

@@ -16,7 +16,7 @@ def test_a_new_team_installs_the_wheel_and_gets_a_site_of_its_own(tmp_path: Path
     result = new_team(run)
 
     assert result["version"] == f"opskb {opskb.__version__}"
-    installed = list((tmp_path / "venv" / "lib").glob("python3*/site-packages/opskb/templates/init/common"))
+    installed = list((tmp_path / "venv" / "lib").glob("python3*/site-packages/opskb/authoring/templates/init/common"))
     assert installed, "opskb was not installed from the wheel with its templates"
     assert result["sample_words"] == {}, result["sample_words"]
     assert result["by_alert"][0] == "web-api-errors", result["by_alert"]

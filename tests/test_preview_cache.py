@@ -23,7 +23,7 @@ import pytest
 from opskb.build.preview import BuildCache, IdleCollector
 from opskb.gate.checker import check_tree
 from opskb.model.addresses import page_url
-from opskb.search.search import searchindex
+from opskb.search import searchindex
 from opskb.search.searchindex import build_index
 from opskb.site.pages import INDEX_FIELDS, Site
 from site_helpers import copy_minimal, repository_content
