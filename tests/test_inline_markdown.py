@@ -261,6 +261,10 @@ def test_plain_text_takes_the_parsers_tokens_without_it() -> None:
     generator = random.Random(25)
     alphabet = "ab :.,-#$%+=>@^{}~|()/\"'жé\t1*_`[]!&<\\\n"
     texts += ["".join(generator.choices(alphabet, k=n)) for n in range(50) for _ in range(20)]
+    # each of those characters alone among plain ones (an entity, an escape, a code span...)
+    texts += ["a &amp; b", "&#42;x&#42;", "AT&T", "a\\*b", "x `y`", "*a*", "_a_", "<http://x.org>", "![i](x)", "a  \nb"]
+    for char in inline._MARKUP:
+        texts += ["".join(generator.choices(f"amp#x2; ({char}", k=n)) for n in range(1, 12) for _ in range(20)]
     shortcut = [text for text in texts if inline._MARKUP.isdisjoint(text)]
     assert len(shortcut) > len(texts) / 3  # the shortcut is tried, and so is the parser
     for text in texts:
