@@ -19,7 +19,7 @@ help:
 	@echo "make check  - opskb check --strict on this repo (the merge gate; review dates aside)"
 	@echo "make review - runbooks whose review is overdue (KB401)"
 	@echo "make build  - mkdocs build --strict into $(SITE)"
-	@echo "make bench  - run the benchmarks (figures go to the README by hand)"
+	@echo "make bench  - run the benchmarks (the site on real-sized content; figures go to the README by hand)"
 
 # pyproject.toml states the ranges opskb works with; constraints.txt, this repository's
 # exact pins, is what it is installed and tested with here and in CI.

@@ -1,7 +1,8 @@
 """Run a command once and report its wall time, CPU time and peak memory: the largest
-process's own peak (from wait4), and the peak of the whole process tree, which counts a
-build's worker processes too (sampled: the sum of each process's proportional set size,
-so memory a forked worker shares with its parent counts once)."""
+process's own peak (its resident set from wait4, and its proportional set size, sampled),
+and the peak of the whole process tree, which counts a build's worker processes too
+(sampled: the sum of each process's proportional set size, so memory a forked worker
+shares with its parent counts once)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Measurement:
     cpu_seconds: float = 0.0
     output: str = ""  # stdout and stderr together, when captured
     tree_mb: float = 0.0  # peak of the summed PSS of the command and its descendants
+    largest_mb: float = 0.0  # peak PSS of the largest single process among them
 
 
 def _descendants(pid: int) -> list[int]:
@@ -50,12 +52,14 @@ class _TreeSampler(threading.Thread):
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.pid, self.interval, self.peak_kb, self.largest_kb = pid, interval, 0, 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(self.interval):
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _descendants(self.pid)))
+            sizes = [_pss_kb(pid) for pid in _descendants(self.pid)]
+            self.peak_kb = max(self.peak_kb, sum(sizes))
+            self.largest_kb = max(self.largest_kb, *sizes)
 
 
 def measure(argv: list[str], capture: bool = False, **popen: object) -> Measurement:
@@ -78,7 +82,8 @@ def measure(argv: list[str], capture: bool = False, **popen: object) -> Measurem
         sampler.join()
     # A command too short to be sampled (or no /proc): its own peak is the tree's.
     tree = sampler.peak_kb / 1024 if sampler.peak_kb else peak
-    return Measurement(elapsed, peak, child.returncode, cpu, output, tree)
+    largest = sampler.largest_kb / 1024 if sampler.largest_kb else peak
+    return Measurement(elapsed, peak, child.returncode, cpu, output, tree, largest)
 
 
 def machine_reference() -> float:

@@ -1,11 +1,14 @@
 """Site build benchmark: the opskb plugin against plain MkDocs on the same pages.
 
-For each size (default 1000, 3000, 10000 synthetic runbooks, from benchmarks/synth.py):
+For each size (default 1000 and 10000 runbooks, real-sized: copies of this repository's
+own runbooks with its escalation map, status mappings, handwritten pages and mkdocs.yml,
+from benchmarks/realsize.py; each tree must pass `opskb check --strict` first):
 
-* ``opskb``: ``mkdocs build --strict`` of the synthetic tree with the repo's mkdocs.yml
-  (the plugin generates every page in memory; runbook pages are not in the navigation);
-* ``opskb, workers: 0`` (10000 by default): the same build with every page made in the
-  build's own process, no worker processes (site/parallel.py);
+* ``opskb``: ``mkdocs build --strict`` of the tree with the repo's mkdocs.yml, English
+  and Russian (``languages: [en, ru]``; the plugin generates every page in memory;
+  runbook and alert pages are not in the navigation);
+* ``opskb, workers: 0`` (none by default): the same build with every page made in the
+  build's own process, no worker processes (build/parallel.py);
 * ``opskb, one language`` (1000 by default): the same build without the Russian site
   (no ``languages``), to show what the second language costs;
 * ``plain``: ``mkdocs build`` of the same runbook pages written out as Markdown files,
@@ -13,16 +16,17 @@ For each size (default 1000, 3000, 10000 synthetic runbooks, from benchmarks/syn
 
 Each build runs in its own process; reported: wall time, CPU time (user+sys: steadier
 than wall time on a shared machine; the workers' included), peak memory of all the
-build's processes together (summed PSS, benchmarks/measure.py), search index size. Then
-``mkdocs serve`` is started on the opskb trees of ``--serve-sizes`` and one runbook YAML
-is edited twice, its title (which every index shows) and its impact (which only its own
-page shows): the time until the served page shows each change.
+build's processes together and of the largest one alone (PSS, benchmarks/measure.py),
+search index size. Then ``mkdocs serve`` (plain, and ``--dirty`` as `make serve` runs it)
+is started on the trees of ``--serve-sizes`` and one runbook YAML is edited twice, its
+title (which every index shows) and its impact (which only its own page shows): the time
+until the served page shows each change.
 
 The first line printed is the machine's speed (``measure.machine_reference``): the same
 build takes about twice as long on a machine whose reference is twice as large.
 
-Usage: python benchmarks/site_bench.py [--sizes 1000 3000 10000] [--plain-sizes 1000]
-       [--serve-sizes 1000 3000] [--one-process-sizes 10000] [--one-language-sizes 1000]
+Usage: python benchmarks/site_bench.py [--sizes 1000 10000] [--plain-sizes 1000]
+       [--serve-sizes 1000] [--one-process-sizes 10000] [--one-language-sizes 1000]
        [--json FILE]
 """
 
@@ -43,17 +47,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
 from measure import machine_reference, measure  # noqa: E402
-from synth import make_tree  # noqa: E402
+from realsize import make_tree, runbook_text  # noqa: E402
 
 from opskb.gate.checker import check_tree  # noqa: E402
 from opskb.site.pages import Site  # noqa: E402
-from site_helpers import free_port, http_get, write_config  # noqa: E402
+from site_helpers import free_port, http_get  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -67,6 +73,7 @@ class Result:
     cpu_s: float
     peak_mb: float  # the largest process's own peak (RSS)
     tree_mb: float  # the peak of all its processes together (PSS), worker processes included
+    largest_mb: float  # the peak of the largest process alone (PSS)
     search_index_kb: float
     ok: bool
 
@@ -79,7 +86,16 @@ def _build(kind: str, count: int, config: Path, site: Path, strict: bool) -> Res
         print(run.output[-3000:], file=sys.stderr)
     pages, index_kb = _site_stats(site)
     return Result(
-        kind, count, pages, run.seconds, run.cpu_seconds, run.peak_mb, run.tree_mb, index_kb, run.returncode == 0
+        kind,
+        count,
+        pages,
+        run.seconds,
+        run.cpu_seconds,
+        run.peak_mb,
+        run.tree_mb,
+        run.largest_mb,
+        index_kb,
+        run.returncode == 0,
     )
 
 
@@ -92,11 +108,19 @@ def _site_stats(site: Path) -> tuple[int, float]:
     return pages, sum(f.stat().st_size for f in files) / 1024
 
 
-def bench_opskb(work: Path, count: int) -> tuple[Result, Path]:
+def checked_tree(work: Path, count: int) -> Path:
+    """``count`` real-sized runbooks that `opskb check --strict` accepts (else it stops)."""
     root = make_tree(work / f"opskb-{count}", count)
-    shutil.copytree(REPO / "schemas", root / "schemas")
-    config = write_config(root)
-    return _build("opskb", count, config, work / f"opskb-{count}-site", strict=True), root
+    opskb = Path(sys.executable).with_name("opskb")
+    check = subprocess.run([str(opskb), "check", "--strict", str(root)], capture_output=True, text=True)
+    if check.returncode != 0:
+        raise SystemExit(f"the generated content fails opskb check --strict:\n{check.stdout[-3000:]}{check.stderr}")
+    return root
+
+
+def bench_opskb(work: Path, count: int) -> tuple[Result, Path]:
+    root = checked_tree(work, count)
+    return _build("opskb", count, root / "mkdocs.yml", work / f"opskb-{count}-site", strict=True), root
 
 
 def _variant(tree: Path, count: int, kind: str, name: str, edit: Callable[[str], str]) -> Result:
@@ -178,7 +202,8 @@ def bench_serve(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/runbooks/synthetic-00000.html"
+    edited_id = sorted(tree.glob("runbooks/*.yaml"))[0].stem
+    url = f"http://127.0.0.1:{port}/runbooks/{edited_id}.html"
     try:
         start = time.perf_counter()
         while http_get(url) is None:
@@ -187,8 +212,9 @@ def bench_serve(
             time.sleep(0.2)
         first = time.perf_counter() - start
         figures: dict[str, float | int] = {"runbooks": count, "dirty": dirty, "first_build_s": round(first, 2)}
-        path = tree / "runbooks" / "synthetic-00000.yaml"
-        original = text = path.read_text(encoding="utf-8")
+        path = tree / "runbooks" / f"{edited_id}.yaml"
+        original = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(original)
         taken: dict[str, list[float]] = {"title": [], "body": []}
         # A title is shown on every index; the impact only on the runbook's own page. The
         # pause before each edit is a person's (and lets the server collect the last
@@ -198,8 +224,8 @@ def bench_serve(
             for edit, field in (("title", "title"), ("body", "impact")):
                 time.sleep(3.5 + random.random())
                 marker = f"Changed {edit} {number} {time.time_ns()}"
-                text = re.sub(rf"^{field}: (.*)$", rf"{field}: \1 {marker}", text, count=1, flags=re.M)
-                path.write_text(text, encoding="utf-8")
+                data[field] = f"{data[field]} {marker}"
+                path.write_text(runbook_text(data), encoding="utf-8")
                 edited = time.perf_counter()
                 while True:
                     page = http_get(url)
@@ -225,7 +251,8 @@ def bench_serve(
 def _reported(result: Result) -> Result:
     print(
         f"{result.kind} {result.runbooks}: {result.wall_s:.1f} s wall, {result.cpu_s:.1f} s CPU, "
-        f"{result.tree_mb:.0f} MB all processes (largest alone {result.peak_mb:.0f} MB), "
+        f"{result.tree_mb:.0f} MB all processes (largest alone {result.largest_mb:.0f} MB PSS, "
+        f"{result.peak_mb:.0f} MB RSS), "
         f"index {result.search_index_kb:.0f} KB",
         flush=True,
     )
@@ -234,10 +261,10 @@ def _reported(result: Result) -> Result:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
-    parser.add_argument("--plain-sizes", type=int, nargs="*", default=[1000])
-    parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000, 3000])
-    parser.add_argument("--one-process-sizes", type=int, nargs="*", default=[10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--plain-sizes", type=int, nargs="*", default=[])
+    parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000])
+    parser.add_argument("--one-process-sizes", type=int, nargs="*", default=[])
     parser.add_argument("--one-language-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -264,13 +291,19 @@ def main() -> int:
             shutil.rmtree(work / f"plain-{count}", ignore_errors=True)
             shutil.rmtree(work / f"plain-{count}-site", ignore_errors=True)
 
-    print("\n| build | runbooks | pages | wall s | CPU s | peak MB, all processes | search index KB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"\nmachine reference {reference:.2f} s")
+    print("\n| build | runbooks | pages | wall | CPU | peak memory, all processes | largest process | search index |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
-            f"| {r.kind} | {r.runbooks} | {r.pages} | {r.wall_s:.1f} | {r.cpu_s:.1f} | "
-            f"{r.tree_mb:.0f} | {r.search_index_kb:.0f} |{'' if r.ok else ' FAILED'}"
+            f"| {r.kind} | {r.runbooks:,} | {r.pages:,} | {r.wall_s:.1f} s | {r.cpu_s:.1f} s | "
+            f"{r.tree_mb:.0f} MB | {r.largest_mb:.0f} MB | {r.search_index_kb / 1024:.1f} MB |"
+            + ("" if r.ok else " FAILED")
         )
+    for r in results:
+        if r.kind == "opskb" and r.runbooks == 10000:
+            met = r.wall_s < 30 and r.tree_mb < 500 and r.largest_mb < 500
+            print(f"\ngoal (10,000 runbooks: under 30 s, under 500 MB): {'met' if met else 'NOT met'}")
     ours = {r.runbooks: r for r in results if r.kind == "opskb"}
     sizes = sorted(ours)
     if len(sizes) >= 2:

@@ -6,6 +6,7 @@ scheme, however disguised, is a located finding (KB336). Checked through `opskb 
 from __future__ import annotations
 
 import json
+import random
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from conftest import run_opskb
+from conftest import REPO, run_opskb
+from opskb.model import inline
 from site_helpers import CHROMIUM, CHROMIUM_ARGS, copy_minimal, mkdocs_build, serve, write_config
 
 RUNBOOK = "runbooks/prices-not-applied.yaml"
@@ -247,3 +249,23 @@ def test_a_reference_is_an_http_address(tree: Path, cli, url: str) -> None:
     assert result.code == 1
     assert f"{RUNBOOK}:48:10: KB105 url has the wrong form" in result.out, result.out
     assert 'accepted form, e.g. "https://' in result.out
+
+
+def test_plain_text_takes_the_parsers_tokens_without_it() -> None:
+    """Text with no character any inline rule starts at is one text token without the
+    parser (inline._tokens' shortcut): every field of every token equals the parser's,
+    on this repository's runbook text and on random text that mixes in those characters."""
+    texts = ["", " ", "a", " a b ", "x\ty"]
+    for path in (REPO / "runbooks").glob("*.yaml"):
+        texts += re.findall(r"[^\n]+", path.read_text(encoding="utf-8"))
+    generator = random.Random(25)
+    alphabet = "ab :.,-#$%+=>@^{}~|()/\"'жé\t1*_`[]!&<\\\n"
+    texts += ["".join(generator.choices(alphabet, k=n)) for n in range(50) for _ in range(20)]
+    # each of those characters alone among plain ones (an entity, an escape, a code span...)
+    texts += ["a &amp; b", "&#42;x&#42;", "AT&T", "a\\*b", "x `y`", "*a*", "_a_", "<http://x.org>", "![i](x)", "a  \nb"]
+    for char in inline._MARKUP:
+        texts += ["".join(generator.choices(f"amp#x2; ({char}", k=n)) for n in range(1, 12) for _ in range(20)]
+    shortcut = [text for text in texts if inline._MARKUP.isdisjoint(text)]
+    assert len(shortcut) > len(texts) / 3  # the shortcut is tried, and so is the parser
+    for text in texts:
+        assert inline._tokens(text) == inline.parsed_tokens(text), text

@@ -262,3 +262,36 @@ def test_positions_are_found_under_the_limits_the_file_was_loaded_with(tmp_path:
     assert findings == [] and document.limits == wide
     deepest = (*(f"k{level}" for level in range(depth)), "leaf")
     assert document.locate(deepest) == (depth + 1, depth + 7)
+
+
+# A tag, an anchor or an alias at each place YAML reads one: block and flow, after a key,
+# an entry, a document marker, an explicit key, and a JSON-like key's colon.
+NODE_PROPERTIES = [
+    "a: &x 1\nb: *x\n",
+    "- !!str x\n",
+    "a: [&x 1, *x]\n",
+    "{a: &x 1, b: *x}\n",
+    '{"a":&x 1, "b":*x}\n',
+    "? &k key\n: v\n",
+    "&m a: b\n",
+    "--- !tag\na: 1\n",
+    "a:\n  - &x 1\n  - *x\n",
+    "a: !custom x\n",
+    "a: ! x\n",
+]
+
+
+@pytest.mark.parametrize("text", NODE_PROPERTIES)
+def test_every_node_property_sends_the_file_to_the_event_scan(text: str) -> None:
+    """The loader's cheap look at the raw text (``_text_looks_risky``) must be true wherever
+    YAML reads a node property, or the scan that counts aliases and finds custom tags would
+    be skipped; prose and query text with ``&``, ``*`` or ``!`` need not be scanned."""
+    events = list(yaml.parse(text))
+    assert any(getattr(e, "anchor", None) or getattr(e, "tag", None) for e in events), text
+    assert yamldoc._text_looks_risky(text, DEFAULT_LIMITS), text
+
+
+@pytest.mark.parametrize("text", ["a: count(*) > 0\n", "a: x * 100\n", "a: Q&A, R & D\n", "a: done!\n"])
+def test_prose_with_sigils_is_not_scanned(text: str) -> None:
+    assert not any(getattr(e, "anchor", None) for e in yaml.parse(text))
+    assert not yamldoc._text_looks_risky(text, DEFAULT_LIMITS), text

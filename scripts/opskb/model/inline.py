@@ -45,7 +45,22 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+# No inline rule of the CommonMark preset starts at any other character (text runs to the
+# next of these), and normalisation changes only \r and NUL: a text without any of them is
+# one text token, which the parser takes a millisecond to say (most step text is such).
+_MARKUP = frozenset("\n\r\x00\\`*_&<![]")
+
+
 def _tokens(text: str) -> list[Token]:
+    text = str(text)
+    if _MARKUP.isdisjoint(text):
+        return [Token("text", "", 0, content=text)] if text else []
+    parsed = _parser().parseInline(text)
+    return list(parsed[0].children or []) if parsed else []
+
+
+def parsed_tokens(text: str) -> list[Token]:
+    """``text``'s tokens as the parser makes them, every time (what ``_tokens`` must equal)."""
     parsed = _parser().parseInline(str(text))
     return list(parsed[0].children or []) if parsed else []
 

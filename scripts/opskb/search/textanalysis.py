@@ -145,6 +145,11 @@ class Synonyms:
                 if stems:
                     self.phrases.setdefault(stems, "~" + group_id)
                     self.longest = max(self.longest, len(stems))
+        # The lengths of the phrases each first stem starts: a text is looked up only
+        # where one may start, and only at those lengths (a few words of most texts).
+        self.lengths: dict[str, tuple[int, ...]] = {}
+        for stems in self.phrases:
+            self.lengths[stems[0]] = tuple(sorted({*self.lengths.get(stems[0], ()), len(stems)}))
 
     def as_data(self) -> list[list[Any]]:
         return [[group, list(stems)] for stems, group in sorted(self.phrases.items())]
@@ -152,11 +157,13 @@ class Synonyms:
     def groups_in(self, stems: Sequence[str]) -> set[str]:
         """Every group whose phrase occurs (contiguously) in a sequence of stems."""
         found = set()
-        for start in range(len(stems)):
-            for length in range(1, min(self.longest, len(stems) - start) + 1):
-                group = self.phrases.get(tuple(stems[start : start + length]))
-                if group:
-                    found.add(group)
+        lengths, count = self.lengths, len(stems)
+        for start, first in enumerate(stems):
+            for length in lengths.get(first, ()):
+                if start + length <= count:
+                    group = self.phrases.get(tuple(stems[start : start + length]))
+                    if group:
+                        found.add(group)
         return found
 
 

@@ -1,0 +1,54 @@
+"""The benchmarks' real-sized content (benchmarks/realsize.py) stays valid content: a tree
+of copies of this repository's runbooks passes `opskb check --strict`, so the figures of
+benchmarks/site_bench.py are measured on a knowledge base the gate accepts, and the
+copies differ from each other where a search index and the pages would notice."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, TODAY, run_opskb
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import realsize
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """50 runbooks: two copies of each of the repository's and a few more."""
+    return realsize.make_tree(tmp_path_factory.mktemp("bench") / "kb", 50, today=datetime.date.fromisoformat(TODAY))
+
+
+def test_copies_of_the_repos_runbooks_pass_the_strict_check(copies: Path) -> None:
+    root = copies
+    result = run_opskb("check", "--strict", str(root))
+    assert result.code == 0, result.out + result.err
+    runbooks = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in (root / "runbooks").glob("*.yaml")]
+    assert len(runbooks) == 50
+    originals = {path.stem for path in (REPO / "runbooks").glob("*.yaml")}
+    assert originals <= {r["id"] for r in runbooks}  # the handwritten pages link to some of them
+    # Every copy its own title, alert names and symptoms; related ids name copies, not only originals.
+    assert len({r["title"] for r in runbooks}) == 50
+    alerts = [alert for r in runbooks for alert in r.get("alerts", [])]
+    assert len(alerts) == len(set(alerts)) > 50
+    assert len({tuple(r["symptoms"]) for r in runbooks}) == 50
+    related = {name for r in runbooks for name in r.get("related", [])}
+    assert related - originals
+    # Real-sized: the copies are as large as the runbooks they copy (3 to 5.5 KB).
+    sizes = [path.stat().st_size for path in (root / "runbooks").glob("*.yaml")]
+    assert min(sizes) > 2500 and sum(sizes) / len(sizes) > 3500
+
+
+def test_a_broken_copy_fails_the_check(copies: Path, tmp_path: Path) -> None:
+    """The check above can fail: a copy whose related id names a missing runbook does."""
+    root = Path(shutil.copytree(copies, tmp_path / "kb"))
+    path = next(p for p in (root / "runbooks").glob("*-1.yaml") if "related:" in p.read_text(encoding="utf-8"))
+    path.write_text(path.read_text(encoding="utf-8").replace("related:\n- ", "related:\n- missing-"), encoding="utf-8")
+    result = run_opskb("check", "--strict", str(root))
+    assert result.code == 1 and "KB204" in result.out, result.out
