@@ -35,6 +35,10 @@ class Policy:
     resolve_within: timedelta
     clock: clocks.Clock
 
+    @property
+    def durations(self) -> tuple[timedelta, timedelta]:
+        return self.react_within, self.resolve_within
+
 
 def policies(kb: KnowledgeBase) -> dict[str, Policy]:
     """Every SLA policy with the clock it runs on."""
@@ -61,8 +65,7 @@ def measure(ticket: Ticket, policy: Policy, as_of: datetime, responses: bool = T
     ``responses``: whether the export has a first-response column at all."""
     # created is aware (read in the report's zone) and the policy's clock and durations
     # were checked when it was made: the deadlines are counted without checking again
-    react_due = clocks.counted_deadline(ticket.created, policy.react_within, policy.clock)
-    resolve_due = clocks.counted_deadline(ticket.created, policy.resolve_within, policy.clock)
+    react_due, resolve_due = clocks.counted_deadlines(ticket.created, policy.durations, policy.clock)
     if ticket.first_response is None and (not responses or ticket.resolved is not None):
         react, react_late = UNKNOWN, None
     else:
