@@ -213,9 +213,13 @@ def clock_duration(text: str, clock: Clock) -> timedelta:
 def counted_deadlines(start: datetime, durations: Sequence[timedelta], clock: Clock) -> list[datetime]:
     """``counted_deadline`` of each duration from one start (a ticket's reaction and
     resolution): the start is placed on the calendar once."""
-    if clock.__class__ is not WorkingCalendar:
-        return [counted_deadline(start, duration, clock) for duration in durations]
-    return _working_deadlines(start, durations, clock)
+    if clock.__class__ is WorkingCalendar:
+        return _working_deadlines(start, durations, clock)
+    since = start.astimezone(UTC)  # 24x7: once for every duration
+    try:
+        return [(since + duration).astimezone(start.tzinfo) for duration in durations]
+    except OverflowError as err:
+        raise ClockError("the deadline falls after the year 9999") from err
 
 
 def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:

@@ -22,7 +22,7 @@ _WORDS = re.compile(r"[\w-]+")
 _CACHE_LIMIT = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per distinct assignment (Assigner keeps them): kept apart by identity
 class Assignment:
     policy: str | None
     runbook: str | None
