@@ -18,8 +18,8 @@ How late a breach is counts wall-clock time from the deadline to the moment it w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from ..escalation import clocks
