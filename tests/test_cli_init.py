@@ -184,3 +184,23 @@ def test_a_subdivision_s_holidays_stop_the_working_hours_clock() -> None:
     germany = deadline_for(friday, "4h", calendar_from({**calendar, "holidays": "DE"}))
     assert (germany.date(), germany.hour) == (date(2027, 3, 8), 11)
     assert (berlin.date(), berlin.hour) == (date(2027, 3, 9), 11)
+
+
+@pytest.mark.parametrize(("language", "written"), [("en", "public api"), ("ru", "ПУБЛИЧНЫЙ API")])
+def test_the_starter_names_its_system_for_ticket_exports(tmp_path: Path, cli, language: str, written: str) -> None:
+    """The starter's teams.yaml names its system (systems: before teams:, as `opskb new team`
+    needs it): a ticket export that writes the system by an alias counts it under its id,
+    and a team added afterwards keeps the file valid."""
+    root = tmp_path / "kb"
+    _init(cli, root, *BERLIN, "--language", language)
+    added = cli("new", "team", "api-vendor", "--line", "L3", "--root", root)
+    assert added.code == 0, added.err
+    teams = (root / "escalation" / "teams.yaml").read_text(encoding="utf-8")
+    assert teams.index("\nsystems:") < teams.index("\nteams:") < teams.index("api-vendor")
+    assert cli("check", root).code == 0  # the new team's TODOs are warnings
+    export = tmp_path / "tickets.csv"
+    header, row = "Issue key,Priority,Created,Resolved,Component/s", "API-1,High,2026-11-02 10:00,2026-11-02 11:00"
+    export.write_text(f"{header}\n{row},{written}\n", encoding="utf-8")
+    result = cli("report", "sla", export, "--root", root, "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["tickets"][0]["systems"] == ["web-api"]

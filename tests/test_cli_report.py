@@ -276,3 +276,68 @@ def test_two_defaults_for_one_priority_are_reported(cli, tree: Path) -> None:
     result = cli("check", tree)
     assert result.code == 1
     assert "KB340 SLA policies critical-24x7, high-business have priority 'critical' and 2 of them" in result.out
+
+
+def test_systems_are_matched_by_id_name_or_alias_and_unknown_ones_said(cli, tmp_path: Path) -> None:
+    """escalation/teams.yaml's systems: list gives each owned system its name and the names
+    tickets write for it: an export's system counts under the id whichever it writes, case
+    and punctuation aside; one that no id, name or alias reads is listed as unknown."""
+    rows = [
+        "Номер;Тема;Приоритет;Дата регистрации;Дата решения;Система",
+        "201;Баллы не начислены;Средний;02.11.2026 10:00;02.11.2026 12:00;Программа лояльности",
+        "202;Цены не пересчитаны;Средний;02.11.2026 10:00;02.11.2026 12:00;Модуль ценообразования",
+        "203;Нет фото;Средний;02.11.2026 10:00;02.11.2026 12:00;PIM",
+        "204;Points missing;Средний;02.11.2026 10:00;02.11.2026 12:00;LOYALTY-PROGRAM",
+        "205;Нет карточки;Средний;02.11.2026 10:00;02.11.2026 12:00;каталог  товаров",
+        "206;Склад;Средний;02.11.2026 10:00;02.11.2026 12:00;Склад №3",
+        "207;Склад снова;Средний;03.11.2026 10:00;03.11.2026 12:00;Склад №3",
+    ]
+    path = _write(tmp_path, "itsm.csv", "".join(row + "\r\n" for row in rows).encode("cp1251"))
+    tickets, summary, result = _json(cli, path)
+    assert result.code == 0, result.err
+    systems = {key: t["systems"] for key, t in tickets.items()}
+    assert systems == {
+        "201": ["loyalty-processing"],  # an alias
+        "202": ["pricing-module"],  # an alias, in Russian
+        "203": ["pim"],  # the id, in capitals
+        "204": ["loyalty-processing"],  # an alias, in capitals, a dash for the space
+        "205": ["pim"],  # an alias, lower case, two spaces
+        "206": [],
+        "207": [],
+    }
+    groups = {g["name"]: g for g in summary["groups"]}
+    loyalty = groups["loyalty-processing"]
+    assert (loyalty["tickets"], loyalty["title"]) == (2, "Loyalty processing")
+    assert groups["Склад №3"]["known"] is False and groups["Склад №3"]["tickets"] == 2
+    assert [(u["name"], u["tickets"], u["first"]) for u in summary["unknown_systems"]] == [("Склад №3", 2, f"{path}:7")]
+    text = _report(cli, path, *PERIOD).out
+    assert f"unknown system 'Склад №3': 2 ticket(s), first at {path}:7" in text
+    assert "add it as an alias of its system in escalation/teams.yaml (systems:)" in text
+    assert "Склад №3 (unknown)" in text
+
+
+def test_other_locales_and_forms_of_the_three_exports(cli, tmp_path: Path) -> None:
+    """Exports other than the ones above, of the same three kinds: Jira in a Russian locale
+    (06/ноя/26 17:00, 24-hour), ServiceNow with seconds and a system written by its alias."""
+    jira = _lines(
+        "Summary,Issue key,Priority,Created,Resolved,Component/s,Component/s",
+        "Цены не применились,OPS-1,Medium,02/ноя/26 10:00,02/ноя/26 12:00,Модуль ценообразования,Loyalty programme",
+        "Фото,OPS-2,High,06/ноя/26 16:00,,PIM,",
+    )
+    tickets, summary, _ = _json(cli, _write(tmp_path, "jira-ru.csv", jira.encode()))
+    # Medium, Mon 2 Nov 10:00: 9 working hours = 8h Mon + 1h Tue = Tue 10:00; resolved Mon 12:00
+    assert tickets["OPS-1"]["resolve_due"] == "2026-11-03T10:00:00+03:00" and tickets["OPS-1"]["resolve"] == "met"
+    assert tickets["OPS-1"]["systems"] == ["pricing-module", "loyalty-processing"]
+    # High, Fri 6 Nov 16:00, open: 2h Fri + 2h Mon = Mon 9 Nov 11:00, passed by the end of the period
+    assert (tickets["OPS-2"]["resolve_due"], tickets["OPS-2"]["resolve"]) == ("2026-11-09T11:00:00+03:00", "breached")
+    assert summary["files"][0]["date_format"] == "DD/MON/YY HH:mm"
+    servicenow = _lines(
+        '"number","short_description","priority","state","opened_at","resolved_at","assignment_group","cmdb_ci"',
+        '"INC0020001","Points missing","1 - Critical","Resolved","2026-11-02 10:00:07","2026-11-02 14:00:07","",'
+        '"Loyalty Programme"',
+    )
+    tickets, _, result = _json(cli, _write(tmp_path, "incident.csv", servicenow.encode()))
+    # critical, no runbook named: critical-incident, 4 calendar hours to the second: met at 14:00:07
+    ticket = tickets["INC0020001"]
+    assert (ticket["resolve_due"], ticket["resolve"]) == ("2026-11-02T14:00:07+03:00", "met")
+    assert ticket["systems"] == ["loyalty-processing"] and result.code == 0

@@ -125,3 +125,106 @@ def test_a_deadline_past_the_horizon_is_an_error_not_a_walk_to_the_year_9999() -
         deadline_for(datetime(2026, 11, 20, 16, 0, tzinfo=UTC), "9999h", sundays)
     # the longest duration the schema allows still ends on a mon-fri calendar with holidays
     assert deadline_for(msk(2026, 11, 20, 16, 0), "999d", BUSINESS) < msk(2031, 1, 1)
+
+
+CALENDARS = [
+    BUSINESS,  # Moscow, RU holidays and moved working Saturdays, no DST
+    calendar_from(  # Berlin: DST changes at 02:00/03:00, Berlin's public holidays
+        {"id": "berlin", "timezone": "Europe/Berlin", "start": "08:00", "end": "17:30", "holidays": "DE-BE"}
+    ),
+    calendar_from(  # a desk open almost all day, six days a week, in a zone whose DST changes at midnight
+        {
+            "id": "long-days",
+            "timezone": "America/Santiago",
+            "start": "00:00",
+            "end": "23:59",
+            "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"],
+            "holidays": "CL",
+        }
+    ),
+    calendar_from({"id": "thin", "timezone": "UTC", "start": "09:00", "end": "09:01", "weekdays": ["sun"]}),
+]
+
+
+def _walked(start: datetime, duration: timedelta, calendar) -> datetime | str:
+    """The deadline by the day-by-day walk alone (the definition), or its error."""
+    from opskb.escalation.clocks import _walk
+
+    local = start.astimezone(calendar.zone)
+    now = local.replace(tzinfo=None) - local.replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    try:
+        return _walk(local.date(), now, duration, calendar)
+    except ClockError as err:
+        return str(err)
+
+
+def _tabled(start: datetime, durations: list[timedelta], calendar) -> list[datetime | str]:
+    from opskb.escalation.clocks import counted_deadlines
+
+    try:
+        return list(counted_deadlines(start, durations, calendar))
+    except ClockError as err:  # one of them has no deadline: each on its own, to compare each
+        if len(durations) == 1:
+            return [str(err)]
+        return [_tabled(start, [duration], calendar)[0] for duration in durations]
+
+
+def test_tabled_deadlines_agree_with_the_walk_on_many_starts_and_durations() -> None:
+    """The working-day tables (a deadline past its first day found by index) against the
+    day-by-day walk: random starts over four years (DST changes, holidays, moved working
+    days, the turn of a table's years), each with starts at opening, at closing, a second
+    before either and at midnight, and durations of nothing, minutes, exact multiples of a
+    working day (ending at closing time) and years (past a table: the walk again)."""
+    import random
+
+    rng = random.Random(24)
+    zones = [ZoneInfo("Europe/Moscow"), ZoneInfo("Europe/Berlin"), UTC, ZoneInfo("Asia/Vladivostok")]
+    checked = 0
+    for calendar in CALENDARS:
+        day_length = calendar.day_length
+        durations = [
+            timedelta(0),
+            timedelta(minutes=1),
+            timedelta(minutes=15),
+            H,
+            4 * H,
+            day_length,
+            day_length * 2,
+            day_length * 5 + timedelta(minutes=1),
+        ] + [rng.randint(1, 30 * 60) * day_length / 60 for _ in range(6)]  # up to 30 working days
+        # years of working time, walked for a few starts only (each walk is over a thousand days)
+        long = [day_length * 260, day_length * 999, timedelta(hours=9999)]
+        for round in range(50):
+            day = datetime(2025, 1, 1) + timedelta(days=rng.randint(0, 4 * 366))
+            times = [
+                timedelta(minutes=rng.randint(0, 24 * 60 - 1), seconds=rng.randint(0, 59)),
+                calendar.opens,
+                calendar.closes,
+                calendar.closes - timedelta(seconds=1),
+                calendar.opens - timedelta(seconds=1),
+                timedelta(0),
+            ]
+            for moment in times:
+                start = (day + moment).replace(tzinfo=calendar.zone).astimezone(rng.choice(zones))
+                these = durations + long if round % 10 == 0 and moment == times[0] else durations
+                tabled = _tabled(start, these, calendar)
+                for duration, found in zip(these, tabled, strict=True):
+                    expected = _walked(start, duration, calendar)
+                    assert found == expected, (calendar.id, start, duration)
+                    if isinstance(found, datetime):
+                        assert found.isoformat() == expected.isoformat(), (calendar.id, start, duration)
+                    checked += 1
+    assert checked > 5_000
+
+
+def test_a_table_ends_where_its_years_end_and_the_walk_takes_over() -> None:
+    """A deadline beyond the tabled years (three from 1 January of the start's year) is
+    the walk's: the same moment as counting on (here 600 working days from late December
+    2027, past the end of its table, 1 January 2030)."""
+    from opskb.escalation.clocks import counted_deadlines
+
+    start = msk(2027, 12, 30, 12, 0)
+    durations = [BUSINESS.day_length * 600, BUSINESS.day_length * 2]
+    found = counted_deadlines(start, durations, BUSINESS)
+    assert found == [_walked(start, d, BUSINESS) for d in durations]
+    assert found[0] > msk(2030, 1, 1) > found[1]

@@ -46,11 +46,16 @@ def _text(page: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_minimal(tmp_path_factory.mktemp("minimal") / "content")
+    teams = root / "escalation" / "teams.yaml"  # one system named, one not
+    teams.write_text(SYSTEMS + teams.read_text(encoding="utf-8"), encoding="utf-8")
     config = write_config(root, today=TODAY_OVERDUE)
     site = root.parent / "site"
     result = mkdocs_build(config, site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+SYSTEMS = "systems:\n  - id: price-feed\n    name: Price feed <export>\n    aliases: [Выгрузка цен, PF]\n"
 
 
 def read(site: Path, path: str) -> str:
@@ -181,7 +186,14 @@ def test_marketplace_page_has_mapping_table_and_diagram(built: Path) -> None:
 
 def test_indexes_by_system_marketplace_severity_and_tag(built: Path) -> None:
     assert "Prices not applied on a marketplace" in _text(read(built, "browse/systems.html"))
-    assert 'id="system-price-feed"' in read(built, "browse/systems.html")
+    systems = read(built, "browse/systems.html")
+    assert 'id="system-price-feed"' in systems
+    # the name and aliases escalation/teams.yaml gives it, escaped; a system without them shows its id alone
+    text = _text(systems)
+    assert "Price feed <export> . Tickets also write it as Выгрузка цен, PF" in text
+    assert "Price feed &lt;export&gt;" in systems and 'id="system-pricing"' in systems
+    pricing = systems[systems.index('id="system-pricing"') :]
+    assert "Tickets also write" not in pricing[: pricing.find("<h2")]
     assert 'id="marketplace-ozon"' in read(built, "browse/marketplaces.html")
     severity = read(built, "browse/severity.html")
     critical = severity[severity.index('id="critical"') : severity.index('id="high"')]

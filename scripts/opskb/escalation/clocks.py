@@ -11,7 +11,8 @@ same answer for the same moment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
@@ -35,6 +36,11 @@ _MAX_DAYS_SEARCHED = 3660
 # more than 4 years without holidays (KB334), which leaves a year for the holidays.
 HORIZON_DAYS = 5 * 366
 _ONE_DAY = timedelta(days=1)
+# A calendar's working days are tabled this many years at a time (from 1 January of the
+# start's year): well inside HORIZON_DAYS and _MAX_DAYS_SEARCHED, so a deadline the table
+# answers is one the walk would have reached too.
+_TABLE_YEARS = 3
+_TABLES_KEPT = 64  # tables of one calendar (a table is about 1,100 days): dropped beyond
 
 
 class ClockError(ValueError):
@@ -80,6 +86,20 @@ class WorkingCalendar:
         """Working time in a week without holidays: the most a week can count."""
         return self.day_length * len(self.weekdays)
 
+    @cached_property
+    def _tables(self) -> dict[int, WorkingDays | None]:
+        return {}
+
+    def working_days(self, year: int) -> WorkingDays | None:
+        """The table of this calendar's working days from 1 January of ``year``; None near
+        the year 9999, where the walk is left to say where the calendar ends."""
+        tables = self._tables
+        if year not in tables:
+            if len(tables) >= _TABLES_KEPT:
+                tables.clear()  # dates over many centuries cost time, never memory
+            tables[year] = WorkingDays.of(self, year) if year <= date.max.year - _TABLE_YEARS else None
+        return tables[year]
+
     def describe(self) -> str:
         days = ",".join(WEEKDAYS[i] for i in sorted(self.weekdays))
         where = f", {self.country} holidays" if self.country else ""
@@ -87,6 +107,36 @@ class WorkingCalendar:
 
 
 Clock = str | WorkingCalendar
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """A few years of a calendar's working days, each answered by
+    ``WorkingCalendar.is_working_day``: a deadline that runs past its first day counts whole
+    working days by their index here instead of walking day by day."""
+
+    first: int  # the ordinal of the first day tabled (1 January)
+    working: bytes  # per day from ``first``: 1 for a working day
+    next_index: array  # per day from ``first``: index in ``midnights`` of the first working day on or after it
+    midnights: list[datetime]  # each working day's start, aware, in the calendar's zone
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar, year: int) -> WorkingDays:
+        first = date(year, 1, 1)
+        count = (date(year + _TABLE_YEARS, 1, 1) - first).days
+        working = bytes(calendar.is_working_day(first + timedelta(days=i)) for i in range(count))
+        midnights: list[datetime] = []
+        next_index = array("i", bytes(4 * count))
+        zone = calendar.zone
+        for i in range(count - 1, -1, -1):  # backwards: each day points at the next working one
+            if working[i]:
+                midnights.append(datetime.combine(first + timedelta(days=i), time.min, tzinfo=zone))
+            next_index[i] = len(midnights)
+        midnights.reverse()
+        total = len(midnights)
+        for i in range(count):
+            next_index[i] = total - next_index[i]  # counted from the end while going backwards
+        return cls(first.toordinal(), working, next_index, midnights)
 
 
 def calendar_from(data: dict[str, Any]) -> WorkingCalendar:
@@ -160,21 +210,71 @@ def clock_duration(text: str, clock: Clock) -> timedelta:
     return parse_duration(text)
 
 
+def counted_deadlines(start: datetime, durations: Sequence[timedelta], clock: Clock) -> list[datetime]:
+    """``counted_deadline`` of each duration from one start (a ticket's reaction and
+    resolution): the start is placed on the calendar once."""
+    if clock.__class__ is WorkingCalendar:
+        return _working_deadlines(start, durations, clock)
+    since = start.astimezone(UTC)  # 24x7: once for every duration
+    try:
+        return [(since + duration).astimezone(start.tzinfo) for duration in durations]
+    except OverflowError as err:
+        raise ClockError("the deadline falls after the year 9999") from err
+
+
 def _working_deadline(start: datetime, duration: timedelta, calendar: WorkingCalendar) -> datetime:
-    # Work in wall-clock time of the calendar's zone: working hours are wall-clock hours,
-    # and the zone is attached once at the end. Times of day are offsets from midnight
-    # (a report counts a million deadlines: no datetime is made per day looked at).
+    return _working_deadlines(start, (duration,), calendar)[0]
+
+
+def _working_deadlines(start: datetime, durations: Sequence[timedelta], calendar: WorkingCalendar) -> list[datetime]:
+    # Wall-clock time of the calendar's zone: working hours are wall-clock hours. An aware
+    # midnight in the zone plus a timedelta is wall-clock arithmetic (the zone's offset is
+    # looked up only when the result is compared or printed), as the walk's sums are.
     zone = calendar.zone
     local = start.astimezone(zone)
     day = local.date()
-    now = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second, microseconds=local.microsecond)
+    midnight = datetime.combine(day, time.min, tzinfo=zone)
+    now = local - midnight  # same tzinfo: the wall-clock time of day
     opens, closes = calendar.opens, calendar.closes
-    # Most deadlines (a reaction, a ticket opened in the morning) end on the day they
-    # start: answered here, before the walk and its bookkeeping. The same sum as below.
-    if calendar.is_working_day(day):
-        begin = now if now > opens else opens
-        if begin < closes and duration <= closes - begin:
-            return (datetime.combine(day, time.min) + begin + duration).replace(tzinfo=zone)
+    table = calendar.working_days(day.year)
+    if table is None:
+        return [_walk(day, now, duration, calendar) for duration in durations]
+    at = day.toordinal() - table.first
+    midnights = table.midnights
+    length = closes - opens
+    found = []
+    for duration in durations:
+        index = table.next_index[at]
+        remaining = duration
+        if table.working[at]:
+            begin = now if now > opens else opens
+            if begin < closes:
+                available = closes - begin
+                if duration <= available:  # most deadlines end on the day they start
+                    found.append(midnight + (begin + duration))
+                    continue
+                remaining = duration - available
+            index += 1
+        # every later working day counts whole from opening: the walk's sums, by index
+        offset = opens
+        if remaining:
+            days, part = divmod(remaining, length)
+            if not part:  # ends at closing time, not at the next day's opening
+                days, part = days - 1, length
+            index += days
+            offset += part
+        if index < len(midnights):
+            found.append(midnights[index] + offset)
+        else:  # past the table: the walk, which also knows the horizon and the year 9999
+            found.append(_walk(day, now, duration, calendar))
+    return found
+
+
+def _walk(day: date, now: timedelta, duration: timedelta, calendar: WorkingCalendar) -> datetime:
+    """The deadline counted day by day from ``now`` (time of day) on ``day``: the
+    definition the tables must agree with, and the answer beyond them."""
+    zone = calendar.zone
+    opens, closes = calendar.opens, calendar.closes
     remaining = duration
     # Counted from the last working minute, not from the start: a long duration on a
     # calendar of one working day a week must still end, a calendar with none must not spin.

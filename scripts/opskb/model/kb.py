@@ -68,6 +68,8 @@ class KnowledgeBase:
     documents: list[Document] = field(default_factory=list)
     runbooks: dict[str, Entity] = field(default_factory=dict)
     teams: dict[str, Entity] = field(default_factory=dict)
+    # escalation/teams.yaml's systems: the names of owned systems (optional)
+    systems: dict[str, Entity] = field(default_factory=dict)
     sla_policies: dict[str, Entity] = field(default_factory=dict)
     calendars: dict[str, Entity] = field(default_factory=dict)
     routes: dict[str, Entity] = field(default_factory=dict)
@@ -171,6 +173,7 @@ def review_due(runbook: dict[str, Any]) -> date:
 TABLES = {
     "runbook": "runbooks",
     "team": "teams",
+    "system": "systems",
     "sla": "sla_policies",
     "calendar": "calendars",
     "route": "routes",
@@ -398,7 +401,7 @@ def _fails(entity_path: JsonPath, failed: list[JsonPath]) -> bool:
 
 # The lists of entities each escalation file defines: (key, kind).
 _COLLECTIONS = {
-    "teams": [("teams", "team")],
+    "teams": [("teams", "team"), ("systems", "system")],
     "sla": [("policies", "sla"), ("calendars", "calendar")],
     "routes": [("routes", "route")],
     "internal-statuses": [("statuses", "internal_status")],

@@ -25,6 +25,7 @@ KEPT_BREACHES = 200
 KEPT_SUMMARIES = 2000
 KEPT_UNKNOWN = 200
 KEPT_EXAMPLES = 50
+KEPT_TALLIES = 20_000
 VERDICTS = (MET, BREACHED, PENDING, UNKNOWN)
 
 
@@ -159,6 +160,8 @@ class Report:
     first_seen: dict[str, str] = field(default_factory=dict)  # unknown name -> file:row first seen
     files: list[dict[str, Any]] = field(default_factory=list)
     _mondays: dict[date, date] = field(default_factory=dict)  # day -> its week's Monday
+    # (assignment, week) -> the outcome tallies a ticket of them adds to (see add)
+    _tallies: dict[tuple[Assignment, date], list[dict[tuple[str, str, str], int]]] = field(default_factory=dict)
     _folded: dict[str, str] = field(default_factory=dict)  # summary -> its words as counted
 
     def leave_out(self, problem: LeftOut) -> None:
@@ -166,26 +169,20 @@ class Report:
 
     def add(self, ticket: Ticket, file: str, assigned: Assignment, measured: Measured) -> None:
         outcome = measured[2:5]  # (react, resolve, verdict): what Counts counts
-        self.total.add(outcome)
-        groups = self.groups
-        for name in self._group_names(assigned):
-            counts = groups.get(name)
-            if counts is None:
-                counts = groups[name] = Counts()
-            counts.add(outcome)
         created = ticket.created
         day = (created if created.tzinfo is self.zone else created.astimezone(self.zone)).date()
         week = self._mondays.get(day)
         if week is None:
+            if len(self._mondays) >= KEPT_TALLIES:
+                self._mondays.clear()
             week = self._mondays[day] = day - timedelta(days=day.weekday())
-        for system in assigned.systems or (NONE,):
-            by_week = self.weekly.get(system)
-            if by_week is None:
-                by_week = self.weekly[system] = {}
-            counts = by_week.get(week)
-            if counts is None:
-                counts = by_week[week] = Counts()
-            counts.add(outcome)
+        # the counts a ticket of this assignment created in this week goes into (the total,
+        # its groups, its systems' weeks), found once per such pair: one update each here
+        tallies = self._tallies.get((assigned, week))
+        if tallies is None:
+            tallies = self._tallies_of(assigned, week)
+        for outcomes in tallies:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
         if assigned.runbook:
             self.runbooks[assigned.runbook] += 1
         else:
@@ -196,6 +193,25 @@ class Report:
             self._unknown(self.unknown_teams, assigned.unknown_team, file, ticket.line)
         if measured.verdict == BREACHED:
             self._breach(ticket, file, assigned, measured)
+
+    def _tallies_of(self, assigned: Assignment, week: date) -> list[dict[tuple[str, str, str], int]]:
+        if len(self._tallies) >= KEPT_TALLIES:
+            self._tallies.clear()  # ever-new assignments cost time, never memory
+        found = [self.total.outcomes]
+        groups = self.groups
+        for name in self._group_names(assigned):
+            counts = groups.get(name)
+            if counts is None:
+                counts = groups[name] = Counts()
+            found.append(counts.outcomes)
+        for system in assigned.systems or (NONE,):
+            by_week = self.weekly.setdefault(system, {})
+            counts = by_week.get(week)
+            if counts is None:
+                counts = by_week[week] = Counts()
+            found.append(counts.outcomes)
+        self._tallies[assigned, week] = found
+        return found
 
     def _group_names(self, assigned: Assignment) -> tuple[str, ...]:
         if self.by == "system":
@@ -244,6 +260,8 @@ class Report:
             what, due, done, late = "resolve", measured.resolve_due, ticket.resolved, measured.resolve_late
         else:
             what, due, done, late = "react", measured.react_due, ticket.first_response, measured.react_late
+        if len(self.breaches) >= KEPT_BREACHES and not late > self.breaches[0][0]:
+            return  # no later than the least late kept: not listed (most breaches, in a long file)
         entry = (
             late,
             self.breach_count,

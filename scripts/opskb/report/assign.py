@@ -22,7 +22,7 @@ _WORDS = re.compile(r"[\w-]+")
 _CACHE_LIMIT = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per distinct assignment (Assigner keeps them): kept apart by identity
 class Assignment:
     policy: str | None
     runbook: str | None
@@ -32,6 +32,23 @@ class Assignment:
     unknown_team: str = ""
     problem: str = ""  # why no policy could be given
     problem_kind: str = ""  # the problem's kind, as the report counts rows left out
+
+
+def system_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Every way a ticket may write a system (compared as ``normal`` reads it) -> its id:
+    the ids the teams own and the runbooks name, then the names and aliases of
+    escalation/teams.yaml's systems: list (KB218 keeps one system per name)."""
+    found: dict[str, str] = {}
+    for team in kb.teams.values():
+        for system in team.data.get("owns", []):
+            found.setdefault(normal(system), system)
+    for runbook in kb.runbooks.values():
+        for system in runbook.data.get("systems", []):
+            found.setdefault(normal(system), system)
+    for system in kb.systems.values():
+        for name in (system.id, system.data["name"], *system.data.get("aliases", [])):
+            found.setdefault(normal(name), system.id)
+    return found
 
 
 class Assigner:
@@ -55,13 +72,7 @@ class Assigner:
             chosen = [p for p in policies if p.data.get("default_for_priority")] if len(policies) > 1 else policies
             if len(chosen) == 1:
                 self.by_level[level] = chosen[0].id
-        self.systems: dict[str, str] = {}
-        for team in kb.teams.values():
-            for system in team.data.get("owns", []):
-                self.systems.setdefault(normal(system), system)
-        for runbook in kb.runbooks.values():
-            for system in runbook.data.get("systems", []):
-                self.systems.setdefault(normal(system), system)
+        self.systems = system_names(kb)
         self.owners = kb.system_owners()
         self.teams: dict[str, str] = {}
         for team in kb.teams.values():

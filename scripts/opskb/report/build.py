@@ -66,7 +66,7 @@ def build(
         tickets = TicketFile(lambda path=path: path.open("rb"), options.zone, options.read, options.date_format)
         responses = None
         for item in _rows(tickets, file):
-            if isinstance(item, Broken | Bad):
+            if item.__class__ is not Ticket:  # Broken or Bad (one class test: a million rows)
                 leave_out(file, item.line, getattr(item, "kind", "unreadable row"), item.reason)
                 continue
             if responses is None:

@@ -77,8 +77,10 @@ def month_numbers() -> dict[str, int]:
     return found
 
 
-def compile_format(pattern: str) -> DateFormat:
-    """A ``DateFormat`` from a pattern of ``date_formats.json``'s tokens."""
+def compile_format(pattern: str, remember: bool = True) -> DateFormat:
+    """A ``DateFormat`` from a pattern of ``date_formats.json``'s tokens; ``remember``:
+    values put together from the days and times read before where it can (the same
+    moments, faster: a file repeats its days and times of day)."""
     regex, at, depth = [], 0, 0
     while at < len(pattern):
         token = next(((t, r) for t, r in _TOKENS if pattern.startswith(t, at)), None)
@@ -104,7 +106,80 @@ def compile_format(pattern: str) -> DateFormat:
     groups = set(compiled.groupindex)
     if not ({"Y", "y"} & groups and {"m", "b"} & groups and "d" in groups and {"H", "I"} & groups):
         raise DateFormatError(f"date format {pattern!r}: needs a year, a month, a day and an hour")
-    return DateFormat(pattern, _reader(compiled, groups))
+    read = _reader(compiled, groups)
+    day_part = _day_part(pattern)
+    return DateFormat(pattern, _remembering(read, compiled, *day_part) if day_part and remember else read)
+
+
+# The day written the one fixed-width way: every number at its full width in ASCII digits,
+# a month name of three letters, the separators as the pattern has them.
+_FIXED = {"YYYY": "[0-9]{4}", "YY": "[0-9]{2}", "MM": "[0-9]{2}", "DD": "[0-9]{2}", "MON": r"[^\W\d_]{3}"}
+_WIDTHS = {"YYYY": 4, "YY": 2, "MM": 2, "DD": 2, "MON": 3}
+_KEPT_DAYS, _KEPT_TIMES = 50_000, 100_000
+
+
+def _day_part(pattern: str) -> tuple[int, re.Pattern[str]] | None:
+    """The width and form of a pattern's day part written fixed-width (``DD.MM.YYYY``: 10),
+    when the pattern starts with one: only day tokens and separators, nothing optional,
+    and the time after a space or a ``T``. None for any other pattern."""
+    regex, width, at = [], 0, 0
+    while at < len(pattern):
+        token = next((t for t in _FIXED if pattern.startswith(t, at)), None)
+        if token:
+            regex.append(_FIXED[token])
+            width += _WIDTHS[token]
+            at += len(token)
+            continue
+        char = pattern[at]
+        if char in " T":
+            break
+        if char.isalnum() or char in "[]":
+            return None
+        regex.append(re.escape(char))
+        width += 1
+        at += 1
+    if not width or at == len(pattern) or not pattern.startswith(("HH", "hh"), at + 1):
+        return None
+    return width, re.compile("".join(regex))
+
+
+def _remembering(
+    read: Callable[..., datetime | None], compiled: re.Pattern[str], width: int, day_form: re.Pattern[str]
+) -> Callable[..., datetime | None]:
+    """``read``, with the days and times of the values it has read remembered: a value
+    whose day part (its first ``width`` characters, in ``day_form``) and rest (the time)
+    were both parts of values read before is put together from them without the regular
+    expression. Exactly what ``read`` gives: a fixed-width day is matched by the pattern's
+    day tokens in one way only, so any such day followed by a rest read after another
+    such day is a value the pattern reads, with that day and that time."""
+    offset_at = compiled.groupindex["z"] - 1 if "z" in compiled.groupindex else None
+    days: dict[str, datetime] = {}  # day part -> midnight in the zone of the last call
+    times: dict[str, tuple[timedelta, tzinfo | None]] = {}  # rest -> time of day, its offset if written
+    days_zone: list[tzinfo | None] = [None]
+
+    def remembered(text: str, zone: tzinfo | None = None) -> datetime | None:
+        if zone is not days_zone[0]:
+            days.clear()
+            days_zone[0] = zone
+        midnight = days.get(text[:width])
+        if midnight is not None:
+            time_of_day = times.get(text[width:])
+            if time_of_day is not None:
+                if time_of_day[1] is None:
+                    return midnight + time_of_day[0]
+                return midnight.replace(tzinfo=time_of_day[1]) + time_of_day[0]
+        moment = read(text, zone)
+        if moment is not None and day_form.fullmatch(text, 0, width):
+            if len(days) >= _KEPT_DAYS or len(times) >= _KEPT_TIMES:
+                days.clear()  # ever-new values cost time, never memory
+                times.clear()
+            days[text[:width]] = datetime(moment.year, moment.month, moment.day, tzinfo=zone)
+            written = compiled.fullmatch(text).groups()[offset_at] if offset_at is not None else None  # type: ignore[union-attr]
+            since = timedelta(hours=moment.hour, minutes=moment.minute, seconds=moment.second)
+            times[text[width:]] = (since, _offset(written) if written else None)
+        return moment
+
+    return remembered
 
 
 def _reader(compiled: re.Pattern[str], groups: set[str]) -> Callable[..., datetime | None]:

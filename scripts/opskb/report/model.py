@@ -48,7 +48,7 @@ def ticket_data(ticket: Ticket, file: str, assigned: Assignment, measured: Measu
 
 
 def _title(kb: KnowledgeBase, by: str, name: str) -> str | None:
-    table = {"policy": kb.sla_policies, "team": kb.teams, "runbook": kb.runbooks}.get(by)
+    table = {"policy": kb.sla_policies, "team": kb.teams, "runbook": kb.runbooks, "system": kb.systems}.get(by)
     entity = table.get(name) if table is not None else None
     if entity is None:
         return None

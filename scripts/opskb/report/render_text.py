@@ -6,6 +6,11 @@ from datetime import datetime
 from typing import Any
 
 SHOWN = 20
+UNKNOWN_SYSTEM = (
+    "no system id, name or alias of the knowledge base reads so; add it as an alias of its system "
+    "in escalation/teams.yaml (systems:)"
+)
+UNKNOWN_TEAM = "no team id, name or ticket queue of escalation/teams.yaml reads so"
 
 
 def _when(iso: str | None) -> str:
@@ -57,9 +62,14 @@ def render(data: dict[str, Any]) -> str:
             lines.append(f"  {item['tickets']:>7} x {item['summary']}  ({', '.join(item['examples'])}, ...)")
         if not none["repeated"]:
             lines += [f"  {e['key']}  {e['summary']}" for e in none["examples"][:10]]
-    for kind in ("systems", "teams"):
-        for item in data[f"unknown_{kind}"][:SHOWN]:
+    for kind, where in (("systems", UNKNOWN_SYSTEM), ("teams", UNKNOWN_TEAM)):
+        unknown = data[f"unknown_{kind}"]
+        for item in unknown[:SHOWN]:
             lines.append(f"unknown {kind[:-1]} {item['name']!r}: {item['tickets']} ticket(s), first at {item['first']}")
+        if len(unknown) > SHOWN:
+            lines.append(f"  ... and {len(unknown) - SHOWN} more unknown {kind} (--format json lists them)")
+        if unknown:
+            lines.append(f"  (counted under the name as written: {where})")
     if data["outside_period"]:
         lines.append(f"{data['outside_period']} ticket(s) created outside the period: not counted")
     left = data["left_out"]

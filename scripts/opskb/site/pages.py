@@ -667,9 +667,12 @@ class Site:
         for runbook in self.runbooks:
             for system in runbook.data["systems"]:
                 systems.setdefault(system, []).append(runbook)
+        named = self.kb.systems  # escalation/teams.yaml's systems: names and aliases, where given
         groups = [
             {
                 "system": system,
+                "name": named[system].data["name"] if system in named else None,
+                "aliases": named[system].data.get("aliases", []) if system in named else [],
                 "owners": [self.team_link(src, t) for t in self.owners.get(system, [])],
                 "rows": self.runbook_rows(src, systems.get(system, [])),
             }
