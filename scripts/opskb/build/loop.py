@@ -59,7 +59,7 @@ def end(build: Build | None, session: Session) -> None:
     the machinery did is logged (--verbose)."""
     if build is None:
         return
-    makers, writers = build.end()
+    makers, writers, shelf = build.end()
     if session.cache is not None:
         session.cache.collector.after_build()
     for pool, did in ((makers, "made"), (writers.pool if writers else None, "written")):
@@ -73,6 +73,8 @@ def end(build: Build | None, session: Session) -> None:
                 pool.shared,
                 pool.made_here,
             )
+    if shelf is not None:
+        log.debug("opskb: %d pages kept on the shelf, %d KB", shelf.pages, shelf.size // 1024)
     stamper = build.stamper
     if stamper is not None:
         log.debug(

@@ -27,6 +27,7 @@ class Shelf:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="opskb-pages-")  # noqa: SIM115 (closed by close())
         self._end = 0
+        self.pages = 0  # put on it, for the build's figures
 
     def put(self, html: str, toc: list[dict[str, Any]]) -> tuple[int, int]:
         """Store a page's HTML and table of contents (as tokens); returns where they are."""
@@ -34,12 +35,18 @@ class Shelf:
         os.pwrite(self._file.fileno(), data, self._end)
         where = (self._end, len(data))
         self._end += len(data)
+        self.pages += 1
         return where
 
     def take(self, where: tuple[int, int]) -> tuple[str, list[dict[str, Any]]]:
         start, size = where
         html, toc = marshal.loads(zlib.decompress(os.pread(self._file.fileno(), size, start)))
         return html, toc
+
+    @property
+    def size(self) -> int:
+        """Bytes on the shelf."""
+        return self._end
 
     def close(self) -> None:
         self._file.close()

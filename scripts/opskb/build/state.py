@@ -83,16 +83,16 @@ class Build:
     shelf: Shelf | None = None
     stamper: Stamper | None = None
 
-    def end(self) -> tuple[Workers | None, Writers | None]:
+    def end(self) -> tuple[Workers | None, Writers | None, Shelf | None]:
         """Written, or failed: its workers stop, its shelf goes. Returns its workers (the
-        page makers, the page writers), for their figures."""
+        page makers, the page writers) and its shelf, for their figures."""
         makers, self.makers = self.makers, None
         writers, self.writers = self.writers, None
         if makers is not None:
             makers.close()
         if writers is not None:
             writers.close()
-        if self.shelf is not None:
-            self.shelf.close()
-            self.shelf = None
-        return makers, writers
+        shelf, self.shelf = self.shelf, None
+        if shelf is not None:
+            shelf.close()
+        return makers, writers, shelf

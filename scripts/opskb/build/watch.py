@@ -44,9 +44,14 @@ _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 def _notified_watch(server: LiveReloadServer, folders: list[str]) -> Any:
     """Watch ``folders`` with the system's notifications (inotify), which start a
     rebuild at once: MkDocs' own watcher polls every 0.5 s and walks every watched file
-    each time, 3,000 runbooks a tenth of a second per walk. The rebuild is asked for as
-    MkDocs' watcher asks (its server's condition: MkDocs 1.6 has no public call for it);
-    None, and MkDocs' watcher is used, where either is not there."""
+    each time, 3,000 runbooks a tenth of a second per walk.
+
+    The rebuild is asked for as MkDocs' own watcher asks, through two names private to
+    MkDocs' LiveReloadServer (1.4 to 1.6, and ProperDocs): ``_rebuild_cond``, the
+    condition its build loop waits on, and ``_want_rebuild``, the flag it reads. Why:
+    MkDocs 1.6 has no public call that starts a rebuild. On a server without them (or
+    without inotify), None: MkDocs' own polling watcher watches the folders instead, and
+    an edit shows up to one polling cycle later."""
     condition = getattr(server, "_rebuild_cond", None)
     if condition is None or not hasattr(server, "_want_rebuild") or not folders:
         return None
