@@ -140,17 +140,15 @@ class OtherLanguages:
         self,
         config: MkDocsConfig,
         languages: list[str],
-        prepare: Callable[[Any, str], None],
+        prepare: Callable[[MkDocsConfig, str], None],
         *,
         serving: bool,
         dirty: bool,
     ) -> None:
         """Build each language of ``languages[1:]`` beside the site ``config`` built;
-        ``prepare(plugin, language)`` hands the language's opskb plugin what it takes from
-        this build."""
+        ``prepare(config, language)`` hands the opskb plugin of the language's
+        configuration what it takes from this build."""
         from mkdocs.commands.build import build
-
-        from .plugin import OpskbPlugin
 
         for language in languages[1:]:
             first = language not in self.plugins
@@ -158,7 +156,7 @@ class OtherLanguages:
             if first or not serving:
                 other.plugins.on_startup(command="serve" if serving else "build", dirty=dirty)
             self.builds[language] = other
-            prepare(next(p for p in other.plugins.values() if isinstance(p, OpskbPlugin)), language)
+            prepare(other, language)
             try:
                 build(other, dirty=dirty)
             finally:

@@ -179,8 +179,9 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
                 config, self.site_languages(), self._hand_over, serving=session.serving, dirty=session.dirty
             )
 
-    def _hand_over(self, plugin: OpskbPlugin, language: str) -> None:
-        """What the build of another language takes from this one."""
+    def _hand_over(self, other: MkDocsConfig, language: str) -> None:
+        """What the build of another language (``other``) takes from this one."""
+        plugin = next(p for p in other.plugins.values() if isinstance(p, OpskbPlugin))
         plugin.build_language, plugin.loaded = language, (self._build().kb, self._build().problems)
         plugin.config.languages = self.site_languages()
 
