@@ -151,9 +151,11 @@ class OtherLanguages:
         from mkdocs.commands.build import build
 
         for language in languages[1:]:
-            first = language not in self.plugins
+            # new plugin instances: the first build of the language, any build of `mkdocs
+            # build`, every build on a MkDocs without the plugin cache (see _config)
+            fresh = language not in self.plugins or getattr(MkDocsConfig.plugins, "plugin_cache", None) is None
             other = self._config(config, language)
-            if first or not serving:
+            if fresh or not serving:
                 other.plugins.on_startup(command="serve" if serving else "build", dirty=dirty)
             self.builds[language] = other
             prepare(other, language)
@@ -172,8 +174,9 @@ class OtherLanguages:
         documented, one for all configurations): the language's build gets its own
         cache for the read, kept for its next rebuild. Why: otherwise the language's
         build would share the first build's plugin instances (and their state). On a
-        MkDocs without it, every read makes new instances: the same site, but under
-        `mkdocs serve` the language's caches start empty at each rebuild."""
+        MkDocs without it, every read makes new instances (started anew by ``build``):
+        the same site, but under `mkdocs serve` the language's caches start empty at
+        each rebuild."""
         from mkdocs.config import load_config
 
         url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
