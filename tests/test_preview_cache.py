@@ -1,4 +1,4 @@
-"""What `mkdocs serve` reuses between rebuilds (site/preview.py) never shows a stale page.
+"""What `mkdocs serve` reuses between rebuilds (build/preview.py) never shows a stale page.
 
 After each kind of edit, a rebuild through one BuildCache must give exactly the pages and
 the search index that a fresh build of the same files gives: the edited runbook, a

@@ -1,4 +1,4 @@
-"""Pages made by worker processes (site/parallel.py) are the pages the build makes itself.
+"""Pages made by worker processes (build/parallel.py, build/writers.py) are the pages the build makes itself.
 
 Each site is built with ``workers: 2`` and with ``workers: 0`` and every file compared,
 byte for byte: the repository's content, and a payload in every free-text field. A page

@@ -1,4 +1,4 @@
-"""Pages filled from a shell (site/stamp.py) are the pages the theme renders.
+"""Pages filled from a shell (build/stamp.py) are the pages the theme renders.
 
 The plugin renders Material's page, and its table of contents, once per group of alike
 generated pages and fills the copy for each page. Whatever it fills must be byte for byte

@@ -1,6 +1,6 @@
 """Generated pages made on every core: a large build forks worker processes that make the
 runbook and alert pages while the build goes on, and hands each page over when MkDocs reads
-it; later a second set writes them in the theme (the plugin's ``_start_writers``). The pool
+it; later a second set writes them in the theme (writers.py). The pool
 is the same for both: jobs, done in order by the workers and by the build while it waits.
 
 Why processes: a page is made by Jinja2 and Python string work, which holds the GIL.
@@ -15,7 +15,15 @@ build itself, so its error or warning reaches MkDocs' log (and ``--strict``) as 
 without workers. The build never sits idle waiting for a page: it makes pages itself,
 from the end of the list (the workers take theirs from the start), until the page it
 needs arrives. Used by ``mkdocs build`` only: ``mkdocs serve`` keeps its pages between
-rebuilds in one process (site/preview.py), and a server's threads do not survive a fork.
+rebuilds in one process (preview.py), and a server's threads do not survive a fork.
+
+INVARIANT: a page a worker made is the page the build makes itself (``workers: 0``),
+byte for byte, and a page a worker cannot make fails the build with the same message.
+Held by tests/test_site_parallel.py::test_pages_made_by_workers_are_the_pages_made_in_the_build
+and ::test_a_page_a_worker_cannot_make_fails_the_build_as_without_workers; the pool itself
+by ::test_the_pages_a_dead_worker_had_are_made_by_the_build.
+
+This module knows nothing of MkDocs.
 """
 
 from __future__ import annotations

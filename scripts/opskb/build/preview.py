@@ -1,7 +1,7 @@
 """What `mkdocs serve` keeps from one build to the next, so that an edit costs what it changes.
 
 MkDocs runs a whole build after every change it sees. Within one `mkdocs serve` session the
-adapter (plugin.py) keeps one ``BuildCache``; each build then
+adapter keeps one ``BuildCache``; each build then
 
 * loads again only the files whose size or modification time changed (``kb.LoadCache``),
   and runs the cross-file checks, which are cheap, on everything;
@@ -16,24 +16,36 @@ adapter (plugin.py) keeps one ``BuildCache``; each build then
   a rebuild allocates enough for the collector to walk the whole heap, every page kept
   included, a fifth of a rebuild's time at 3,000 runbooks.
 
-Every reuse is keyed by the text of the files it was made from, so a rebuild gives what a
-fresh build of the same files gives (tests/test_site_preview.py compares the two).
+Under `mkdocs serve --dirty` (what `make serve` runs), ``PreviewFiles`` also keeps the
+generated pages as files, so that MkDocs re-renders only the pages an edit changed.
+
+INVARIANT: every reuse is keyed by the text of the files it was made from, so a rebuild
+gives what a fresh build of the same files gives. Held by
+tests/test_preview_cache.py::test_a_rebuild_gives_what_a_fresh_build_gives (each kind of
+edit) and tests/test_site_preview.py::test_one_yaml_edit_re_renders_only_the_pages_it_changes
+(`mkdocs serve --dirty` itself, against what it serves).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
 import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, InclusionLevel
 
 from ..model.kb import LoadCache
 from ..search.searchindex import IndexMemo
 from ..site.labels import Labels
-from ..site.pages import PageCache
+from ..site.pages import GeneratedPage, PageCache
 from ..site.render import Renderer, template_signature
 
 
@@ -106,3 +118,56 @@ class IdleCollector:
         gc.collect()
         gc.freeze()
         self.collections += 1
+
+
+class PreviewFiles:
+    """Under `mkdocs serve --dirty`, the generated pages and search index files as files in
+    a folder of their own, each rewritten only when what it says changed: MkDocs
+    re-renders a page only when its source is newer than its output, so one YAML edit
+    re-renders the pages it changes, not the site. A pre-rendered page made from the same
+    inputs with the same settings keeps its File (and Page) of the last build: MkDocs
+    neither reads nor writes it (making 6,000 of them anew was a fifth of a rebuild)."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="opskb-preview-"))
+        # uri -> what its file was last written from (a digest, or the text itself)
+        self._versions: dict[str, str] = {}
+        self._pages: dict[str, GeneratedPage] = {}
+        # uri -> (the page, the settings, its File) of a pre-rendered page
+        self._files: dict[str, tuple[GeneratedPage, tuple[Any, ...], File]] = {}
+
+    def page(self, page: GeneratedPage, config: MkDocsConfig, inclusion: InclusionLevel) -> File:
+        """The File of a generated page, its Markdown written out if it changed."""
+        if self._pages.get(page.src_uri) is not page:  # made anew by this build
+            # What the page says is its Markdown with its blocks in place: a change of a
+            # block alone must rewrite the file too.
+            digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).hexdigest()
+            self._write(page.src_uri, page.content, digest)
+            self._pages[page.src_uri] = page
+        path = self.dir / page.src_uri
+        return File.generated(config, page.src_uri, abs_src_path=str(path), inclusion=inclusion)
+
+    def asset(self, config: MkDocsConfig, uri: str, content: str) -> File:
+        self._write(uri, content, content)
+        return File.generated(config, uri, abs_src_path=str(self.dir / uri))
+
+    def kept(self, made: GeneratedPage, settings: tuple[Any, ...]) -> File | None:
+        """The last build's File of a pre-rendered page made from the same inputs
+        (``made``, which the page cache returns unchanged) with the same ``settings``."""
+        found = self._files.get(made.src_uri)
+        if found is None or found[0] is not made or found[1] != settings:
+            return None
+        return found[2]
+
+    def keep(self, made: GeneratedPage, settings: tuple[Any, ...], file: File) -> None:
+        self._files[made.src_uri] = (made, settings, file)
+
+    def _write(self, uri: str, content: str, version: str) -> None:
+        path = self.dir / uri
+        if self._versions.get(uri) != version or not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            self._versions[uri] = version
+
+    def close(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)

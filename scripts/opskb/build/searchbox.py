@@ -57,3 +57,14 @@ def with_search_box(output: str, box: str) -> str:
     if end < 0:
         return output
     return output[:end] + box + output[end:]
+
+
+SEARCH_ICONS = ("magnify", "arrow-left", "close")
+
+
+def search_icons() -> dict[str, str]:
+    """Material's bundled SVG icons the search box uses (the theme's own), by name."""
+    import material
+
+    icons = Path(material.__file__).parent / "templates" / ".icons" / "material"
+    return {name: (icons / f"{name}.svg").read_text("utf-8") for name in SEARCH_ICONS}

@@ -433,7 +433,7 @@ def shared_strings(data: Any) -> Any:
     """``data`` with every mapping key and every short string value interned: the parser
     makes a new string for each occurrence, and 10,000 runbooks held 450,000 copies of
     82 distinct keys (25 MB). Interned strings are freed when nothing uses them, and a
-    build's worker processes touch far fewer memory pages (site/parallel.py)."""
+    build's worker processes touch far fewer memory pages (build/parallel.py)."""
     if isinstance(data, dict):
         return {(sys.intern(key) if type(key) is str else key): shared_strings(value) for key, value in data.items()}
     if isinstance(data, list):

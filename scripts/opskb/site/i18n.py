@@ -14,7 +14,7 @@ translated yet, in the build's language. Generated pages and the macros' tables 
 in the build's language from the label catalogs; the URL of a page is the same in every
 language, under the language's folder.
 
-The plugin (plugin.py, the only module that touches MkDocs) applies these rules to its
+The adapter (build/, the only package that touches MkDocs) applies these rules to its
 files; the search index (opskb.search.searchindex) applies the same ones to docs/, so that a
 language's index holds only pages that language's build has.
 """

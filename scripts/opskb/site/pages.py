@@ -288,7 +288,7 @@ class Site:
         # Random per build, or per `mkdocs serve` session (the adapter passes one), so that
         # an unchanged page renders to the same Markdown from one rebuild to the next.
         # A renderer of an earlier build may be reused (its compiled templates): `mkdocs
-        # serve` keeps one per nonce, language and set of overrides (site/preview.py).
+        # serve` keeps one per nonce, language and set of overrides (build/preview.py).
         self.nonce = renderer.nonce if renderer else nonce or secrets.token_hex(8)
         self.renderer = renderer or Renderer(self.nonce, self.labels, override_dirs)
 
@@ -1078,7 +1078,7 @@ class PlannedPage:
 @dataclass(frozen=True)
 class PageBody:
     """A generated page as the theme takes it: its front matter and its HTML, table of
-    contents and anchors. What a worker process hands back (site/parallel.py)."""
+    contents and anchors. What a worker process hands back (build/parallel.py)."""
 
     meta: dict[str, Any]
     body: RenderedBody

@@ -1,0 +1,88 @@
+"""The adapter's part in MkDocs' writing loop: the theme's environment ready (on_env),
+each pre-rendered page's HTML back from the shelf and wrapped in the theme by the stamper
+(on_page_context), and the end of a build (on_post_build, on_build_error)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from .generated import workers_wanted
+from .prerendered import PreRenderedPage
+from .stamp import Stamper
+from .state import Build, Session
+from .writers import start_writers
+
+log = logging.getLogger("mkdocs.plugins.opskb")
+
+
+def ready_env(build: Build, session: Session, options: Any, env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """The environment every page is rendered with: under `mkdocs serve` the theme
+    compiles once, not at every rebuild; the stamper; in a large build, the writers."""
+    if session.cache is not None:
+        env.bytecode_cache = session.cache.theme_templates
+    build.stamper = Stamper(env, session.nonce)
+    if build.makers is not None:  # every page is read: the workers that made them are done
+        build.makers.close()
+    if options.writers:
+        wanted = functools.partial(workers_wanted, session, options)
+        build.writers = start_writers(wanted, config, files, build.nav, env)
+    return env
+
+
+def unpack(build: Build, context: Any, page: Page) -> Any:
+    """Before any plugin sees a pre-rendered page's context: its HTML back from the shelf,
+    unless a writer wrote it already."""
+    if isinstance(page, PreRenderedPage):
+        if build.writers is not None and build.writers.passed_over(page):
+            return context
+        page.unpack()
+    return context
+
+
+def stamp(build: Build, options: Any, context: Any, page: Page) -> Any:
+    """After every other plugin: a pre-rendered page wrapped in the theme (stamp.py)."""
+    if isinstance(page, PreRenderedPage):
+        assert build.stamper is not None
+        context["opskb_page"] = "" if page.passed_over else build.stamper.render(context, page, options.stamp)
+    return context
+
+
+def end(build: Build | None, session: Session) -> None:
+    """A build is over (written, or failed): its workers stop, its shelf goes, under
+    `mkdocs serve` its garbage is collected once the server is idle (preview.py); how
+    the machinery did is logged (--verbose)."""
+    if build is None:
+        return
+    makers, writers, shelf = build.end()
+    if session.cache is not None:
+        session.cache.collector.after_build()
+    for pool, did in ((makers, "made"), (writers.pool if writers else None, "written")):
+        if pool is not None:
+            log.debug(
+                "opskb: %d pages %s by %d worker processes and this one, %d of them here while "
+                "waiting and %d again by the build",
+                pool.jobs,
+                did,
+                pool.processes,
+                pool.shared,
+                pool.made_here,
+            )
+    if shelf is not None:
+        log.debug("opskb: %d pages kept on the shelf, %d KB", shelf.pages, shelf.size // 1024)
+    stamper = build.stamper
+    if stamper is not None:
+        log.debug(
+            "opskb: %d pages filled from %d shells, %d rendered; "
+            "tables of contents from %d shells (%d not vouched for)",
+            stamper.stamped,
+            len(stamper.shells),
+            stamper.rendered,
+            len(stamper.toc_shells),
+            sum(shell is None for shell in stamper.toc_shells.values()),
+        )
