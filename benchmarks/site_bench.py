@@ -135,7 +135,7 @@ def _variant(tree: Path, count: int, kind: str, name: str, edit: Callable[[str],
 
 def bench_one_process(tree: Path, count: int) -> Result:
     """The same build with ``workers: 0``: every page made in the build's own process
-    (less memory, more time; see site/parallel.py)."""
+    (less memory, more time; see build/parallel.py)."""
     return _variant(
         tree,
         count,
@@ -218,7 +218,7 @@ def bench_serve(
         taken: dict[str, list[float]] = {"title": [], "body": []}
         # A title is shown on every index; the impact only on the runbook's own page. The
         # pause before each edit is a person's (and lets the server collect the last
-        # build's garbage while idle, site/preview.py); it varies, so that the edits do
+        # build's garbage while idle, build/preview.py); it varies, so that the edits do
         # not fall at the same point of the file watcher's 0.5 s polling cycle each time.
         for number in range(repeat):
             for edit, field in (("title", "title"), ("body", "impact")):
