@@ -22,6 +22,7 @@ import codecs
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -427,6 +428,20 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
 # Values this short are ids, enum values and references (a severity, a team, a system, a
 # tool), which repeat from file to file; longer ones are prose, which seldom does.
 SHARED_UP_TO = 32
+
+
+def strings(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every string value in loaded data with its path, in document order."""
+    # iterative: the loader bounds nesting, but a walk need not rely on it
+    stack = [(path, data)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, str):
+            yield where, node
+        elif isinstance(node, dict):
+            stack.extend(((*where, key), value) for key, value in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(((*where, index), value) for index, value in reversed(list(enumerate(node))))
 
 
 def shared_strings(data: Any) -> Any:

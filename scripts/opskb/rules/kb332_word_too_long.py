@@ -5,6 +5,7 @@ from typing import Any
 from ..gate.registry import Example, Finding, Rule
 from ..model.kb import KnowledgeBase
 from ..model.problems import ERROR
+from ..model.yamldoc import strings
 from ._tree import RUNBOOK
 
 # Longer than any word a person writes or searches for: the longest dictionary words of
@@ -54,19 +55,6 @@ def long_words(text: str) -> Iterator[str]:
             yield from (word for word in code_words(run) if len(word) > LONGEST_WORD)
 
 
-def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    # iterative: the loader bounds nesting, but a walk need not rely on it
-    stack = [(path, data)]
-    while stack:
-        where, node = stack.pop()
-        if isinstance(node, str):
-            yield where, node
-        elif isinstance(node, dict):
-            stack.extend(((*where, key), value) for key, value in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend(((*where, index), value) for index, value in reversed(list(enumerate(node))))
-
-
 def _finding(at: Any, sub: tuple, word: str) -> Finding:
     return Finding(at, sub, {"length": len(word), "start": word[:20], "limit": LONGEST_WORD})
 
@@ -79,7 +67,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
         if source is not None and "\\" not in source and not _RUN.search(source):
             # no run in the file's text, and no escape or line continuation to make one
             continue
-        for sub, text in _strings(document.data):
+        for sub, text in strings(document.data):
             for word in long_words(text):
                 yield _finding(document, sub, word)
                 break

@@ -4,7 +4,7 @@ from typing import Any
 from ..gate.registry import Example, Finding, Rule
 from ..model.kb import KnowledgeBase
 from ..model.problems import WARNING
-from ..model.yamldoc import JsonPath
+from ..model.yamldoc import JsonPath, strings
 from ._tree import RUNBOOK
 
 # The word `opskb new` scaffolds and `opskb import md` leave where the author must write.
@@ -52,15 +52,7 @@ def _params(path: JsonPath, text: str) -> dict[str, str]:
 
 
 def placeholders(node: Any, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
-    if isinstance(node, str):
-        if _has_placeholder(node):
-            yield path, node
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from placeholders(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from placeholders(value, (*path, index))
+    return ((where, text) for where, text in strings(node, path) if _has_placeholder(text))
 
 
 def _has_placeholder(text: str) -> bool:
