@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .addresses import SiteAddress, site_address
 from .alertrules import RuleFile, load_rule_file
 from .layout import (
     CONTENT_FOLDERS,
@@ -37,9 +38,6 @@ from .recovery import recover
 from .schemas import SchemaSet, schema_dir
 from .status_keys import Resolution, StatusKey
 from .yamldoc import DEFAULT_LIMITS, Document, JsonPath, Limits, RawFinding, load_document
-
-if TYPE_CHECKING:
-    from .addresses import SiteAddress
 
 
 @dataclass
@@ -315,8 +313,6 @@ def _load_knowledge_base(
     kb = KnowledgeBase(root=root)
     problems: list[LoadFinding] = []
     if alert_rules:
-        from .addresses import site_address
-
         kb.site = site_address(root, site_url)
     for path in alert_rules or []:
         rule_file = load_rule_file(path, _display_path(path, root))

@@ -29,6 +29,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from ..model.addresses import BY_SYSTEM, ESCALATION_MAP, TEAMS, marketplace_uri, runbook_uri
 from ..model.inline import plain
 from .textanalysis import STOP_WORDS, Analyzer, Synonyms, code_words
 
@@ -128,8 +129,6 @@ class IndexMemo:
         self._analysed: tuple[Any, dict[tuple[str, str], tuple[frozenset[str], dict[str, str]]]] = (None, {})
 
     def runbook_docs(self, kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> list[Doc]:
-        from ..model.addresses import runbook_uri
-
         context = kb.shared_sources()
         if context != self._context:
             self._context, self._docs = context, {}
@@ -410,8 +409,6 @@ def _shared_start(first: str, last: str) -> str:
 
 
 def _runbook_doc(runbook: Any, kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Doc:
-    from ..model.addresses import runbook_uri
-
     weights = RUNBOOK_FIELDS
     data = runbook.data
     markets = data.get("marketplaces", [])
@@ -469,7 +466,6 @@ def _code_term(terms: set[str]) -> str:
 
 
 def _statuses(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iterator[Doc]:
-    from ..model.addresses import marketplace_uri
     from ..model.kb import markets_in_order
 
     weights = STATUS_FIELDS
@@ -539,7 +535,6 @@ def _pages(
 
 def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], language: str) -> list[Doc]:
     """A document per team, system, SLA policy and decisive pair value (``ENTRY_FIELDS``)."""
-    from ..model.addresses import BY_SYSTEM, ESCALATION_MAP, TEAMS, marketplace_uri
     from ..model.status_keys import StatusKey
     from ..site.labels import Labels
 
