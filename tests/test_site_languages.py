@@ -47,7 +47,10 @@ def served(content: tuple[Path, Any]) -> Iterator[tuple[Any, str]]:
 
 
 def _switch(tab: Any, language: str) -> None:
-    """Choose ``language`` in the header's language menu, as a person does: hover, click."""
+    """Choose ``language`` in the header's language menu, as a person does: hover, click,
+    after the page has settled (Material's script has fetched the languages' sitemaps by
+    then, and a click it takes over must still land on the same page)."""
+    tab.wait_for_load_state("networkidle")
     tab.hover(".md-header .md-select")
     tab.click(f".md-header .md-select__link[hreflang='{language}']")
     tab.wait_for_load_state("load")
