@@ -254,6 +254,21 @@ def test_html_report_is_static_and_escaped(cli, tmp_path: Path) -> None:
     assert "=HYPERLINK(&#34;http://x.example/&#34;,&#34;PIM&#34;)" in page  # the export's text, escaped
 
 
+def test_html_report_marks_words_in_another_language(cli, tmp_path: Path) -> None:
+    # The page is English; the Russian export's summaries and the unknown system "CRM"
+    # beside Russian words: each Russian run carries lang="ru" (a screen reader speaks it
+    # in Russian), English and numbers stay unmarked, and the text is still escaped.
+    rows = [*ITSM, "104;<b>Сбой</b> в PIM;Низкий;16.11.2026 10:00;16.11.2026 11:00;16.11.2026 12:00;PIM;"]
+    path = _write(tmp_path, "itsm.csv", "".join(line + "\r\n" for line in rows).encode("cp1251"))
+    out = tmp_path / "sla.html"
+    _report(cli, path, *PERIOD, "--format", "html", "--output", out)
+    page = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert '<span lang="ru">Не выгружаются фото</span>' in page
+    assert '&lt;b&gt;<span lang="ru">Сбой</span>&lt;/b&gt; <span lang="ru">в</span> PIM' in page
+    assert '<span lang="en">' not in page and "<b>Сбой" not in page
+
+
 def test_group_by_team_from_the_assignment_group(cli, tmp_path: Path) -> None:
     path = _write(tmp_path, "incident.csv", SERVICENOW.encode())
     result = _report(cli, path, *PERIOD, "--by", "team", "--format", "json")

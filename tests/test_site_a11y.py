@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from opskb.model.kb import KnowledgeBase
-from opskb.site.phrases import letter_language
+from opskb.model.textlanguage import letter_language
 from site_helpers import ARTIFACTS, CHROMIUM, OPEN_SHADOW, chromium, content_site, serve
 
 pytestmark = [

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from opskb.site.phrases import letter_language, marked, runs
+from opskb.model.textlanguage import letter_language, runs
+from opskb.site.phrases import marked
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,9 @@ No script, no fonts or files from elsewhere: the style is inline and each chart 
 drawn here as numbers (bar positions and heights) that the template puts into elements.
 The template (``templates/sla.html``) runs in its own Jinja2 environment with autoescape
 on and StrictUndefined, so every value from an export (keys, summaries, names) is text.
+The page is in English; a run of words in another language (a Russian system name, a
+ticket's summary) goes through the ``phrase`` filter, which marks it with its ``lang``
+so that a screen reader speaks it in that language, as the site does (WCAG 3.1.2).
 """
 
 from __future__ import annotations
@@ -13,11 +16,26 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
+from ..model.textlanguage import runs
 from .render_text import _when
 
 TEMPLATES = Path(__file__).parent / "templates"
 BAR, GAP, LEFT, TOP, PLOT = 34, 10, 34, 14, 110
+# The language of the page's own words (<html lang>).
+PAGE_LANGUAGE = "en"
+
+
+def phrase(text: object) -> Markup:
+    """``text`` escaped, each run of words in another language than the page's in a
+    ``<span lang>`` (for HTML content, not for an attribute or an SVG text)."""
+    return Markup("").join(
+        escape(piece)
+        if language in (None, PAGE_LANGUAGE)
+        else Markup('<span lang="{}">{}</span>').format(language, piece)
+        for piece, language in runs(str(text))
+    )
 
 
 def chart(system: str, weekly: list[dict[str, Any]], weeks: list[str]) -> dict[str, Any]:
@@ -65,8 +83,11 @@ def render(data: dict[str, Any]) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["phrase"] = phrase
     systems: dict[str, list[dict[str, Any]]] = {}
     for row in data["weekly"]:
         systems.setdefault(row["system"], []).append(row)
     charts = [chart(system, rows, data["weeks"]) for system, rows in sorted(systems.items())]
-    return environment.get_template("sla.html").render(data=data, charts=charts, when=_when)
+    return environment.get_template("sla.html").render(
+        data=data, charts=charts, when=_when, page_language=PAGE_LANGUAGE
+    )
