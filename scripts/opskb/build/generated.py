@@ -55,6 +55,7 @@ def add_files(build: Build, session: Session, options: Any, files: Files, config
     handwritten pages of the build's language (languages.py) in place."""
     language = theme_language(config)
     build.site = site = _site(build, session, options, config, language)
+    build.files = files
     # A generated page the navigation does not list is left out of it, not reported:
     # a team's nav names only the sections it has.
     build.nav_uris = nav_uris(config.nav) if config.nav else None

@@ -1,6 +1,7 @@
 """The adapter's part in MkDocs' writing loop: the theme's environment ready (on_env),
 each pre-rendered page's HTML back from the shelf and wrapped in the theme by the stamper
-(on_page_context), and the end of a build (on_post_build, on_build_error)."""
+(on_page_context), and the end of a build (on_post_build, on_build_error), after which a
+build that no rebuild reuses forgets its pages (``forget_pages``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .generated import workers_wanted
 from .prerendered import PreRenderedPage
@@ -60,6 +62,8 @@ def end(build: Build | None, session: Session) -> None:
     if build is None:
         return
     makers, writers, shelf = build.end()
+    if not session.serving and build.files is not None:
+        forget_pages(build.files)
     if session.cache is not None:
         session.cache.collector.after_build()
     for pool, did in ((makers, "made"), (writers.pool if writers else None, "written")):
@@ -86,3 +90,26 @@ def end(build: Build | None, session: Session) -> None:
             len(stamper.toc_shells),
             sum(shell is None for shell in stamper.toc_shells.values()),
         )
+
+
+def forget_pages(files: Files) -> None:
+    """A build no later rebuild reuses is written: its pages let go of their HTML, table
+    of contents, anchors and what made them, and generated files of their text. MkDocs
+    holds every File and Page to the end of its build, and the other languages are built
+    within it (languages.py), so without this each language's pages stay in memory while
+    the next language is made. Nothing reads them after on_post_build; `mkdocs serve`
+    keeps its pages for the next rebuild (preview.py) and never gets here.
+
+    INVARIANT: every language's site is byte for byte what it was without this (the other
+    languages never read the first's pages). Held by
+    tests/test_site_languages.py::test_one_language_builds_alone and, for every page of
+    both languages, tests/test_site_machinery.py::test_the_machinery_changes_no_byte."""
+    for file in files:
+        page = file.page
+        if page is not None:
+            page.content, page.toc, page.present_anchor_ids = None, get_toc([]), None
+            page.markdown = None
+            if isinstance(page, PreRenderedPage):
+                page.forget()
+        if file.generated_by is not None and file.abs_src_path is None:  # its text is in memory
+            file.content_bytes = b""

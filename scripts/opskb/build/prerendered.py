@@ -32,6 +32,10 @@ from .shelf import Shelf
 STAMPED_TEMPLATE = "opskb-stamped.html"
 
 
+def _gone() -> GeneratedPage | PageBody:
+    raise RuntimeError("opskb: a page of a build that is over was read again")
+
+
 class PreRenderedPage(Page):
     """A generated page made when MkDocs reads it (``get``); its parts wait on ``shelf``
     (None: in memory) from its reading to its writing."""
@@ -114,6 +118,12 @@ class PreRenderedPage(Page):
         if self._packed is not None and self._shelf is not None:
             html, tokens = self._shelf.take(self._packed)
             self.content, self.toc, self._packed = html, get_toc(tokens), None
+
+    def forget(self) -> None:
+        """Its build is over and no rebuild reuses it (loop.forget_pages): what made it
+        goes (the build's site, through ``get``)."""
+        self._get = _gone
+        self._made, self.markdown_page = None, None
 
     def release(self) -> None:
         """Written: the page's HTML is not kept to the end of the build."""

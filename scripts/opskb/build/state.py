@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs.structure.files import Files
+
 from ..model.kb import KnowledgeBase
 from ..model.problems import Problem
 from ..site.i18n import Served
@@ -77,6 +79,8 @@ class Build:
     # the pages the nav setting names (None: no nav setting, MkDocs lists every page)
     nav_uris: set[str] | None = None
     nav: Any = None
+    # every file of the build, the generated ones too (on_files)
+    files: Files | None = None
     # the workers that make the pre-rendered pages (on_files), and those that write them (on_env)
     makers: Workers | None = None
     writers: Writers | None = None
