@@ -18,6 +18,7 @@ mentioned by no item: the first response says to do something at once, and the s
 put work before it that the first response never names.
 """
 
+import functools
 from collections.abc import Iterator
 
 from rapidfuzz import fuzz
@@ -66,6 +67,10 @@ RULE = Rule(
 )
 
 
+# A runbook's items and step titles are compared with one another, and `mkdocs serve`
+# checks every runbook again at each rebuild: each text is stemmed once while it is
+# recent (bounded: 16,384 texts of a few hundred bytes).
+@functools.lru_cache(maxsize=16384)
 def _stems(text: str) -> str:
     return " ".join(stem(word) for word in words_of(text) if word not in _FILLER)
 
