@@ -10,6 +10,7 @@ where it is and its value when it is a literal.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,7 +86,14 @@ def macro_calls(root: Path, names: frozenset[str]) -> Iterator[MacroCall | PageE
         except (OSError, UnicodeDecodeError) as err:
             yield PageError(Place(rel, 1, 1), f"cannot read the page: {err}")
             continue
-        yield from _calls_in(text, rel, names)
+        yield from _calls_of(text, rel, names)
+
+
+# Three rules read the calls of every page, and `mkdocs serve` checks every page again at
+# each rebuild: a page's calls are found once while its text is the same (all frozen).
+@functools.lru_cache(maxsize=512)
+def _calls_of(text: str, rel: str, names: frozenset[str]) -> tuple[MacroCall | PageError, ...]:
+    return tuple(_calls_in(text, rel, names))
 
 
 def _calls_in(text: str, rel: str, names: frozenset[str]) -> Iterator[MacroCall | PageError]:
