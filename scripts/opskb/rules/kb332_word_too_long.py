@@ -47,16 +47,20 @@ def _has_run(text: str) -> bool:
     space in it, so a text whose space-separated pieces are all short has none: splitting
     is five times faster than the scan, and a file's text is checked at every `mkdocs
     serve` rebuild."""
-    return max(map(len, text.split()), default=0) > LONGEST_WORD and _RUN.search(text) is not None
+    return (
+        len(text) > LONGEST_WORD
+        and max(map(len, text.split()), default=0) > LONGEST_WORD
+        and _RUN.search(text) is not None
+    )
 
 
 def long_words(text: str) -> Iterator[str]:
     """Words of ``text`` past the bound, read as the search index reads them: runs of
     letters and digits, CamelCase and snake_case split (an alert name is many words).
-    One scan for a run past the bound first: the content's texts have none."""
+    Whether there is a run past the bound is asked first: the content's texts have none."""
     from ..search.textanalysis import WORD, code_words
 
-    if len(text) <= LONGEST_WORD or not _RUN.search(text):
+    if not _has_run(text):
         return
     for run in WORD.findall(text):
         if len(run) > LONGEST_WORD:
