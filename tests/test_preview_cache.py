@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from opskb.build.preview import BuildCache, IdleCollector
+from opskb.build.preview import BuildCache, IdleCollector, ThemeListing
 from opskb.gate.checker import check_tree
 from opskb.model.addresses import page_url
 from opskb.search import searchindex
@@ -296,3 +296,44 @@ def test_the_idle_collector_freezes_a_build_and_frees_its_cycles_later() -> None
     finally:
         collector.cancel()
         gc.unfreeze()
+
+
+def test_the_theme_listing_follows_files_added_removed_and_renamed(tmp_path: Path) -> None:
+    import jinja2
+
+    theme = tmp_path / "theme"
+    (theme / "assets" / "icons").mkdir(parents=True)
+    for name in ("main.html", "assets/site.css", "assets/icons/a.svg", "assets/icons/b.svg"):
+        (theme / name).write_text(name, encoding="utf-8")
+    listing = ThemeListing()
+    calls: list[str] = []
+
+    def settled() -> None:  # the folders as an hour ago: a listing of just now is not kept
+        for folder in (theme, *(p for p in theme.rglob("*") if p.is_dir())):
+            os.utime(folder, ns=(time.time_ns() - 3600 * 10**9,) * 2)
+
+    def static(name: str) -> bool:  # MkDocs' own filter keeps what is not a template
+        calls.append(name)
+        return not name.endswith(".html")
+
+    def listed() -> list[str]:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(theme)]))
+        expected = env.list_templates(filter_func=static)
+        listing.install(env, ("404.html",))
+        calls.clear()
+        got = env.list_templates(filter_func=static)
+        assert got == expected  # what Jinja2 itself lists, always
+        return got
+
+    settled()
+    assert listed() == ["assets/icons/a.svg", "assets/icons/b.svg", "assets/site.css"]
+    assert listed() and calls == []  # nothing changed: neither walked nor filtered again
+    (theme / "assets" / "icons" / "c.svg").write_text("c", encoding="utf-8")
+    (theme / "assets" / "site.css").rename(theme / "assets" / "theme.css")
+    (theme / "assets" / "icons" / "a.svg").unlink()
+    (theme / "assets" / "fonts").mkdir()
+    (theme / "assets" / "fonts" / "f.woff2").write_text("f", encoding="utf-8")
+    assert listed() == ["assets/fonts/f.woff2", "assets/icons/b.svg", "assets/icons/c.svg", "assets/theme.css"]
+    assert sorted(calls) == ["assets/fonts/f.woff2", "assets/icons/c.svg", "assets/theme.css"]  # only the new names
+    (theme / "assets" / "icons" / "d.svg").write_text("d", encoding="utf-8")
+    assert "assets/icons/d.svg" in listed()  # a change of just now: never a stale listing

@@ -48,6 +48,10 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
         re.sub(r"alerts: \[[^]]*\]", "alerts: [CopyAlert]", copy, count=1), encoding="utf-8"
     )
     config = write_config(root)
+    # A theme folder of the team's own, to which a file is added while serving.
+    (root / "overrides").mkdir()
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), "utf-8")
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -84,6 +88,15 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
         _wait(lambda: "A handwritten edit." in (http_get(f"http://127.0.0.1:{port}/") or ""), 120, proc)
         time.sleep(1.5)  # a rebuild the build's own reading of the files set off would show now
         whole = log.read_text()
+        # A file added to the theme (in a new folder) is copied at the next rebuild (MkDocs
+        # watches no theme folder by default, so an edit sets it off): the theme's listing
+        # is kept between rebuilds only while its folders are unchanged.
+        added = root / "overrides" / "extra" / "team-note.txt"
+        added.parent.mkdir()
+        added.write_text("added while serving", encoding="utf-8")
+        _step_edit(root / RUNBOOK, "Edited with the theme")
+        _wait(lambda: "Edited with the theme" in (http_get(url) or ""), 120, proc)
+        assert http_get(f"http://127.0.0.1:{port}/extra/team-note.txt") == "added while serving"
     finally:
         proc.terminate()
         proc.wait(timeout=20)

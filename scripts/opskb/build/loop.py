@@ -1,4 +1,5 @@
-"""The adapter's part in MkDocs' writing loop: the theme's environment ready (on_env),
+"""The adapter's part in MkDocs' writing loop: the theme's listing kept under `mkdocs
+serve` (on_pre_build), the theme's environment ready (on_env),
 each pre-rendered page's HTML back from the shelf and wrapped in the theme by the stamper
 (on_page_context), and the end of a build (on_post_build, on_build_error), after which a
 build that no rebuild reuses forgets its pages (``forget_pages``)."""
@@ -35,6 +36,23 @@ def ready_env(build: Build, session: Session, options: Any, env: Any, config: Mk
         wanted = functools.partial(workers_wanted, session, options)
         build.writers = start_writers(wanted, config, files, build.nav, env)
     return env
+
+
+def listed_theme(session: Session, config: MkDocsConfig) -> None:
+    """Under `mkdocs serve`, the theme's files listed once, not at every rebuild
+    (preview.ThemeListing): MkDocs lists them through the environment it gets from the
+    theme, before any event that sees the environment (on_env comes later)."""
+    if session.cache is None:
+        return
+    theme, listing = config.theme, session.cache.theme_listing
+    make_env = type(theme).get_env.__get__(theme)
+
+    def get_env() -> Any:
+        env = make_env()
+        listing.install(env, tuple(theme.static_templates))
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]
 
 
 def unpack(build: Build, context: Any, page: Page) -> Any:

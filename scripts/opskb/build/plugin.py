@@ -14,6 +14,8 @@ By MkDocs event:
 
 * ``on_startup``, ``on_shutdown``: a session, kept across `mkdocs serve` rebuilds (state.py).
 * ``on_config``: the content checked, the theme and scripts set up (configure.py).
+* ``on_pre_build``: the offline search polyfill from the site; under `mkdocs serve`, the
+  theme's listing kept (content.py, loop.py).
 * ``on_files``: the generated pages, assets and search index added (generated.py).
 * ``on_nav``: the navigation's titles in the build's language (languages.py).
 * ``on_env``: the stamper, the cache of compiled templates, the page writers (loop.py).
@@ -188,6 +190,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         content.local_polyfill(config)
+        loop.listed_theme(self.session, config)
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         self.session.watcher = watch(server, self.content_root(config), config.docs_dir)
