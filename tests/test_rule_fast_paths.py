@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+from opskb.model.yamldoc import load_document
 from opskb.rules.kb332_word_too_long import _RUN, LONGEST_WORD, _has_run
+from opskb.rules.kb405_placeholder_text import may_hold, placeholders
 
 # letters, digits, the underscore (which splits a run), and every kind of space str.split
 # knows, Unicode's among them
@@ -21,3 +24,40 @@ def test_a_text_has_a_long_run_exactly_when_the_scan_finds_one() -> None:
             parts.append("".join(rng.choice(PIECES) for _ in range(rng.randint(0, 3))))
         text = "".join(parts)
         assert _has_run(text) == (_RUN.search(text) is not None), repr(text)
+
+
+# ways a YAML scalar can come to hold TODO, or something near it
+_SCALARS = [
+    "TODO: fill in",
+    "'TODO'",
+    '"TODO"',
+    '"\\x54ODO"',
+    '"\\u0054ODO later"',
+    '"\\U00000054ODO"',
+    '"TO\\\n  DO"',
+    "|\n    first\n    TODO\n",
+    ">\n    TO\n    DO\n",
+    "TO\n  DO",
+    "todo",
+    "TODOS",
+    "[TODO, done]",
+    "{note: TODO}",
+    "&a TODO",
+    '"T\\x4fDO"',
+    "'TO''DO'",
+]
+
+
+def test_a_file_without_the_word_or_a_backslash_holds_no_placeholder(tmp_path: Path) -> None:
+    rng = random.Random(405)
+    path = tmp_path / "file.yaml"
+    for _ in range(400):
+        fields = [f"f{index}: {rng.choice(_SCALARS)}" for index in range(rng.randint(1, 3))]
+        text = "\n".join(fields) + "\n"
+        path.write_text(text, encoding="utf-8")
+        document, _ = load_document(path, "file.yaml")
+        if document.data is None:
+            continue
+        if any(placeholders(document.data, ())):
+            assert may_hold(document.text), text
+    assert may_hold(None)  # a file whose text is not kept is walked

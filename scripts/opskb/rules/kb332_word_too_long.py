@@ -1,3 +1,4 @@
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -54,6 +55,11 @@ def _has_run(text: str) -> bool:
     )
 
 
+# A file's answer is kept while its text is the same: the check runs over every file at
+# each `mkdocs serve` rebuild, where one file changed.
+_file_has_run = functools.lru_cache(maxsize=16384)(_has_run)
+
+
 def long_words(text: str) -> Iterator[str]:
     """Words of ``text`` past the bound, read as the search index reads them: runs of
     letters and digits, CamelCase and snake_case split (an alert name is many words).
@@ -76,7 +82,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
 
     for document in kb.documents:
         source = document.text
-        if source is not None and "\\" not in source and not _has_run(source):
+        if source is not None and "\\" not in source and not _file_has_run(source):
             # no run in the file's text, and no escape or line continuation to make one
             continue
         for sub, text in strings(document.data):

@@ -1,6 +1,6 @@
 import json
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..gate.registry import Example, Finding, Rule
@@ -41,8 +41,15 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
         for field in fields:
             for path, text in values_at(runbook.data, field):
                 if isinstance(text, str):
-                    for href in bad_links(text):
+                    for href in _bad_links(text):
                         yield Finding(runbook, path, params={"href": repr(href)})
+
+
+# A text's links are read again only when it changes: the check runs over every runbook
+# at each `mkdocs serve` rebuild, where one file changed.
+@lru_cache(maxsize=16384)
+def _bad_links(text: str) -> tuple[str, ...]:
+    return tuple(bad_links(text))
 
 
 @cache
