@@ -192,6 +192,22 @@ class IdleCollector:
         self.collections += 1
 
 
+class WrittenFile(File):
+    """A generated file whose source ``PreviewFiles`` wrote, and knows when. MkDocs asks
+    every page at every `--dirty` rebuild whether it is modified: its own answer looks at
+    the source and the output three times (whether the output is a file, then each one's
+    modification time); this one gives the same answer (the output older than the source,
+    or missing) with one look, at the output."""
+
+    written_at: float = 0.0
+
+    def is_modified(self) -> bool:
+        try:
+            return os.stat(self.abs_dest_path).st_mtime < self.written_at
+        except OSError:
+            return True
+
+
 class PreviewFiles:
     """Under `mkdocs serve --dirty`, the generated pages and search index files as files in
     a folder of their own, each rewritten only when what it says changed: MkDocs
@@ -204,6 +220,8 @@ class PreviewFiles:
         self.dir = Path(tempfile.mkdtemp(prefix="opskb-preview-"))
         # uri -> what its file was last written from (a digest, or the text itself)
         self._versions: dict[str, str] = {}
+        # uri -> the modification time of its file as last written
+        self._mtimes: dict[str, float] = {}
         self._pages: dict[str, GeneratedPage] = {}
         # uri -> (the page, the settings, its File) of a pre-rendered page
         self._files: dict[str, tuple[GeneratedPage, tuple[Any, ...], File]] = {}
@@ -216,12 +234,16 @@ class PreviewFiles:
             digest = hashlib.blake2b(page.text.encode("utf-8"), digest_size=16).hexdigest()
             self._write(page.src_uri, page.content, digest)
             self._pages[page.src_uri] = page
-        path = self.dir / page.src_uri
-        return File.generated(config, page.src_uri, abs_src_path=str(path), inclusion=inclusion)
+        return self._file(config, page.src_uri, inclusion)
 
     def asset(self, config: MkDocsConfig, uri: str, content: str) -> File:
         self._write(uri, content, content)
-        return File.generated(config, uri, abs_src_path=str(self.dir / uri))
+        return self._file(config, uri, InclusionLevel.UNDEFINED)
+
+    def _file(self, config: MkDocsConfig, uri: str, inclusion: InclusionLevel) -> File:
+        file = WrittenFile.generated(config, uri, abs_src_path=str(self.dir / uri), inclusion=inclusion)
+        file.written_at = self._mtimes[uri]
+        return file
 
     def kept(self, made: GeneratedPage, settings: tuple[Any, ...]) -> File | None:
         """The last build's File of a pre-rendered page made from the same inputs
@@ -235,11 +257,21 @@ class PreviewFiles:
         self._files[made.src_uri] = (made, settings, file)
 
     def _write(self, uri: str, content: str, version: str) -> None:
+        if self._versions.get(uri) == version and self._present(uri):
+            return
         path = self.dir / uri
-        if self._versions.get(uri) != version or not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-            self._versions[uri] = version
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        self._versions[uri] = version
+        self._mtimes[uri] = os.stat(path).st_mtime
+
+    def _present(self, uri: str) -> bool:
+        """Whether the file of ``uri`` is still there as written (nothing else writes in
+        this folder, but a cleaner of temporary files may remove it)."""
+        try:
+            return os.stat(self.dir / uri).st_mtime == self._mtimes.get(uri)
+        except OSError:
+            return False
 
     def close(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
