@@ -953,9 +953,10 @@ class Site:
         The key holds the text of every file the page reads: all the files but the
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
         build's settings, and the runbooks it shows: its own (and the titles of those it
-        links to) for a runbook page, those that list the alert for an alert page, and
-        what the other pages show of every runbook (``index_view``). Two builds that give
-        a page equal keys give it the same page.
+        links to) for a runbook page, those that list the alert for an alert page, what
+        the indexes and marketplace pages show of every runbook (``index_view``), and
+        none for the fixed pages that show no runbook. Two builds that give a page equal
+        keys give it the same page.
         """
         context = self._context if keyed else ()
 
@@ -979,7 +980,12 @@ class Site:
             INTERNAL: self.internal_page,
             RULES: self.rules_page,
         }
-        plan: list[PlannedPage] = [PlannedPage(src, every, fixed[src]) for src in self.fixed_pages]
+        # The indexes show every runbook; the other fixed pages none (teams, routes,
+        # statuses, rules): a runbook edit leaves them as they are.
+        shows = {RUNBOOK_INDEX, BY_SYSTEM, BY_MARKETPLACE, BY_SEVERITY, ESCALATION_MAP}
+        plan: list[PlannedPage] = [
+            PlannedPage(src, every if src in shows else context, fixed[src]) for src in self.fixed_pages
+        ]
         for runbook in self.runbooks:
             key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
             plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
