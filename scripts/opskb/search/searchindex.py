@@ -121,6 +121,8 @@ class IndexMemo:
         self._context: Any = None
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
         self._pages: tuple[Any, list[Any]] | None = None
+        # the reference pages by src_uri, with their keys (site.pages.PageCache)
+        self._page_cache: dict[str, Any] = {}
         self._renderer: Any = None
         # the documents' terms, the entries made of them and the lexicon, of the last index
         self._entries: tuple[list[dict[str, int]], dict[str, str], set[str]] | None = None
@@ -211,14 +213,16 @@ class IndexMemo:
 
     def _reference_pages(self, kb: Any, made_from: tuple[Any, Any, bool]) -> list[Any]:
         """The pages ``_reference_pages`` makes, again only when what they are ``made_from``
-        changed; the templates are compiled once."""
+        changed, and then only those whose own key changed (a runbook's title changes the
+        escalation map, not the rules); the templates are compiled once."""
         if self._pages is None or self._pages[0] != made_from:
             if self._renderer is None:
                 from ..site.labels import Labels
                 from ..site.render import Renderer
 
                 self._renderer = Renderer(secrets.token_hex(8), Labels(self.language))
-            self._pages = (made_from, _reference_pages(kb, self._renderer, made_from[2], self.language))
+            pages = _reference_pages(kb, self._renderer, made_from[2], self.language, self._page_cache)
+            self._pages = (made_from, pages)
         return self._pages[1]
 
 
@@ -611,11 +615,14 @@ def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], langu
     return found
 
 
-def _reference_pages(kb: Any, renderer: Any = None, rules_reference: bool = True, language: str = "en") -> list[Any]:
-    """The generated pages the index has sections of, in the site's language."""
+def _reference_pages(
+    kb: Any, renderer: Any = None, rules_reference: bool = True, language: str = "en", cache: Any = None
+) -> list[Any]:
+    """The generated pages the index has sections of, in the site's language; ``cache``:
+    the pages of an earlier index, by their keys (site.pages.PageCache)."""
     from ..site.pages import Site
 
-    return Site(kb, renderer=renderer, rules_reference=rules_reference, language=language).reference_pages()
+    return Site(kb, renderer=renderer, rules_reference=rules_reference, language=language).reference_pages(cache)
 
 
 def _first_words(text: str, limit: int = 120) -> str:

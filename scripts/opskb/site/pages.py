@@ -967,6 +967,23 @@ class Site:
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
         every = self.listing_key if keyed else ()
+        plan = self._fixed_plan(context, every)
+        for runbook in self.runbooks:
+            key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
+            plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
+        for market in self.markets:
+            plan.append(
+                PlannedPage(marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market))
+            )
+        for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
+            key = (context, alert, sources(ids))
+            build = functools.partial(self.alert_page, alert, ids)
+            plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
+        return plan
+
+    def _fixed_plan(self, context: PageKey, every: PageKey) -> list[PlannedPage]:
+        """The fixed pages of ``plan``: keyed by ``every`` (the listing key) when they show
+        the runbooks, else by ``context``."""
         fixed = {
             RUNBOOK_INDEX: self.runbook_index,
             BY_SYSTEM: self.by_system,
@@ -983,21 +1000,7 @@ class Site:
         # The indexes show every runbook; the other fixed pages none (teams, routes,
         # statuses, rules): a runbook edit leaves them as they are.
         shows = {RUNBOOK_INDEX, BY_SYSTEM, BY_MARKETPLACE, BY_SEVERITY, ESCALATION_MAP}
-        plan: list[PlannedPage] = [
-            PlannedPage(src, every if src in shows else context, fixed[src]) for src in self.fixed_pages
-        ]
-        for runbook in self.runbooks:
-            key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
-            plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
-        for market in self.markets:
-            plan.append(
-                PlannedPage(marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market))
-            )
-        for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
-            key = (context, alert, sources(ids))
-            build = functools.partial(self.alert_page, alert, ids)
-            plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
-        return plan
+        return [PlannedPage(src, every if src in shows else context, fixed[src]) for src in self.fixed_pages]
 
     @functools.cached_property
     def fixed_pages(self) -> tuple[str, ...]:
@@ -1008,15 +1011,13 @@ class Site:
             left_out.add(RULES)
         return tuple(src for src in FIXED_PAGES if src not in left_out)
 
-    def reference_pages(self) -> list[GeneratedPage]:
+    def reference_pages(self, cache: PageCache | None = None) -> list[GeneratedPage]:
         """The generated pages that explain rather than list, whose sections search finds
-        (in English, as `opskb find` says them)."""
-        pages = [self.escalation_map(), self.team_directory()]
-        if INTERNAL in self.fixed_pages:
-            pages.append(self.internal_page())
-        if RULES in self.fixed_pages:
-            pages.append(self.rules_page())
-        return pages
+        (in English, as `opskb find` says them); ``cache`` as for ``planned``, of these
+        pages alone."""
+        wanted = [src for src in (ESCALATION_MAP, TEAMS, INTERNAL, RULES) if src in self.fixed_pages]
+        planned = {page.src_uri: page for page in self._fixed_plan(self._context, self.listing_key)}
+        return [dataclasses.replace(planned[src], cache=cache).get() for src in wanted]
 
     # Both once per Site (one build): the plan and the home page's lead ask for them.
     @functools.cached_property
