@@ -88,6 +88,11 @@ def _alert(root: Path) -> None:
     _edit(root, "runbooks/copy-2.yaml", "alerts: [CopyAlert2]", "alerts: [CopyAlert2, CopyAlert1]")
 
 
+def _marketplace(root: Path) -> None:
+    """A runbook no longer about the marketplace: the marketplace's page stops listing it."""
+    _edit(root, "runbooks/copy-1.yaml", "marketplaces: [ozon]\n", "")
+
+
 def _add(root: Path) -> None:
     text = (root / "runbooks/copy-2.yaml").read_text(encoding="utf-8")
     (root / "runbooks/copy-9.yaml").write_text(
@@ -125,6 +130,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "step": _step,
     "team": _team,
     "alert": _alert,
+    "marketplace": _marketplace,
     "add": _add,
     "remove": _remove,
     "synonyms": _synonyms,

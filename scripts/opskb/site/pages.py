@@ -86,7 +86,12 @@ INDEX_FIELDS = ("title", "severity", "kind", "systems", "marketplaces", "route",
 
 def index_view(kb: KnowledgeBase) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     """Every runbook as the pages that list it see it (``INDEX_FIELDS``)."""
-    return tuple((r.id, tuple(r.data.get(name) for name in INDEX_FIELDS)) for r in kb.runbooks.values())
+    return tuple(_listed(r) for r in kb.runbooks.values())
+
+
+def _listed(runbook: Entity) -> tuple[str, tuple[Any, ...]]:
+    """A runbook as a page that lists it sees it."""
+    return (runbook.id, tuple(runbook.data.get(name) for name in INDEX_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -954,9 +959,9 @@ class Site:
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
         build's settings, and the runbooks it shows: its own (and the titles of those it
         links to) for a runbook page, those that list the alert for an alert page, what
-        the indexes and marketplace pages show of every runbook (``index_view``), and
-        none for the fixed pages that show no runbook. Two builds that give a page equal
-        keys give it the same page.
+        a marketplace's page shows of the runbooks about it, what the indexes show of
+        every runbook (``index_view``), and none for the fixed pages that show no runbook.
+        Two builds that give a page equal keys give it the same page.
         """
         context = self._context if keyed else ()
 
@@ -972,9 +977,10 @@ class Site:
             key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
             plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
         for market in self.markets:
-            plan.append(
-                PlannedPage(marketplace_uri(market.id), every, functools.partial(self.marketplace_page, market))
-            )
+            # a marketplace's page lists the runbooks about it (and those for all)
+            shown = tuple(map(_listed, self.runbooks_for_marketplace(market.id))) if keyed else ()
+            build = functools.partial(self.marketplace_page, market)
+            plan.append(PlannedPage(marketplace_uri(market.id), (context, shown), build))
         for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
             key = (context, alert, sources(ids))
             build = functools.partial(self.alert_page, alert, ids)
