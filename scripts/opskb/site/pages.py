@@ -23,7 +23,6 @@ tests/test_site_build.py follows every one of them. Every page carries
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import posixpath
@@ -950,10 +949,11 @@ class Site:
 
     # ---------------------------------------------------------------- all
 
-    def plan(self, keyed: bool = True) -> list[PlannedPage]:
+    def plan(self, keyed: bool = True, cache: PageCache | None = None) -> list[PlannedPage]:
         """Every page: its src_uri, what it is made from, how to make it, and whether it is
         in the navigation. Not ``keyed``, the keys are left empty: where the pages are,
-        for `opskb check` (KB331), costs a tenth of what they are made from.
+        for `opskb check` (KB331), costs a tenth of what they are made from. ``cache``:
+        where each page looks for itself first (``PlannedPage.get``).
 
         The key holds the text of every file the page reads: all the files but the
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
@@ -972,22 +972,23 @@ class Site:
             return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
 
         every = self.listing_key if keyed else ()
-        plan = self._fixed_plan(context, every)
+        plan = self._fixed_plan(context, every, cache)
         for runbook in self.runbooks:
             key = (context, *sources([runbook.id]), sources(runbook.data.get("related", [])))
-            plan.append(PlannedPage(runbook_uri(runbook.id), key, functools.partial(self.runbook_page, runbook), False))
+            build = functools.partial(self.runbook_page, runbook)
+            plan.append(PlannedPage(runbook_uri(runbook.id), key, build, False, cache))
         for market in self.markets:
             # a marketplace's page lists the runbooks about it (and those for all)
             shown = tuple(map(_listed, self.runbooks_for_marketplace(market.id))) if keyed else ()
             build = functools.partial(self.marketplace_page, market)
-            plan.append(PlannedPage(marketplace_uri(market.id), (context, shown), build))
+            plan.append(PlannedPage(marketplace_uri(market.id), (context, shown), build, True, cache))
         for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
             key = (context, alert, sources(ids))
             build = functools.partial(self.alert_page, alert, ids)
-            plan.append(PlannedPage(alert_page_uri(alert), key, build, False))
+            plan.append(PlannedPage(alert_page_uri(alert), key, build, False, cache))
         return plan
 
-    def _fixed_plan(self, context: PageKey, every: PageKey) -> list[PlannedPage]:
+    def _fixed_plan(self, context: PageKey, every: PageKey, cache: PageCache | None) -> list[PlannedPage]:
         """The fixed pages of ``plan``: keyed by ``every`` (the listing key) when they show
         the runbooks, else by ``context``."""
         fixed = {
@@ -1006,7 +1007,9 @@ class Site:
         # The indexes show every runbook; the other fixed pages none (teams, routes,
         # statuses, rules): a runbook edit leaves them as they are.
         shows = {RUNBOOK_INDEX, BY_SYSTEM, BY_MARKETPLACE, BY_SEVERITY, ESCALATION_MAP}
-        return [PlannedPage(src, every if src in shows else context, fixed[src]) for src in self.fixed_pages]
+        return [
+            PlannedPage(src, every if src in shows else context, fixed[src], True, cache) for src in self.fixed_pages
+        ]
 
     @functools.cached_property
     def fixed_pages(self) -> tuple[str, ...]:
@@ -1022,8 +1025,8 @@ class Site:
         (in English, as `opskb find` says them); ``cache`` as for ``planned``, of these
         pages alone."""
         wanted = [src for src in (ESCALATION_MAP, TEAMS, INTERNAL, RULES) if src in self.fixed_pages]
-        planned = {page.src_uri: page for page in self._fixed_plan(self._context, self.listing_key)}
-        return [dataclasses.replace(planned[src], cache=cache).get() for src in wanted]
+        planned = {page.src_uri: page for page in self._fixed_plan(self._context, self.listing_key, cache)}
+        return [planned[src].get() for src in wanted]
 
     # Both once per Site (one build): the plan and the home page's lead ask for them.
     @functools.cached_property
@@ -1048,7 +1051,7 @@ class Site:
         and hands over one page at a time. ``cache`` holds the pages of an earlier build
         with their keys (see ``plan``): a page whose key is unchanged is taken from it, the
         others are made and put in it, and pages that no longer exist leave it."""
-        planned = [dataclasses.replace(page, cache=cache) for page in self.plan()]
+        planned = self.plan(cache=cache)
         if cache is not None and len(cache) > len(planned):
             kept = {page.src_uri for page in planned}
             for src in [s for s in cache if s not in kept]:
