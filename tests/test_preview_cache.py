@@ -44,6 +44,8 @@ def _tree(tmp_path: Path) -> Path:
         copy = copy.replace("alerts: [MarketplacePricesAcceptedBelowSent]", f"alerts: [CopyAlert{number}]")
         if number == 0:  # copy-0 links to the original: its page shows the original's title
             copy = copy.replace("route: pricing\n", "route: pricing\nrelated: [prices-not-applied]\n")
+        if number == 1:  # about order statuses: search points the marketplace's statuses at it
+            copy = copy.replace("tags: [prices]", "tags: [prices, order-status]")
         (root / f"runbooks/{ident}.yaml").write_text(copy, encoding="utf-8")
     return root
 

@@ -144,7 +144,7 @@ class IndexMemo:
                 found = self._docs[runbook.id] = (key, doc, analyzer.forms)
                 analyzer.forms = every_form
             analyzer.forms.update(found[2])
-            docs.append(found[1].copy())  # the copy gets the status terms (_point_statuses_at_runbooks)
+            docs.append(found[1])  # kept as it is: a document that gets status terms is copied first
         for gone in set(self._docs) - set(kb.runbooks):
             del self._docs[gone]
         return docs
@@ -505,13 +505,17 @@ def _statuses(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iter
 
 
 def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: Any, analyzer: Analyzer) -> None:
-    """A status code or label also finds the runbooks about order statuses of its marketplace."""
+    """A status code or label also finds the runbooks about order statuses of its
+    marketplace: each such runbook's document in ``runbooks`` is replaced by a copy with
+    the status terms, so that an earlier index's documents stay as they were."""
     status_stems = set(analyzer.stems(STATUS_WORDS))
     about = []
-    for doc in runbooks:
+    for number, doc in enumerate(runbooks):
         data = kb.runbooks[doc.cli["id"]].data
         heading = analyzer.text(data["title"]) | set().union(*(analyzer.code(t) for t in data.get("tags", [])))
         if heading & status_stems:
+            # a copy: the document itself may be an earlier index's (IndexMemo.runbook_docs)
+            runbooks[number] = doc = doc.copy()
             about.append((doc, data.get("marketplaces", [])))
     for status in statuses:
         market = status.cli.pop("_market")
