@@ -196,6 +196,23 @@ def page_names(root: Path) -> Iterator[PageName | PageError]:
     """Every name each docs/ page reads that the page does not define itself (free names
     in Jinja2's own sense: ``set``, ``for`` and macro parameters are the page's own), and
     every filter it applies. Pages that do not parse are KB223's, and yielded as errors."""
+    for path, rel in docs_pages(root):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            yield PageError(Place(rel, 1, 1), str(err))
+            continue
+        yield from _names_of(text, rel)
+
+
+# KB225 reads the names of every page at each `mkdocs serve` rebuild, as three rules read
+# the calls (_calls_of): found once while a page's text is the same.
+@functools.lru_cache(maxsize=512)
+def _names_of(text: str, rel: str) -> tuple[PageName | PageError, ...]:
+    return tuple(_names_in(text, rel))
+
+
+def _names_in(text: str, rel: str) -> Iterator[PageName | PageError]:
     import jinja2
     from jinja2 import meta, nodes
 
@@ -204,25 +221,23 @@ def page_names(root: Path) -> Iterator[PageName | PageError]:
     # the environment lacks: here every one is taken, so the names are still found
     environment.filters = _Every(environment.filters)
     environment.tests = _Every(environment.tests)
-    for path, rel in docs_pages(root):
-        try:
-            text = path.read_text(encoding="utf-8")
-            tree = environment.parse(text)
-            free = meta.find_undeclared_variables(tree)
-        except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError) as err:
-            yield PageError(Place(rel, 1, 1), str(err))
-            continue
-        front = _front_matter_keys(text)
-        filters = {node.name for node in tree.find_all(nodes.Filter)}
-        firsts: dict[tuple[str, bool], int] = {}
-        tokens = _significant_tokens(environment, text)
-        for index, (kind, value, at) in enumerate(tokens):
-            before = tokens[index - 1][1] if index else ""
-            is_filter = before == "|"
-            if kind == "name" and before != "." and (value in filters if is_filter else value in free):
-                firsts.setdefault((value, is_filter), at)
-        for (name, is_filter), at in firsts.items():
-            yield PageName(_place(text, rel, at), name, is_filter, front)
+    try:
+        tree = environment.parse(text)
+        free = meta.find_undeclared_variables(tree)
+    except jinja2.TemplateSyntaxError as err:
+        yield PageError(Place(rel, 1, 1), str(err))
+        return
+    front = _front_matter_keys(text)
+    filters = {node.name for node in tree.find_all(nodes.Filter)}
+    firsts: dict[tuple[str, bool], int] = {}
+    tokens = _significant_tokens(environment, text)
+    for index, (kind, value, at) in enumerate(tokens):
+        before = tokens[index - 1][1] if index else ""
+        is_filter = before == "|"
+        if kind == "name" and before != "." and (value in filters if is_filter else value in free):
+            firsts.setdefault((value, is_filter), at)
+    for (name, is_filter), at in firsts.items():
+        yield PageName(_place(text, rel, at), name, is_filter, front)
 
 
 def _front_matter_keys(text: str) -> frozenset[str]:
