@@ -979,7 +979,7 @@ class Site:
             plan.append(PlannedPage(runbook_uri(runbook.id), key, build, False, cache))
         for market in self.markets:
             # a marketplace's page lists the runbooks about it (and those for all)
-            shown = tuple(map(_listed, self.runbooks_for_marketplace(market.id))) if keyed else ()
+            shown = tuple(self._views[r.id] for r in self.runbooks_for_marketplace(market.id)) if keyed else ()
             build = functools.partial(self.marketplace_page, market)
             plan.append(PlannedPage(marketplace_uri(market.id), (context, shown), build, True, cache))
         for alert, ids in sorted(runbooks_by_alert(self.kb.runbooks).items()):
@@ -1044,7 +1044,12 @@ class Site:
     @functools.cached_property
     def listing_key(self) -> PageKey:
         """What a page that lists runbooks (an index, the home page's lead) is made from."""
-        return (self._context, index_view(self.kb))
+        return (self._context, tuple(self._views.values()))
+
+    @functools.cached_property
+    def _views(self) -> dict[str, tuple[str, tuple[Any, ...]]]:
+        """Each runbook as the pages that list it see it (``index_view``), by id."""
+        return {view[0]: view for view in index_view(self.kb)}
 
     def planned(self, cache: PageCache | None = None) -> list[PlannedPage]:
         """Every page, to be made when asked (``PlannedPage.get``): a large build makes
