@@ -83,6 +83,13 @@ _MAX_NAME = 150
 
 def alert_page_name(alert: str) -> str:
     """The page name of an alert: the name itself when it is plain, escaped otherwise."""
+    if alert and len(alert) <= _MAX_NAME and _KEEP.issuperset(alert):
+        return alert  # most are plain; asked for every alert at every build and check
+    return escaped_page_name(alert)
+
+
+def escaped_page_name(alert: str) -> str:
+    """``alert_page_name`` spelled out, character by character."""
     name = "".join(c if c in _KEEP else "".join(f".{b:02X}" for b in c.encode("utf-8", "surrogatepass")) for c in alert)
     if not name:
         name = ".empty"
