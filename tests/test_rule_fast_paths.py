@@ -1,10 +1,12 @@
-"""Rules' fast paths hold to the definitions they stand in for."""
+"""Fast paths (of rules, of page names) hold to the definitions they stand in for."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
+from opskb.gate.registry import FileMemo
+from opskb.model.addresses import alert_page_name, escaped_page_name
 from opskb.model.yamldoc import load_document
 from opskb.rules.kb332_word_too_long import _RUN, LONGEST_WORD, _has_run
 from opskb.rules.kb405_placeholder_text import may_hold, placeholders
@@ -61,3 +63,35 @@ def test_a_file_without_the_word_or_a_backslash_holds_no_placeholder(tmp_path: P
         if any(placeholders(document.data, ())):
             assert may_hold(document.text), text
     assert may_hold(None)  # a file whose text is not kept is walked
+
+
+def test_a_plain_alert_name_is_its_own_page_name() -> None:
+    rng = random.Random(94)
+    pieces = ["A", "z", "0", "_", "-", ".", " ", "/", "é", "Ж", "\U0001f525", "\ud800", "x" * 40]
+    for _ in range(3000):
+        alert = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert alert_page_name(alert) == escaped_page_name(alert), repr(alert)
+
+
+def test_a_file_memo_answers_again_only_for_the_same_text_and_settings() -> None:
+    memo: FileMemo[str] = FileMemo(limit=3)
+    calls: list[str] = []
+
+    def answer(text: str | None, also: object) -> str:
+        def compute() -> str:
+            calls.append(f"{text}/{also}")
+            return f"found in {text}"
+
+        return memo.get(text, also, compute)
+
+    assert answer("a: 1", "schema") == "found in a: 1"
+    assert answer("a: 1", "schema") == "found in a: 1"
+    assert calls == ["a: 1/schema"]  # the same file: not looked at again
+    answer("a: 2", "schema")  # the file edited
+    answer("a: 1", "schema v2")  # the schema changed
+    answer(None, "schema")
+    answer(None, "schema")  # a text not kept is looked at every time
+    assert calls == ["a: 1/schema", "a: 2/schema", "a: 1/schema v2", "None/schema", "None/schema"]
+    answer("a: 3", "schema")  # a fourth file: the memo starts again
+    answer("a: 1", "schema")
+    assert calls[-2:] == ["a: 3/schema", "a: 1/schema"]

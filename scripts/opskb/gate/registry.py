@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..model.problems import ERROR, Problem
 
 if TYPE_CHECKING:
     from ..model.kb import Entity, KnowledgeBase, LoadFinding
     from ..model.yamldoc import Document, JsonPath
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,31 @@ def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:
     return close[0], f"{_file_of(Finding(at))}:{line}"
 
 
+class FileMemo(Generic[T]):
+    """What a rule found in one file, kept while the file's text (and ``also``: what else
+    the answer depends on, such as the schema) is the same.
+
+    `mkdocs serve` runs every rule over every file at each rebuild, where one file changed:
+    a rule whose findings in a file depend on that file alone keeps them here, as values
+    (never the entities or documents of one load). Past ``limit`` files it starts again,
+    so that a long session of edits does not keep every text it saw."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self._found: dict[tuple[str, Hashable], T] = {}
+
+    def get(self, text: str | None, also: Hashable, compute: Callable[[], T]) -> T:
+        if text is None:  # a text not kept: nothing to know it by
+            return compute()
+        key = (text, also)
+        if key in self._found:
+            return self._found[key]
+        if len(self._found) >= self.limit:
+            self._found.clear()
+        found = self._found[key] = compute()
+        return found
+
+
 # What a rule may raise when it reads a field whose schema error is already reported.
 _UNREADABLE = (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError)
 
@@ -278,6 +305,7 @@ def _findings_in_invalid_files(rule: Rule, kb: KnowledgeBase) -> list[Finding]:
 __all__ = [
     "ERROR",
     "Example",
+    "FileMemo",
     "Finding",
     "Rule",
     "all_rules",

@@ -1,13 +1,15 @@
 import json
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from ..gate.registry import Example, Finding, Rule
+from ..gate.registry import Example, FileMemo, Finding, Rule
 from ..model.inline import ALLOWED_SCHEMES, bad_links
 from ..model.kb import KnowledgeBase
 from ..model.problems import ERROR
 from ..model.schemas import markdown_fields, schema_dir, values_at
+from ..model.yamldoc import JsonPath
 from ._tree import RUNBOOK
 
 _GRAFANA = "    do: Open the queue dashboard in Grafana.\n"
@@ -38,18 +40,24 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     fields = _fields(str(schema_dir(kb.root)))
     for runbook in kb.runbooks.values():
-        for field in fields:
-            for path, text in values_at(runbook.data, field):
-                if isinstance(text, str):
-                    for href in _bad_links(text):
-                        yield Finding(runbook, path, params={"href": repr(href)})
+        found = _FOUND.get(runbook.document.text, tuple(fields), lambda data=runbook.data: _links(data, fields))
+        for path, href in found:
+            yield Finding(runbook, path, params={"href": repr(href)})
 
 
-# A text's links are read again only when it changes: the check runs over every runbook
-# at each `mkdocs serve` rebuild, where one file changed.
-@lru_cache(maxsize=16384)
-def _bad_links(text: str) -> tuple[str, ...]:
-    return tuple(bad_links(text))
+# a runbook's refused links, kept while its file and the schema are the same
+_FOUND: FileMemo[tuple[tuple[JsonPath, str], ...]] = FileMemo()
+
+
+def _links(data: Any, fields: list[tuple[str, ...]]) -> tuple[tuple[JsonPath, str], ...]:
+    """The refused links in the Markdown ``fields`` of a runbook's ``data``, where each is."""
+    return tuple(
+        (path, href)
+        for field in fields
+        for path, text in values_at(data, field)
+        if isinstance(text, str)
+        for href in bad_links(text)
+    )
 
 
 @cache

@@ -20,10 +20,11 @@ put work before it that the first response never names.
 
 import functools
 from collections.abc import Iterator
+from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..gate.registry import Example, Finding, Rule
+from ..gate.registry import Example, FileMemo, Finding, Rule
 from ..model.kb import KnowledgeBase
 from ..model.problems import WARNING
 from ..search.textanalysis import stem, words_of
@@ -94,23 +95,33 @@ def _mentions(item: str, step: dict) -> bool:
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
-        items = [i for i in runbook.data.get("first_response", []) if isinstance(i, str)]
-        steps = [s for s in runbook.data.get("steps", []) if isinstance(s, dict) and isinstance(s.get("title"), str)]
-        for number, item in enumerate(items):
-            found = next((n for n, step in enumerate(steps) if _is_step(item, step)), None)
-            if not found:  # no step, or the first: nothing comes before it
-                continue
-            skipped = next((n for n in range(found) if not any(_mentions(i, steps[n]) for i in items)), None)
-            if skipped is None:
-                continue
-            yield Finding(
-                runbook,
-                ("first_response", number),
-                {
-                    "item": number + 1,
-                    "step": found + 1,
-                    "title": steps[found]["title"],
-                    "skipped": steps[skipped]["title"],
-                    "before": skipped + 1,
-                },
-            )
+        found = _FOUND.get(runbook.document.text, None, lambda data=runbook.data: tuple(_out_of_order(data)))
+        for number, params in found:
+            yield Finding(runbook, ("first_response", number), params)
+
+
+# a runbook's findings, kept while its file is the same
+_FOUND: FileMemo[tuple[tuple[int, dict[str, Any]], ...]] = FileMemo()
+
+
+def _out_of_order(data: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each first-response item (its index) that names a step after one it skips."""
+    items = [i for i in data.get("first_response", []) if isinstance(i, str)]
+    steps = [s for s in data.get("steps", []) if isinstance(s, dict) and isinstance(s.get("title"), str)]
+    for number, item in enumerate(items):
+        found = next((n for n, step in enumerate(steps) if _is_step(item, step)), None)
+        if not found:  # no step, or the first: nothing comes before it
+            continue
+        skipped = next((n for n in range(found) if not any(_mentions(i, steps[n]) for i in items)), None)
+        if skipped is None:
+            continue
+        yield (
+            number,
+            {
+                "item": number + 1,
+                "step": found + 1,
+                "title": steps[found]["title"],
+                "skipped": steps[skipped]["title"],
+                "before": skipped + 1,
+            },
+        )
