@@ -127,6 +127,9 @@ class IndexMemo:
         # the documents' terms, the entries made of them and the lexicon, of the last index
         self._entries: tuple[list[dict[str, int]], dict[str, str], set[str]] | None = None
         self._page_docs: tuple[Any, list[Doc], dict[str, str]] | None = None
+        # each reference page's documents (and the handwritten pages'), with what they
+        # were made from and the word forms they record (page_docs)
+        self._parts: dict[str, tuple[Any, list[Doc], dict[str, str], list[Any]]] = {}
         # the files but the runbooks, and what the last build analysed with them (_Recalling)
         self._analysed: tuple[Any, dict[tuple[str, str], tuple[frozenset[str], dict[str, str]]]] = (None, {})
 
@@ -202,14 +205,40 @@ class IndexMemo:
         # what the reference pages are made from: every file but the runbooks, and what
         # the escalation map shows of each runbook
         made_from = (kb.shared_sources(), index_view(kb), rules_reference)
-        key = (made_from, handwritten, url_of("a/b.md"))
+        urls = url_of("a/b.md")
+        key = (made_from, handwritten, urls)
         if self._page_docs is None or self._page_docs[0] != key:
             every_form, analyzer.forms = analyzer.forms, {}
-            docs = list(_pages(self._reference_pages(kb, made_from), handwritten, analyzer, url_of))
+            docs = []
+            for page in self._reference_pages(kb, made_from):
+                # a page the cache gave again (the same object) has the same sections
+                docs += self._part(page.src_uri, (id(page), urls), [page], (), analyzer, url_of)
+            docs += self._part("", (handwritten, urls), [], handwritten, analyzer, url_of)
             self._page_docs = (key, docs, analyzer.forms)
             analyzer.forms = every_form
         analyzer.forms.update(self._page_docs[2])
         return [doc.copy() for doc in self._page_docs[1]]
+
+    def _part(
+        self,
+        name: str,
+        key: Any,
+        reference: list[Any],
+        handwritten: Handwritten,
+        analyzer: Analyzer,
+        url_of: Callable[[str], str],
+    ) -> list[Doc]:
+        """The documents of one reference page (or of the handwritten pages: ``name``
+        empty), made again only when ``key`` changed, and the word forms they record."""
+        found = self._parts.get(name)
+        if found is None or found[0] != key:
+            every_form, analyzer.forms = analyzer.forms, {}
+            docs = list(_pages(reference, handwritten, analyzer, url_of))
+            # the page itself is kept too, so that its id is not another page's later
+            found = self._parts[name] = (key, docs, analyzer.forms, reference)
+            analyzer.forms = every_form
+        analyzer.forms.update(found[2])
+        return found[1]
 
     def _reference_pages(self, kb: Any, made_from: tuple[Any, Any, bool]) -> list[Any]:
         """The pages ``_reference_pages`` makes, again only when what they are ``made_from``
