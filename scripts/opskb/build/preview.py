@@ -117,7 +117,7 @@ class ThemeListing:
         """What ``loader.list_templates()`` returns, walked again when a folder changed."""
         key = tuple(map(str, loader.searchpath))
         found = self._folders.get(key)
-        if found is not None and all(_mtime(folder) == time for folder, time in found[0].items()):
+        if found is not None and all(_mtime(folder) == stamp for folder, stamp in found[0].items()):
             return found[1]
         folders = {top: _mtime(top) for path in key for top, _, _ in os.walk(path, followlinks=loader.followlinks)}
         names = loader.list_templates()
