@@ -120,6 +120,8 @@ class IndexMemo:
         self.language = language
         self._context: Any = None
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
+        # each document's line for `opskb find`, with what it was made from (cli_line)
+        self._cli_lines: dict[str, tuple[tuple[Any, ...], str]] = {}
         self._pages: tuple[Any, list[Any]] | None = None
         # the reference pages by src_uri, with their keys (site.pages.PageCache)
         self._page_cache: dict[str, Any] = {}
@@ -151,6 +153,17 @@ class IndexMemo:
         for gone in set(self._docs) - set(kb.runbooks):
             del self._docs[gone]
         return docs
+
+    def cli_line(self, doc: Doc) -> str:
+        """``_cli_line`` of ``doc``, kept while the document is the same: a runbook's is
+        (``runbook_docs`` gives it again, or a copy that shares its ``cli``)."""
+        made_from = (doc.cli, doc.kind, doc.title, doc.url)
+        found = self._cli_lines.get(doc.key)
+        if found is not None and found[0][0] is doc.cli and found[0][1:] == made_from[1:]:
+            return found[1]
+        line = _cli_line(doc)
+        self._cli_lines[doc.key] = (made_from, line)
+        return line
 
     def analyzer(self, kb: Any) -> Analyzer:
         """An analyzer that recalls what the last build's analysed (``_Recalling``), unless
@@ -337,7 +350,7 @@ def build_index(
         "factors": FACTORS,
         "fuzzy": FUZZY,
     }
-    cli = [_json({"key": d.key, "kind": d.kind, "title": d.title, "url": d.url, **d.cli}) for d in every]
+    cli = [memo.cli_line(d) if memo is not None else _cli_line(d) for d in every]
     if memo is not None:
         memo.remember(analyzer)
     return BuiltIndex(manifest, chunks, meta, cli)
@@ -719,6 +732,11 @@ def _plain(markdown: str) -> str:
 
 def _team_summary(team: Any) -> dict[str, Any]:
     return {"id": team.id, "name": team.data["name"], "contacts": dict(team.data["contacts"])}
+
+
+def _cli_line(doc: Doc) -> str:
+    """A document as `opskb find` reads it."""
+    return _json({"key": doc.key, "kind": doc.kind, "title": doc.title, "url": doc.url, **doc.cli})
 
 
 def _json(data: dict[str, Any]) -> str:
