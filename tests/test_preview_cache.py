@@ -346,3 +346,22 @@ def test_the_theme_listing_follows_files_added_removed_and_renamed(tmp_path: Pat
     assert sorted(calls) == ["assets/fonts/f.woff2", "assets/icons/c.svg", "assets/theme.css"]  # only the new names
     (theme / "assets" / "icons" / "d.svg").write_text("d", encoding="utf-8")
     assert "assets/icons/d.svg" in listed()  # a change of just now: never a stale listing
+
+
+def test_a_schema_edit_reaches_the_rules_at_the_next_rebuild(tmp_path: Path) -> None:
+    """Under `make serve` one process checks again and again: a rule that keeps what it
+    read of the schema must see the schema's edit (KB336 reads which fields are Markdown)."""
+    root = copy_minimal(tmp_path / "content")
+    _edit(root, RUNBOOK, "impact: Items sell", "impact: See [the board](javascript:alert(1)). Items sell")
+    cache = BuildCache()
+
+    def unsafe_links() -> list[str]:
+        _, problems = check_tree(root, cache=cache.loads)
+        return [p.where for p in problems if p.code == "KB336"]
+
+    assert unsafe_links() == []  # impact is plain text, not Markdown: nothing is a link
+    schema = root / "schemas/runbook.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    marked = '"description": "What it costs: money, customers, orders.", "contentMediaType": "text/markdown"'
+    schema.write_text(text.replace('"description": "What it costs: money, customers, orders."', marked), "utf-8")
+    assert unsafe_links() == [f"{RUNBOOK}:11:9"]

@@ -1,7 +1,6 @@
 import json
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
 
 from ..gate.registry import Example, FileMemo, Finding, Rule
@@ -38,9 +37,9 @@ RULE = Rule(
 
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
-    fields = _fields(str(schema_dir(kb.root)))
+    fields = _fields((schema_dir(kb.root) / "runbook.schema.json").read_text(encoding="utf-8"))
     for runbook in kb.runbooks.values():
-        found = _FOUND.get(runbook.document.text, tuple(fields), lambda data=runbook.data: _links(data, fields))
+        found = _FOUND.get(runbook.document.text, fields, lambda data=runbook.data: _links(data, fields))
         for path, href in found:
             yield Finding(runbook, path, params={"href": repr(href)})
 
@@ -49,7 +48,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
 _FOUND: FileMemo[tuple[tuple[JsonPath, str], ...]] = FileMemo()
 
 
-def _links(data: Any, fields: list[tuple[str, ...]]) -> tuple[tuple[JsonPath, str], ...]:
+def _links(data: Any, fields: tuple[tuple[str, ...], ...]) -> tuple[tuple[JsonPath, str], ...]:
     """The refused links in the Markdown ``fields`` of a runbook's ``data``, where each is."""
     return tuple(
         (path, href)
@@ -60,8 +59,9 @@ def _links(data: Any, fields: list[tuple[str, ...]]) -> tuple[tuple[JsonPath, st
     )
 
 
-@cache
-def _fields(folder: str) -> list[tuple[str, ...]]:
+# Keyed by the schema's text, not its folder: under `make serve` the schema may change
+# between two rebuilds of one process.
+@lru_cache(maxsize=8)
+def _fields(schema: str) -> tuple[tuple[str, ...], ...]:
     """The runbook fields that hold the Markdown subset: the schema says which."""
-    schema = json.loads((Path(folder) / "runbook.schema.json").read_text(encoding="utf-8"))
-    return markdown_fields(schema)
+    return tuple(markdown_fields(json.loads(schema)))
