@@ -1,12 +1,11 @@
-import functools
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..gate.registry import Example, Finding, Rule
+from ..gate.registry import Example, FileMemo, Finding, Rule
 from ..model.kb import KnowledgeBase
 from ..model.problems import ERROR
-from ..model.yamldoc import strings
+from ..model.yamldoc import Document, JsonPath, strings
 from ._tree import RUNBOOK
 
 # Longer than any word a person writes or searches for: the longest dictionary words of
@@ -55,11 +54,6 @@ def _has_run(text: str) -> bool:
     )
 
 
-# A file's answer is kept while its text is the same: the check runs over every file at
-# each `mkdocs serve` rebuild, where one file changed.
-_file_has_run = functools.lru_cache(maxsize=16384)(_has_run)
-
-
 def long_words(text: str) -> Iterator[str]:
     """Words of ``text`` past the bound, read as the search index reads them: runs of
     letters and digits, CamelCase and snake_case split (an alert name is many words).
@@ -81,14 +75,9 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     from ..site.docrefs import Place, docs_pages
 
     for document in kb.documents:
-        source = document.text
-        if source is not None and "\\" not in source and not _file_has_run(source):
-            # no run in the file's text, and no escape or line continuation to make one
-            continue
-        for sub, text in strings(document.data):
-            for word in long_words(text):
-                yield _finding(document, sub, word)
-                break
+        found = _FOUND.get(document.text, None, lambda document=document: tuple(_long_words_in(document)))
+        for sub, word in found:
+            yield _finding(document, sub, word)
     for path, rel in docs_pages(kb.root):
         try:
             text = path.read_text(encoding="utf-8")
@@ -99,4 +88,19 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
             line = text.count("\n", 0, offset) + 1
             column = offset - (text.rfind("\n", 0, offset) + 1) + 1
             yield _finding(Place(rel, line, column), (), word)
+            break
+
+
+# a file's long words, kept while its text is the same
+_FOUND: FileMemo[tuple[tuple[JsonPath, str], ...]] = FileMemo()
+
+
+def _long_words_in(document: Document) -> Iterator[tuple[JsonPath, str]]:
+    """The first long word of each string of ``document``'s data, where it is."""
+    source = document.text
+    if source is not None and "\\" not in source and not _has_run(source):
+        return  # no run in the file's text, and no escape or line continuation to make one
+    for sub, text in strings(document.data):
+        for word in long_words(text):
+            yield sub, word
             break

@@ -68,9 +68,9 @@ RULE = Rule(
 )
 
 
-# A runbook's items and step titles are compared with one another, and `mkdocs serve`
-# checks every runbook again at each rebuild: each text is stemmed once while it is
-# recent (bounded: 16,384 texts of a few hundred bytes).
+# Every first-response item is compared with every step (its title and what to do), so
+# each text is stemmed once, not once per pair (bounded: 16,384 texts of a few hundred
+# bytes). A runbook unchanged since the last check is not compared again (_FOUND).
 @functools.lru_cache(maxsize=16384)
 def _stems(text: str) -> str:
     return " ".join(stem(word) for word in words_of(text) if word not in _FILLER)
