@@ -85,12 +85,7 @@ INDEX_FIELDS = ("title", "severity", "kind", "systems", "marketplaces", "route",
 
 def index_view(kb: KnowledgeBase) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     """Every runbook as the pages that list it see it (``INDEX_FIELDS``)."""
-    return tuple(_listed(r) for r in kb.runbooks.values())
-
-
-def _listed(runbook: Entity) -> tuple[str, tuple[Any, ...]]:
-    """A runbook as a page that lists it sees it."""
-    return (runbook.id, tuple(runbook.data.get(name) for name in INDEX_FIELDS))
+    return tuple((r.id, tuple(r.data.get(name) for name in INDEX_FIELDS)) for r in kb.runbooks.values())
 
 
 @dataclass(frozen=True)
