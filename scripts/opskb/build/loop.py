@@ -45,7 +45,7 @@ def listed_theme(session: Session, config: MkDocsConfig) -> None:
     if session.cache is None:
         return
     theme, listing = config.theme, session.cache.theme_listing
-    make_env = type(theme).get_env.__get__(theme)
+    make_env = type(theme).get_env.__get__(theme)  # the class's: never a wrapper of a wrapper
 
     def get_env() -> Any:
         env = make_env()

@@ -128,7 +128,6 @@ class IndexMemo:
         self._renderer: Any = None
         # the documents' terms, the entries made of them and the lexicon, of the last index
         self._entries: tuple[list[dict[str, int]], dict[str, str], set[str]] | None = None
-        self._page_docs: tuple[Any, list[Doc], dict[str, str]] | None = None
         # each reference page's documents (and the handwritten pages'), with what they
         # were made from and the word forms they record (page_docs)
         self._parts: dict[str, tuple[Any, list[Doc], dict[str, str], list[Any]]] = {}
@@ -219,18 +218,12 @@ class IndexMemo:
         # the escalation map shows of each runbook
         made_from = (kb.shared_sources(), index_view(kb), rules_reference)
         urls = url_of("a/b.md")
-        key = (made_from, handwritten, urls)
-        if self._page_docs is None or self._page_docs[0] != key:
-            every_form, analyzer.forms = analyzer.forms, {}
-            docs = []
-            for page in self._reference_pages(kb, made_from):
-                # a page the cache gave again (the same object) has the same sections
-                docs += self._part(page.src_uri, (id(page), urls), [page], (), analyzer, url_of)
-            docs += self._part("", (handwritten, urls), [], handwritten, analyzer, url_of)
-            self._page_docs = (key, docs, analyzer.forms)
-            analyzer.forms = every_form
-        analyzer.forms.update(self._page_docs[2])
-        return [doc.copy() for doc in self._page_docs[1]]
+        docs = []
+        for page in self._reference_pages(kb, made_from):
+            # a page the cache gave again (the same object) has the same sections
+            docs += self._part(page.src_uri, (id(page), urls), [page], (), analyzer, url_of)
+        docs += self._part("", (handwritten, urls), [], handwritten, analyzer, url_of)
+        return [doc.copy() for doc in docs]
 
     def _part(
         self,
