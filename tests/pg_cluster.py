@@ -71,6 +71,9 @@ def _as_cluster_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", PG_USER, "--", *command]
 
 
+ADMIN = "opskb-tests-admin"
+
+
 @dataclass(frozen=True)
 class Cluster:
     """A running test cluster: URLs of a read-only role, a role that can write, a superuser."""
@@ -84,9 +87,19 @@ class Cluster:
         return f"postgresql+psycopg://{login}@127.0.0.1:{self.port}/postgres"
 
     def admin(self) -> Any:
+        """A superuser session of the tests themselves, named ``ADMIN`` so that a test that
+        looks for sessions opskb left behind can tell the tests' own (one may still be
+        ending on the server when the next one asks) from those."""
         import psycopg
 
-        return psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True)
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+            application_name=ADMIN,
+        )
 
     def rows_of_t(self) -> list[tuple[int]]:
         with self.admin() as db:
