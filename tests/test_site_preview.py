@@ -5,10 +5,14 @@ this test asserts which pages MkDocs rebuilt (its own debug log) and what is ser
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +41,36 @@ def _step_edit(path: Path, marker: str) -> None:
     path.write_text(edited, encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _serving(config: Path, log: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`mkdocs serve` of ``config`` (with ``options``, its output in ``log``): the base URL,
+    once the first build is served, and the server's process."""
+    port = free_port()
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*options, "-f", str(config), "-a", f"127.0.0.1:{port}"],
+            cwd=config.parent,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(lambda: http_get(f"{base}/ru/{RUNBOOK[:-5]}.html") is not None, 120, proc)
+        time.sleep(1.0)  # the watcher starts after the first build
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _shows(base: str, page: str, marker: str, proc: subprocess.Popen) -> None:
+    """Waits for ``page`` to show ``marker`` in English; then the Russian page shows it
+    too: the server shows no page of a rebuild before every language is written."""
+    _wait(lambda: marker in (http_get(f"{base}/{page}") or ""), 120, proc)
+    assert marker in (http_get(f"{base}/ru/{page}") or ""), f"ru/{page} is behind the English page"
+
+
 def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> None:
     root = copy_minimal(tmp_path / "content")
     # A second runbook, whose page is kept from build to build until it is edited itself.
@@ -52,31 +86,20 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
     (root / "overrides").mkdir()
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), "utf-8")
-    port = free_port()
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*SERVE, "-f", str(config), "-a", f"127.0.0.1:{port}"],
-            cwd=root,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-        )
-    url = f"http://127.0.0.1:{port}/runbooks/prices-not-applied.html"
-    copy_url = f"http://127.0.0.1:{port}/runbooks/copy-0.html"
+    page, copy_page = f"{RUNBOOK[:-5]}.html", "runbooks/copy-0.html"
     rebuilt = []
-    try:
-        _wait(lambda: http_get(url) is not None, 120, proc)
-        time.sleep(1.0)  # the watcher starts after the first build
+    with _serving(config, log, *SERVE) as (base, proc):
+        url = f"{base}/{page}"
         seen = log.read_text()
         assert len(re.findall(r"opskb: rendered (\S+)", seen)) > 10  # the first build renders all
-        for page_url, path, marker in (
-            (url, root / RUNBOOK, "Edited during the preview test"),
-            (url, root / RUNBOOK, "Edited again"),
-            (copy_url, root / "runbooks/copy-0.yaml", "The copy edited"),
+        for edited_page, path, marker in (
+            (page, root / RUNBOOK, "Edited during the preview test"),
+            (page, root / RUNBOOK, "Edited again"),
+            (copy_page, root / "runbooks/copy-0.yaml", "The copy edited"),
         ):
             _step_edit(path, marker)
-            _wait(lambda u=page_url, m=marker: m in (http_get(u) or ""), 120, proc)
+            _shows(base, edited_page, marker, proc)
             time.sleep(0.5)
             now = log.read_text()
             rebuilt.append(set(re.findall(r"opskb: rendered (\S+)", now[len(seen) :])))
@@ -85,7 +108,7 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
         # A handwritten page: watched with the content folders, not by MkDocs' polling.
         home = root / "docs" / "index.md"
         home.write_text(home.read_text(encoding="utf-8") + "\nA handwritten edit.\n", encoding="utf-8")
-        _wait(lambda: "A handwritten edit." in (http_get(f"http://127.0.0.1:{port}/") or ""), 120, proc)
+        _wait(lambda: "A handwritten edit." in (http_get(f"{base}/") or ""), 120, proc)
         time.sleep(1.5)  # a rebuild the build's own reading of the files set off would show now
         whole = log.read_text()
         # A file added to the theme (in a new folder) is copied at the next rebuild (MkDocs
@@ -96,13 +119,49 @@ def test_one_yaml_edit_re_renders_only_the_pages_it_changes(tmp_path: Path) -> N
         added.write_text("added while serving", encoding="utf-8")
         _step_edit(root / RUNBOOK, "Edited with the theme")
         _wait(lambda: "Edited with the theme" in (http_get(url) or ""), 120, proc)
-        assert http_get(f"http://127.0.0.1:{port}/extra/team-note.txt") == "added while serving"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        assert http_get(f"{base}/extra/team-note.txt") == "added while serving"
     assert rebuilt == [{"runbooks/prices-not-applied.md"}] * 2 + [{"runbooks/copy-0.md"}], rebuilt
     # The content folders are watched through the system's notifications, and only a
     # change (not a read) of a file starts a rebuild: one per edit.
     watching = re.search(r"opskb: watching (.*) for changes", whole)
     assert watching is not None and str(root / "docs") in watching.group(1)
     assert whole.count("Detected file changes") == 4
+
+
+def test_a_language_process_that_died_is_replaced(tmp_path: Path) -> None:
+    """The Russian site is built in a process of its own (build/language_process.py): if it
+    dies, the next rebuild builds Russian in the server's process, and the one after
+    starts a new process."""
+    root = copy_minimal(tmp_path / "content")
+    log = tmp_path / "serve.log"
+    started = re.compile(r"opskb: the 'ru' site is built in process (\d+)")
+    with _serving(write_config(root), log, *SERVE) as (base, proc):
+        first = [int(pid) for pid in started.findall(log.read_text())]
+        assert len(first) == 1
+        os.kill(first[0], signal.SIGKILL)
+        _step_edit(root / RUNBOOK, "After the process died")
+        _shows(base, f"{RUNBOOK[:-5]}.html", "After the process died", proc)
+        assert "the process that builds the 'ru' site ended; this rebuild builds it here" in log.read_text()
+        _step_edit(root / RUNBOOK, "With a new process")
+        _shows(base, f"{RUNBOOK[:-5]}.html", "With a new process", proc)
+        pids = [int(pid) for pid in started.findall(log.read_text())]
+    assert len(pids) == 2 and pids[1] != first[0], pids
+
+
+def test_a_language_that_fails_fails_the_rebuild(tmp_path: Path) -> None:
+    """A failure in the Russian site's process fails the server's rebuild with its reason,
+    as the same failure in the server's own process would; once mended, both languages
+    show the next edit."""
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    log = tmp_path / "serve.log"
+    russian_home = root / "docs" / "index.ru.md"
+    home = russian_home.read_text(encoding="utf-8")
+    # --strict: a warning fails a build (--dirty warns at every build, so not with it)
+    with _serving(config, log, sys.executable, "-m", "mkdocs", "serve", "--strict") as (base, proc):
+        russian_home.write_text(home + "\n[A page that is not there](nowhere.md)\n", encoding="utf-8")
+        _wait(lambda: "An error happened during the rebuild" in log.read_text(), 120, proc)
+        assert re.search(r"opskb: the 'ru' site: Aborted with 1 warnings in strict mode", log.read_text())
+        russian_home.write_text(home, encoding="utf-8")
+        _step_edit(root / RUNBOOK, "Mended")
+        _shows(base, f"{RUNBOOK[:-5]}.html", "Mended", proc)

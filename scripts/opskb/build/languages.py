@@ -5,7 +5,10 @@ The first build, the one MkDocs started, starts the build of each other language
 is done (``OtherLanguages.build``), as mkdocs-static-i18n builds its languages: it reads
 mkdocs.yml again with the language's site folder and address, and builds it with every
 plugin, the theme and the page writers, as for the first. The other build's opskb plugin
-takes the knowledge base the first checked. This module also sets each build's language
+takes the knowledge base the first checked. Under `mkdocs serve` each other language is
+built in a process of its own instead, at the same time as the first
+(``OtherLanguages.start``, language_process.py), which checks the content itself; the
+same build, in the same order, if that process is gone. This module also sets each build's language
 in the theme, with the switch to the same page in the other languages, picks the
 handwritten pages of the build's language, and puts the navigation titles in it.
 
@@ -17,6 +20,7 @@ tests/test_site_languages.py::test_one_language_builds_alone and
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 from collections.abc import Callable
@@ -26,14 +30,18 @@ from urllib.parse import urljoin
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..site.i18n import DEFAULT, Served, root_link, serve
 from ..site.labels import language_of
+from .language_process import Answer, BuildRequest, LanguageProcess, ProcessGone
 
 # Material's language switch, each link leading to the same page (before Material's own).
 LANGUAGES_THEME_DIR = Path(__file__).parents[1] / "site" / "theme_languages"
+
+log = logging.getLogger("mkdocs.plugins.opskb")
 
 
 def set_language(config: MkDocsConfig, languages: list[str], language: str | None) -> None:
@@ -135,6 +143,41 @@ class OtherLanguages:
         # each language's last configuration, and its plugin instances
         self.builds: dict[str, MkDocsConfig] = {}
         self.plugins: dict[str, dict[str, Any]] = {}
+        # under `mkdocs serve`, each language's own process (language_process.py)
+        self.processes: dict[str, LanguageProcess] = {}
+
+    def start(
+        self, config: MkDocsConfig, languages: list[str], prepare: Callable[[Any, str, list[str]], None], *, dirty: bool
+    ) -> None:
+        """Under `mkdocs serve`: each language of ``languages[1:]`` asked to build in its
+        own process (started at the first rebuild) while this build goes on; ``build``
+        waits for them. ``prepare(config, language, languages)`` runs in the process."""
+        for language in languages[1:]:
+            process = self.processes.get(language)
+            if process is None:
+                process = self.processes[language] = LanguageProcess(language, prepare)
+            site_dir, site_url = _language_site(config, language)
+            request = BuildRequest(config.config_file_path, site_dir, site_url, config.strict, dirty, tuple(languages))
+            if not process.request(request):
+                self._gone(language)
+
+    def settle(self) -> dict[str, Answer]:
+        """Waits for every language's process asked to build: each one's answer (None:
+        built), by language. A process that ended without one is left out (and dropped):
+        its language is built in this process."""
+        answers: dict[str, Answer] = {}
+        for language, process in list(self.processes.items()):
+            if not process.pending:
+                continue
+            try:
+                answers[language] = process.answer()
+            except ProcessGone:
+                self._gone(language)
+        return answers
+
+    def _gone(self, language: str) -> None:
+        log.info("opskb: the process that builds the '%s' site ended; this rebuild builds it here", language)
+        self.processes.pop(language).close()
 
     def build(
         self,
@@ -147,10 +190,15 @@ class OtherLanguages:
     ) -> None:
         """Build each language of ``languages[1:]`` beside the site ``config`` built;
         ``prepare(config, language)`` hands the opskb plugin of the language's
-        configuration what it takes from this build."""
+        configuration what it takes from this build. A language whose process (``start``)
+        built it is only waited for; a failure there fails this build, after the rest."""
         from mkdocs.commands.build import build
 
+        answers = self.settle()
+        failed = {language: answer for language, answer in answers.items() if answer is not None}
         for language in languages[1:]:
+            if language in answers:
+                continue  # built by its own process
             # new plugin instances: the first build of the language, any build of `mkdocs
             # build`, every build on a MkDocs without the plugin cache (see _config)
             fresh = language not in self.plugins or getattr(MkDocsConfig.plugins, "plugin_cache", None) is None
@@ -164,6 +212,9 @@ class OtherLanguages:
             finally:
                 if not serving:
                     self.shutdown()
+        if failed:
+            lines = "\n".join(f"the '{language}' site: {answer}" for language, answer in failed.items())
+            raise PluginError(f"opskb: {lines}")
 
     def _config(self, config: MkDocsConfig, language: str) -> MkDocsConfig:
         """mkdocs.yml read again for ``language``'s build, with this build's site folder
@@ -179,8 +230,7 @@ class OtherLanguages:
         each rebuild."""
         from mkdocs.config import load_config
 
-        url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
-        site_dir = os.path.join(config.site_dir, language)
+        site_dir, url = _language_site(config, language)
         cache = getattr(MkDocsConfig.plugins, "plugin_cache", None)
         own = self.plugins.setdefault(language, {})
         saved = dict(cache) if cache is not None else {}
@@ -201,3 +251,12 @@ class OtherLanguages:
             other.plugins.on_shutdown()
         self.builds = {}
         self.plugins = {}
+        for process in self.processes.values():
+            process.close()
+        self.processes = {}
+
+
+def _language_site(config: MkDocsConfig, language: str) -> tuple[str, str | None]:
+    """A language's site folder and address: the first language's, plus the language."""
+    url = config.site_url and urljoin(config.site_url.rstrip("/") + "/", f"{language}/")
+    return os.path.join(config.site_dir, language), url

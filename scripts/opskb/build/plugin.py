@@ -16,7 +16,8 @@ By MkDocs event:
 * ``on_config``: the content checked, the theme and scripts set up (configure.py).
 * ``on_pre_build``: the offline search polyfill from the site; under `mkdocs serve`, the
   theme's listing kept (content.py, loop.py).
-* ``on_files``: the generated pages, assets and search index added (generated.py).
+* ``on_files``: under `mkdocs serve`, the other languages' processes asked to build
+  (language_process.py); the generated pages, assets and search index added (generated.py).
 * ``on_nav``: the navigation's titles in the build's language (languages.py).
 * ``on_env``: the stamper, the cache of compiled templates, the page writers (loop.py).
 * ``on_page_markdown``: a translated page's own title (languages.py).
@@ -24,6 +25,7 @@ By MkDocs event:
 * ``on_page_context``: a pre-rendered page unpacked, then stamped (loop.py, stamp.py).
 * ``on_post_page``: the search box and Mermaid (content.py).
 * ``on_post_build``: the build's end (loop.py), then the other languages (languages.py).
+* ``on_build_error``: the build's end; the other languages' processes waited for.
 * ``on_serve``: the content folders watched (watch.py).
 
 Each module of this package states its invariant and the test that holds it.
@@ -125,7 +127,10 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        return add_files(self._build(), self.session, self.config, files, config)
+        session = self.session
+        if self.build_language is None and session.serving:  # MkDocs cleaned the site folder already
+            session.languages.start(config, self.site_languages(), prepare_language, dirty=session.dirty)
+        return add_files(self._build(), session, self.config, files, config)
 
     # Last: the navigation as the theme gets it.
     @event_priority(-100)
@@ -171,6 +176,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         loop.end(self.build, self.session)
+        self.session.languages.settle()  # no other language's process is still building
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         build = self._build()
@@ -183,9 +189,7 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
 
     def _hand_over(self, other: MkDocsConfig, language: str) -> None:
         """What the build of another language (``other``) takes from this one."""
-        plugin = next(p for p in other.plugins.values() if isinstance(p, OpskbPlugin))
-        plugin.build_language, plugin.loaded = language, (self._build().kb, self._build().problems)
-        plugin.config.languages = self.site_languages()
+        prepare_language(other, language, self.site_languages(), (self._build().kb, self._build().problems))
 
     # on_pre_build runs after every plugin's on_config, so the offline plugin's polyfill is in.
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -199,3 +203,17 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
     def _build(self) -> Build:
         assert self.build is not None, "an event before on_config"
         return self.build
+
+
+def prepare_language(
+    config: MkDocsConfig,
+    language: str,
+    languages: list[str],
+    loaded: tuple[KnowledgeBase, list[Problem]] | None = None,
+) -> None:
+    """The opskb plugin of ``config`` builds ``language`` of the site's ``languages``, from
+    the knowledge base ``loaded`` (checked by the first language's build), or checking
+    the content itself (None: in a language's own process, language_process.py)."""
+    plugin = next(p for p in config.plugins.values() if isinstance(p, OpskbPlugin))
+    plugin.build_language, plugin.loaded = language, loaded
+    plugin.config.languages = languages
