@@ -44,7 +44,8 @@ def _step_edit(path: Path, marker: str) -> None:
 @contextlib.contextmanager
 def _serving(config: Path, log: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """`mkdocs serve` of ``config`` (with ``options``, its output in ``log``): the base URL,
-    once the first build is served, and the server's process."""
+    once the first build is served, and the server's process (in a process group of its
+    own, as a terminal starts it)."""
     port = free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -53,6 +54,7 @@ def _serving(config: Path, log: Path, *options: str) -> Iterator[tuple[str, subp
             stdout=out,
             stderr=subprocess.STDOUT,
             env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+            process_group=0,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -165,3 +167,29 @@ def test_a_language_that_fails_fails_the_rebuild(tmp_path: Path) -> None:
         russian_home.write_text(home, encoding="utf-8")
         _step_edit(root / RUNBOOK, "Mended")
         _shows(base, f"{RUNBOOK[:-5]}.html", "Mended", proc)
+
+
+def test_ctrl_c_ends_the_server_and_the_language_process_quietly(tmp_path: Path) -> None:
+    """Ctrl-C in the terminal of `make serve` reaches the whole process group: the server
+    shuts down, the Russian site's process ends with it, and neither prints a traceback."""
+    root = copy_minimal(tmp_path / "content")
+    log = tmp_path / "serve.log"
+    with _serving(write_config(root), log, *SERVE) as (_base, proc):
+        pid = int(re.findall(r"opskb: the 'ru' site is built in process (\d+)", log.read_text())[0])
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=30)
+    _wait_gone(pid)
+    text = log.read_text()
+    assert "Shutting down" in text and "Traceback" not in text, text[-2000:]
+
+
+def _wait_gone(pid: int) -> None:
+    start = time.monotonic()
+    while True:
+        try:
+            if "zombie" in Path(f"/proc/{pid}/status").read_text():
+                return  # ended, not yet collected by whoever adopted it
+        except FileNotFoundError:
+            return
+        assert time.monotonic() - start < 20, f"process {pid} is still running"
+        time.sleep(0.1)

@@ -12,7 +12,8 @@ and address, checks the content itself (its own loader cache, so only edited fil
 read again) and builds when asked: the server asks once its own build has its files
 (on_files, after MkDocs cleaned the site folder) and waits for the answer at its end
 (on_post_build). It prints its own log lines, at the server's level. It ends when the
-server closes the pipe, or when the server's process ends.
+server closes the pipe, or when the server's process ends; not at Ctrl-C, which the
+server's terminal sends it too (the server then closes the pipe).
 
 INVARIANT: under `mkdocs serve` every language shows each edit in the same rebuild, and
 a language's pages are those its build in the server's own process would make (the
@@ -29,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -111,6 +113,8 @@ def serve_language(pipe: Connection, language: str, prepare: Callable[[Any, str,
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    # Ctrl-C in the server's terminal reaches this process too: the server ends it (close).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging_state = State(level=level)  # MkDocs' own log lines, to the server's terminal (kept: its end removes them)
     config = None
     while True:
