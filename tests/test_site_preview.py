@@ -6,6 +6,7 @@ this test asserts which pages MkDocs rebuilt (its own debug log) and what is ser
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from opskb.build import language_process
 from site_helpers import copy_minimal, free_port, http_get, write_config
 
 pytestmark = pytest.mark.xdist_group("site")
@@ -169,6 +171,24 @@ def test_a_language_that_fails_fails_the_rebuild(tmp_path: Path) -> None:
         _shows(base, f"{RUNBOOK[:-5]}.html", "Mended", proc)
 
 
+def test_a_content_error_is_reported_once(tmp_path: Path) -> None:
+    """Under `make serve` the Russian site's process starts its build with the server's
+    (build/language_process.py) and checks the content too: an error in the content is
+    still reported once, by the server; once mended, both languages show the edit."""
+    root = copy_minimal(tmp_path / "content")
+    log = tmp_path / "serve.log"
+    runbook = root / RUNBOOK
+    text = runbook.read_text(encoding="utf-8")
+    with _serving(write_config(root), log, *SERVE) as (base, proc):
+        runbook.write_text(text.replace("\nseverity: ", "\nseverity: [", 1), encoding="utf-8")
+        _wait(lambda: "An error happened during the rebuild" in log.read_text(), 120, proc)
+        time.sleep(1.0)  # anything the Russian process would print
+        assert log.read_text().count("has errors") == 1, log.read_text()[-3000:]
+        runbook.write_text(text, encoding="utf-8")
+        _step_edit(runbook, "Mended")
+        _shows(base, f"{RUNBOOK[:-5]}.html", "Mended", proc)
+
+
 def test_ctrl_c_ends_the_server_and_the_language_process_quietly(tmp_path: Path) -> None:
     """Ctrl-C in the terminal of `make serve` reaches the whole process group: the server
     shuts down, the Russian site's process ends with it, and neither prints a traceback."""
@@ -193,3 +213,18 @@ def _wait_gone(pid: int) -> None:
             return
         assert time.monotonic() - start < 20, f"process {pid} is still running"
         time.sleep(0.1)
+
+
+def test_a_failure_mkdocs_logs_goes_to_the_server_only() -> None:
+    """MkDocs logs a build's failure, then raises a bare "Aborted with a BuildError!": the
+    language's process keeps that line for its answer (the server reports it) and prints
+    every other line."""
+    failures = language_process._Failures()
+
+    def record(name: str, level: int, message: str) -> logging.LogRecord:
+        return logging.LogRecord(name, level, __file__, 1, message, None, None)
+
+    assert failures.filter(record("mkdocs.commands.build", logging.ERROR, "the reason")) is False
+    assert failures.filter(record("mkdocs.commands.build", logging.WARNING, "a warning")) is True
+    assert failures.filter(record("mkdocs.plugins.opskb", logging.ERROR, "another logger")) is True
+    assert failures.messages == ["the reason"]

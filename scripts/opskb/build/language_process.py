@@ -9,11 +9,12 @@ first's. Why ``spawn``, not ``fork``: a server's threads do not survive a fork.
 
 The process reads mkdocs.yml as the server does, with the language's site folder (ru/)
 and address, checks the content itself (its own loader cache, so only edited files are
-read again) and builds when asked: the server asks once its own build has its files
-(on_files, after MkDocs cleaned the site folder) and waits for the answer at its end
-(on_post_build). It prints its own log lines, at the server's level. It ends when the
-server closes the pipe, or when the server's process ends; not at Ctrl-C, which the
-server's terminal sends it too (the server then closes the pipe).
+read again) and builds when asked. The server asks as soon as the site folder allows (at
+on_config under --dirty; else at on_files, once MkDocs cleaned the site folder) and waits
+for the answer at the end of its own build (on_post_build, or on_build_error). The
+process prints its own log lines, at the server's level, but a failure only through the
+server. It ends when the server closes the pipe, or when the server's process ends; not
+at Ctrl-C, which the server's terminal sends it too (the server then closes the pipe).
 
 INVARIANT: under `mkdocs serve` every language shows each edit in the same rebuild, and
 a language's pages are those its build in the server's own process would make (the
@@ -116,6 +117,8 @@ def serve_language(pipe: Connection, language: str, prepare: Callable[[Any, str,
     # Ctrl-C in the server's terminal reaches this process too: the server ends it (close).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging_state = State(level=level)  # MkDocs' own log lines, to the server's terminal (kept: its end removes them)
+    failures = _Failures()
+    logging_state.stream.addFilter(failures)
     config = None
     while True:
         try:
@@ -124,6 +127,7 @@ def serve_language(pipe: Connection, language: str, prepare: Callable[[Any, str,
             break
         if request is None:
             break
+        failures.messages.clear()
         try:
             started = config is not None
             # Plugins that have on_startup are kept by MkDocs from one read to the next,
@@ -137,7 +141,7 @@ def serve_language(pipe: Connection, language: str, prepare: Callable[[Any, str,
             build(config, dirty=request.dirty)
             answer: Answer = None
         except Exception as err:  # MkDocs' Abort and any plugin's error: the server reports it
-            answer = str(err) or type(err).__name__
+            answer = "\n".join([*failures.messages, str(err) or type(err).__name__])
         try:
             pipe.send(answer)
         except OSError:
@@ -145,3 +149,19 @@ def serve_language(pipe: Connection, language: str, prepare: Callable[[Any, str,
     if config is not None:
         config.plugins.on_shutdown()
     del logging_state
+
+
+class _Failures(logging.Filter):
+    """What MkDocs logs as a build's failure (then it raises a bare "Aborted with a
+    BuildError!"): kept for the answer instead of printed, so the server prints it once,
+    and not at all when the server's own build failed first (the same content error)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "mkdocs.commands.build" and record.levelno >= logging.ERROR:
+            self.messages.append(record.getMessage())
+            return False
+        return True

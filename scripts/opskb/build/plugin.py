@@ -13,11 +13,13 @@ Registered as the ``opskb`` entry point of ``mkdocs.plugins``. Configuration::
 By MkDocs event:
 
 * ``on_startup``, ``on_shutdown``: a session, kept across `mkdocs serve` rebuilds (state.py).
-* ``on_config``: the content checked, the theme and scripts set up (configure.py).
+* ``on_config``: under `mkdocs serve --dirty`, the other languages' processes asked to
+  build (language_process.py); the content checked, the theme and scripts set up
+  (configure.py).
 * ``on_pre_build``: the offline search polyfill from the site; under `mkdocs serve`, the
   theme's listing kept (content.py, loop.py).
-* ``on_files``: under `mkdocs serve`, the other languages' processes asked to build
-  (language_process.py); the generated pages, assets and search index added (generated.py).
+* ``on_files``: under `mkdocs serve` without --dirty, the other languages' processes asked
+  to build; the generated pages, assets and search index added (generated.py).
 * ``on_nav``: the navigation's titles in the build's language (languages.py).
 * ``on_env``: the stamper, the cache of compiled templates, the page writers (loop.py).
 * ``on_page_markdown``: a translated page's own title (languages.py).
@@ -122,15 +124,22 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         self.session.close()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._start_other_languages(config, at_config=True)
         root, cache = self.content_root(config), self.session.cache
         self.build = configure(config, root, cache, self.loaded, self.site_languages(), self.build_language)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self._start_other_languages(config, at_config=False)
+        return add_files(self._build(), self.session, self.config, files, config)
+
+    def _start_other_languages(self, config: MkDocsConfig, *, at_config: bool) -> None:
+        """Under `mkdocs serve`, the other languages' processes asked to build as soon as
+        the site folder allows: at on_config under --dirty (nothing is cleaned), else at
+        on_files (MkDocs cleans the site folder between the two)."""
         session = self.session
-        if self.build_language is None and session.serving:  # MkDocs cleaned the site folder already
+        if self.build_language is None and session.serving and session.dirty == at_config:
             session.languages.start(config, self.site_languages(), prepare_language, dirty=session.dirty)
-        return add_files(self._build(), session, self.config, files, config)
 
     # Last: the navigation as the theme gets it.
     @event_priority(-100)
