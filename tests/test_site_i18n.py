@@ -247,6 +247,19 @@ def test_a_team_overrides_one_section_from_its_custom_dir(tmp_path: Path) -> Non
     assert 'class="opskb-first-response"' in page  # every other section is the packaged one
 
 
+def test_search_finds_a_reference_page_as_the_team_overrode_it(tmp_path: Path) -> None:
+    """The site's search index is made from the pages the site serves: a section a team
+    adds to the escalation map in its own template is found, in each language."""
+    packaged = (TEMPLATES / "escalation" / "map.html").read_text(encoding="utf-8")
+    added = '{{ heading(2, "Quokkaword duty desk", "duty-desk") }}\n<div><p>Zanzibarish hand-over notes</p></div>\n'
+    site, error = _build(tmp_path, overrides={"opskb/escalation/map.html": packaged + added})
+    assert not error, error
+    for folder in (site, site / "ru"):
+        assert "Quokkaword duty desk" in (folder / "escalation" / "index.html").read_text(encoding="utf-8")
+        index = " ".join(p.read_text(encoding="utf-8") for p in (folder / "assets/opskb/search").glob("*.js"))
+        assert "quokkaword" in index and "zanzibarish" in index and "escalation/index.html#duty-desk" in index
+
+
 def test_a_team_overrides_the_small_pieces_too(tmp_path: Path) -> None:
     """The sentence under a generated page and the HTML inside a macro's table are
     templates as well: a team's version replaces them, and content stays escaped in it."""

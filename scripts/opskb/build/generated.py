@@ -26,7 +26,7 @@ from ..model.layout import SYNONYMS_FILE
 from ..site import sources
 from ..site.headings import HeadingStyle
 from ..site.labels import language_of
-from ..site.pages import GeneratedPage, PageBody, PlannedPage, Site
+from ..site.pages import GeneratedPage, PageBody, PlannedPage, Site, reference_of
 from ..site.render import TemplateProblem, override_dirs
 from .languages import select_language
 from .nav import nav_uris
@@ -82,8 +82,10 @@ def add_files(build: Build, session: Session, options: Any, files: Files, config
     if memo is not None:
         memo.language = language_of(language)  # one plugin, one language: its own memo
     docs_dir = Path(config.docs_dir).resolve()
+    # search finds the reference pages as this site made them (a team's templates too)
+    reference = reference_of(planned, build.generated)
     found = index_files(
-        build.kb, docs_dir, config.use_directory_urls, memo, options.rules_reference, language_of(language)
+        build.kb, docs_dir, config.use_directory_urls, memo, options.rules_reference, language_of(language), reference
     )
     for uri, content in found:
         files.append(_asset(session, config, f"{ASSET_DIR}/{uri}", content))

@@ -32,11 +32,13 @@ def index_files(
     memo: IndexMemo | None = None,
     rules_reference: bool = True,
     language: str = "en",
+    reference: list[Any] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(path under assets/opskb/, script text) of every index file of the site in
     ``language`` (``memo``: see searchindex.IndexMemo; ``rules_reference``: whether the
-    rule reference is on the site)."""
-    built = build_index(kb, docs_dir, lambda src: page_url(src, use_directory_urls), memo, rules_reference, language)
+    rule reference is on the site; ``reference``: its reference pages, as it made them)."""
+    url_of = lambda src: page_url(src, use_directory_urls)  # noqa: E731
+    built = build_index(kb, docs_dir, url_of, memo, rules_reference, language, reference)
     manifest = json.dumps(built.manifest, ensure_ascii=False, separators=(",", ":"))
     yield f"{INDEX_DIR}/manifest.js", f"opskbSearch.manifest({manifest});\n"
     for number, chunk in enumerate(built.chunks):

@@ -207,19 +207,21 @@ class IndexMemo:
         analyzer: Analyzer,
         url_of: Callable[[str], str],
         rules_reference: bool = True,
+        reference: list[Any] | None = None,
     ) -> list[Doc]:
-        """The documents of the reference pages and the handwritten ones (``_pages``), with
-        the word forms their analysis recorded, made again only when what they are made
-        from changed: a runbook edit changes them only through what the escalation map
-        shows of it."""
-        from ..site.pages import index_view
+        """The documents of the reference pages (``reference``, or made here) and the
+        handwritten ones (``_pages``), with the word forms their analysis recorded, made
+        again only when a page is another object: a runbook edit changes them only
+        through what the escalation map shows of it."""
+        if reference is None:
+            from ..site.pages import index_view
 
-        # what the reference pages are made from: every file but the runbooks, and what
-        # the escalation map shows of each runbook
-        made_from = (kb.shared_sources(), index_view(kb), rules_reference)
+            # what the reference pages are made from: every file but the runbooks, and
+            # what the escalation map shows of each runbook
+            reference = self._reference_pages(kb, (kb.shared_sources(), index_view(kb), rules_reference))
         urls = url_of("a/b.md")
         docs = []
-        for page in self._reference_pages(kb, made_from):
+        for page in reference:
             # a page the cache gave again (the same object) has the same sections
             docs += self._part(page.src_uri, (id(page), urls), [page], (), analyzer, url_of)
         docs += self._part("", (handwritten, urls), [], handwritten, analyzer, url_of)
@@ -299,12 +301,15 @@ def build_index(
     memo: IndexMemo | None = None,
     rules_reference: bool = True,
     language: str = "en",
+    reference: list[Any] | None = None,
 ) -> BuiltIndex:
     """Index a loaded knowledge base; ``url_of(src_uri)`` gives a page's site URL;
     ``rules_reference`` false leaves the check rules' reference out. The reference and
     handwritten pages are those of the site in ``language`` (a page without a version in
     it as that site serves it: site/i18n.py), so no result leads to a page the language's
-    site does not have; ``memo`` must be of the same language."""
+    site does not have; ``memo`` must be of the same language. ``reference``: the
+    reference pages as the site made them (site.pages.reference_of, with a team's
+    templates), so that search finds what the site shows; None: made here, from opskb's."""
     analyzer = memo.analyzer(kb) if memo is not None else Analyzer(synonyms_of(kb))
     if memo is None:
         docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
@@ -313,10 +318,11 @@ def build_index(
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
     if memo is None:
-        reference = _reference_pages(kb, None, rules_reference, language)
+        if reference is None:
+            reference = _reference_pages(kb, None, rules_reference, language)
         pages = list(_pages(reference, _handwritten(docs_dir, language), analyzer, url_of))
     else:
-        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of, rules_reference)
+        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of, rules_reference, reference)
     entries = _entry_docs(kb, analyzer, url_of, language)
     # An entry takes the place of the page section it opens (a team's, a policy's): one
     # result per place.

@@ -28,7 +28,7 @@ import json
 import posixpath
 import re
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape as _html_escape
@@ -74,6 +74,8 @@ from .render import Renderer
 
 SEVERITIES = ("critical", "high", "medium", "low")
 LINES = ("L1", "L2", "L3")
+# The generated pages that explain rather than list, whose sections search finds.
+REFERENCE_PAGES = (ESCALATION_MAP, TEAMS, INTERNAL, RULES)
 
 # What every page but a runbook's own (and its alerts') shows of a runbook: the fields the
 # models of the indexes, the escalation map, the marketplace pages and the home page
@@ -1019,9 +1021,7 @@ class Site:
         """The generated pages that explain rather than list, whose sections search finds
         (in English, as `opskb find` says them); ``cache`` as for ``planned``, of these
         pages alone."""
-        wanted = [src for src in (ESCALATION_MAP, TEAMS, INTERNAL, RULES) if src in self.fixed_pages]
-        planned = {page.src_uri: page for page in self._fixed_plan(self._context, self.listing_key, cache)}
-        return [planned[src].get() for src in wanted]
+        return reference_of(self._fixed_plan(self._context, self.listing_key, cache))
 
     # Both once per Site (one build): the plan and the home page's lead ask for them.
     @functools.cached_property
@@ -1061,6 +1061,14 @@ class Site:
     def pages(self, cache: PageCache | None = None) -> list[GeneratedPage]:
         """Every generated page, made now (see ``planned``)."""
         return [page.get() for page in self.planned(cache)]
+
+
+def reference_of(planned: list[PlannedPage], made: Mapping[str, GeneratedPage] | None = None) -> list[GeneratedPage]:
+    """The reference pages (``REFERENCE_PAGES``, in that order) of a site's ``planned``
+    pages, each from ``made`` (the pages made already) if it is there."""
+    by_src = {page.src_uri: page for page in planned}
+    made = made or {}
+    return [made.get(src) or by_src[src].get() for src in REFERENCE_PAGES if src in by_src]
 
 
 @dataclass(frozen=True)
