@@ -9,6 +9,7 @@ asserted too: reuse that never happens would pass the first check and be worthle
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import re
@@ -25,7 +26,7 @@ from opskb.gate.checker import check_tree
 from opskb.model.addresses import page_url
 from opskb.search import searchindex
 from opskb.search.searchindex import build_index
-from opskb.site.pages import INDEX_FIELDS, Site
+from opskb.site.pages import INDEX_FIELDS, Site, reference_of
 from site_helpers import copy_minimal, repository_content
 
 NONCE = "0123456789abcdef"
@@ -62,8 +63,11 @@ def _build(root: Path, cache: BuildCache | None, overrides: list[Path] | None = 
     assert not [p for p in problems if p.level == "error"], [p.as_text() for p in problems]
     renderer = cache.renderer(NONCE, "en", overrides or []) if cache else None
     site = Site(kb, today=TODAY, nonce=NONCE, renderer=renderer, override_dirs=overrides)
-    pages = {p.src_uri: (p.content, p.blocks, p.sections) for p in site.pages(cache.pages if cache else None)}
-    index = build_index(kb, root / "docs", lambda src: page_url(src, False), cache.index if cache else None)
+    planned = site.planned(cache.pages if cache else None)
+    pages = {p.src_uri: (p.content, p.blocks, p.sections) for p in (plan.get() for plan in planned)}
+    # as the plugin does: search is given the reference pages the site made
+    url_of = functools.partial(page_url, use_directory_urls=False)
+    index = build_index(kb, root / "docs", url_of, cache.index if cache else None, reference=reference_of(planned))
     return pages, (index.manifest, index.chunks, index.meta, index.cli)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from html import unescape
@@ -122,10 +121,6 @@ class IndexMemo:
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
         # each document's line for `opskb find`, with what it was made from (cli_line)
         self._cli_lines: dict[str, tuple[tuple[Any, ...], str]] = {}
-        self._pages: tuple[Any, list[Any]] | None = None
-        # the reference pages by src_uri, with their keys (site.pages.PageCache)
-        self._page_cache: dict[str, Any] = {}
-        self._renderer: Any = None
         # the documents' terms, the entries made of them and the lexicon, of the last index
         self._entries: tuple[list[dict[str, int]], dict[str, str], set[str]] | None = None
         # each reference page's documents (and the handwritten pages'), with what they
@@ -201,24 +196,12 @@ class IndexMemo:
         return found
 
     def page_docs(
-        self,
-        kb: Any,
-        handwritten: Handwritten,
-        analyzer: Analyzer,
-        url_of: Callable[[str], str],
-        rules_reference: bool = True,
-        reference: list[Any] | None = None,
+        self, reference: list[Any], handwritten: Handwritten, analyzer: Analyzer, url_of: Callable[[str], str]
     ) -> list[Doc]:
-        """The documents of the reference pages (``reference``, or made here) and the
-        handwritten ones (``_pages``), with the word forms their analysis recorded, made
-        again only when a page is another object: a runbook edit changes them only
-        through what the escalation map shows of it."""
-        if reference is None:
-            from ..site.pages import index_view
-
-            # what the reference pages are made from: every file but the runbooks, and
-            # what the escalation map shows of each runbook
-            reference = self._reference_pages(kb, (kb.shared_sources(), index_view(kb), rules_reference))
+        """The documents of the ``reference`` pages and the handwritten ones (``_pages``),
+        with the word forms their analysis recorded, made again only when a page is
+        another object (the site's page cache gives an unchanged page again): a runbook
+        edit changes them only through what the escalation map shows of it."""
         urls = url_of("a/b.md")
         docs = []
         for page in reference:
@@ -247,20 +230,6 @@ class IndexMemo:
             analyzer.forms = every_form
         analyzer.forms.update(found[2])
         return found[1]
-
-    def _reference_pages(self, kb: Any, made_from: tuple[Any, Any, bool]) -> list[Any]:
-        """The pages ``_reference_pages`` makes, again only when what they are ``made_from``
-        changed, and then only those whose own key changed (a runbook's title changes the
-        escalation map, not the rules); the templates are compiled once."""
-        if self._pages is None or self._pages[0] != made_from:
-            if self._renderer is None:
-                from ..site.labels import Labels
-                from ..site.render import Renderer
-
-                self._renderer = Renderer(secrets.token_hex(8), Labels(self.language))
-            pages = _reference_pages(kb, self._renderer, made_from[2], self.language, self._page_cache)
-            self._pages = (made_from, pages)
-        return self._pages[1]
 
 
 class _Recalling(Analyzer):
@@ -309,7 +278,9 @@ def build_index(
     it as that site serves it: site/i18n.py), so no result leads to a page the language's
     site does not have; ``memo`` must be of the same language. ``reference``: the
     reference pages as the site made them (site.pages.reference_of, with a team's
-    templates), so that search finds what the site shows; None: made here, from opskb's."""
+    templates), so that search finds what the site shows; None: made here with opskb's
+    own templates. With ``memo``, a page given again as the same object is not analysed
+    again."""
     analyzer = memo.analyzer(kb) if memo is not None else Analyzer(synonyms_of(kb))
     if memo is None:
         docs = [_runbook_doc(r, kb, analyzer, url_of) for r in sorted(kb.runbooks.values(), key=lambda e: e.id)]
@@ -317,12 +288,12 @@ def build_index(
         docs = memo.runbook_docs(kb, analyzer, url_of)
     statuses = list(_statuses(kb, analyzer, url_of))
     _point_statuses_at_runbooks(docs, statuses, kb, analyzer)
+    if reference is None:
+        reference = _reference_pages(kb, rules_reference, language)
     if memo is None:
-        if reference is None:
-            reference = _reference_pages(kb, None, rules_reference, language)
         pages = list(_pages(reference, _handwritten(docs_dir, language), analyzer, url_of))
     else:
-        pages = memo.page_docs(kb, _handwritten(docs_dir, language), analyzer, url_of, rules_reference, reference)
+        pages = memo.page_docs(reference, _handwritten(docs_dir, language), analyzer, url_of)
     entries = _entry_docs(kb, analyzer, url_of, language)
     # An entry takes the place of the page section it opens (a team's, a policy's): one
     # result per place.
@@ -660,14 +631,12 @@ def _entry_docs(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str], langu
     return found
 
 
-def _reference_pages(
-    kb: Any, renderer: Any = None, rules_reference: bool = True, language: str = "en", cache: Any = None
-) -> list[Any]:
-    """The generated pages the index has sections of, in the site's language; ``cache``:
-    the pages of an earlier index, by their keys (site.pages.PageCache)."""
+def _reference_pages(kb: Any, rules_reference: bool = True, language: str = "en") -> list[Any]:
+    """The generated pages the index has sections of, in the site's language, as opskb's
+    own templates make them (for `opskb find`, which has no site)."""
     from ..site.pages import Site
 
-    return Site(kb, renderer=renderer, rules_reference=rules_reference, language=language).reference_pages(cache)
+    return Site(kb, rules_reference=rules_reference, language=language).reference_pages()
 
 
 def _first_words(text: str, limit: int = 120) -> str:

@@ -1017,11 +1017,10 @@ class Site:
             left_out.add(RULES)
         return tuple(src for src in FIXED_PAGES if src not in left_out)
 
-    def reference_pages(self, cache: PageCache | None = None) -> list[GeneratedPage]:
+    def reference_pages(self) -> list[GeneratedPage]:
         """The generated pages that explain rather than list, whose sections search finds
-        (in English, as `opskb find` says them); ``cache`` as for ``planned``, of these
-        pages alone."""
-        return reference_of(self._fixed_plan(self._context, self.listing_key, cache))
+        (``REFERENCE_PAGES``)."""
+        return reference_of(self._fixed_plan(self._context, self.listing_key, None))
 
     # Both once per Site (one build): the plan and the home page's lead ask for them.
     @functools.cached_property
