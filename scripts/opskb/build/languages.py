@@ -7,13 +7,13 @@ mkdocs.yml again with the language's site folder and address, and builds it with
 plugin, the theme and the page writers, as for the first. The other build's opskb plugin
 takes the knowledge base the first checked. Under `mkdocs serve` each other language is
 built in a process of its own instead, at the same time as the first
-(``OtherLanguages.start``, language_process.py), which checks the content itself; the
-same build, in the same order, if that process is gone. This module also sets each build's language
-in the theme, with the switch to the same page in the other languages, picks the
-handwritten pages of the build's language, and puts the navigation titles in it.
+(``OtherLanguages.start``, language_process.py), which checks the content itself; if
+that process is gone, here, as under `mkdocs build`. This module also sets each build's
+language in the theme, with the switch to the same page in the other languages, picks
+the handwritten pages of the build's language, and puts the navigation titles in it.
 
 INVARIANT: a language's site under its folder is the site a build of that language
-alone makes, there (one check of the content for all). Held by
+alone makes, there (one check of the content for all under `mkdocs build`). Held by
 tests/test_site_languages.py::test_one_language_builds_alone and
 ::test_the_language_switch_lands_on_the_same_page.
 """
