@@ -37,8 +37,9 @@ def index_files(
     """(path under assets/opskb/, script text) of every index file of the site in
     ``language`` (``memo``: see searchindex.IndexMemo; ``rules_reference``: whether the
     rule reference is on the site; ``reference``: its reference pages, as it made them)."""
-    url_of = lambda src: page_url(src, use_directory_urls)  # noqa: E731
-    built = build_index(kb, docs_dir, url_of, memo, rules_reference, language, reference)
+    built = build_index(
+        kb, docs_dir, lambda src: page_url(src, use_directory_urls), memo, rules_reference, language, reference
+    )
     manifest = json.dumps(built.manifest, ensure_ascii=False, separators=(",", ":"))
     yield f"{INDEX_DIR}/manifest.js", f"opskbSearch.manifest({manifest});\n"
     for number, chunk in enumerate(built.chunks):
