@@ -152,6 +152,22 @@ def test_a_language_process_that_died_is_replaced(tmp_path: Path) -> None:
     assert len(pids) == 2 and pids[1] != first[0], pids
 
 
+def test_without_language_processes_the_server_builds_every_language(tmp_path: Path) -> None:
+    """``language_processes: false``: no process is started, and the server's own process
+    builds Russian after English at each rebuild, as before."""
+    root = copy_minimal(tmp_path / "content")
+    config = write_config(root)
+    text = config.read_text(encoding="utf-8")
+    option = "      languages: [en, ru]\n"
+    assert option in text
+    config.write_text(text.replace(option, option + "      language_processes: false\n"), encoding="utf-8")
+    log = tmp_path / "serve.log"
+    with _serving(config, log, *SERVE) as (base, proc):
+        _step_edit(root / RUNBOOK, "Built in one process")
+        _shows(base, f"{RUNBOOK[:-5]}.html", "Built in one process", proc)
+    assert "site is built in process" not in log.read_text()
+
+
 def test_a_language_that_fails_fails_the_rebuild(tmp_path: Path) -> None:
     """A failure in the Russian site's process fails the server's rebuild with its reason,
     as the same failure in the server's own process would; once mended, both languages

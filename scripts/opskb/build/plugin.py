@@ -85,6 +85,10 @@ class OpskbConfig(Config):
     stamp = c.Type(bool, default=True)
     shelf = c.Type(bool, default=True)
     writers = c.Type(bool, default=True)
+    # Under `mkdocs serve`, each language but the first built in a process of its own, at
+    # the same time as the first (language_process.py); false: in the server's process,
+    # after the first, as `mkdocs build` does (less memory, slower rebuilds).
+    language_processes = c.Type(bool, default=True)
 
 
 class OpskbPlugin(BasePlugin[OpskbConfig]):
@@ -138,7 +142,8 @@ class OpskbPlugin(BasePlugin[OpskbConfig]):
         the site folder allows: at on_config under --dirty (nothing is cleaned), else at
         on_files (MkDocs cleans the site folder between the two)."""
         session = self.session
-        if self.build_language is None and session.serving and session.dirty == at_config:
+        wanted = self.build_language is None and session.serving and self.config.language_processes
+        if wanted and session.dirty == at_config:
             session.languages.start(config, self.site_languages(), prepare_language, dirty=session.dirty)
 
     # Last: the navigation as the theme gets it.
