@@ -78,9 +78,7 @@ def add_files(build: Build, session: Session, options: Any, files: Files, config
     synonyms = files.get_file_from_path(SYNONYMS_FILE)
     if synonyms is not None:
         files.remove(synonyms)  # content for search, not a page or an asset
-    memo = session.cache.index if session.cache else None
-    if memo is not None:
-        memo.language = language_of(language)  # one plugin, one language: its own memo
+    memo = session.cache.index if session.cache else None  # one plugin, one language: its own memo
     docs_dir = Path(config.docs_dir).resolve()
     # search finds the reference pages as this site made them (a team's templates too)
     reference = reference_of(planned, build.generated)

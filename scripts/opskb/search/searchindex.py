@@ -115,8 +115,7 @@ class IndexMemo:
     marketplace names, the synonyms). A rebuild after one edit analyses one runbook, and
     gives the index a fresh build would."""
 
-    def __init__(self, language: str = "en") -> None:
-        self.language = language
+    def __init__(self) -> None:
         self._context: Any = None
         self._docs: dict[str, tuple[Any, Doc, dict[str, str]]] = {}
         # each document's line for `opskb find`, with what it was made from (cli_line)
