@@ -12,7 +12,11 @@ from benchmarks/realsize.py; each tree must pass `opskb check --strict` first):
 * ``opskb, one language`` (1000 by default): the same build without the Russian site
   (no ``languages``), to show what the second language costs;
 * ``plain``: ``mkdocs build`` of the same runbook pages written out as Markdown files,
-  every page in the navigation (MkDocs' default without a ``nav``), same theme and search.
+  every page in the navigation (MkDocs' default without a ``nav``), same theme and search;
+* ``MkDocs alone, the same pages`` (every size by default): MkDocs without opskb, its
+  theme or any plugin on one page for each page the opskb build wrote, at the same
+  address, each page's HTML given (benchmarks/mkdocs_floor.py): the floor under any
+  MkDocs build of a site of that shape.
 
 Each build runs in its own process; reported: wall time, CPU time (user+sys: steadier
 than wall time on a shared machine; the workers' included), peak memory of all the
@@ -27,7 +31,7 @@ build takes about twice as long on a machine whose reference is twice as large.
 
 Usage: python benchmarks/site_bench.py [--sizes 1000 10000] [--plain-sizes 1000]
        [--serve-sizes 1000] [--one-process-sizes 10000] [--one-language-sizes 1000]
-       [--json FILE]
+       [--floor-sizes 10000] [--json FILE]
 """
 
 from __future__ import annotations
@@ -81,7 +85,12 @@ class Result:
 def _build(kind: str, count: int, config: Path, site: Path, strict: bool) -> Result:
     """One `mkdocs build` in its own process: its time, memory and what it built."""
     args = [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(config)]
-    run = measure([*args, "-d", str(site)], capture=True, cwd=config.parent, env=ENV)
+    return _measured(kind, count, [*args, "-d", str(site)], site, config.parent)
+
+
+def _measured(kind: str, count: int, args: list[str], site: Path, cwd: Path) -> Result:
+    """``args``, a build into ``site``, in its own process: its time, memory and what it built."""
+    run = measure(args, capture=True, cwd=cwd, env=ENV)
     if run.returncode:
         print(run.output[-3000:], file=sys.stderr)
     pages, index_kb = _site_stats(site)
@@ -178,6 +187,16 @@ def bench_plain(work: Path, count: int, tree: Path) -> Result:
     return _build("plain", count, root / "mkdocs.yml", work / f"plain-{count}-site", strict=False)
 
 
+def bench_floor(work: Path, count: int) -> Result:
+    """MkDocs alone on the pages the opskb build of ``count`` runbooks wrote, at the same
+    addresses (mkdocs_floor.py): no plugin, no Markdown, a one-line theme. What MkDocs
+    itself takes for a site of that shape, under any plugin's build of it."""
+    project, site = work / f"floor-{count}", work / f"floor-{count}-site"
+    floor = [sys.executable, str(HERE / "mkdocs_floor.py")]
+    subprocess.run([*floor, "write", str(work / f"opskb-{count}-site"), str(project)], check=True, env=ENV)
+    return _measured("MkDocs alone, the same pages", count, [*floor, "build", str(project), str(site)], site, project)
+
+
 def bench_serve(
     tree: Path, count: int, limit: float = 600.0, dirty: bool = False, repeat: int = 3
 ) -> dict[str, float | int]:
@@ -266,6 +285,8 @@ def main() -> int:
     parser.add_argument("--serve-sizes", type=int, nargs="*", default=[1000])
     parser.add_argument("--one-process-sizes", type=int, nargs="*", default=[])
     parser.add_argument("--one-language-sizes", type=int, nargs="*", default=[1000])
+    # default: every size of --sizes (about a tenth of the opskb build's time)
+    parser.add_argument("--floor-sizes", type=int, nargs="*")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     plain_sizes = args.plain_sizes
@@ -284,12 +305,16 @@ def main() -> int:
                 results.append(_reported(bench_one_language(tree, count)))
             if count in plain_sizes:
                 results.append(_reported(bench_plain(work, count, tree)))
+            if args.floor_sizes is None or count in args.floor_sizes:
+                results.append(_reported(bench_floor(work, count)))
             if count in args.serve_sizes:
                 for dirty in (False, True):
                     serve.append(bench_serve(tree, count, dirty=dirty))
                     print(f"serve {count}: {serve[-1]}", flush=True)
             shutil.rmtree(work / f"plain-{count}", ignore_errors=True)
             shutil.rmtree(work / f"plain-{count}-site", ignore_errors=True)
+            for left in (f"floor-{count}", f"floor-{count}-site", f"opskb-{count}-site"):
+                shutil.rmtree(work / left, ignore_errors=True)
 
     print(f"\nmachine reference {reference:.2f} s")
     print("\n| build | runbooks | pages | wall | CPU | peak memory, all processes | largest process | search index |")

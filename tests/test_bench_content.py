@@ -52,3 +52,27 @@ def test_a_broken_copy_fails_the_check(copies: Path, tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("related:\n- ", "related:\n- missing-"), encoding="utf-8")
     result = run_opskb("check", "--strict", str(root))
     assert result.code == 1 and "KB204" in result.out, result.out
+
+
+def test_the_mkdocs_floor_writes_a_page_at_every_address_of_the_site_it_copies(tmp_path: Path) -> None:
+    """benchmarks/mkdocs_floor.py measures MkDocs alone on a built site's pages: its build
+    must write exactly that site's pages (both languages, nested pages, folder homes), no
+    more and no fewer, or its figure is of another site."""
+    import subprocess
+
+    site = tmp_path / "site"
+    pages = ["index.html", "runbooks/index.html", "runbooks/db-down/index.html", "alerts/A1/index.html"]
+    pages += [f"ru/{page}" for page in pages]
+    for page in [*pages, "404.html", "assets/opskb/partial.html"]:
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text("<p>x</p>", encoding="utf-8")
+    floor = [sys.executable, str(REPO / "benchmarks" / "mkdocs_floor.py")]
+    written = subprocess.run([*floor, "write", str(site), str(tmp_path / "floor")], capture_output=True, text=True)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.strip() == str(len(pages))
+    out_dir = tmp_path / "out"
+    built = subprocess.run([*floor, "build", str(tmp_path / "floor"), str(out_dir)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    out = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.html"))
+    assert out == sorted(pages)
+    assert "The same small body" in (out_dir / "ru" / "alerts" / "A1" / "index.html").read_text("utf-8")
