@@ -21,7 +21,7 @@ adapter keeps one ``BuildCache``; each build then
 Under `mkdocs serve --dirty` (what `make serve` runs), ``PreviewFiles`` also keeps the
 generated pages as files, so that MkDocs re-renders only the pages an edit changed.
 
-INVARIANT: every reuse is keyed by the text of the files it was made from, so a rebuild
+INVARIANT: every reuse is keyed by the bytes of the files it was made from, so a rebuild
 gives what a fresh build of the same files gives. Held by
 tests/test_preview_cache.py::test_a_rebuild_gives_what_a_fresh_build_gives (each kind of
 edit) and tests/test_site_preview.py::test_one_yaml_edit_re_renders_only_the_pages_it_changes

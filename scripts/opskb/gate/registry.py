@@ -230,22 +230,22 @@ def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:
 
 
 class FileMemo(Generic[T]):
-    """What a rule found in one file, kept while the file's text (and ``also``: what else
-    the answer depends on, such as the schema) is the same.
+    """What a rule found in one file, kept while the file's bytes (``Document.source``;
+    and ``also``: what else the answer depends on, such as the schema) are the same.
 
     `mkdocs serve` runs every rule over every file at each rebuild, where one file changed:
     a rule whose findings in a file depend on that file alone keeps them here, as values
     (never the entities or documents of one load). Past ``limit`` files it starts again,
-    so that a long session of edits does not keep every text it saw."""
+    so that a long session of edits does not keep every file it saw."""
 
     def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
-        self._found: dict[tuple[str, Hashable], T] = {}
+        self._found: dict[tuple[bytes, Hashable], T] = {}
 
-    def get(self, text: str | None, also: Hashable, compute: Callable[[], T]) -> T:
-        if text is None:  # a text not kept: nothing to know it by
+    def get(self, source: bytes | None, also: Hashable, compute: Callable[[], T]) -> T:
+        if source is None:  # a file not read: nothing to know it by
             return compute()
-        key = (text, also)
+        key = (source, also)
         if key in self._found:
             return self._found[key]
         if len(self._found) >= self.limit:

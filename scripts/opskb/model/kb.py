@@ -104,15 +104,15 @@ class KnowledgeBase:
         what the table lacks (an orphan, an unowned system)."""
         return not self.broken.get(kind) and kind not in self.incomplete
 
-    def shared_sources(self) -> tuple[tuple[str, str | None], ...]:
-        """(path, text) of every file but the runbooks: what anything made from one runbook
+    def shared_sources(self) -> tuple[tuple[str, bytes | None], ...]:
+        """(path, bytes) of every file but the runbooks: what anything made from one runbook
         may read besides it (its route, teams, SLA policy, marketplaces, synonyms). What
         `mkdocs serve` reuses between rebuilds is keyed by these and the runbooks' own."""
-        return tuple((d.rel, d.text) for d in self.documents if not d.rel.startswith(f"{RUNBOOKS}/"))
+        return tuple((d.rel, d.source) for d in self.documents if not d.rel.startswith(f"{RUNBOOKS}/"))
 
-    def runbook_sources(self) -> tuple[tuple[str, str | None], ...]:
-        """(path, text) of every runbook file: with ``shared_sources``, everything."""
-        return tuple((r.document.rel, r.document.text) for r in self.runbooks.values())
+    def runbook_sources(self) -> tuple[tuple[str, bytes | None], ...]:
+        """(path, bytes) of every runbook file: with ``shared_sources``, everything."""
+        return tuple((r.document.rel, r.document.source) for r in self.runbooks.values())
 
     @property
     def has_status_mappings(self) -> bool:
@@ -358,9 +358,10 @@ _ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?id[ \t]*:")
 
 def _on_id_line(document: Document, findings: list[RawFinding]) -> bool:
     """Whether a loader finding is on an ``id:`` line (the id read from it may be wrong)."""
-    if document.text is None or not findings:
+    text = document.text
+    if text is None or not findings:
         return False
-    lines = document.text.split("\n")
+    lines = text.split("\n")
     return any(0 < f.line <= len(lines) and _ID_LINE.match(lines[f.line - 1]) for f in findings)
 
 
@@ -368,8 +369,9 @@ def _readable(document: Document, findings: list[RawFinding]) -> Any:
     """The data to take ids from: the file's own, or what can be read of a refused file."""
     if document.loaded:
         return document.data
-    if document.text is not None and findings and all(f.code in _RECOVERABLE for f in findings):
-        return recover(document.text, document.limits)
+    text = document.text
+    if text is not None and findings and all(f.code in _RECOVERABLE for f in findings):
+        return recover(text, document.limits)
     return None
 
 

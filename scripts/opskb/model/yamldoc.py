@@ -72,7 +72,12 @@ class Document:
 
     path: Path
     rel: str
-    text: str | None
+    # The file's bytes as read, once they decoded as UTF-8 (None before, or if they did
+    # not). Kept as bytes, not as text: a runbook with Cyrillic in it is two bytes a
+    # character as a str, English and YAML included, about half that in UTF-8; and what
+    # a later build or rebuild may reuse is known by them (gate.registry.FileMemo,
+    # kb.shared_sources).
+    source: bytes | None
     data: Any
     # The limits it was loaded with: a later scan for positions must not be looser.
     limits: Limits = DEFAULT_LIMITS
@@ -81,6 +86,11 @@ class Document:
     @property
     def loaded(self) -> bool:
         return self.data is not None
+
+    @property
+    def text(self) -> str | None:
+        """The file's text (None: not read, or not UTF-8)."""
+        return self.source.decode("utf-8") if self.source is not None else None
 
     def locate(self, path: JsonPath = (), on_key: bool = False) -> tuple[int, int]:
         """Line and column of the node at ``path``, or of its nearest existing ancestor."""
@@ -98,8 +108,9 @@ class Document:
     def positions(self) -> dict[JsonPath, NodePosition]:
         if self._positions is None:
             self._positions = {}
-            if self.text is not None:
-                self._positions, _ = scan_events(self.text, self.limits)
+            text = self.text
+            if text is not None:
+                self._positions, _ = scan_events(text, self.limits)
         return self._positions
 
 
@@ -380,7 +391,7 @@ def _too_long_line(text: str, limit: int) -> bool:
 
 def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, list[RawFinding]]:
     """Read, decode and parse one file. Never raises for bad content."""
-    document = Document(path=path, rel=rel, text=None, data=None, limits=limits)
+    document = Document(path=path, rel=rel, source=None, data=None, limits=limits)
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
@@ -393,7 +404,7 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
     if finding is not None:
         return document, [finding]
     assert text is not None
-    document.text = text
+    document.source = raw
     too_deep = flow_depth_exceeded(text, limits.max_depth)
     if too_deep is not None:
         return document, [RawFinding("KB006", *too_deep, {"limit": limits.max_depth})]

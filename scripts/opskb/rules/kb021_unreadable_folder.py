@@ -37,5 +37,5 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for folder in CONTENT_FOLDERS:
         for rel, reason in unreadable_folders(kb.root, folder):
-            document = Document(path=Path(kb.root, rel), rel=rel, text=None, data=None)
+            document = Document(path=Path(kb.root, rel), rel=rel, source=None, data=None)
             yield Finding(document, params={"reason": reason})

@@ -47,4 +47,4 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
             state = "is a directory, not a file" if path.is_dir() else "is missing"
         except OSError:  # its folder cannot be searched: KB021 reports the folder
             continue
-        yield Finding(Document(path=Path(path), rel=rel, text=None, data=None), params={"state": state})
+        yield Finding(Document(path=Path(path), rel=rel, source=None, data=None), params={"state": state})

@@ -75,7 +75,7 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
     from ..site.docrefs import Place, docs_pages
 
     for document in kb.documents:
-        found = _FOUND.get(document.text, None, lambda document=document: tuple(_long_words_in(document)))
+        found = _FOUND.get(document.source, None, lambda document=document: tuple(_long_words_in(document)))
         for sub, word in found:
             yield _finding(document, sub, word)
     for path, rel in docs_pages(kb.root):

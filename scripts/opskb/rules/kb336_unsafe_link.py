@@ -39,7 +39,7 @@ RULE = Rule(
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     fields = _fields((schema_dir(kb.root) / "runbook.schema.json").read_text(encoding="utf-8"))
     for runbook in kb.runbooks.values():
-        found = _FOUND.get(runbook.document.text, fields, lambda data=runbook.data: _links(data, fields))
+        found = _FOUND.get(runbook.document.source, fields, lambda data=runbook.data: _links(data, fields))
         for path, href in found:
             yield Finding(runbook, path, params={"href": repr(href)})
 

@@ -95,7 +95,7 @@ def _mentions(item: str, step: dict) -> bool:
 
 def check(kb: KnowledgeBase) -> Iterator[Finding]:
     for runbook in kb.runbooks.values():
-        found = _FOUND.get(runbook.document.text, None, lambda data=runbook.data: tuple(_out_of_order(data)))
+        found = _FOUND.get(runbook.document.source, None, lambda data=runbook.data: tuple(_out_of_order(data)))
         for number, params in found:
             yield Finding(runbook, ("first_response", number), params)
 

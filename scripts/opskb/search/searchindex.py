@@ -111,7 +111,7 @@ def synonyms_of(kb: Any) -> Synonyms:
 
 class IndexMemo:
     """The runbook documents of an earlier index (kept by `mkdocs serve` between rebuilds),
-    each with the word forms its analysis recorded, by the text of its file and of every
+    each with the word forms its analysis recorded, by the bytes of its file and of every
     file but the runbooks (which a runbook's document also reads: its owner, the
     marketplace names, the synonyms). A rebuild after one edit analyses one runbook, and
     gives the index a fresh build would."""
@@ -135,7 +135,7 @@ class IndexMemo:
             self._context, self._docs = context, {}
         docs = []
         for runbook in sorted(kb.runbooks.values(), key=lambda e: e.id):
-            key = (runbook.document.rel, runbook.document.text, url_of(runbook_uri(runbook.id)))
+            key = (runbook.document.rel, runbook.document.source, url_of(runbook_uri(runbook.id)))
             found = self._docs.get(runbook.id)
             if found is None or found[0] != key:
                 every_form, analyzer.forms = analyzer.forms, {}

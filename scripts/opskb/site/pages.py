@@ -952,7 +952,7 @@ class Site:
         for `opskb check` (KB331), costs a tenth of what they are made from. ``cache``:
         where each page looks for itself first (``PlannedPage.get``).
 
-        The key holds the text of every file the page reads: all the files but the
+        The key holds the bytes of every file the page reads: all the files but the
         runbooks (teams, routes, SLA, marketplaces and statuses are read everywhere), the
         build's settings, and the runbooks it shows: its own (and the titles of those it
         links to) for a runbook page, those that list the alert for an alert page, what
@@ -962,11 +962,11 @@ class Site:
         """
         context = self._context if keyed else ()
 
-        def sources(ids: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+        def sources(ids: Iterable[str]) -> tuple[tuple[str, bytes | None], ...]:
             if not keyed:
                 return ()
             found = (self.kb.runbooks.get(i) for i in ids)
-            return tuple((e.document.rel, e.document.text) if e else ("", None) for e in found)
+            return tuple((e.document.rel, e.document.source) if e else ("", None) for e in found)
 
         every = self.listing_key if keyed else ()
         plan = self._fixed_plan(context, every, cache)
