@@ -358,8 +358,8 @@ _ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?id[ \t]*:")
 
 def _on_id_line(document: Document, findings: list[RawFinding]) -> bool:
     """Whether a loader finding is on an ``id:`` line (the id read from it may be wrong)."""
-    text = document.text
-    if text is None or not findings:
+    text = document.text if findings else None
+    if text is None:
         return False
     lines = text.split("\n")
     return any(0 < f.line <= len(lines) and _ID_LINE.match(lines[f.line - 1]) for f in findings)
