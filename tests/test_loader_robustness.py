@@ -7,6 +7,8 @@ over the public YAML test suite and hand-made hostile files.
 from __future__ import annotations
 
 import json
+import random
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -295,3 +297,24 @@ def test_every_node_property_sends_the_file_to_the_event_scan(text: str) -> None
 def test_prose_with_sigils_is_not_scanned(text: str) -> None:
     assert not any(getattr(e, "anchor", None) for e in yaml.parse(text))
     assert not yamldoc._text_looks_risky(text, DEFAULT_LIMITS), text
+
+
+# What the loader's two quickest looks at the raw text mean, as the regular expressions
+# they replace (model/yamldoc.py): the fast forms must answer as these do on every text.
+NODE_PROPERTY_DEFINITION = re.compile(r"(?:^|[\s\ufeff\[{,:])(?:!|[&*]\S)")
+OPEN_QUOTE_DEFINITION = re.compile(r'^[^"\n]*(?:"[^"\n]*"[^"\n]*)*"[^"\n]*$', re.M)
+
+
+def test_the_fast_looks_at_the_text_answer_as_their_regular_expressions() -> None:
+    rng = random.Random(2026)
+    # the sigils, what may stand before one, whitespace of several kinds (the regex's \s
+    # is Unicode's), quotes, line breaks and letters
+    alphabet = [*"!&*\"'[]{},:-? \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufeffaZ1яё(#", "count(*)", "\r\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert yamldoc._has_node_property(text) == (NODE_PROPERTY_DEFINITION.search(text) is not None), repr(text)
+        assert yamldoc._has_open_quote(text) == (OPEN_QUOTE_DEFINITION.search(text) is not None), repr(text)
+    for path in sorted((REPO / "runbooks").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yamldoc._has_node_property(text) == (NODE_PROPERTY_DEFINITION.search(text) is not None), path
+        assert yamldoc._has_open_quote(text) == (OPEN_QUOTE_DEFINITION.search(text) is not None), path
