@@ -269,3 +269,23 @@ def test_plain_text_takes_the_parsers_tokens_without_it() -> None:
     assert len(shortcut) > len(texts) / 3  # the shortcut is tried, and so is the parser
     for text in texts:
         assert inline._tokens(text) == inline.parsed_tokens(text), text
+
+
+def test_text_without_a_link_start_has_the_links_the_parser_finds() -> None:
+    """``inline.links`` answers "none" without the parser for text with no "[" or "<"
+    (links' shortcut): on random text rich in every other markup character, and on this
+    repository's runbook text, it finds what the parser's tokens hold."""
+
+    def by_parser(text: str) -> list[tuple[str, str]]:
+        tokens = inline.parsed_tokens(text)
+        return [(str(t.attrGet("href") or ""), t.type) for t in tokens if t.type == "link_open"]
+
+    texts = [line for path in (REPO / "runbooks").glob("*.yaml") for line in path.read_text("utf-8").split("\n")]
+    generator = random.Random(7)
+    for alphabet in ("ab :/.hpt*_`!&\\\n[]()<>", "ab :/.hpt*_`!&\\\n()>\"'", "ab www.x.org https://x.org ()*"):
+        texts += ["".join(generator.choices(alphabet, k=n)) for n in range(40) for _ in range(25)]
+    texts += ["<https://x.org>", "[a](b)", "[a]\n\n[a]: http://x", "www.example.org", "https://example.org x"]
+    without = [text for text in texts if "[" not in text and "<" not in text]
+    assert len(without) > len(texts) / 4 and any(by_parser(text) for text in texts)
+    for text in texts:
+        assert [(link.href, "link_open") for link in inline.links(text)] == by_parser(text), text

@@ -49,6 +49,9 @@ def _parser() -> MarkdownIt:
 # next of these), and normalisation changes only \r and NUL: a text without any of them is
 # one text token, which the parser takes a millisecond to say (most step text is such).
 _MARKUP = frozenset("\n\r\x00\\`*_&<![]")
+# A link starts at "[" (inline, full or collapsed reference) or "<" (autolink), linkify
+# being off: text with neither has none, whatever else it marks up.
+_LINK_STARTS = frozenset("[<")
 
 
 def _tokens(text: str) -> list[Token]:
@@ -84,6 +87,8 @@ class Link:
 
 def links(text: str) -> list[Link]:
     """Every link written in ``text``, allowed or not, with its plain text."""
+    if _LINK_STARTS.isdisjoint(str(text)):
+        return []
     found: list[Link] = []
     tokens = _tokens(text)
     for index, token in enumerate(tokens):
