@@ -63,7 +63,8 @@ def _build(root: Path, cache: BuildCache | None, overrides: list[Path] | None = 
     kb, problems = check_tree(root, cache=cache.loads if cache else None)
     assert not [p for p in problems if p.level == "error"], [p.as_text() for p in problems]
     renderer = cache.renderer(NONCE, "en", overrides or []) if cache else None
-    site = Site(kb, today=TODAY, nonce=NONCE, renderer=renderer, override_dirs=overrides)
+    rows = cache.rows if cache else None
+    site = Site(kb, today=TODAY, nonce=NONCE, renderer=renderer, override_dirs=overrides, row_memo=rows)
     planned = site.planned(cache.pages if cache else None)
     pages = {p.src_uri: (p.content, p.blocks, p.sections) for p in (plan.get() for plan in planned)}
     # as the plugin does: search is given the reference pages the site made
@@ -171,6 +172,43 @@ def test_a_rebuild_gives_what_a_fresh_build_gives(tmp_path: Path, name: str) -> 
     if name in AT_MOST:
         assert rendered <= AT_MOST[name], rendered
     assert rendered >= 1 or name == "handwritten page"  # no generated page shows it
+
+
+def test_index_rows_kept_between_rebuilds_are_the_rows_made_anew(tmp_path: Path) -> None:
+    """After a title edit every index is made again, from the rows of the runbooks that
+    did not change as they were (the objects themselves); the edited runbook's rows, and
+    after a team edit every row, are made anew. That the pages they make are a fresh
+    build's, for every kind of edit: test_a_rebuild_gives_what_a_fresh_build_gives."""
+    root = _tree(tmp_path)
+    _age(root)
+    cache = BuildCache()
+
+    def rows() -> dict[tuple[str, str], tuple[object, str, str | None]]:
+        _build(root, cache)
+        kept = cache.rows._rows  # what the memo holds
+        return {
+            (ident, src): (row, row["link"].text, row["owner"] and row["owner"].text)
+            for ident, by_page in kept.items()
+            for src, (_, row) in by_page.items()
+        }
+
+    before = rows()
+    assert {i for i, _ in before} >= {"prices-not-applied", "copy-0", "copy-1", "copy-2"}
+    assert len({src for _, src in before}) >= 4  # the runbook index, by system, by severity...
+    _title(root)
+    _age(root)
+    after = rows()
+    assert after.keys() == before.keys()
+    for (ident, src), (row, title, _) in after.items():
+        if ident == "prices-not-applied":
+            assert row is not before[ident, src][0] and title == "Prices stuck on a marketplace"
+        else:
+            assert row is before[ident, src][0] and title == before[ident, src][1]
+    _team(root)
+    _age(root)
+    renamed = rows()
+    assert all(row is not after[key][0] for key, (row, _, _) in renamed.items())
+    assert "Pricing product owner" in {owner for _, _, owner in renamed.values()}
 
 
 def test_an_unchanged_tree_renders_nothing_again(tmp_path: Path) -> None:

@@ -103,6 +103,7 @@ def _site(build: Build, session: Session, options: Any, config: MkDocsConfig, la
         nonce=session.nonce,
         renderer=session.cache.renderer(session.nonce, language, overrides) if session.cache else None,
         rules_reference=options.rules_reference,
+        row_memo=session.cache.rows if session.cache else None,
     )
 
 

@@ -50,7 +50,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from ..model.kb import LoadCache
 from ..search.searchindex import IndexMemo
 from ..site.labels import Labels
-from ..site.pages import GeneratedPage, PageCache
+from ..site.pages import GeneratedPage, PageCache, RowMemo
 from ..site.render import Renderer, template_signature
 
 
@@ -146,6 +146,7 @@ class BuildCache:
     theme_listing: ThemeListing = field(default_factory=ThemeListing)
     pages: PageCache = field(default_factory=dict)
     index: IndexMemo = field(default_factory=IndexMemo)
+    rows: RowMemo = field(default_factory=RowMemo)
     collector: IdleCollector = field(default_factory=lambda: IdleCollector())
     # the home page's lead block, with the key it was made from (Site.listing_key)
     home_lead: tuple[object, str] | None = None

@@ -161,6 +161,30 @@ PageKey = tuple[Any, ...]
 PageCache = dict[str, tuple[PageKey, GeneratedPage]]
 
 
+class RowMemo:
+    """The rows of the runbook tables of an earlier build (``Site.runbook_rows``), kept by
+    `mkdocs serve` from one rebuild to the next: by runbook and page, each with the view
+    of the runbook it was made from (``index_view``), for one ``Site._context`` (the
+    settings and every file but the runbooks: the owner's team, the addresses). A title
+    edit remakes every index, and each index takes all but the edited runbook's rows as
+    they were, the very objects, which ``Renderer.shared`` then knows at once.
+
+    INVARIANT: a row taken from the memo is the row the build would make. Held by
+    tests/test_preview_cache.py::test_index_rows_kept_between_rebuilds_are_the_rows_made_anew."""
+
+    def __init__(self) -> None:
+        self._context: PageKey = ()
+        self._rows: dict[str, dict[str, tuple[Any, dict[str, Any]]]] = {}
+
+    def rows(self, context: PageKey, ids: Iterable[str]) -> dict[str, dict[str, tuple[Any, dict[str, Any]]]]:
+        """Each runbook's rows by page, made for ``context``; none of a runbook not in ``ids``."""
+        if context != self._context:
+            self._context, self._rows = context, {}
+        for gone in self._rows.keys() - set(ids):
+            del self._rows[gone]
+        return self._rows
+
+
 @dataclass(frozen=True)
 class Link:
     """A link as the page model holds it; ``href`` None means text only (shown as code
@@ -271,8 +295,11 @@ class Site:
         nonce: str | None = None,
         renderer: Renderer | None = None,
         rules_reference: bool = True,
+        row_memo: RowMemo | None = None,
     ) -> None:
         self.kb = kb
+        # an earlier build's index rows, under `mkdocs serve` (build/preview.py)
+        self._row_memo = row_memo
         # the check rules' reference page (a team may leave it off its site and search)
         self.rules_reference = rules_reference
         self.today = today or date.today()
@@ -462,18 +489,32 @@ class Site:
         return found
 
     def runbook_rows(self, src: str, runbooks: Iterable[Entity]) -> list[dict[str, Any]]:
-        rows = []
+        """The rows of a runbook table on page ``src``: what ``INDEX_FIELDS`` show of each
+        runbook, and its owner (from the route, through the files but the runbooks)."""
+        if self._row_memo is None:
+            return [self._runbook_row(src, runbook) for runbook in runbooks]
+        memo, views, rows = self._kept_rows, self._views, []
         for runbook in runbooks:
-            owner = self.owner_of(runbook.id)
-            rows.append(
-                {
-                    "link": self.runbook_link(src, runbook.id),
-                    "severity": runbook.data["severity"],
-                    "kind": runbook.data["kind"],
-                    "owner": self.team_link(src, owner.id) if owner else None,
-                }
-            )
+            view, kept = views[runbook.id], memo.setdefault(runbook.id, {})
+            found = kept.get(src)
+            if found is None or found[0] != view:
+                found = kept[src] = (view, self._runbook_row(src, runbook))
+            rows.append(found[1])
         return rows
+
+    @functools.cached_property
+    def _kept_rows(self) -> dict[str, dict[str, tuple[Any, dict[str, Any]]]]:
+        assert self._row_memo is not None
+        return self._row_memo.rows(self._context, self.kb.runbooks)
+
+    def _runbook_row(self, src: str, runbook: Entity) -> dict[str, Any]:
+        owner = self.owner_of(runbook.id)
+        return {
+            "link": self.runbook_link(src, runbook.id),
+            "severity": runbook.data["severity"],
+            "kind": runbook.data["kind"],
+            "owner": self.team_link(src, owner.id) if owner else None,
+        }
 
     def chain(self, src: str | None, route: Entity) -> list[dict[str, Any]]:
         """The hops of a route, each with its team (linked when ``src`` is a page)."""
