@@ -19,6 +19,7 @@ own.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -31,7 +32,7 @@ from typing import Any
 
 from ..model.addresses import BY_SYSTEM, ESCALATION_MAP, TEAMS, marketplace_uri, runbook_uri
 from ..model.inline import plain
-from .textanalysis import STOP_WORDS, Analyzer, Synonyms, code_words
+from .textanalysis import STOP_WORDS, Analyzer, Synonyms, code_words, stem
 
 INDEX_FORMAT = 2
 CHUNK_BYTES = 24_000
@@ -84,6 +85,9 @@ class Doc:
     line: str
     terms: dict[str, int] = field(default_factory=dict)
     cli: dict[str, Any] = field(default_factory=dict)
+    # a runbook's: a status word among the terms of its title or tags, which makes it a
+    # runbook about order statuses (_point_statuses_at_runbooks)
+    about_statuses: bool = False
 
     def copy(self) -> Doc:
         return replace(self, terms=dict(self.terms))
@@ -494,7 +498,13 @@ def _runbook_doc(runbook: Any, kb: Any, analyzer: Analyzer, url_of: Callable[[st
         fields["body"] |= analyzer.text(text)
     for name, terms in fields.items():
         doc.add(terms, weights[name])
+    doc.about_statuses = not _status_stems().isdisjoint(fields["title"] | fields["tag"])
     return doc
+
+
+@functools.cache
+def _status_stems() -> frozenset[str]:
+    return frozenset(stem(word) for word in STATUS_WORDS)
 
 
 def _code_term(terms: set[str]) -> str:
@@ -538,17 +548,16 @@ def _statuses(kb: Any, analyzer: Analyzer, url_of: Callable[[str], str]) -> Iter
 
 def _point_statuses_at_runbooks(runbooks: list[Doc], statuses: list[Doc], kb: Any, analyzer: Analyzer) -> None:
     """A status code or label also finds the runbooks about order statuses of its
-    marketplace: each such runbook's document in ``runbooks`` is replaced by a copy with
-    the status terms, so that an earlier index's documents stay as they were."""
-    status_stems = set(analyzer.stems(STATUS_WORDS))
+    marketplace (``Doc.about_statuses``): each such runbook's document in ``runbooks`` is
+    replaced by a copy with the status terms, so that an earlier index's documents stay as
+    they were."""
+    analyzer.stems(STATUS_WORDS)  # their forms, as any analysed word's
     about = []
     for number, doc in enumerate(runbooks):
-        data = kb.runbooks[doc.cli["id"]].data
-        heading = analyzer.text(data["title"]) | set().union(*(analyzer.code(t) for t in data.get("tags", [])))
-        if heading & status_stems:
+        if doc.about_statuses:
             # a copy: the document itself may be an earlier index's (IndexMemo.runbook_docs)
             runbooks[number] = doc = doc.copy()
-            about.append((doc, data.get("marketplaces", [])))
+            about.append((doc, kb.runbooks[doc.cli["id"]].data.get("marketplaces", [])))
     for status in statuses:
         market = status.cli.pop("_market")
         code = status.cli["code"]
