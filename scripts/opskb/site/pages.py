@@ -167,7 +167,9 @@ class RowMemo:
     of the runbook it was made from (``index_view``), for one ``Site._context`` (the
     settings and every file but the runbooks: the owner's team, the addresses). A title
     edit remakes every index, and each index takes all but the edited runbook's rows as
-    they were, the very objects, which ``Renderer.shared`` then knows at once.
+    they were, the very objects, which ``Renderer.shared`` then knows at once. What it
+    costs: about 7,000 rows and 4.7 MB at 1,000 runbooks (0.1 s of each title rebuild
+    saved, benchmarks/README.md, Preview).
 
     INVARIANT: a row taken from the memo is the row the build would make. Held by
     tests/test_preview_cache.py::test_index_rows_kept_between_rebuilds_are_the_rows_made_anew."""
