@@ -369,10 +369,10 @@ def _readable(document: Document, findings: list[RawFinding]) -> Any:
     """The data to take ids from: the file's own, or what can be read of a refused file."""
     if document.loaded:
         return document.data
-    text = document.text
-    if text is not None and findings and all(f.code in _RECOVERABLE for f in findings):
-        return recover(text, document.limits)
-    return None
+    if not findings or not all(f.code in _RECOVERABLE for f in findings):
+        return None
+    text = document.text  # decoded only for a file whose findings it can be read past
+    return recover(text, document.limits) if text is not None else None
 
 
 def _display_path(path: Path, root: Path) -> str:
