@@ -24,7 +24,9 @@ build's processes together and of the largest one alone (PSS, benchmarks/measure
 search index size. Then ``mkdocs serve`` (plain, and ``--dirty`` as `make serve` runs it)
 is started on the trees of ``--serve-sizes`` and one runbook YAML is edited twice, its
 title (which every index shows) and its impact (which only its own page shows): the time
-until the served page shows each change.
+until the served page shows each change. Beside them, the floor of plain `mkdocs serve`:
+MkDocs alone (mkdocs_floor.py ``serve``) on one language's pages of that build, one page
+edited five times: what MkDocs itself takes to show an edit, whatever makes the pages.
 
 The first line printed is the machine's speed (``measure.machine_reference``): the same
 build takes about twice as long on a machine whose reference is twice as large.
@@ -41,6 +43,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -204,47 +207,83 @@ def bench_serve(
     (``--dirty``: what `make serve` runs; only the pages the edit changed re-render):
     ``repeat`` edits of each kind, their median and each."""
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "-f",
-            str(tree / "mkdocs.yml"),
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-            *(["--dirty", "--no-strict"] if dirty else []),
-        ],  # livereload on: it is what watches files
-        cwd=tree,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = [sys.executable, "-m", "mkdocs", "serve", "-f", str(tree / "mkdocs.yml")]
+    server += ["--dev-addr", f"127.0.0.1:{port}", *(["--dirty", "--no-strict"] if dirty else [])]
     edited_id = sorted(tree.glob("runbooks/*.yaml"))[0].stem
+    path = tree / "runbooks" / f"{edited_id}.yaml"
+    original = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(original)
+
+    def edit(field: str) -> Callable[[str], None]:
+        def write(marker: str) -> None:
+            data[field] = f"{data[field]} {marker}"
+            path.write_text(runbook_text(data), encoding="utf-8")
+
+        return write
+
+    # A title is shown on every index; the impact only on the runbook's own page.
+    edits = {"title": edit("title"), "body": edit("impact")}
     url = f"http://127.0.0.1:{port}/runbooks/{edited_id}.html"
+    try:
+        figures = _edit_timings(server, tree, url, edits, repeat, limit)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    return {"runbooks": count, "dirty": dirty, **figures}
+
+
+def bench_floor_serve(work: Path, count: int, repeat: int = 5, limit: float = 600.0) -> dict[str, float | int]:
+    """Seconds from an edit to the served page showing it under plain `mkdocs serve` of
+    MkDocs alone (mkdocs_floor.py) on one language's pages of the opskb build of ``count``
+    runbooks: what MkDocs itself takes to show an edit of a site of that shape, whatever
+    makes its pages (opskb builds each language in a process of its own, at once)."""
+    project = work / f"floor-serve-{count}"
+    floor = [sys.executable, str(HERE / "mkdocs_floor.py")]
+    site = work / f"opskb-{count}-site"
+    written = subprocess.run(
+        [*floor, "write", str(site), str(project), "--skip", "ru"], check=True, env=ENV, capture_output=True, text=True
+    )
+    page = sorted((project / "docs" / "runbooks").glob("*.md"))[0]
+    original = page.read_text(encoding="utf-8")
+    port = free_port()
+    server = [*floor, "serve", str(project), f"127.0.0.1:{port}"]
+    url = f"http://127.0.0.1:{port}/runbooks/{page.stem}/"
+    try:
+        figures = _edit_timings(
+            server,
+            project,
+            url,
+            {"page": lambda marker: page.write_text(f"{original}{marker}\n", encoding="utf-8")},
+            repeat,
+            limit,
+        )
+    finally:
+        shutil.rmtree(project, ignore_errors=True)
+    return {"runbooks": count, "pages": int(written.stdout), **figures}
+
+
+def _edit_timings(
+    server: list[str], cwd: Path, url: str, edits: dict[str, Callable[[str], None]], repeat: int, limit: float
+) -> dict[str, float | int]:
+    """Starts ``server``; then ``repeat`` times each of ``edits`` (a kind -> writes a change
+    that shows ``marker`` at ``url``), timed from the write until ``url`` shows the marker:
+    the time to the first page, each edit's seconds and the median of each kind."""
+    proc = subprocess.Popen(server, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         start = time.perf_counter()
         while http_get(url) is None:
             if time.perf_counter() - start > limit or proc.poll() is not None:
-                raise RuntimeError("mkdocs serve did not come up")
+                raise RuntimeError(f"{shlex.join(server)} did not come up")
             time.sleep(0.2)
-        first = time.perf_counter() - start
-        figures: dict[str, float | int] = {"runbooks": count, "dirty": dirty, "first_build_s": round(first, 2)}
-        path = tree / "runbooks" / f"{edited_id}.yaml"
-        original = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(original)
-        taken: dict[str, list[float]] = {"title": [], "body": []}
-        # A title is shown on every index; the impact only on the runbook's own page. The
-        # pause before each edit is a person's (and lets the server collect the last
+        figures: dict[str, float | int] = {"first_build_s": round(time.perf_counter() - start, 2)}
+        taken: dict[str, list[float]] = {kind: [] for kind in edits}
+        # The pause before each edit is a person's (and lets the server collect the last
         # build's garbage while idle, build/preview.py); it varies, so that the edits do
-        # not fall at the same point of the file watcher's 0.5 s polling cycle each time.
+        # not fall at the same point of a polling file watcher's cycle each time.
         for number in range(repeat):
-            for edit, field in (("title", "title"), ("body", "impact")):
+            for kind, write in edits.items():
                 time.sleep(3.5 + random.random())
-                marker = f"Changed {edit} {number} {time.time_ns()}"
-                data[field] = f"{data[field]} {marker}"
-                path.write_text(runbook_text(data), encoding="utf-8")
+                marker = f"Changed {kind} {number} {time.time_ns()}"
+                write(marker)
                 edited = time.perf_counter()
                 while True:
                     page = http_get(url)
@@ -253,11 +292,10 @@ def bench_serve(
                     if time.perf_counter() - edited > limit or proc.poll() is not None:
                         raise RuntimeError("the change never showed")
                     time.sleep(0.05)
-                taken[edit].append(round(time.perf_counter() - edited, 2))
-        for edit, seconds in taken.items():
-            figures[f"{edit}_edit_s"] = statistics.median(seconds)
-            figures[f"{edit}_edits_s"] = seconds  # type: ignore[assignment]
-        path.write_text(original, encoding="utf-8")
+                taken[kind].append(round(time.perf_counter() - edited, 2))
+        for kind, seconds in taken.items():
+            figures[f"{kind}_edit_s"] = statistics.median(seconds)
+            figures[f"{kind}_edits_s"] = seconds  # type: ignore[assignment]
         return figures
     finally:
         proc.terminate()
@@ -311,6 +349,8 @@ def main() -> int:
                 for dirty in (False, True):
                     serve.append(bench_serve(tree, count, dirty=dirty))
                     print(f"serve {count}: {serve[-1]}", flush=True)
+                serve.append(bench_floor_serve(work, count))
+                print(f"serve {count}, MkDocs alone, one language: {serve[-1]}", flush=True)
             shutil.rmtree(work / f"plain-{count}", ignore_errors=True)
             shutil.rmtree(work / f"plain-{count}-site", ignore_errors=True)
             for left in (f"floor-{count}", f"floor-{count}-site", f"opskb-{count}-site"):
@@ -338,6 +378,12 @@ def main() -> int:
             f"CPU x{high.cpu_s / low.cpu_s:.1f}, wall x{high.wall_s / low.wall_s:.1f}"
         )
     for item in serve:
+        if "page_edit_s" in item:
+            print(
+                f"mkdocs serve, MkDocs alone, {item['pages']} pages ({item['runbooks']} runbooks, one language): "
+                f"edit to served page, median {item['page_edit_s']} s ({item['page_edits_s']})"
+            )
+            continue
         how = "mkdocs serve --dirty" if item["dirty"] else "mkdocs serve"
         print(
             f"{how}, {item['runbooks']} runbooks: edit to served page, median {item['title_edit_s']} s "

@@ -76,3 +76,20 @@ def test_the_mkdocs_floor_writes_a_page_at_every_address_of_the_site_it_copies(t
     out = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.html"))
     assert out == sorted(pages)
     assert "The same small body" in (out_dir / "ru" / "alerts" / "A1" / "index.html").read_text("utf-8")
+
+
+def test_the_mkdocs_floor_under_plain_serve_serves_one_languages_pages_and_shows_an_edit(tmp_path: Path) -> None:
+    """The floor of plain `mkdocs serve` (site_bench.bench_floor_serve): MkDocs alone,
+    serving the pages of one language of a built site (another language's folder left
+    out), times an edit until the served page shows it."""
+    import site_bench
+
+    site = tmp_path / "opskb-2-site"
+    pages = ["index.html", "runbooks/db-down.html", "runbooks/disk-full.html", "alerts/A1.html"]
+    for page in [*pages, *(f"ru/{page}" for page in pages)]:
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text("<p>x</p>", encoding="utf-8")
+    figures = site_bench.bench_floor_serve(tmp_path, 2, repeat=1, limit=60)
+    assert figures["pages"] == len(pages)
+    assert len(figures["page_edits_s"]) == 1 and 0 < figures["page_edit_s"] < 60
+    assert not (tmp_path / "floor-serve-2").exists()  # the project goes with the measure
