@@ -125,6 +125,24 @@ def test_a_broken_runbook_does_not_make_its_related_runbooks_dangling(tmp_path: 
     assert [(p["path"], p["code"]) for p in problems] == [("runbooks/prices-not-applied.yaml", "KB101")]
 
 
+def test_a_team_file_that_cannot_be_read_still_lets_a_wrong_team_name_be_found(tmp_path: Path, cli) -> None:
+    """The ids of a file YAML refuses are read again as far as it can be (model/recovery.py):
+    its teams stay known, so a reference to a team that is in no file is still reported
+    beside the YAML error, instead of every team reference being let pass until the file
+    is fixed."""
+    for folder in (*CONTENT, "schemas"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    teams = tmp_path / "escalation" / "teams.yaml"
+    _replace_line(teams, "    name: Stock synchronisation\n", "    name: Stock synchronisation\n   bad: [\n")
+    _replace_line(tmp_path / "runbooks" / "prices-not-applied.yaml", "  owner: pricing-team\n", "  owner: pricng-team\n")
+    problems = cli("check", tmp_path, "--format", "json", "--ignore", "KB401").json()
+    found = [(p["path"], p["code"]) for p in problems]
+    assert found[0][0] == "escalation/teams.yaml" and found[0][1].startswith("KB0"), found
+    wrong = [p for p in problems if p["path"] == "runbooks/prices-not-applied.yaml"]
+    assert [p["code"] for p in wrong] == ["KB202"] and "'pricng-team'" in wrong[0]["message"], problems
+    assert "did you mean 'pricing-team'" in wrong[0]["hint"]
+
+
 def test_a_renamed_team_is_one_problem_that_names_both_ends(tmp_path: Path, cli) -> None:
     for folder in (*CONTENT, "schemas"):
         shutil.copytree(REPO / folder, tmp_path / folder)
