@@ -134,7 +134,8 @@ def test_a_team_file_that_cannot_be_read_still_lets_a_wrong_team_name_be_found(t
         shutil.copytree(REPO / folder, tmp_path / folder)
     teams = tmp_path / "escalation" / "teams.yaml"
     _replace_line(teams, "    name: Stock synchronisation\n", "    name: Stock synchronisation\n   bad: [\n")
-    _replace_line(tmp_path / "runbooks" / "prices-not-applied.yaml", "  owner: pricing-team\n", "  owner: pricng-team\n")
+    runbook = tmp_path / "runbooks" / "prices-not-applied.yaml"
+    _replace_line(runbook, "  owner: pricing-team\n", "  owner: pricng-team\n")
     problems = cli("check", tmp_path, "--format", "json", "--ignore", "KB401").json()
     found = [(p["path"], p["code"]) for p in problems]
     assert found[0][0] == "escalation/teams.yaml" and found[0][1].startswith("KB0"), found
