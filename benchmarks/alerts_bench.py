@@ -4,18 +4,20 @@
 Every alert is listed by a runbook, so annotate writes (and verifies) every link. Each
 alert has a PromQL expression with two aggregations, a label, and a templated
 annotation, so the PromQL parser and the template parser both run for every rule.
-Prints a Markdown table for the README (best of 3, CPU time of the process).
+Prints the machine's speed reference (measure.machine_reference), then a Markdown table
+for the README (best of 3, CPU time of the process).
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from measure import measure
+from measure import measure, print_reference
 
 BIN = Path(sys.executable).parent
 OPSKB = str(BIN / "opskb")
@@ -47,13 +49,17 @@ def best(argv: list[str]) -> tuple[float, float]:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="alerts per rule file")
+    args = parser.parse_args()
+    print_reference()
     promtool = shutil.which("promtool")
     print("| alerts | file | opskb check | annotate (every link, as a diff) | peak memory | promtool check rules |")
     print("|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         kb = Path(tmp) / "kb"
         shutil.copytree(MINIMAL, kb)
-        for alerts in SIZES:
+        for alerts in args.sizes:
             rules = Path(tmp) / f"rules{alerts}.yaml"
             rule_file(rules, alerts)
             runbook = kb / "runbooks" / "prices-not-applied.yaml"

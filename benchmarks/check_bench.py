@@ -1,7 +1,10 @@
-"""`opskb check` against check-jsonschema on the same synthetic runbooks, in one run.
+"""`opskb check` against check-jsonschema on the same real-sized runbooks, in one run.
 
-opskb check does YAML with positions, every schema error located, and every cross-check;
-check-jsonschema is given the runbook schema only. Prints a Markdown table for the README.
+The runbooks are copies of this repository's own (benchmarks/realsize.py), beside its
+escalation map and status mappings. opskb check does YAML with positions, every schema
+error located, and every cross-check; check-jsonschema is given the runbook schema only.
+Prints the machine's speed reference (measure.machine_reference), then a Markdown table
+for the README.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import measure
-from synth import REPO, make_tree
+from measure import measure, print_reference
+from realsize import REPO, make_tree
 
 BIN = Path(sys.executable).parent
 
@@ -41,6 +44,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="opskb-check-bench-"))
     schema = bundled_runbook_schema(work / "runbook.bundled.schema.json")
+    print_reference()
     print("| runbooks | opskb check | peak memory | check-jsonschema (runbook schema only) | ratio |")
     print("|---:|---:|---:|---:|---:|")
     try:
@@ -48,7 +52,7 @@ def main() -> int:
             root = make_tree(work / f"kb-{size}", size)
             runs = [measure([str(BIN / "opskb"), "check", str(root)]) for _ in range(args.repeat)]
             best = min(runs, key=lambda m: m.seconds)
-            assert all(m.returncode == 0 for m in runs), "the synthetic tree must be clean"
+            assert all(m.returncode == 0 for m in runs), "the real-sized tree must be clean"
             files = sorted(str(p) for p in (root / "runbooks").glob("*.yaml"))
             other = measure(
                 [
@@ -58,7 +62,7 @@ def main() -> int:
                     *files,
                 ]
             )
-            assert other.returncode == 0, "check-jsonschema must accept the synthetic runbooks"
+            assert other.returncode == 0, "check-jsonschema must accept the real-sized runbooks"
             print(
                 f"| {size:,} | {best.seconds:.2f} s | {max(m.peak_mb for m in runs):.0f} MB "
                 f"| {other.seconds:.2f} s | {other.seconds / best.seconds:.1f}x |"

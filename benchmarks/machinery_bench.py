@@ -33,7 +33,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
-from measure import machine_reference, measure  # noqa: E402
+from measure import measure, print_reference  # noqa: E402
 from synth import make_tree  # noqa: E402
 
 from site_helpers import write_config  # noqa: E402
@@ -83,7 +83,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="builds of each kind, interleaved")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    print(f"machine reference: {machine_reference():.2f} s of CPU for a fixed pure-Python loop", flush=True)
+    print_reference()
     results: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="opskb-machinery-bench-") as tmp:
         for count in args.sizes:

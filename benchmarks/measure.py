@@ -97,3 +97,10 @@ def machine_reference() -> float:
             total += number % 7
         best = min(best, time.process_time() - started)
     return best
+
+
+def print_reference() -> float:
+    """The first line every benchmark prints: this machine's speed (``machine_reference``)."""
+    reference = machine_reference()
+    print(f"machine reference: {reference:.2f} s of CPU for a fixed pure-Python loop\n", flush=True)
+    return reference

@@ -127,3 +127,16 @@ def make_tree(root: Path, count: int, today: datetime.date | None = None) -> Pat
         data = copier.runbook(index)
         (root / "runbooks" / f"{data['id']}.yaml").write_text(runbook_text(data), encoding="utf-8")
     return root
+
+
+def alert_of(count: int, index: int | None = None) -> str:
+    """An alert name runbook ``index`` (default: the middle one) of a tree of ``count``
+    lists, or the nearest runbook after it that lists one: what an engineer pastes from
+    a firing alert into a search."""
+    copier = Copier(count)
+    start = count // 2 if index is None else index
+    for number in (*range(start, count), *range(start)):
+        alerts = copier.runbook(number).get("alerts")
+        if alerts:
+            return alerts[0]
+    raise ValueError("no runbook of the tree lists an alert")

@@ -22,7 +22,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from measure import machine_reference, measure
+from measure import measure, print_reference
 
 REPO = Path(__file__).resolve().parent.parent
 OPSKB = str(Path(sys.executable).parent / "opskb")
@@ -104,7 +104,7 @@ def main() -> int:
     parser.add_argument("--no-json", action="store_true", help="the text report only")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="opskb-report-bench-"))
-    print(f"machine reference: {machine_reference():.2f} s\n")
+    print_reference()
     print("| export | tickets | format | wall time | CPU time | peak memory |")
     print("|---|---:|---|---:|---:|---:|")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ BENCHMARKS = [
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__).parse_args()
     failed = []
     for name in BENCHMARKS:
         if not (HERE / name).is_file():

@@ -4,12 +4,15 @@ Quality: the queries of tests/search_queries.yaml against the repository's conte
 ranked by `opskb find` (in-process) and by the site's search.js in headless Chromium
 (the built site opened from file://); top-1 and top-3 rates for each.
 
-Scale: the site's index files for N synthetic runbooks (benchmarks/synth.py), written as
-the plugin writes them, behind a page that loads search.js. Each query runs in a fresh
+Scale: the site's index files for N real-sized runbooks (benchmarks/realsize.py: copies
+of this repository's own), written as the plugin writes them, behind a page that loads
+search.js. Each query runs in a fresh
 browser context (nothing cached) with the CPU slowed 4x (a mid-range phone); reported:
 the bytes of every file the query loaded (search.js, the manifest, term chunks, result
 blocks) and the time from the call to the ranked results with titles. The index size is
 the sum of all index files, also per 1,000 runbooks.
+
+The first line printed is the machine's speed reference (measure.machine_reference).
 """
 
 from __future__ import annotations
@@ -25,21 +28,20 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from synth import make_tree
+from measure import print_reference
+from realsize import alert_of, make_tree
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from site_helpers import CHROMIUM, CHROMIUM_ARGS, mkdocs_build, write_config  # noqa: E402
 
-SCALE_QUERIES = [
-    "Synthetic04242Alert",
-    "stock order does not match",
-    "stok ordr mach",
-    "awaiting_packaging",
-    "Ожидает сборки",
-    "Synthetic0424",
-]
+
+def scale_queries(size: int) -> list[str]:
+    """What a person types during an incident: an alert name pasted from the alert, its
+    first part typed, symptom words, the same with typos, a status code and a Russian label."""
+    alert = alert_of(size)
+    return [alert, "stock order does not match", "stok ordr mach", "awaiting_packaging", "Ожидает сборки", alert[:12]]
 
 
 def _queries() -> list[dict[str, str]]:
@@ -95,8 +97,8 @@ def bench_quality(work: Path, browser: object) -> None:
 
 
 def write_index_site(work: Path, size: int) -> tuple[Path, float]:
-    """The site's search files for ``size`` synthetic runbooks, behind a bare page."""
-    from opskb.build.plugin import ASSETS
+    """The site's search files for ``size`` real-sized runbooks, behind a bare page."""
+    from opskb.build.generated import ASSETS
     from opskb.build.searchbox import index_files
     from opskb.gate.checker import check_tree
 
@@ -152,7 +154,7 @@ def bench_scale(work: Path, browser: object, size: int) -> None:
     site, seconds = write_index_site(work, size)
     files = list((site / "assets" / "opskb" / "search").iterdir())
     total = sum(f.stat().st_size for f in files)
-    print(f"### Scale: {size:,} synthetic runbooks\n")
+    print(f"### Scale: {size:,} real-sized runbooks\n")
     print(
         f"Index: {len(files)} files, {total / 1e6:.1f} MB in all, {total / 1e6 / (size / 1000):.2f} MB per 1,000 "
         f"runbooks (written in {seconds:.1f} s). Each query in a fresh browser context (nothing cached), "
@@ -164,7 +166,7 @@ def bench_scale(work: Path, browser: object, size: int) -> None:
     print("| query | files loaded | bytes loaded | results | file:// | Fast 3G |")
     print("|---|---:|---:|---:|---:|---:|")
     with serve(site) as base:
-        for query in SCALE_QUERIES:
+        for query in scale_queries(size):
             loaded, local = _run_query(browser, (site / "index.html").as_uri(), query, False)
             _, slow = _run_query(browser, f"{base}/index.html", query, True)
             paths = {Path(unquote(urlparse(u).path)) for u in loaded}
@@ -181,6 +183,8 @@ def main() -> int:
     parser.add_argument("--runbooks", type=int, default=10_000)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    print_reference()
 
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is not installed: search benchmark skipped")

@@ -61,7 +61,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "tests"))
 
-from measure import machine_reference, measure  # noqa: E402
+from measure import measure, print_reference  # noqa: E402
 from realsize import make_tree, runbook_text  # noqa: E402
 
 from opskb.gate.checker import check_tree  # noqa: E402
@@ -328,8 +328,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     plain_sizes = args.plain_sizes
-    reference = machine_reference()
-    print(f"machine reference: {reference:.2f} s of CPU for a fixed pure-Python loop", flush=True)
+    reference = print_reference()
     results: list[Result] = []
     serve: list[dict[str, float | int]] = []
     with tempfile.TemporaryDirectory(prefix="opskb-site-bench-") as tmp:
