@@ -1,7 +1,9 @@
 """Incident-time CLI: `opskb find` on 10,000 runbooks and `status reconcile` on 1,000,000 rows.
 
-The runbooks are real-sized: copies of this repository's own (benchmarks/realsize.py),
-beside its escalation map and status mappings. The first line printed is the machine's
+find's runbooks are real-sized: copies of this repository's own (benchmarks/realsize.py),
+beside its escalation map and status mappings. reconcile's rows are written for the
+status mapping of the minimal example (tests/fixtures/minimal, through synth.py): which
+rows disagree, and so the findings, are known in advance. The first line printed is the machine's
 speed reference (measure.machine_reference).
 
 find: the first query builds the index (parses and checks every file) and caches it under
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from measure import measure, print_reference
 from realsize import alert_of, make_tree
+from synth import make_tree as minimal_tree
 
 BIN = Path(sys.executable).parent
 OPSKB = str(BIN / "opskb")
@@ -162,7 +165,7 @@ def write_pair(market: Path, ours: Path, rows: int) -> None:
 
 
 def bench_reconcile(work: Path, sizes: list[int]) -> None:
-    root = make_tree(work / "kb-reconcile", 1)
+    root = minimal_tree(work / "kb-reconcile", 1)
     print("### opskb status reconcile\n")
     print("| file | rows | findings | wall time | CPU time | peak memory |")
     print("|---|---:|---:|---:|---:|---:|")
