@@ -3,8 +3,8 @@
 find's runbooks are real-sized: copies of this repository's own (benchmarks/realsize.py),
 beside its escalation map and status mappings. reconcile's rows are written for the
 status mapping of the minimal example (tests/fixtures/minimal, through synth.py): which
-rows disagree, and so the findings, are known in advance. The first line printed is the machine's
-speed reference (measure.machine_reference).
+rows disagree, and so the findings, are known in advance. The first line printed is the
+machine's speed reference (measure.machine_reference).
 
 find: the first query builds the index (parses and checks every file) and caches it under
 .cache/opskb; later queries only stat the content files and load the cache. Reported as

@@ -6,10 +6,10 @@ ranked by `opskb find` (in-process) and by the site's search.js in headless Chro
 
 Scale: the site's index files for N real-sized runbooks (benchmarks/realsize.py: copies
 of this repository's own), written as the plugin writes them, behind a page that loads
-search.js. Each query runs in a fresh
-browser context (nothing cached) with the CPU slowed 4x (a mid-range phone); reported:
-the bytes of every file the query loaded (search.js, the manifest, term chunks, result
-blocks) and the time from the call to the ranked results with titles. The index size is
+search.js. Each query runs in a fresh browser context (nothing cached) with the CPU
+slowed 4x (a mid-range phone); reported: the bytes of every file the query loaded
+(search.js, the manifest, term chunks, result blocks) and the time from the call to the
+ranked results with titles. The index size is
 the sum of all index files, also per 1,000 runbooks.
 
 The first line printed is the machine's speed reference (measure.machine_reference).
