@@ -272,9 +272,10 @@ def test_plain_text_takes_the_parsers_tokens_without_it() -> None:
 
 
 def test_text_without_a_link_start_has_the_links_the_parser_finds() -> None:
-    """``inline.links`` answers "none" without the parser for text with no "[" or "<"
-    (links' shortcut): on random text rich in every other markup character, and on this
-    repository's runbook text, it finds what the parser's tokens hold."""
+    """``inline.links`` answers "none" without the parser for text with no "](" and no
+    "<...>" holding a ":" or "@" (links' shortcut): on random text rich in every other markup character and
+    in brackets, and on this repository's runbook text, it finds what the parser's tokens
+    hold."""
 
     def by_parser(text: str) -> list[tuple[str, str]]:
         tokens = inline.parsed_tokens(text)
@@ -282,10 +283,19 @@ def test_text_without_a_link_start_has_the_links_the_parser_finds() -> None:
 
     texts = [line for path in (REPO / "runbooks").glob("*.yaml") for line in path.read_text("utf-8").split("\n")]
     generator = random.Random(7)
-    for alphabet in ("ab :/.hpt*_`!&\\\n[]()<>", "ab :/.hpt*_`!&\\\n()>\"'", "ab www.x.org https://x.org ()*"):
+    alphabets = (
+        "ab :/.hpt*_`!&\\\n[]()<>",
+        "ab :/.hpt*_`!&\\\n()>\"'",
+        "ab www.x.org https://x.org ()*",
+        "a[]()<>@:\\ \n",
+        "ab<>@:/ \xa0\x01.",
+    )
+    for alphabet in alphabets:
         texts += ["".join(generator.choices(alphabet, k=n)) for n in range(40) for _ in range(25)]
     texts += ["<https://x.org>", "[a](b)", "[a]\n\n[a]: http://x", "www.example.org", "https://example.org x"]
-    without = [text for text in texts if "[" not in text and "<" not in text]
+    texts += ["[a] (b)", "[a]\n(b)", "[a][b]", "[a][]", "[a]", "<a@b.org>", "<x:y>", "rate(x[5m]) < 2", "[*a*](b)"]
+    texts += ["sku:<sku>", "<a\xa0b:c>", "<http://a\xa0b>", "<a b:c>", "<x:y<z>", "<mailto:a@b.org>", "<a.b@c-d.org>"]
+    without = [text for text in texts if "](" not in text and not inline._AUTOLINK.search(text)]
     assert len(without) > len(texts) / 4 and any(by_parser(text) for text in texts)
     for text in texts:
         assert [(link.href, "link_open") for link in inline.links(text)] == by_parser(text), text

@@ -147,11 +147,16 @@ def test_dates_and_times_stay_text_and_yaml11_traps_are_refused(tmp_path: Path) 
     document, findings = load_document(path, "x.yaml")
     assert findings == [] and document.data == {"when": "2024-01-02", "at": "22:30", "count": 12}
     json.dumps(document.data)  # JSON output never meets a date object
-    for value in ("no", "Yes", "on", "OFF", "010", "1:20", "22:30", "0b101", "1_000", "<<"):
+    traps = ("no", "Yes", "on", "OFF", "010", "1:20", "22:30", "0b101", "1_000", "<<", "Y", "n", "-010", "+1:20")
+    for value in traps:
         path.write_text(f"value: {value}\n")
         _, findings = load_document(path, "x.yaml")
         assert [f.code for f in findings] == ["KB003"], value
         assert (findings[0].line, findings[0].column) == (1, 8)
+        # wherever a plain value can stand: a list entry, a flow sequence's first or later entry
+        for text in (f"list:\n  - {value}\n", f"flow: [{value}]\n", f"flow: [a, {value}]\n", f"flow: [a,{value} ]\n"):
+            path.write_text(text)
+            assert "KB003" in [f.code for f in load_document(path, "x.yaml")[1]], text
     for quoted in ('"no"', "'010'", "true", "10", "noon", "1.5"):
         path.write_text(f"value: {quoted}\n")
         assert load_document(path, "x.yaml")[1] == [], quoted
@@ -293,28 +298,53 @@ def test_every_node_property_sends_the_file_to_the_event_scan(text: str) -> None
     assert yamldoc._text_looks_risky(text, DEFAULT_LIMITS), text
 
 
-@pytest.mark.parametrize("text", ["a: count(*) > 0\n", "a: x * 100\n", "a: Q&A, R & D\n", "a: done!\n"])
+@pytest.mark.parametrize(
+    "text", ["a: count(*) > 0\n", "a: x * 100\n", "a: Q&A, R & D\n", "a: done!\n", "a: >-\n  card *{last4}\n"]
+)
 def test_prose_with_sigils_is_not_scanned(text: str) -> None:
     assert not any(getattr(e, "anchor", None) for e in yaml.parse(text))
     assert not yamldoc._text_looks_risky(text, DEFAULT_LIMITS), text
 
 
-# What the loader's two quickest looks at the raw text mean, as the regular expressions
-# they replace (model/yamldoc.py): the fast forms must answer as these do on every text.
-NODE_PROPERTY_DEFINITION = re.compile(r"(?:^|[\s\ufeff\[{,:])(?:!|[&*]\S)")
+# What the loader's quickest looks at the raw text mean, as the regular expressions they
+# replace (model/yamldoc.py): the fast forms must answer as these do on every text.
+NODE_PROPERTY_DEFINITION = re.compile(r"(?:^|[\s\ufeff\[{,:])(?:!|[&*][^\s,\[\]{}])")
 OPEN_QUOTE_DEFINITION = re.compile(r'^[^"\n]*(?:"[^"\n]*"[^"\n]*)*"[^"\n]*$', re.M)
+COMPACT_RUN_DEFINITION = re.compile(r"[-?:][ \t]+[-?:][ \t]+[-?:][ \t\n]")
+DEEP_FLOW_DEFINITION = re.compile(r"[\[{][^\]}]*[\[{][^\]}]*[\[{]")
+CONTROL_DEFINITION = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _looks_answer_as_defined(text: str, where: object) -> None:
+    raw = text.encode("utf-8", "surrogatepass")
+    assert yamldoc._has_node_property(text) == (NODE_PROPERTY_DEFINITION.search(text) is not None), where
+    assert yamldoc._has_open_quote(text) == (OPEN_QUOTE_DEFINITION.search(text) is not None), where
+    assert yamldoc._has_control(raw) == (CONTROL_DEFINITION.search(text) is not None), where
+    assert yamldoc._has_compact_run(raw) == (COMPACT_RUN_DEFINITION.search(text) is not None), where
+    assert yamldoc._has_deep_flow(raw) == (DEEP_FLOW_DEFINITION.search(text) is not None), where
+    for limit in (3, 8):
+        expected = any(len(line) > limit for line in text.split("\n"))
+        assert yamldoc._too_long_line(text, limit, raw) == expected, where
 
 
 def test_the_fast_looks_at_the_text_answer_as_their_regular_expressions() -> None:
     rng = random.Random(2026)
     # the sigils, what may stand before one, whitespace of several kinds (the regex's \s
-    # is Unicode's), quotes, line breaks and letters
-    alphabet = [*"!&*\"'[]{},:-? \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufeffaZ1яё(#", "count(*)", "\r\n"]
+    # is Unicode's), quotes, line breaks, brackets, letters, and control characters and
+    # their neighbours, of one byte and of two and three in UTF-8
+    alphabet = [
+        *"!&*\"'[]{},:-? \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufeffaZ1яё(#",
+        *"\x00\x08\x09\x1f\x20\x7e\x7f\x80\x84\x86\x9f\xc2\ufffd\ufffe\uffff\u00ff\u0100",
+        "count(*)",
+        "\r\n",
+    ]
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
-        assert yamldoc._has_node_property(text) == (NODE_PROPERTY_DEFINITION.search(text) is not None), repr(text)
-        assert yamldoc._has_open_quote(text) == (OPEN_QUOTE_DEFINITION.search(text) is not None), repr(text)
+        _looks_answer_as_defined(text, repr(text))
+    # and texts of indicators, blanks and brackets alone, where runs and nesting are common
+    for symbols in ("-?: \t\nx[]{}", "-: \n", "[]{}x"):
+        for _ in range(5_000):
+            text = "".join(rng.choice(symbols) for _ in range(rng.randint(0, 10)))
+            _looks_answer_as_defined(text, repr(text))
     for path in sorted((REPO / "runbooks").glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        assert yamldoc._has_node_property(text) == (NODE_PROPERTY_DEFINITION.search(text) is not None), path
-        assert yamldoc._has_open_quote(text) == (OPEN_QUOTE_DEFINITION.search(text) is not None), path
+        _looks_answer_as_defined(path.read_text(encoding="utf-8"), path)

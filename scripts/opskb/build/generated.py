@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..model.forked import can_fork, cores
 from ..model.layout import SYNONYMS_FILE
 from ..site import sources
 from ..site.headings import HeadingStyle
@@ -30,7 +31,7 @@ from ..site.pages import GeneratedPage, PageBody, PlannedPage, Site, reference_o
 from ..site.render import TemplateProblem, override_dirs
 from .languages import select_language
 from .nav import nav_uris
-from .parallel import Workers, can_fork, cores
+from .parallel import Workers
 from .prerendered import PreRenderedPage
 from .searchbox import index_files, search_icons
 from .shelf import Shelf

@@ -31,7 +31,6 @@ from __future__ import annotations
 import gc
 import logging
 import multiprocessing
-import os
 import pickle
 import threading
 import zlib
@@ -44,18 +43,6 @@ from typing import Any
 _JOBS: list[Callable[[], Any]] = []
 _CHUNKS: list[range] = []
 _CLAIMS: Any = None
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class _Quiet(logging.Handler):

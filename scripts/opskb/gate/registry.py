@@ -25,7 +25,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..model.problems import ERROR, Problem
@@ -188,19 +188,31 @@ def _locate(finding: Finding) -> tuple[str, int, int]:
 
 
 def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> Iterator[Problem]:
-    """Run every rule that has a ``check`` over the loaded knowledge base."""
+    """Run every rule that has a ``check`` over the loaded knowledge base: on every core for
+    a large one (each rule looks at the whole knowledge base alone, and only the problems
+    it found cross back)."""
+    from ..model.forked import forked_map, processes_for
+
     selected = set(codes) if codes is not None else None
-    for rule in all_rules().values():
-        if rule.check is None or (selected is not None and rule.code not in selected):
-            continue
-        for finding in [*rule.check(kb), *_findings_in_invalid_files(rule, kb)]:
-            path, line, column = _locate(finding)
-            problem = problem_from(rule.code, path, line, column, **finding.params)
-            near = _closest(kb, finding)
-            if near is not None:
-                ident, where = near
-                problem = replace(problem, hint=f"did you mean '{ident}' ({where})? {problem.hint}", related=where)
-            yield problem
+    rules = [
+        rule for rule in all_rules().values() if rule.check is not None and (selected is None or rule.code in selected)
+    ]
+    found = forked_map(partial(_problems_of, kb=kb), rules, processes_for(len(kb.documents)))
+    return (problem for problems in found for problem in problems)
+
+
+def _problems_of(rule: Rule, kb: KnowledgeBase) -> list[Problem]:
+    assert rule.check is not None
+    problems = []
+    for finding in [*rule.check(kb), *_findings_in_invalid_files(rule, kb)]:
+        path, line, column = _locate(finding)
+        problem = problem_from(rule.code, path, line, column, **finding.params)
+        near = _closest(kb, finding)
+        if near is not None:
+            ident, where = near
+            problem = replace(problem, hint=f"did you mean '{ident}' ({where})? {problem.hint}", related=where)
+        problems.append(problem)
+    return problems
 
 
 def _closest(kb: KnowledgeBase, finding: Finding) -> tuple[str, str] | None:

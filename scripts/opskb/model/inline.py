@@ -17,6 +17,7 @@ https URL with nothing before its scheme.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -49,9 +50,13 @@ def _parser() -> MarkdownIt:
 # next of these), and normalisation changes only \r and NUL: a text without any of them is
 # one text token, which the parser takes a millisecond to say (most step text is such).
 _MARKUP = frozenset("\n\r\x00\\`*_&<![]")
-# A link starts at "[" (inline, full or collapsed reference) or "<" (autolink), linkify
-# being off: text with neither has none, whatever else it marks up.
-_LINK_STARTS = frozenset("[<")
+# Linkify being off, a link is an inline link, whose label's "]" is right before its
+# "(", or an autolink: an address with a scheme ("<https://...>") or an e-mail address
+# ("<a@b.org>"), with no space, control character, "<" or ">" in it. Parsed alone, a text
+# has no reference definitions for a reference link to use. A text with neither has no
+# link, whatever else it marks up: most "[" in runbooks are PromQL ranges, and most "<"
+# comparisons or placeholders ("sku:<sku>").
+_AUTOLINK = re.compile(r"<[^<>\x00-\x20]*[:@][^<>\x00-\x20]*>")
 
 
 def _tokens(text: str) -> list[Token]:
@@ -87,7 +92,8 @@ class Link:
 
 def links(text: str) -> list[Link]:
     """Every link written in ``text``, allowed or not, with its plain text."""
-    if _LINK_STARTS.isdisjoint(str(text)):
+    text = str(text)
+    if "](" not in text and ("<" not in text or _AUTOLINK.search(text) is None):
         return []
     found: list[Link] = []
     tokens = _tokens(text)

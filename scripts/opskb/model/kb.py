@@ -18,11 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .addresses import SiteAddress, site_address
 from .alertrules import RuleFile, load_rule_file
+from .forked import forked_map, processes_for
 from .layout import (
     CONTENT_FOLDERS,
     DOCS,
@@ -320,10 +322,13 @@ def _load_knowledge_base(
         problems.extend(
             LoadFinding(rule_file.rel, f.line, f.column, code=f.code, params=f.params) for f in rule_file.findings
         )
-    for path, rel, schema_name in content_files(root):
-        signature, loaded = cache.get(path, rel, schema_name) if cache else (None, None)
+    files = list(content_files(root))
+    known = [cache.get(path, rel, schema_name) if cache else (None, None) for path, rel, schema_name in files]
+    unread = [file for file, (_, loaded) in zip(files, known, strict=True) if loaded is None]
+    fresh = iter(forked_map(partial(_load_one, limits=limits, schemas=schemas), unread, processes_for(len(unread))))
+    for (_, rel, schema_name), (signature, loaded) in zip(files, known, strict=True):
         if loaded is None:
-            loaded = _load_file(path, rel, schema_name, limits, schemas)
+            loaded = next(fresh)
             if cache and signature:
                 cache.put(signature, rel, schema_name, loaded)
         problems.extend(loaded.findings)
@@ -333,6 +338,10 @@ def _load_knowledge_base(
             continue
         _index(kb, schema_name, loaded.document, loaded.readable, loaded.failed, loaded.doubtful_ids)
     return kb, problems
+
+
+def _load_one(file: tuple[Path, str, str | None], limits: Limits, schemas: SchemaSet) -> LoadedFile:
+    return _load_file(*file, limits, schemas)
 
 
 def _load_file(path: Path, rel: str, schema_name: str | None, limits: Limits, schemas: SchemaSet) -> LoadedFile:

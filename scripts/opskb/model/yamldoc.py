@@ -115,30 +115,55 @@ class Document:
 
 
 # Cheap, over-inclusive looks at the raw text and at the parsed data; a hit sends the file
-# through the event scan, which decides precisely (and gives positions).
-_DOCUMENT_MARKERS = ("\n---", "\n...")
+# through the event scan, which decides precisely (and gives positions). Most look at the
+# file's bytes, where what they look for is ASCII: a Cyrillic letter is two bytes there,
+# and four as a character of the text, which the regular expressions step through.
+_DOCUMENT_MARKERS = (b"\n---", b"\n...")
 # Where YAML can read a tag (!), an anchor (&name) or an alias (*name): at the start of a
 # node, which follows whitespace, a line break, a flow indicator or a JSON-like key's
-# colon. An anchor or alias needs a name right after its sigil; a bare "& " or "* " is a
-# syntax error, which yaml_rs reports and the event scan then locates. Prose ("card
-# *1234" aside) and query text ("count(*)", "x * 100") mostly have none of these: the
-# repository's runbooks went from 18 of 23 files scanned to 2. As a regular expression:
-# (?:^|[\s\ufeff\[{,:])(?:!|[&*]\S), which tries every position of the text (0.3 ms a
-# runbook); ``_has_node_property`` visits only the sigils.
+# colon. An anchor or alias needs a name right after its sigil, and a name has no
+# whitespace or flow indicator in it (the spec's ns-anchor-char); a bare "& " or "*{" is
+# a syntax error, which yaml_rs reports and the event scan then locates. Prose ("card
+# *1234" aside), placeholders ("card *{last4}") and query text ("count(*)", "x * 100")
+# mostly have none of these: the repository's runbooks went from 18 of 23 files scanned
+# to 2. As a regular expression: (?:^|[\s\ufeff\[{,:])(?:!|[&*][^\s,\[\]{}]), which
+# tries every position of the text (0.3 ms a runbook); ``_has_node_property`` visits only
+# the sigils.
 _PROPERTY_SIGILS = "!&*"
 _BEFORE_PROPERTY = "\ufeff[{,:"  # and whitespace (str.isspace: the regex's \s)
+_FLOW_INDICATORS = ",[]{}"
 # Nesting that the parsers recurse on, bounded from the text. Block collections start at
 # increasing columns, two levels per column at most (a sequence may sit at its mapping's
 # column). With every line indented less than I, at most two compact indicators in a row
 # (`- - `, `- ? `, `? - `, `: - `: collections start at column I + 3 at most) and flow
 # nesting two deep at most (`[{...}]`), a file nests at most 2 * (I + 4) + 2 levels.
 # Anything that could nest deeper goes through the event scan, which counts exactly.
-_COMPACT_RUN = re.compile(r"[-?:][ \t]+[-?:][ \t]+[-?:][ \t\n]")
-_DEEP_FLOW = re.compile(r"[\[{][^\]}]*[\[{][^\]}]*[\[{]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# As a regular expression on the text, [-?:][ \t]+[-?:][ \t]+[-?:][ \t\n]; on the file's
+# bytes with each indicator read as "i", a blank as "s" and a line break as "n", the same
+# pattern starts with a literal, and the regex engine skips ahead in C (a third of the time).
+_INDICATORS = bytes(
+    {ord("-"): ord("i"), ord("?"): ord("i"), ord(":"): ord("i"), ord(" "): ord("s"), ord("\t"): ord("s")}.get(
+        byte, ord("n") if byte == ord("\n") else ord("x")
+    )
+    for byte in range(256)
+)
+_COMPACT_RUN = re.compile(rb"is+is+i[sn]")
+# Flow nesting three deep is three openers with no closer between them, in the file's
+# brackets alone ("(" for "[" and "{", ")" for "]" and "}"): the regular expression
+# [\[{][^\]}]*[\[{][^\]}]*[\[{] on the text, in a tenth of its time.
+_BRACKETS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+# The control characters YAML does not allow in a file. Those below 0x80 are bytes of
+# their own in UTF-8; C1 controls (U+0080 to U+009F, but NEL) are 0xC2 and a second byte;
+# U+FFFE and U+FFFF are 0xEF 0xBF 0xBE/0xBF.
+_C0_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_C0_CONTROLS = bytes(byte for byte in range(256) if byte not in _C0_CONTROLS)
+_C1_OR_NONCHARACTER = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
 # Plain values YAML 1.1 reads as booleans or numbers, where a value can stand. Each pattern
-# starts with a literal, so the regex engine skips ahead in C: ~18 us per runbook in all,
-# where one pattern with a leading character class cost ~100 us.
+# starts with a literal, so the regex engine skips ahead in C, and a look at the character
+# after it (``_AMBIGUOUS_START``: the first character of every value of the set) stops most
+# tries at once: ~10 us per runbook in all, where one pattern with a leading character
+# class cost ~100 us.
 _AMBIGUOUS_VALUE = (
     r"(?:[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|<<|[-+]?0[0-9_]+|[-+]?0b[01_]+"
     r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[-+]?[0-9]+_[0-9_]*(?:\.[0-9_]*)?)"
@@ -146,8 +171,9 @@ _AMBIGUOUS_VALUE = (
 # The same set, for one whole plain scalar: what YAML 1.1 loaders (and many editors and tools)
 # read as a boolean, an octal, binary or base-60 number, or a merge key, where YAML 1.2 does not.
 _YAML11_AMBIGUOUS = re.compile(rf"^{_AMBIGUOUS_VALUE}$")
+_AMBIGUOUS_START = r"(?=[yYnNoO<+\-0-9])"
 _AMBIGUOUS_PLACES = tuple(
-    re.compile(prefix + _AMBIGUOUS_VALUE + suffix, re.M)
+    re.compile((prefix + _AMBIGUOUS_START + _AMBIGUOUS_VALUE + suffix).encode("ascii"), re.M)
     for prefix, suffix in (
         (r": ", r"[ \t]*(?:\#.*)?$"),
         (r"- ", r"[ \t]*(?:\#.*)?$"),
@@ -157,33 +183,43 @@ _AMBIGUOUS_PLACES = tuple(
 )
 
 
-def _text_looks_risky(text: str, limits: Limits) -> bool:
-    """Tags, anchors, aliases, document markers, deep nesting or control characters may be present."""
+def _text_looks_risky(text: str, limits: Limits, raw: bytes | None = None) -> bool:
+    """Tags, anchors, aliases, document markers, deep nesting or control characters may be
+    present. ``raw``: the text's UTF-8 bytes, when the caller has them."""
+    raw = text.encode("utf-8") if raw is None else raw
     return (
         _has_node_property(text)
-        or any(marker in text for marker in _DOCUMENT_MARKERS)
-        or text.startswith(("---", "..."))
-        or _may_nest_deeply(text, limits.max_depth)
-        or _CONTROL.search(text) is not None
-        or _too_long_line(text, limits.max_line_length)
-        or any(pattern.search(text) for pattern in _AMBIGUOUS_PLACES)
+        or any(marker in raw for marker in _DOCUMENT_MARKERS)
+        or raw.startswith((b"---", b"..."))
+        or _may_nest_deeply(raw, limits.max_depth)
+        or _has_control(raw)
+        or _too_long_line(text, limits.max_line_length, raw)
+        or any(pattern.search(raw) for pattern in _AMBIGUOUS_PLACES)
         or ('"' in text and _has_open_quote(text))
     )
 
 
 def _has_node_property(text: str) -> bool:
-    """A ``!``, or an ``&`` or ``*`` with a character other than whitespace after it, at
-    the start of the text or after whitespace or one of ``_BEFORE_PROPERTY``."""
+    """A ``!``, or an ``&`` or ``*`` with a character other than whitespace or a flow
+    indicator after it, at the start of the text or after whitespace or one of
+    ``_BEFORE_PROPERTY``."""
     for sigil in _PROPERTY_SIGILS:
         at = text.find(sigil)
         while at != -1:
             before = text[at - 1] if at else " "
             if (before.isspace() or before in _BEFORE_PROPERTY) and (
-                sigil == "!" or (at + 1 < len(text) and not text[at + 1].isspace())
+                sigil == "!"
+                or (at + 1 < len(text) and not text[at + 1].isspace() and text[at + 1] not in _FLOW_INDICATORS)
             ):
                 return True
             at = text.find(sigil, at + 1)
     return False
+
+
+def _has_control(raw: bytes) -> bool:
+    return bool(raw.translate(None, _NOT_C0_CONTROLS)) or (
+        (b"\xc2" in raw or b"\xef\xbf" in raw) and _C1_OR_NONCHARACTER.search(raw) is not None
+    )
 
 
 def _has_open_quote(text: str) -> bool:
@@ -193,15 +229,20 @@ def _has_open_quote(text: str) -> bool:
     return any(line.count('"') % 2 for line in text.split("\n") if '"' in line)
 
 
-def _may_nest_deeply(text: str, max_depth: int) -> bool:
+def _may_nest_deeply(raw: bytes, max_depth: int) -> bool:
     """Over-inclusive: False only when the text cannot nest deeper than ``max_depth``."""
-    deep_indent = " " * max(0, (max_depth - 1) // 2 - 4)
-    return (
-        "\n" + deep_indent in text
-        or text.startswith(deep_indent)
-        or _COMPACT_RUN.search(text) is not None
-        or _DEEP_FLOW.search(text) is not None
-    )
+    deep_indent = b" " * max(0, (max_depth - 1) // 2 - 4)
+    return b"\n" + deep_indent in raw or raw.startswith(deep_indent) or _has_compact_run(raw) or _has_deep_flow(raw)
+
+
+def _has_compact_run(raw: bytes) -> bool:
+    """Three compact indicators in a row (``- - -``, ``? - :``...)."""
+    return _COMPACT_RUN.search(raw.translate(_INDICATORS)) is not None
+
+
+def _has_deep_flow(raw: bytes) -> bool:
+    """Flow collections that may nest three deep."""
+    return b"(((" in raw.translate(_BRACKETS, _NOT_BRACKETS)
 
 
 _CORE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
@@ -407,8 +448,13 @@ def _decode(raw: bytes) -> tuple[str | None, RawFinding | None]:
         return None, RawFinding("KB007", line, column, {"byte": f"0x{raw[err.start]:02x}"})
 
 
-def _too_long_line(text: str, limit: int) -> bool:
-    return len(text) > limit and any(len(line) > limit for line in text.split("\n"))
+def _too_long_line(text: str, limit: int, raw: bytes) -> bool:
+    """A line of more than ``limit`` characters; a line has at least as many bytes."""
+    return (
+        len(raw) > limit
+        and max(map(len, raw.split(b"\n"))) > limit
+        and any(len(line) > limit for line in text.split("\n"))
+    )
 
 
 def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Document, list[RawFinding]]:
@@ -432,7 +478,7 @@ def load_document(path: Path, rel: str, limits: Limits = DEFAULT_LIMITS) -> tupl
         return document, [RawFinding("KB006", *too_deep, {"limit": limits.max_depth})]
     findings: list[RawFinding] = []
     scanned = False
-    if _text_looks_risky(text, limits):
+    if _text_looks_risky(text, limits, raw):
         document._positions, findings = scan_events(text, limits)
         scanned = True
         if findings:

@@ -95,10 +95,18 @@ def check(kb: KnowledgeBase) -> Iterator[Finding]:
 _FOUND: FileMemo[tuple[tuple[JsonPath, str], ...]] = FileMemo()
 
 
+def _may_have_run(source: bytes) -> bool:
+    """Whether the file's bytes may hold a run past the bound: a run lies in one line, and
+    has at least as many bytes as letters. Most lines of a runbook are shorter than the
+    bound, so only the few long ones are split into words."""
+    long_lines = [line for line in source.split(b"\n") if len(line) > LONGEST_WORD]
+    return bool(long_lines) and max(map(len, b"\n".join(long_lines).split())) > LONGEST_WORD
+
+
 def _long_words_in(document: Document) -> Iterator[tuple[JsonPath, str]]:
     """The first long word of each string of ``document``'s data, where it is."""
-    source = document.text
-    if source is not None and "\\" not in source and not _has_run(source):
+    source = document.source
+    if source is not None and b"\\" not in source and not (_may_have_run(source) and _has_run(source.decode("utf-8"))):
         return  # no run in the file's text, and no escape or line continuation to make one
     for sub, text in strings(document.data):
         for word in long_words(text):

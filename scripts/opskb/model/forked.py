@@ -1,0 +1,131 @@
+"""A list of independent jobs done on every core, for work that holds the GIL (parsing
+YAML, validating it): the last part of the list goes to forked processes, the first part
+is done here meanwhile, and the results come back pickled, in the list's order.
+
+Why ``fork``: a child starts with everything the caller has loaded (the schemas, the
+limits), so it does each job exactly as this process would, and only the results cross
+back. A fork is only safe where no other thread may hold a lock the child would need: a
+process with other threads (a server's) does every job itself.
+
+INVARIANT: ``forked_map(work, items)`` returns what ``[work(item) for item in items]``
+returns, whatever became of the children: the part of a child that died, was killed or
+sent nothing back is done here. Held by tests/test_forked.py.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# Content files below which a job list is done in one process: starting a process and
+# pickling cost more than they save (benchmarks/check_bench.py, README "Performance").
+FORK_FROM = 1000
+
+
+def processes_for(files: int) -> int:
+    """How many processes to spread work over ``files`` content files across."""
+    return cores() if files >= FORK_FROM else 1
+
+
+def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
+    """``[work(item) for item in items]``, done by ``processes`` processes: this one and
+    forked children, each claiming the next few items until none is left (one expensive
+    item does not leave the others idle). ``work`` must not raise: an item a child could not
+    do is done again here, and raises here."""
+    processes = min(processes, len(items))
+    if processes < 2 or not can_fork() or threading.active_count() > 1:
+        return [work(item) for item in items]
+    # Small claims where items are few (rules, whose costs differ a hundredfold), larger
+    # ones where they are many (files), so that claiming costs nothing next to the work.
+    chunk = max(1, len(items) // (processes * 64))
+    # What this process printed but has not yet written would be written again by each child.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    context = multiprocessing.get_context("fork")
+    claimed = context.Value("q", 0)
+    claims = _Claims(claimed, chunk, len(items))
+    children = []
+    done: dict[int, Any] = {}
+    try:
+        for _ in range(processes - 1):
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(work, items, claims, writer), daemon=True)
+            child.start()
+            writer.close()  # the child's own: the pipe reads as closed when the child is gone
+            children.append((child, reader))
+        done.update(_claim_and_do(work, items, claims))
+        for child, reader in children:
+            done.update(_results_of(child, reader))
+    finally:
+        for child, _ in children:
+            if child.is_alive():
+                child.terminate()
+                child.join()
+    # What a child claimed but never sent back is done here.
+    return [done[index] if index in done else work(items[index]) for index in range(len(items))]
+
+
+class _Claims:
+    """The items still unclaimed, shared by the processes of one ``forked_map``."""
+
+    def __init__(self, claimed: Any, chunk: int, count: int) -> None:
+        self.claimed, self.chunk, self.count = claimed, chunk, count
+
+    def next(self) -> range:
+        with self.claimed.get_lock():
+            start = self.claimed.value
+            self.claimed.value = min(start + self.chunk, self.count)
+        return range(start, min(start + self.chunk, self.count))
+
+
+def _claim_and_do(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims) -> list[tuple[int, Any]]:
+    done = []
+    while indices := claims.next():
+        done.extend((index, work(items[index])) for index in indices)
+    return done
+
+
+def _child(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims, writer: Any) -> None:
+    """Sends what it did, or nothing when a job raised: this process then does those items
+    again, and reports the error where it belongs (a child's traceback would reach the
+    terminal)."""
+    try:
+        payload: bytes | None = pickle.dumps(_claim_and_do(work, items, claims), pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        payload = None
+    if payload is not None:
+        writer.send_bytes(payload)
+    writer.close()
+
+
+def _results_of(child: Any, reader: Any) -> list[tuple[int, Any]]:
+    """What ``child`` sent: nothing when it sent nothing whole."""
+    try:
+        payload = reader.recv_bytes()
+    except (EOFError, OSError):
+        payload = None
+    finally:
+        reader.close()
+        child.join()
+    return pickle.loads(payload) if payload is not None else []

@@ -1,0 +1,151 @@
+"""Work spread over forked processes (opskb.model.forked) gives what one process gives.
+
+`opskb check` loads a large knowledge base and runs its rules on every core. Whatever
+becomes of a child (it dies, its job raises), the answer is the one-process answer; and
+the check of a large tree through the command line, where the work is spread, reports
+exactly what the same check reports in one process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY, run_opskb
+from opskb.gate.cascade import root_causes_first
+from opskb.gate.checker import check_tree
+from opskb.model import forked
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import realsize
+
+
+def _run(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter: a test process may have threads, and
+    ``forked_map`` does not fork from a process that has."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_the_results_come_back_in_order_from_every_process() -> None:
+    result = _run(
+        """
+        import os
+        from opskb.model.forked import forked_map
+        parent = os.getpid()
+        done = forked_map(lambda n: (n * n, os.getpid() == parent), list(range(5000)), 2)
+        assert [square for square, _ in done] == [n * n for n in range(5000)]
+        here = sum(1 for _, in_parent in done if in_parent)
+        assert 0 < here < 5000, here  # both processes took part
+        print("ok")
+        """
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_what_a_dead_child_had_is_done_here() -> None:
+    result = _run(
+        """
+        import os
+        from opskb.model.forked import forked_map
+        parent = os.getpid()
+
+        def work(n):
+            if os.getpid() != parent and n > 2000:
+                os._exit(3)  # the child dies with items claimed and nothing sent
+            return n + 1
+
+        assert forked_map(work, list(range(5000)), 2) == [n + 1 for n in range(5000)]
+        print("ok")
+        """
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_job_that_raises_in_a_child_raises_here_once_and_nothing_else_is_printed() -> None:
+    result = _run(
+        """
+        import os
+        from opskb.model.forked import forked_map
+
+        def work(n):
+            if n == 4321:
+                raise ValueError("bad item 4321")
+            return n
+
+        try:
+            forked_map(work, list(range(5000)), 2)
+        except ValueError as err:
+            print("raised:", err)
+        """
+    )
+    assert result.stdout.strip() == "raised: bad item 4321"
+    assert result.stderr == "", result.stderr  # no child's traceback
+
+
+def test_one_process_when_the_work_is_small_or_threads_are_running() -> None:
+    assert forked.processes_for(forked.FORK_FROM - 1) == 1
+    result = _run(
+        """
+        import os, threading
+        from opskb.model.forked import forked_map
+        parent = os.getpid()
+        stop = threading.Event()
+        threading.Thread(target=stop.wait).start()
+        try:
+            done = forked_map(lambda n: os.getpid() == parent, list(range(5000)), 2)
+        finally:
+            stop.set()
+        assert all(done)  # a server's threads: no fork
+        print("ok")
+        """
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+# Mistakes of every stage, in files all along the list, so that each process finds some:
+# (file number, old text, new text)
+MISTAKES = [
+    (3, "severity: ", "severity: [unclosed\n"),  # YAML syntax
+    (250, "severity: ", "severity: urgent-"),  # the schema's enum
+    (401, "\nroute: ", "\nroute: nowhere-"),  # a dangling reference
+    (777, "\nimpact: ", "\nimpact: " + "x" * 150 + " "),  # a per-file rule (KB332)
+    (1001, "\nroute: ", "\nroute: missing-"),
+    (1090, "id: ", "id: renamed-"),  # an id that is not its file's name
+]
+
+
+@pytest.fixture(scope="module")
+def large_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = realsize.make_tree(tmp_path_factory.mktemp("forked") / "kb", 1100, today=datetime.date.fromisoformat(TODAY))
+    paths = sorted((root / "runbooks").glob("*.yaml"))
+    for number, old, new in MISTAKES:
+        text = paths[number].read_text(encoding="utf-8")
+        assert old in text, (paths[number], old)
+        paths[number].write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def test_a_large_check_on_every_core_reports_what_one_process_reports(
+    large_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's check of 1,100 runbooks (spread over forked processes) reports,
+    in the same order (the command's: causes first), the problems the check finds in one
+    process."""
+    assert forked.processes_for(len(list(large_tree.rglob("*.yaml")))) > 1 or forked.cores() == 1
+    result = run_opskb("check", "--format", "json", str(large_tree), timeout=300)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    spread = json.loads(result.out)
+    monkeypatch.setattr(forked, "FORK_FROM", 10**9)
+    _, problems = check_tree(large_tree)
+    alone = [(p.path, p.line, p.column, p.code, p.message) for p in root_causes_first(problems)]
+    assert [(p["path"], p["line"], p["column"], p["code"], p["message"]) for p in spread] == alone
+    codes = {p["code"] for p in spread}
+    assert {"KB001", "KB332"} <= codes and len(spread) >= len(MISTAKES), spread
