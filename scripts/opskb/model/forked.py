@@ -14,6 +14,7 @@ sent nothing back is done here. Held by tests/test_forked.py.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -51,37 +52,43 @@ def processes_for(files: int) -> int:
 def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
     """``[work(item) for item in items]``, done by ``processes`` processes: this one and
     forked children, each claiming the next few items until none is left (one expensive
-    item does not leave the others idle). ``work`` must not raise: an item a child could not
-    do is done again here, and raises here."""
+    item does not leave the others idle). A child sends each claim's results as soon as it
+    has them, and this process takes them in between its own claims, so that little is left
+    to unpickle when the work is done. ``work`` must not raise: an item a child could not do
+    is done again here, and raises here."""
     processes = min(processes, len(items))
     if processes < 2 or not can_fork() or threading.active_count() > 1:
         return [work(item) for item in items]
-    # Small claims where items are few (rules, whose costs differ a hundredfold), larger
-    # ones where they are many (files), so that claiming costs nothing next to the work.
-    chunk = max(1, len(items) // (processes * 64))
+    # Single items where they are few (rules, whose costs differ a hundredfold), a few dozen
+    # where they are many (files): claiming and a message each cost nothing next to them.
+    chunk = max(1, min(len(items) // (processes * 64), 32))
     # What this process printed but has not yet written would be written again by each child.
     sys.stdout.flush()
     sys.stderr.flush()
     context = multiprocessing.get_context("fork")
-    claimed = context.Value("q", 0)
-    claims = _Claims(claimed, chunk, len(items))
+    claims = _Claims(context.Value("q", 0), chunk, len(items))
     children = []
     done: dict[int, Any] = {}
     try:
         for _ in range(processes - 1):
             reader, writer = context.Pipe(duplex=False)
+            _widen(writer)
             child = context.Process(target=_child, args=(work, items, claims, writer), daemon=True)
             child.start()
             writer.close()  # the child's own: the pipe reads as closed when the child is gone
             children.append((child, reader))
-        done.update(_claim_and_do(work, items, claims))
-        for child, reader in children:
-            done.update(_results_of(child, reader))
+        readers = [reader for _, reader in children]
+        while indices := claims.next():
+            done.update((index, work(items[index])) for index in indices)
+            readers = [reader for reader in readers if _receive(reader, done, wait=False)]
+        for reader in readers:
+            _receive(reader, done, wait=True)
     finally:
-        for child, _ in children:
+        for child, reader in children:
+            reader.close()
             if child.is_alive():
                 child.terminate()
-                child.join()
+            child.join()
     # What a child claimed but never sent back is done here.
     return [done[index] if index in done else work(items[index]) for index in range(len(items))]
 
@@ -99,33 +106,38 @@ class _Claims:
         return range(start, min(start + self.chunk, self.count))
 
 
-def _claim_and_do(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims) -> list[tuple[int, Any]]:
-    done = []
-    while indices := claims.next():
-        done.extend((index, work(items[index])) for index in indices)
-    return done
-
-
 def _child(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims, writer: Any) -> None:
-    """Sends what it did, or nothing when a job raised: this process then does those items
-    again, and reports the error where it belongs (a child's traceback would reach the
-    terminal)."""
+    """Sends the results of each claim; stops at a job that raised, whose claim this
+    process then does again and reports where it belongs (a child's traceback would reach
+    the terminal)."""
     try:
-        payload: bytes | None = pickle.dumps(_claim_and_do(work, items, claims), pickle.HIGHEST_PROTOCOL)
+        while indices := claims.next():
+            writer.send_bytes(pickle.dumps([(index, work(items[index])) for index in indices], pickle.HIGHEST_PROTOCOL))
     except Exception:
-        payload = None
-    if payload is not None:
-        writer.send_bytes(payload)
-    writer.close()
-
-
-def _results_of(child: Any, reader: Any) -> list[tuple[int, Any]]:
-    """What ``child`` sent: nothing when it sent nothing whole."""
-    try:
-        payload = reader.recv_bytes()
-    except (EOFError, OSError):
-        payload = None
+        pass
     finally:
-        reader.close()
-        child.join()
-    return pickle.loads(payload) if payload is not None else []
+        writer.close()
+
+
+def _receive(reader: Any, done: dict[int, Any], wait: bool) -> bool:
+    """Take what a child has sent into ``done``: what is there already, or (``wait``) all
+    until it is gone. False once the child is gone."""
+    try:
+        while wait or reader.poll():
+            done.update(pickle.loads(reader.recv_bytes()))
+    except (EOFError, OSError):
+        return False
+    return True
+
+
+# Linux lets a pipe hold more than its default 64 KB: a child then goes on with its next
+# claim while its last results wait to be read, instead of waiting for this process.
+_F_SETPIPE_SZ = 1031
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(connection: Any) -> None:
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import fcntl  # Unix only, as fork is
+
+        fcntl.fcntl(connection.fileno(), _F_SETPIPE_SZ, _PIPE_BYTES)
