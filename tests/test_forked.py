@@ -1,18 +1,22 @@
 """Work spread over forked processes (opskb.model.forked) gives what one process gives.
 
 `opskb check` loads a large knowledge base and runs its rules on every core. Whatever
-becomes of a child (it dies, its job raises), the answer is the one-process answer; and
-the check of a large tree through the command line, where the work is spread, reports
-exactly what the same check reports in one process.
+becomes of a child (it dies, its job raises), the answer is the one-process answer; the
+check of a large tree through the command line, where the work is spread, reports exactly
+what the same check reports in one process; and Ctrl-C stops it as it stops one process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +153,28 @@ def test_a_large_check_on_every_core_reports_what_one_process_reports(
     assert [(p["path"], p["line"], p["column"], p["code"], p["message"]) for p in spread] == alone
     codes = {p["code"] for p in spread}
     assert {"KB001", "KB332"} <= codes and len(spread) >= len(MISTAKES), spread
+
+
+def test_ctrl_c_while_children_work_stops_every_process_without_a_traceback(large_tree: Path) -> None:
+    """Ctrl-C reaches the whole process group: the command answers it (exit 130), the
+    children stop quietly, and none is left behind."""
+    command = subprocess.Popen(
+        [str(Path(sys.executable).with_name("opskb")), "check", str(large_tree)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while not children and command.poll() is None and time.monotonic() < deadline:
+        for task in Path(f"/proc/{command.pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                children += [int(pid) for pid in task.read_text().split()]
+    assert children, "the check forked no child"
+    os.killpg(command.pid, signal.SIGINT)
+    _, err = command.communicate(timeout=60)
+    assert command.returncode == 130, err
+    assert "Traceback" not in err and "Process" not in err, err
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

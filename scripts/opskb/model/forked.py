@@ -18,9 +18,10 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -70,13 +71,14 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> li
     children = []
     done: dict[int, Any] = {}
     try:
-        for _ in range(processes - 1):
-            reader, writer = context.Pipe(duplex=False)
-            _widen(writer)
-            child = context.Process(target=_child, args=(work, items, claims, writer), daemon=True)
-            child.start()
-            writer.close()  # the child's own: the pipe reads as closed when the child is gone
-            children.append((child, reader))
+        with _ctrl_c_held():
+            for _ in range(processes - 1):
+                reader, writer = context.Pipe(duplex=False)
+                _widen(writer)
+                child = context.Process(target=_child, args=(work, items, claims, writer), daemon=True)
+                child.start()
+                writer.close()  # the child's own: the pipe reads as closed when the child is gone
+                children.append((child, reader))
         readers = [reader for _, reader in children]
         while indices := claims.next():
             done.update((index, work(items[index])) for index in indices)
@@ -109,14 +111,27 @@ class _Claims:
 def _child(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims, writer: Any) -> None:
     """Sends the results of each claim; stops at a job that raised, whose claim this
     process then does again and reports where it belongs (a child's traceback would reach
-    the terminal)."""
+    the terminal), and at Ctrl-C, which the command itself answers."""
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         while indices := claims.next():
             writer.send_bytes(pickle.dumps([(index, work(items[index])) for index in indices], pickle.HIGHEST_PROTOCOL))
-    except Exception:
+    except (Exception, KeyboardInterrupt):
         pass
     finally:
         writer.close()
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C held back while children are forked: Python would raise it in its own
+    after-fork hooks, which swallow it, and the command would go on as if not interrupted.
+    It arrives when the children are started (and in each child once it begins)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _receive(reader: Any, done: dict[int, Any], wait: bool) -> bool:
