@@ -178,3 +178,49 @@ def test_ctrl_c_while_children_work_stops_every_process_without_a_traceback(larg
     assert "Traceback" not in err and "Process" not in err, err
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def _cgroup(root: Path, membership: str, files: dict[str, str]) -> Path:
+    (root / "proc/self").mkdir(parents=True)
+    (root / "proc/self/cgroup").write_text(membership)
+    for rel, text in files.items():
+        (root / "sys/fs/cgroup" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "sys/fs/cgroup" / rel).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("membership", "files", "quota"),
+    [
+        # cgroup v2, a container's own namespace (`docker run --cpus 1.5`)
+        ("0::/\n", {"cpu.max": "150000 100000\n"}, 1.5),
+        ("0::/\n", {"cpu.max": "max 100000\n"}, None),
+        # v2 seen from the host's namespace: the process's own group
+        ("0::/ci/job\n", {"cpu.max": "max 100000\n", "ci/job/cpu.max": "100000 100000\n"}, 1.0),
+        # cgroup v1, with cpu and cpuacct mounted together
+        (
+            "4:cpu,cpuacct:/job\n",
+            {"cpu,cpuacct/job/cpu.cfs_quota_us": "50000", "cpu,cpuacct/job/cpu.cfs_period_us": "100000"},
+            0.5,
+        ),
+        ("4:cpu,cpuacct:/\n", {"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}, None),
+        ("4:memory:/x\n", {}, None),
+    ],
+)
+def test_a_containers_cpu_quota_is_read_from_its_cgroup(
+    tmp_path: Path, membership: str, files: dict[str, str], quota: float | None
+) -> None:
+    """A container limited to fewer CPUs than the machine has (its quota) still sees every
+    core in its affinity: two processes on one CPU's quota only take turns."""
+    assert forked.cpu_quota(_cgroup(tmp_path, membership, files)) == quota
+
+
+def test_no_cgroup_no_quota(tmp_path: Path) -> None:
+    assert forked.cpu_quota(tmp_path) is None
+
+
+def test_the_cores_are_at_most_the_quota_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "cpu_quota", lambda: 0.5)
+    assert forked.cores() == 1
+    monkeypatch.setattr(forked, "cpu_quota", lambda: None)
+    assert forked.cores() == len(os.sched_getaffinity(0))

@@ -15,6 +15,7 @@ sent nothing back is done here. Held by tests/test_forked.py.
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import os
 import pickle
@@ -22,6 +23,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -29,11 +31,47 @@ R = TypeVar("R")
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on: those it may be scheduled on (``taskset -c 0``
+    keeps a command to one), at most as many as its container's CPU quota allows."""
     try:
-        return len(os.sched_getaffinity(0))
+        allowed = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+    quota = cpu_quota()
+    return max(1, min(allowed, math.ceil(quota))) if quota is not None else allowed
+
+
+def cpu_quota(root: Path = Path("/")) -> float | None:
+    """The CPUs a cgroup quota gives this process (a container's ``--cpus``), None if
+    none: cgroup v2's ``cpu.max``, or v1's ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``,
+    of the process's own cgroup or of the one mounted for its namespace."""
+    try:
+        lines = (root / "proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    mounted = root / "sys/fs/cgroup"
+    limits = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        own = path.lstrip("/")
+        if controllers == "":
+            limits += [_numbers(group / "cpu.max") for group in (mounted, mounted / own)]
+        elif "cpu" in controllers.split(","):
+            for group in (mounted / mount / sub for mount in ("cpu", "cpu,cpuacct") for sub in ("", own)):
+                limits.append([*_numbers(group / "cpu.cfs_quota_us"), *_numbers(group / "cpu.cfs_period_us")])
+    return min(
+        (quota / period for quota, period in (pair for pair in limits if len(pair) == 2) if quota and period),
+        default=None,
+    )
+
+
+def _numbers(path: Path) -> list[int]:
+    """The numbers a cgroup file holds ("max" or -1, no limit, is none of them)."""
+    try:
+        words = path.read_text().split()
+    except OSError:
+        return []
+    return [int(word) for word in words if word.lstrip("-").isdigit() and int(word) >= 0]
 
 
 def can_fork() -> bool:
