@@ -155,7 +155,8 @@ def test_a_large_check_on_every_core_reports_what_one_process_reports(
     assert {"KB001", "KB332"} <= codes and len(spread) >= len(MISTAKES), spread
 
 
-def test_ctrl_c_while_children_work_stops_every_process_without_a_traceback(large_tree: Path) -> None:
+@pytest.mark.parametrize("after", [0.0, 0.2], ids=["as-a-child-is-forked", "while-it-works"])
+def test_ctrl_c_while_children_work_stops_every_process_without_a_traceback(large_tree: Path, after: float) -> None:
     """Ctrl-C reaches the whole process group: the command answers it (exit 130), the
     children stop quietly, and none is left behind."""
     command = subprocess.Popen(
@@ -172,6 +173,7 @@ def test_ctrl_c_while_children_work_stops_every_process_without_a_traceback(larg
             with contextlib.suppress(OSError):
                 children += [int(pid) for pid in task.read_text().split()]
     assert children, "the check forked no child"
+    time.sleep(after)
     os.killpg(command.pid, signal.SIGINT)
     _, err = command.communicate(timeout=60)
     assert command.returncode == 130, err

@@ -7,9 +7,13 @@ a worker cannot make fails the build as it does without workers, with the same m
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -176,3 +180,33 @@ def test_a_plugin_outside_the_allow_list_sees_every_page_written(tmp_path: Path)
     pages = [p for p in (tmp_path / "site").rglob("*.html") if p.name != "404.html"]  # 404: a theme template
     assert len(pages) > 20
     assert [p for p in pages if "<!-- seen by the hook -->" not in p.read_text(encoding="utf-8")] == []
+
+
+def test_ctrl_c_while_workers_make_pages_stops_the_build_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches the build and its workers together: MkDocs answers it ("Aborted!"),
+    no worker prints its own traceback, and none is left behind."""
+    config = write_config(_tree("repository", tmp_path))
+    _with_workers(config, 2)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "site")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=config.parent,
+        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        start_new_session=True,
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while not workers and build.poll() is None and time.monotonic() < deadline:
+        for task in Path(f"/proc/{build.pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                workers += [int(pid) for pid in task.read_text().split()]
+    assert workers, "the build started no worker"
+    time.sleep(0.2)  # the workers at work
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=120)
+    assert build.returncode != 0 and "Aborted!" in err, err
+    assert "Traceback" not in err and "ForkProcess" not in err, err
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

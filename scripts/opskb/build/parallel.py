@@ -38,6 +38,8 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from ..model.forked import ctrl_c_held, let_ctrl_c_in
+
 # The pool being started, read by the forked workers (never pickled): its jobs, their
 # chunks, and the claims on the chunks.
 _JOBS: list[Callable[[], Any]] = []
@@ -63,10 +65,15 @@ def _work(writer: Connection) -> None:
     quiet = _Quiet()
     for name in _LOGGERS:
         logging.getLogger(name).handlers = [quiet]
-    while (chunk := _claim(_CLAIMS, _CHUNKS, first=True)) is not None:
-        made = [(index, _attempt(_JOBS[index])) for index in chunk]
-        writer.send_bytes(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
-    writer.close()
+    try:
+        let_ctrl_c_in()
+        while (chunk := _claim(_CLAIMS, _CHUNKS, first=True)) is not None:
+            made = [(index, _attempt(_JOBS[index])) for index in chunk]
+            writer.send_bytes(pickle.dumps(made, pickle.HIGHEST_PROTOCOL))
+    except KeyboardInterrupt:
+        pass  # the build answers Ctrl-C; a worker's traceback would only repeat it
+    finally:
+        writer.close()
 
 
 def _claim(claims: Any, chunks: list[range], first: bool) -> range | None:
@@ -158,13 +165,14 @@ class Workers:
         gc.freeze()
         self._frozen = True
         try:
-            for _ in range(processes):
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(writer,), daemon=True)
-                process.start()
-                writer.close()  # the worker's own: its end of the pipe closes when it exits
-                readers.append(reader)
-                self._processes.append(process)
+            with ctrl_c_held():
+                for _ in range(processes):
+                    reader, writer = context.Pipe(duplex=False)
+                    process = context.Process(target=_work, args=(writer,), daemon=True)
+                    process.start()
+                    writer.close()  # the worker's own: its end of the pipe closes when it exits
+                    readers.append(reader)
+                    self._processes.append(process)
         except BaseException:
             self.close()
             raise

@@ -109,7 +109,7 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> li
     children = []
     done: dict[int, Any] = {}
     try:
-        with _ctrl_c_held():
+        with ctrl_c_held():
             for _ in range(processes - 1):
                 reader, writer = context.Pipe(duplex=False)
                 _widen(writer)
@@ -151,7 +151,7 @@ def _child(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims, wr
     process then does again and reports where it belongs (a child's traceback would reach
     the terminal), and at Ctrl-C, which the command itself answers."""
     try:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        let_ctrl_c_in()
         while indices := claims.next():
             writer.send_bytes(pickle.dumps([(index, work(items[index])) for index in indices], pickle.HIGHEST_PROTOCOL))
     except (Exception, KeyboardInterrupt):
@@ -161,15 +161,22 @@ def _child(work: Callable[[Any], Any], items: Sequence[Any], claims: _Claims, wr
 
 
 @contextlib.contextmanager
-def _ctrl_c_held() -> Iterator[None]:
+def ctrl_c_held() -> Iterator[None]:
     """Ctrl-C held back while children are forked: Python would raise it in its own
     after-fork hooks, which swallow it, and the command would go on as if not interrupted.
-    It arrives when the children are started (and in each child once it begins)."""
+    It arrives when the children are started (and in each child once it lets it in:
+    ``let_ctrl_c_in``)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def let_ctrl_c_in() -> None:
+    """In a child forked under ``ctrl_c_held``: Ctrl-C arrives again (one that came
+    meanwhile arrives now)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _receive(reader: Any, done: dict[int, Any], wait: bool) -> bool:
