@@ -71,7 +71,14 @@ def add_files(build: Build, session: Session, options: Any, files: Files, config
     style = HeadingStyle.from_toc(config.mdx_configs.get("toc")) if "toc" in config.markdown_extensions else None
     if not options.prerender:
         style = None
-    _add_pages(build, session, options, files, config, planned, style)
+    memo = session.cache.index if session.cache else None  # one plugin, one language: its own memo
+    docs_dir = Path(config.docs_dir).resolve()
+    search_index = functools.partial(
+        _search_index, build.kb, docs_dir, config.use_directory_urls, memo, options.rules_reference, language
+    )
+    # In a large build a worker makes the search index, among the pages: the build's own
+    # process then never holds its working memory (a hundred MB at 10,000 runbooks).
+    _add_pages(build, session, options, files, config, planned, style, functools.partial(search_index, planned))
     for path in sorted(ASSETS.rglob("*")):
         if path.is_file():
             uri = f"{ASSET_DIR}/{path.relative_to(ASSETS).as_posix()}"
@@ -79,13 +86,10 @@ def add_files(build: Build, session: Session, options: Any, files: Files, config
     synonyms = files.get_file_from_path(SYNONYMS_FILE)
     if synonyms is not None:
         files.remove(synonyms)  # content for search, not a page or an asset
-    memo = session.cache.index if session.cache else None  # one plugin, one language: its own memo
-    docs_dir = Path(config.docs_dir).resolve()
-    # search finds the reference pages as this site made them (a team's templates too)
-    reference = reference_of(planned, build.generated)
-    found = index_files(
-        build.kb, docs_dir, config.use_directory_urls, memo, options.rules_reference, language_of(language), reference
-    )
+    if build.index_job is not None and build.makers is not None:
+        found = build.makers.get(build.index_job)
+    else:
+        found = search_index(planned, build.generated)
     for uri, content in found:
         files.append(_asset(session, config, f"{ASSET_DIR}/{uri}", content))
     return files
@@ -116,7 +120,10 @@ def _add_pages(
     config: MkDocsConfig,
     planned: list[PlannedPage],
     style: HeadingStyle | None,
+    indexing: Callable[[], list[tuple[str, str]]],
 ) -> None:
+    """The generated pages into ``files``, each made now or when MkDocs reads it (by the
+    workers, if any, which make ``indexing`` first: the search index)."""
     preview = session.preview
     docs_dir = Path(config.docs_dir).resolve()
     # What MkDocs reads of a pre-rendered page; made in the workers, if any.
@@ -125,8 +132,10 @@ def _add_pages(
         ready = {plan.src_uri: functools.partial(_ready, plan, style) for plan in planned if not plan.in_nav}
     processes = workers_wanted(session, options, len(ready))
     if processes:
-        build.makers = Workers(list(ready.values()), processes)
-        ready = {src: functools.partial(build.makers.get, n) for n, src in enumerate(ready)}
+        # the search index first: the build asks for it as soon as the pages are listed
+        build.makers = Workers([indexing, *ready.values()], processes)
+        build.index_job = 0
+        ready = {src: functools.partial(build.makers.get, n) for n, src in enumerate(ready, start=1)}
     build.shelf = Shelf() if options.shelf else None
     settings = (*_page_settings(config), str(build.root))  # what a kept page was made with
     for plan in planned:
@@ -155,6 +164,23 @@ def _add_pages(
         if prerendered:
             PreRenderedPage(generated, config, ready[plan.src_uri], build.shelf)  # generated.page
         files.append(generated)
+
+
+def _search_index(
+    kb: Any,
+    docs_dir: Path,
+    use_directory_urls: bool,
+    memo: Any,
+    rules_reference: bool,
+    language: str,
+    planned: list[PlannedPage],
+    made: dict[str, GeneratedPage] | None = None,
+) -> list[tuple[str, str]]:
+    """The search index's files. Search finds the reference pages as this site makes them
+    (a team's templates too): those ``made`` already, or made here (in a worker, with the
+    build's templates and nonce, as the build makes them)."""
+    reference = reference_of(planned, made)
+    return list(index_files(kb, docs_dir, use_directory_urls, memo, rules_reference, language_of(language), reference))
 
 
 def workers_wanted(session: Session, options: Any, pages: int) -> int:

@@ -1,11 +1,14 @@
 """A list of independent jobs done on every core, for work that holds the GIL (parsing
-YAML, validating it): the last part of the list goes to forked processes, the first part
-is done here meanwhile, and the results come back pickled, in the list's order.
+YAML, validating it, running a rule over the knowledge base): this process and forked
+children each claim the next few jobs until none is left, the children send their results
+back pickled as they go, and the list comes back in its order. `opskb check` loads a large
+knowledge base and runs its rules this way; the build's page workers (build/parallel.py)
+take their core count and their Ctrl-C handling from here.
 
 Why ``fork``: a child starts with everything the caller has loaded (the schemas, the
-limits), so it does each job exactly as this process would, and only the results cross
-back. A fork is only safe where no other thread may hold a lock the child would need: a
-process with other threads (a server's) does every job itself.
+limits, the knowledge base), so it does each job exactly as this process would, and only
+the results cross back. A fork is only safe where no other thread may hold a lock the
+child would need: a process with other threads (a server's) does every job itself.
 
 INVARIANT: ``forked_map(work, items)`` returns what ``[work(item) for item in items]``
 returns, whatever became of the children: the part of a child that died, was killed or
