@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
@@ -197,8 +198,21 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
     rules = [
         rule for rule in all_rules().values() if rule.check is not None and (selected is None or rule.code in selected)
     ]
-    found = forked_map(partial(_problems_of, kb=kb), rules, processes_for(len(kb.documents)))
-    return (problem for problems in found for problem in problems)
+    # The rules that read every file's text go first, so that no process is left with one
+    # of them when the others are done (the longest jobs first keeps the processes even).
+    order = sorted(range(len(rules)), key=lambda number: not _reads_every_file(rules[number]))
+    found = forked_map(
+        partial(_problems_of, kb=kb), [rules[number] for number in order], processes_for(len(kb.documents))
+    )
+    by_rule = dict(zip(order, found, strict=True))
+    return (problem for number in range(len(rules)) for problem in by_rule[number])
+
+
+def _reads_every_file(rule: Rule) -> bool:
+    """Whether the rule keeps what it found in each file (a ``FileMemo``): it reads every
+    file's text, the longest work a rule does."""
+    module = sys.modules.get(getattr(rule.check, "__module__", ""))
+    return module is not None and any(isinstance(value, FileMemo) for value in vars(module).values())
 
 
 def _problems_of(rule: Rule, kb: KnowledgeBase) -> list[Problem]:
