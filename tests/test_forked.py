@@ -226,3 +226,14 @@ def test_the_cores_are_at_most_the_quota_allows(monkeypatch: pytest.MonkeyPatch)
     assert forked.cores() == 1
     monkeypatch.setattr(forked, "cpu_quota", lambda: None)
     assert forked.cores() == len(os.sched_getaffinity(0))
+
+
+def test_the_rules_that_read_every_file_are_known_to_the_scheduler() -> None:
+    """The rules that keep what they found in each file (the longest jobs) are claimed
+    first; the others are not taken for them."""
+    from opskb.gate import registry
+
+    rules = registry.all_rules()
+    readers = {code for code, rule in rules.items() if rule.check is not None and registry._reads_every_file(rule)}
+    assert {"KB332", "KB336", "KB406"} <= readers
+    assert "KB204" not in readers and len(readers) < len(rules) / 4
