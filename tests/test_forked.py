@@ -8,20 +8,18 @@ what the same check reports in one process; and Ctrl-C stops it as it stops one 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, TODAY, run_opskb
+from ctrl_c import interrupt_when_forked
 from opskb.gate.cascade import root_causes_first
 from opskb.gate.checker import check_tree
 from opskb.model import forked
@@ -159,27 +157,10 @@ def test_a_large_check_on_every_core_reports_what_one_process_reports(
 def test_ctrl_c_while_children_work_stops_every_process_without_a_traceback(large_tree: Path, after: float) -> None:
     """Ctrl-C reaches the whole process group: the command answers it (exit 130), the
     children stop quietly, and none is left behind."""
-    command = subprocess.Popen(
-        [str(Path(sys.executable).with_name("opskb")), "check", str(large_tree)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    children: list[int] = []
-    deadline = time.monotonic() + 60
-    while not children and command.poll() is None and time.monotonic() < deadline:
-        for task in Path(f"/proc/{command.pid}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                children += [int(pid) for pid in task.read_text().split()]
-    assert children, "the check forked no child"
-    time.sleep(after)
-    os.killpg(command.pid, signal.SIGINT)
-    _, err = command.communicate(timeout=60)
-    assert command.returncode == 130, err
-    assert "Traceback" not in err and "Process" not in err, err
-    for pid in children:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    result = interrupt_when_forked([str(Path(sys.executable).with_name("opskb")), "check", str(large_tree)], after)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr and "Process" not in result.stderr, result.stderr
+    assert result.children_left() == []
 
 
 def _cgroup(root: Path, membership: str, files: dict[str, str]) -> Path:

@@ -7,18 +7,16 @@ a worker cannot make fails the build as it does without workers, with the same m
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from ctrl_c import interrupt_when_forked
 from opskb.build.parallel import Workers
 from payloads import payload_tree
 from site_helpers import copy_minimal, mkdocs_build, repository_content, write_config
@@ -187,26 +185,12 @@ def test_ctrl_c_while_workers_make_pages_stops_the_build_without_a_traceback(tmp
     no worker prints its own traceback, and none is left behind."""
     config = write_config(_tree("repository", tmp_path))
     _with_workers(config, 2)
-    build = subprocess.Popen(
+    result = interrupt_when_forked(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(tmp_path / "site")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        after=0.2,  # the workers at work
         cwd=config.parent,
         env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-        start_new_session=True,
     )
-    workers: list[int] = []
-    deadline = time.monotonic() + 120
-    while not workers and build.poll() is None and time.monotonic() < deadline:
-        for task in Path(f"/proc/{build.pid}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                workers += [int(pid) for pid in task.read_text().split()]
-    assert workers, "the build started no worker"
-    time.sleep(0.2)  # the workers at work
-    os.killpg(build.pid, signal.SIGINT)
-    _, err = build.communicate(timeout=120)
-    assert build.returncode != 0 and "Aborted!" in err, err
-    assert "Traceback" not in err and "ForkProcess" not in err, err
-    for pid in workers:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert result.returncode != 0 and "Aborted!" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "ForkProcess" not in result.stderr, result.stderr
+    assert result.children_left() == []
