@@ -218,3 +218,27 @@ def test_the_rules_that_read_every_file_are_known_to_the_scheduler() -> None:
     readers = {code for code, rule in rules.items() if rule.check is not None and registry._reads_every_file(rule)}
     assert {"KB332", "KB336", "KB406"} <= readers
     assert "KB204" not in readers and len(readers) < len(rules) / 4
+
+
+def test_a_session_that_checks_again_keeps_what_each_rule_found_per_file(large_tree: Path) -> None:
+    """Under `mkdocs serve` (a check with a load cache) the rules run in the serving
+    process, so that what they keep per file serves the next rebuild; a single check
+    spreads them over the cores, and its own process keeps only what it ran (``alone``,
+    shown when this fails: on two cores one of these rules, at least, ran in the child)."""
+    result = _run(
+        f"""
+        from pathlib import Path
+        from opskb.gate.checker import check_tree
+        from opskb.model.kb import LoadCache
+        from opskb.rules import kb332_word_too_long, kb336_unsafe_link, kb406_first_response_out_of_order
+
+        rules = (kb332_word_too_long, kb336_unsafe_link, kb406_first_response_out_of_order)
+        memos = [rule._FOUND._found for rule in rules]
+        check_tree(Path({str(large_tree)!r}))
+        print(min(map(len, memos)))
+        check_tree(Path({str(large_tree)!r}), cache=LoadCache())
+        print(min(map(len, memos)))
+        """
+    )
+    alone, serving = map(int, result.stdout.split())
+    assert serving >= 1000, (alone, serving, result.stderr)

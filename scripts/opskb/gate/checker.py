@@ -22,5 +22,7 @@ def check_tree(
     kb, findings = load_knowledge_base(root, limits, alert_rules=alert_rules, site_url=site_url, cache=cache)
     problems = [problem_of(finding) for finding in findings]
     with no_cyclic_gc():
-        problems.extend(run_cross_checks(kb))
+        # A session that checks again (``cache``: `mkdocs serve`) runs the rules here, where
+        # what they keep per file (gate.registry.FileMemo) serves the next check.
+        problems.extend(run_cross_checks(kb, spread=cache is None))
     return kb, sort_problems(problems)

@@ -188,10 +188,11 @@ def _locate(finding: Finding) -> tuple[str, int, int]:
     return _file_of(finding), line, column
 
 
-def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> Iterator[Problem]:
-    """Run every rule that has a ``check`` over the loaded knowledge base: on every core for
-    a large one (each rule looks at the whole knowledge base alone, and only the problems
-    it found cross back)."""
+def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None, spread: bool = True) -> Iterator[Problem]:
+    """Run every rule that has a ``check`` over the loaded knowledge base: with ``spread``,
+    on every core for a large one (each rule looks at the whole knowledge base alone, and
+    only the problems it found cross back; what it keeps per file, ``FileMemo``, stays in
+    the child)."""
     from ..model.forked import forked_map, processes_for
 
     selected = set(codes) if codes is not None else None
@@ -201,9 +202,8 @@ def run_cross_checks(kb: KnowledgeBase, codes: Iterable[str] | None = None) -> I
     # The rules that read every file's text go first, so that no process is left with one
     # of them when the others are done (the longest jobs first keeps the processes even).
     order = sorted(range(len(rules)), key=lambda number: not _reads_every_file(rules[number]))
-    found = forked_map(
-        partial(_problems_of, kb=kb), [rules[number] for number in order], processes_for(len(kb.documents))
-    )
+    processes = processes_for(len(kb.documents)) if spread else 1
+    found = forked_map(partial(_problems_of, kb=kb), [rules[number] for number in order], processes)
     by_rule = dict(zip(order, found, strict=True))
     return (problem for number in range(len(rules)) for problem in by_rule[number])
 
