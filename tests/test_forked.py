@@ -242,3 +242,31 @@ def test_a_session_that_checks_again_keeps_what_each_rule_found_per_file(large_t
     )
     alone, serving = map(int, result.stdout.split())
     assert serving >= 1000, (alone, serving, result.stderr)
+
+
+def test_a_daemon_process_does_every_job_itself(tmp_path: Path) -> None:
+    """`mkdocs serve` builds a second language in a daemon process, which multiprocessing
+    does not let have children: the work is done there, in one process, not refused."""
+    script = tmp_path / "daemon.py"  # a file: a spawned process imports its __main__ again
+    script.write_text(
+        textwrap.dedent(
+            """
+            import multiprocessing
+            from opskb.model.forked import forked_map
+
+            def job(queue):
+                queue.put(forked_map(lambda n: n * 3, list(range(5000)), 2) == [n * 3 for n in range(5000)])
+
+            if __name__ == "__main__":
+                for method in ("fork", "spawn"):
+                    context = multiprocessing.get_context(method)
+                    queue = context.Queue()
+                    process = context.Process(target=job, args=(queue,), daemon=True)
+                    process.start()
+                    print(method, queue.get(timeout=20))
+                    process.join()
+            """
+        )
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert result.stdout.split() == ["fork", "True", "spawn", "True"], result.stderr

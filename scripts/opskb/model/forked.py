@@ -99,7 +99,7 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> li
     to unpickle when the work is done. ``work`` must not raise: an item a child could not do
     is done again here, and raises here."""
     processes = min(processes, len(items))
-    if processes < 2 or not can_fork() or threading.active_count() > 1:
+    if processes < 2 or not _may_fork():
         return [work(item) for item in items]
     # Single items where they are few (rules, whose costs differ a hundredfold), a few dozen
     # where they are many (files): claiming and a message each cost nothing next to them.
@@ -134,6 +134,13 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> li
             child.join()
     # What a child claimed but never sent back is done here.
     return [done[index] if index in done else work(items[index]) for index in range(len(items))]
+
+
+def _may_fork() -> bool:
+    """Not where another thread may hold a lock a child would need (a server's), nor in
+    a daemon process (`mkdocs serve` builds a second language in one), which
+    multiprocessing does not let have children."""
+    return can_fork() and threading.active_count() == 1 and not multiprocessing.current_process().daemon
 
 
 class _Claims:
