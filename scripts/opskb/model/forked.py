@@ -105,8 +105,9 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> li
     # where they are many (files): claiming and a message each cost nothing next to them.
     chunk = max(1, min(len(items) // (processes * 64), 32))
     # What this process printed but has not yet written would be written again by each child.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # closed, or gone
+            stream.flush()
     context = multiprocessing.get_context("fork")
     claims = _Claims(context.Value("q", 0), chunk, len(items))
     children = []
