@@ -270,3 +270,26 @@ def test_a_daemon_process_does_every_job_itself(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
     assert result.stdout.split() == ["fork", "True", "spawn", "True"], result.stderr
+
+
+def test_what_a_hung_child_had_is_done_here() -> None:
+    """A child that stops sending (hung on something a fork broke) is stopped once this
+    process has nothing left to do and waited ``STALL`` seconds; its items are done here."""
+    result = _run(
+        """
+        import os, time
+        from opskb.model import forked
+        forked.STALL = 1.0
+        parent = os.getpid()
+
+        def work(n):
+            if os.getpid() != parent and n > 2000:
+                time.sleep(3600)
+            return -n
+
+        started = time.monotonic()
+        assert forked.forked_map(work, list(range(5000)), 2) == [-n for n in range(5000)]
+        print("ok", time.monotonic() - started < 30)
+        """
+    )
+    assert result.stdout.split() == ["ok", "True"], result.stderr

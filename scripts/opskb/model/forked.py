@@ -190,15 +190,21 @@ def let_ctrl_c_in() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+# Seconds without a message from a child, once this process has nothing left to claim,
+# after which the child is taken for hung: it is stopped, and what it claimed is done here
+# (a claim takes milliseconds).
+STALL = 60.0
+
+
 def _receive(reader: Any, done: dict[int, Any], wait: bool) -> bool:
     """Take what a child has sent into ``done``: what is there already, or (``wait``) all
-    until it is gone. False once the child is gone."""
+    until it is gone or stalls. False once the child is gone."""
     try:
-        while wait or reader.poll():
+        while reader.poll(STALL if wait else 0):
             done.update(pickle.loads(reader.recv_bytes()))
     except (EOFError, OSError):
         return False
-    return True
+    return not wait
 
 
 # Linux lets a pipe hold more than its default 64 KB: a child then goes on with its next
