@@ -11,8 +11,8 @@ the results cross back. A fork is only safe where no other thread may hold a loc
 child would need: a process with other threads (a server's) does every job itself.
 
 INVARIANT: ``forked_map(work, items)`` returns what ``[work(item) for item in items]``
-returns, whatever became of the children: the part of a child that died, was killed or
-sent nothing back is done here. Held by tests/test_forked.py.
+returns, whatever became of the children: the part of a child that died, was killed, hung
+or sent nothing back is done here. Held by tests/test_forked.py.
 """
 
 from __future__ import annotations
