@@ -25,6 +25,7 @@ import pickle
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,20 +114,22 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], processes: int) -> li
     children = []
     done: dict[int, Any] = {}
     try:
-        with ctrl_c_held():
-            for _ in range(processes - 1):
-                reader, writer = context.Pipe(duplex=False)
-                _widen(writer)
-                child = context.Process(target=_child, args=(work, items, claims, writer), daemon=True)
-                child.start()
-                writer.close()  # the child's own: the pipe reads as closed when the child is gone
-                children.append((child, reader))
-        readers = [reader for _, reader in children]
-        while indices := claims.next():
-            done.update((index, work(items[index])) for index in indices)
-            readers = [reader for reader in readers if _receive(reader, done, wait=False)]
-        for reader in readers:
-            _receive(reader, done, wait=True)
+        with _CtrlC() as ctrl_c:
+            with ctrl_c_held():
+                for _ in range(processes - 1):
+                    reader, writer = context.Pipe(duplex=False)
+                    _widen(writer)
+                    child = context.Process(target=_child, args=(work, items, claims, writer), daemon=True)
+                    child.start()
+                    writer.close()  # the child's own: the pipe reads as closed when the child is gone
+                    children.append((child, reader))
+            readers = [reader for _, reader in children]
+            while indices := claims.next():
+                ctrl_c.check()
+                done.update((index, work(items[index])) for index in indices)
+                readers = [reader for reader in readers if _receive(reader, done)]
+            for reader in readers:
+                _drain(reader, done, ctrl_c)
     finally:
         for child, reader in children:
             reader.close()
@@ -185,9 +188,42 @@ def ctrl_c_held() -> Iterator[None]:
 
 
 def let_ctrl_c_in() -> None:
-    """In a child forked under ``ctrl_c_held``: Ctrl-C arrives again (one that came
-    meanwhile arrives now)."""
+    """In a child forked under ``ctrl_c_held``: Ctrl-C arrives again, as Python's
+    KeyboardInterrupt (one that came meanwhile arrives now)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+class _CtrlC:
+    """Ctrl-C noted while ``forked_map`` runs, and raised where this process can take it:
+    between two claims and while it waits for a child. Python raises KeyboardInterrupt
+    wherever it happens to be, and one raised in a weakref callback or a destructor (as
+    multiprocessing's bookkeeping runs when a child ends) is printed and swallowed: the
+    command went on as if not interrupted. A program with a Ctrl-C handler of its own keeps
+    it."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _CtrlC:
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def _note(self, signum: int, frame: Any) -> None:
+        self.pressed = True
+
+    def check(self) -> None:
+        if self.pressed:
+            self.pressed = False
+            raise KeyboardInterrupt
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        if kind is None:
+            self.check()
 
 
 # Seconds without a message from a child, once this process has nothing left to claim,
@@ -196,15 +232,27 @@ def let_ctrl_c_in() -> None:
 STALL = 60.0
 
 
-def _receive(reader: Any, done: dict[int, Any], wait: bool) -> bool:
-    """Take what a child has sent into ``done``: what is there already, or (``wait``) all
-    until it is gone or stalls. False once the child is gone."""
+def _receive(reader: Any, done: dict[int, Any]) -> bool:
+    """Take what a child has sent so far into ``done``; False once the child is gone."""
     try:
-        while reader.poll(STALL if wait else 0):
+        while reader.poll():
             done.update(pickle.loads(reader.recv_bytes()))
     except (EOFError, OSError):
         return False
-    return not wait
+    return True
+
+
+def _drain(reader: Any, done: dict[int, Any], ctrl_c: _CtrlC) -> None:
+    """Take all a child sends into ``done``, until it is gone or stalls (``STALL``)."""
+    quiet_since = time.monotonic()
+    try:
+        while time.monotonic() - quiet_since < STALL:
+            ctrl_c.check()
+            if reader.poll(0.1):
+                done.update(pickle.loads(reader.recv_bytes()))
+                quiet_since = time.monotonic()
+    except (EOFError, OSError):
+        return
 
 
 # Linux lets a pipe hold more than its default 64 KB: a child then goes on with its next
