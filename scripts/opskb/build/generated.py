@@ -43,6 +43,8 @@ ASSETS = SITE_PACKAGE / "assets"
 ASSET_DIR = "assets/opskb"
 # Fewer pages are made faster than workers start.
 PARALLEL_FROM = 400
+# The page makers' first job (build.makers) is the search index; the pages follow.
+SEARCH_INDEX_JOB = 0
 
 
 def theme_language(config: MkDocsConfig) -> str:
@@ -86,10 +88,8 @@ def add_files(build: Build, session: Session, options: Any, files: Files, config
     synonyms = files.get_file_from_path(SYNONYMS_FILE)
     if synonyms is not None:
         files.remove(synonyms)  # content for search, not a page or an asset
-    if build.index_job is not None and build.makers is not None:
-        found = build.makers.get(build.index_job)
-    else:
-        found = search_index(planned, build.generated)
+    makers = build.makers
+    found = makers.get(SEARCH_INDEX_JOB) if makers is not None else search_index(planned, build.generated)
     for uri, content in found:
         files.append(_asset(session, config, f"{ASSET_DIR}/{uri}", content))
     return files
@@ -134,8 +134,7 @@ def _add_pages(
     if processes:
         # the search index first: the build asks for it as soon as the pages are listed
         build.makers = Workers([indexing, *ready.values()], processes)
-        build.index_job = 0
-        ready = {src: functools.partial(build.makers.get, n) for n, src in enumerate(ready, start=1)}
+        ready = {src: functools.partial(build.makers.get, n) for n, src in enumerate(ready, start=SEARCH_INDEX_JOB + 1)}
     build.shelf = Shelf() if options.shelf else None
     settings = (*_page_settings(config), str(build.root))  # what a kept page was made with
     for plan in planned:

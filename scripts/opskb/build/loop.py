@@ -86,7 +86,7 @@ def end(build: Build | None, session: Session) -> None:
         session.cache.collector.after_build()
     for pool, did in ((makers, "made"), (writers.pool if writers else None, "written")):
         if pool is not None:
-            others = 1 if pool is makers and build.index_job is not None else 0  # the search index
+            others = 1 if pool is makers else 0  # the makers' first job is the search index
             log.debug(
                 "opskb: %d pages %s by %d worker processes and this one, %d of them here while "
                 "waiting and %d again by the build",

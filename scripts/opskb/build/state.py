@@ -83,8 +83,6 @@ class Build:
     files: Files | None = None
     # the workers that make the pre-rendered pages (on_files), and those that write them (on_env)
     makers: Workers | None = None
-    # which of the makers' jobs is the search index (None: the build makes it itself)
-    index_job: int | None = None
     writers: Writers | None = None
     shelf: Shelf | None = None
     stamper: Stamper | None = None
